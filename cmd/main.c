@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: MIT */
+/* main.c -- the faktura command: argument parsing, progress, exit codes.
+ *
+ * Thin on purpose: everything that does work is in libfaktura, reached only through
+ * <faktura/faktura.h>. This file decides what a person or a cron job sees: a one-line
+ * summary on stderr, errors in the shape "faktura: error: FILE:LINE: FIELD: message",
+ * a progress bar only when stderr is a terminal, and an exit code from the table below.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <faktura/faktura.h>
+
+/* Exit codes: a contract (README.md "Exit codes"); never renumber. */
+enum {
+    EXIT_ALL_INVOICED = 0, /* every order invoiced (or already invoiced earlier) */
+    EXIT_NOT_INVOICED = 1, /* some orders failed or were held; the report says why */
+    EXIT_USAGE = 2,        /* bad command line or config file */
+    EXIT_INPUT = 3,        /* an input file is unreadable or malformed (no header, ...) */
+    EXIT_ENV = 4,          /* database locked or unwritable, disk full, I/O error */
+    EXIT_INTERNAL = 5      /* a bug in faktura (or books that do not reconcile) */
+};
+
+static const char usage_main[] =
+    "Usage: faktura COMMAND [options] [INPUT...]\n"
+    "\n"
+    "Batch invoice generation and reconciliation: orders in (CSV), PDF invoices with\n"
+    "gapless numbers out, every order accounted for in a report.\n"
+    "\n"
+    "Commands:\n"
+    "  run INPUT...          ingest, validate, check, number, render, record, report\n"
+    "  validate INPUT...     the same checks as a dry run: no PDF, no number, no database\n"
+    "                        change; writes the report (to stdout by default)\n"
+    "  report --batch ID     write the report of an earlier batch again from the database\n"
+    "  codes [--markdown]    list the finding codes with their outcome and hint\n"
+    "\n"
+    "Run `faktura COMMAND --help` for a command's options.\n"
+    "  -h, --help            show this help\n"
+    "  -V, --version         show the version\n"
+    "\n"
+    "Exit codes:\n"
+    "  0  every order invoiced (or already invoiced by an earlier batch)\n"
+    "  1  some orders were not invoiced (failed or held); the report says why\n"
+    "  2  usage error: bad option or config file\n"
+    "  3  input error: an input file is unreadable or malformed (e.g. missing column)\n"
+    "  4  environment error: database locked or unwritable, disk full, I/O error\n"
+    "  5  internal error (a bug, or a report that does not reconcile)\n";
+
+static const char usage_batch[] =
+    "Usage: faktura %s [options] INPUT...\n"
+    "\n"
+    "%s"
+    "INPUT is a CSV file (.csv) of orders, one row per invoice line; `-` reads stdin.\n"
+    "\n"
+    "Options:\n"
+    "  --db FILE             SQLite state file (default: faktura.db)\n"
+    "  --out DIR             directory for PDFs and the default report (default: out)\n"
+    "  --config FILE         config file (default: faktura.ini; `validate` runs without one)\n"
+    "  --report FILE         where to write the report, `-` for stdout\n"
+    "                        (default: DIR/report.json for run, stdout for validate)\n"
+    "  --format json|csv     report format (default: json)\n"
+    "  --as-of DATE          the batch's \"now\", YYYY-MM-DD[THH:MM:SS] UTC: issue date and\n"
+    "                        reproducible runs (default: the current time)\n"
+    "  --input-format csv|xml  input format when the extension does not say\n"
+    "  -q, --quiet           no summary line (errors are still printed)\n"
+    "  -v, --verbose         say what is done (recovery, config warnings)\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Exit codes: 0 all invoiced, 1 some not invoiced, 2 usage, 3 input, 4 environment,\n"
+    "5 internal (see `faktura --help`).\n";
+
+static const char usage_report[] =
+    "Usage: faktura report --batch ID [options]\n"
+    "\n"
+    "Write the report of an earlier batch again, from the database.\n"
+    "\n"
+    "Options:\n"
+    "  --batch ID            the batch (its id is in the run's report and summary line)\n"
+    "  --db FILE             SQLite state file (default: faktura.db)\n"
+    "  --report FILE         where to write the report (default: stdout)\n"
+    "  --format json|csv     report format (default: json)\n"
+    "  -q, --quiet           no summary line\n"
+    "  -h, --help            show this help\n";
+
+typedef struct cli {
+    const char *cmd;
+    const char *db, *out, *config, *report, *as_of_text;
+    fk_report_format format;
+    fk_input_format input_format;
+    int64_t batch;
+    bool quiet, verbose, markdown;
+    bool tty;
+    bool progress_shown;
+} cli;
+
+static int usage_error(const char *fmt, ...) FK_PRINTF(1, 2);
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "faktura: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry `faktura --help`.\n");
+    return EXIT_USAGE;
+}
+
+static int exit_for(fk_status st)
+{
+    switch (st) {
+    case FK_OK: return EXIT_ALL_INVOICED;
+    case FK_EUSAGE: return EXIT_USAGE;
+    case FK_EINPUT: return EXIT_INPUT;
+    case FK_EENV: return EXIT_ENV;
+    case FK_EINTERNAL: return EXIT_INTERNAL;
+    }
+    return EXIT_INTERNAL;
+}
+
+static int report_error(const fk_error *err)
+{
+    fprintf(stderr, "faktura: error: ");
+    if (err->file[0])
+        fprintf(stderr, err->line ? "%s:%lu: " : "%s: ", err->file, err->line);
+    if (err->field[0])
+        fprintf(stderr, "%s: ", err->field);
+    fprintf(stderr, "%s\n", err->message[0] ? err->message : fk_status_name(err->status));
+    return exit_for(err->status);
+}
+
+static void on_log(const char *msg, void *payload)
+{
+    const cli *c = payload;
+    if (c->verbose)
+        fprintf(stderr, "faktura: %s\n", msg);
+}
+
+static void on_warn(const char *msg, void *payload)
+{
+    const cli *c = payload;
+    if (!c->quiet)
+        fprintf(stderr, "faktura: warning: %s\n", msg);
+}
+
+static void on_progress(uint64_t orders, uint64_t bytes, uint64_t total, void *payload)
+{
+    cli *c = payload;
+    if (!c->tty || c->quiet)
+        return;
+    if (total > 0)
+        fprintf(stderr, "\rfaktura: %llu orders, %3d%%", (unsigned long long)orders,
+                (int)(bytes * 100 / total));
+    else
+        fprintf(stderr, "\rfaktura: %llu orders", (unsigned long long)orders);
+    c->progress_shown = true;
+}
+
+static void end_progress(cli *c)
+{
+    if (c->progress_shown)
+        fprintf(stderr, "\r\033[K");
+    c->progress_shown = false;
+}
+
+static bool parse_format(const char *s, fk_report_format *out)
+{
+    if (!strcmp(s, "json"))
+        *out = FK_REPORT_JSON;
+    else if (!strcmp(s, "csv"))
+        *out = FK_REPORT_CSV;
+    else
+        return false;
+    return true;
+}
+
+static int cmd_codes(const cli *c)
+{
+    if (c->markdown) {
+        printf("| code | value | outcome | what to do |\n|---|---|---|---|\n");
+        for (fk_code k = fk_code_next(FK_CODE_NONE); k != FK_CODE_NONE; k = fk_code_next(k))
+            printf("| `%s` | %d | %s | %s |\n", fk_code_name(k), (int)k,
+                   fk_outcome_name(fk_code_outcome(k)), fk_code_hint(k));
+    } else {
+        for (fk_code k = fk_code_next(FK_CODE_NONE); k != FK_CODE_NONE; k = fk_code_next(k))
+            printf("%-28s %-8s %s\n", fk_code_name(k), fk_outcome_name(fk_code_outcome(k)),
+                   fk_code_hint(k));
+    }
+    return EXIT_ALL_INVOICED;
+}
+
+static void print_summary(const cli *c, const fk_summary *s, const char *report)
+{
+    if (c->quiet)
+        return;
+    fprintf(stderr, "faktura: %s", c->cmd);
+    if (s->batch_id)
+        fprintf(stderr, " batch %lld", (long long)s->batch_id);
+    fprintf(stderr, ": %llu orders: %llu invoiced, %llu failed, %llu held, %llu skipped; %s; "
+                    "report %s\n",
+            (unsigned long long)s->orders, (unsigned long long)s->count[FK_INVOICED],
+            (unsigned long long)s->count[FK_FAILED], (unsigned long long)s->count[FK_HELD],
+            (unsigned long long)s->count[FK_SKIPPED],
+            s->reconciled ? "reconciled" : "NOT RECONCILED",
+            strcmp(report, "-") == 0 ? "on stdout" : report);
+}
+
+static int outcome_exit(const fk_summary *s)
+{
+    if (!s->reconciled) {
+        fprintf(stderr, "faktura: error: the counts or sums of the report do not add up; "
+                        "this is a bug, please report it\n");
+        return EXIT_INTERNAL;
+    }
+    return (s->count[FK_FAILED] || s->count[FK_HELD]) ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
+}
+
+static int cmd_batch(cli *c, char **inputs, int ninputs)
+{
+    fk_batch_options opts = FK_BATCH_OPTIONS_INIT;
+    fk_config *cfg = NULL;
+    fk_error err = FK_ERROR_INIT;
+    fk_summary sum;
+    char report_buf[4096];
+    const char *report = c->report;
+    bool dry = strcmp(c->cmd, "validate") == 0;
+    int64_t as_of;
+    fk_status st;
+
+    if (ninputs == 0)
+        return usage_error("%s needs at least one INPUT file", c->cmd);
+    if (c->as_of_text) {
+        if (!fk_time_parse(c->as_of_text, &as_of))
+            return usage_error("--as-of \"%s\" is not a date (YYYY-MM-DD[THH:MM:SS])",
+                               c->as_of_text);
+    } else {
+        as_of = (int64_t)time(NULL);
+    }
+    if (!report) {
+        if (dry) {
+            report = "-";
+        } else {
+            snprintf(report_buf, sizeof(report_buf), "%s/report.%s", c->out,
+                     c->format == FK_REPORT_CSV ? "csv" : "json");
+            report = report_buf;
+        }
+    }
+    const char *config = c->config;
+    if (!config && (!dry || access("faktura.ini", F_OK) == 0))
+        config = "faktura.ini";
+    if ((st = fk_config_load(&cfg, config, on_warn, c, &err)) != FK_OK)
+        return report_error(&err);
+
+    opts.db_path = c->db;
+    opts.out_dir = c->out;
+    opts.config = cfg;
+    opts.as_of = as_of;
+    opts.dry_run = dry;
+    opts.input_format = c->input_format;
+    opts.report_path = report;
+    opts.report_format = c->format;
+    opts.log = on_log;
+    opts.log_payload = c;
+    opts.progress = on_progress;
+    opts.progress_payload = c;
+    st = fk_batch_run(&opts, (const char *const *)inputs, (size_t)ninputs, &sum, &err);
+    end_progress(c);
+    fk_config_free(cfg);
+    if (st != FK_OK)
+        return report_error(&err);
+    print_summary(c, &sum, report);
+    return outcome_exit(&sum);
+}
+
+static int cmd_report(cli *c)
+{
+    fk_error err = FK_ERROR_INIT;
+    fk_summary sum;
+    const char *report = c->report ? c->report : "-";
+
+    if (c->batch <= 0)
+        return usage_error("%s needs --batch ID", "report");
+    if (fk_batch_report(c->db, c->batch, report, c->format, &sum, &err) != FK_OK)
+        return report_error(&err);
+    print_summary(c, &sum, report);
+    return outcome_exit(&sum);
+}
+
+enum { OPT_DB = 256, OPT_OUT, OPT_CONFIG, OPT_REPORT, OPT_FORMAT, OPT_AS_OF, OPT_INPUT_FORMAT,
+       OPT_BATCH, OPT_MARKDOWN };
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, OPT_DB},
+        {"out", required_argument, NULL, OPT_OUT},
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {"report", required_argument, NULL, OPT_REPORT},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"as-of", required_argument, NULL, OPT_AS_OF},
+        {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
+        {"batch", required_argument, NULL, OPT_BATCH},
+        {"markdown", no_argument, NULL, OPT_MARKDOWN},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    cli c = {0};
+    int opt;
+
+    c.db = "faktura.db";
+    c.out = "out";
+    c.tty = isatty(STDERR_FILENO);
+    if (argc < 2)
+        return usage_error("%s", "a COMMAND is needed (run, validate, report, codes)");
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        fputs(usage_main, stdout);
+        return EXIT_ALL_INVOICED;
+    }
+    if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+        printf("faktura %s\n", fk_version());
+        return EXIT_ALL_INVOICED;
+    }
+    c.cmd = argv[1];
+    if (strcmp(c.cmd, "run") && strcmp(c.cmd, "validate") && strcmp(c.cmd, "report") &&
+        strcmp(c.cmd, "codes"))
+        return usage_error("unknown command \"%s\"", c.cmd);
+
+    optind = 2;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":qvhV", longopts, NULL)) != -1) {
+        switch (opt) {
+        case OPT_DB: c.db = optarg; break;
+        case OPT_OUT: c.out = optarg; break;
+        case OPT_CONFIG: c.config = optarg; break;
+        case OPT_REPORT: c.report = optarg; break;
+        case OPT_AS_OF: c.as_of_text = optarg; break;
+        case OPT_MARKDOWN: c.markdown = true; break;
+        case OPT_FORMAT:
+            if (!parse_format(optarg, &c.format))
+                return usage_error("--format must be json or csv, not \"%s\"", optarg);
+            break;
+        case OPT_INPUT_FORMAT:
+            if (!strcmp(optarg, "csv"))
+                c.input_format = FK_INPUT_CSV;
+            else if (!strcmp(optarg, "xml"))
+                c.input_format = FK_INPUT_XML;
+            else
+                return usage_error("--input-format must be csv or xml, not \"%s\"", optarg);
+            break;
+        case OPT_BATCH: {
+            char *end;
+            errno = 0;
+            long long v = strtoll(optarg, &end, 10);
+            if (errno || *end || v <= 0)
+                return usage_error("--batch needs a batch id (a positive number), not \"%s\"",
+                                   optarg);
+            c.batch = v;
+            break;
+        }
+        case 'q': c.quiet = true; break;
+        case 'v': c.verbose = true; break;
+        case 'V': printf("faktura %s\n", fk_version()); return EXIT_ALL_INVOICED;
+        case 'h':
+            if (!strcmp(c.cmd, "report"))
+                fputs(usage_report, stdout);
+            else if (!strcmp(c.cmd, "codes"))
+                fputs("Usage: faktura codes [--markdown]\n\nList every finding code with the "
+                      "outcome it gives an order and the hint for the accountant.\n",
+                      stdout);
+            else
+                printf(usage_batch, c.cmd,
+                       !strcmp(c.cmd, "run")
+                           ? "Ingest, validate, check, number, render, record and report.\n\n"
+                           : "The same checks as `run`, as a dry run: no PDF, no invoice "
+                             "number consumed,\nno change to the database. Exit code 1 when "
+                             "an order would not be invoiced:\nCI pipelines call this.\n\n");
+            return EXIT_ALL_INVOICED;
+        case ':':
+            return usage_error("option %s needs a value", argv[optind - 1]);
+        default:
+            return usage_error("unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (c.quiet && c.verbose)
+        return usage_error("%s", "-q and -v cannot be used together");
+    if (!strcmp(c.cmd, "codes"))
+        return cmd_codes(&c);
+    if (!strcmp(c.cmd, "report")) {
+        if (optind < argc)
+            return usage_error("report takes no INPUT (\"%s\")", argv[optind]);
+        return cmd_report(&c);
+    }
+    return cmd_batch(&c, argv + optind, argc - optind);
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/* faktura/batch.h -- configuration, running a batch, writing reports.
+ *
+ * This is the whole API the command-line program uses. A batch ingests its inputs one
+ * order at a time, validates and checks each, numbers, renders and records the orders
+ * that pass, and writes a report of the ones that do not.
+ */
+#ifndef FAKTURA_BATCH_H
+#define FAKTURA_BATCH_H
+
+#include "common.h"
+#include "codes.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- configuration (INI file, see samples/faktura.ini) ---- */
+
+typedef struct fk_config fk_config; /* opaque */
+
+/* Called for each non-fatal remark (an unknown config key, a removed stale file, ...). */
+typedef void (*fk_log_fn)(const char *msg, void *payload);
+
+/**
+ * Load the config file at `path`. Missing seller details or a malformed value fail with
+ * FK_EUSAGE, naming the file, line and key. Unknown keys are passed to `warn` (may be NULL).
+ * A NULL path gives the built-in defaults without a seller: enough for a dry run only.
+ * @param[out] out  the config; free it with fk_config_free()
+ */
+FK_EXTERN fk_status fk_config_load(fk_config **out, const char *path, fk_log_fn warn,
+                                   void *payload, fk_error *err);
+FK_EXTERN void fk_config_free(fk_config *cfg); /* NULL is a no-op */
+
+/* ---- time ---- */
+
+/**
+ * Parse "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]" (UTC; a trailing "Z" is accepted) into
+ * seconds since the epoch. Rejects impossible dates (2026-02-30). Returns false if invalid.
+ */
+FK_EXTERN bool fk_time_parse(const char *s, int64_t *out);
+
+/* ---- batches ---- */
+
+typedef enum fk_input_format { FK_INPUT_AUTO = 0, FK_INPUT_CSV = 1, FK_INPUT_XML = 2 } fk_input_format;
+typedef enum fk_report_format { FK_REPORT_JSON = 0, FK_REPORT_CSV = 1 } fk_report_format;
+
+/* Progress: orders finished so far, input bytes read of bytes_total (0 if unknown). */
+typedef void (*fk_progress_fn)(uint64_t orders, uint64_t bytes, uint64_t bytes_total, void *payload);
+
+typedef struct fk_batch_options {
+    int version;                    /* FK_BATCH_OPTIONS_VERSION */
+    const char *db_path;            /* SQLite state file */
+    const char *out_dir;            /* PDFs (and the default report) go here; created if missing */
+    const fk_config *config;        /* borrowed; must outlive the call */
+    int64_t as_of;                  /* the batch's "now": seconds since the epoch, UTC */
+    bool dry_run;                   /* validate only: no PDF, no number, no database change */
+    fk_input_format input_format;   /* AUTO: from each input's extension */
+    const char *report_path;        /* "-" for stdout; NULL for no report */
+    fk_report_format report_format;
+    fk_log_fn log;                  /* verbose remarks; may be NULL */
+    void *log_payload;
+    fk_progress_fn progress;        /* may be NULL */
+    void *progress_payload;
+} fk_batch_options;
+
+#define FK_BATCH_OPTIONS_VERSION 1
+#define FK_BATCH_OPTIONS_INIT {FK_BATCH_OPTIONS_VERSION, "faktura.db", "out", NULL, 0, false, \
+                               FK_INPUT_AUTO, NULL, FK_REPORT_JSON, NULL, NULL, NULL, NULL}
+
+typedef struct fk_summary {
+    int64_t batch_id;                  /* 0 for a dry run */
+    uint64_t orders;                   /* ingested */
+    uint64_t count[FK_OUTCOME_COUNT];  /* per outcome; they add up to `orders` */
+    bool reconciled;                   /* counts and sums per currency add up */
+} fk_summary;
+
+/**
+ * Run a batch (or, with opts->dry_run, validate it) over `inputs` ("-" is stdin).
+ * Returns FK_OK when every order got an outcome and the report was written, whatever the
+ * outcomes; the caller reads them from `out`. Returns FK_EINPUT when an input file cannot be
+ * read or lacks required columns (nothing of that batch is committed), FK_EENV for database
+ * or disk failures (orders committed before stay committed), FK_EUSAGE for bad options.
+ */
+FK_EXTERN fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs,
+                                 size_t ninputs, fk_summary *out, fk_error *err);
+
+/**
+ * Write the report of an earlier batch again from the database, to `report_path` ("-" is
+ * stdout) in `format`. FK_EUSAGE if there is no such batch.
+ */
+FK_EXTERN fk_status fk_batch_report(const char *db_path, int64_t batch_id, const char *report_path,
+                                    fk_report_format format, fk_summary *out, fk_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+/* faktura/faktura.h -- the public API of libfaktura, all of it. */
+#ifndef FAKTURA_H
+#define FAKTURA_H
+#include "version.h"
+#include "common.h"
+#include "codes.h"
+#include "batch.h"
+#endif

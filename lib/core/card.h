@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* card.h -- what faktura keeps of a payment card number: brand, checks, last four digits.
+ * The full number is inspected here once, at ingestion, and never copied anywhere. */
+#ifndef FK_CARD_H
+#define FK_CARD_H
+#include "core/order.h"
+
+/* Inspect `raw` (spaces and dashes allowed) and fill `out`. Never stores the number. */
+void fk_card_inspect(const char *raw, fk_card *out);
+/* The masked form for output: "VISA ****1234", or "****1234" if no brand, or "" if none. */
+void fk_card_masked(const fk_card *c, char *buf, size_t bufsz);
+#endif

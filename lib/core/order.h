@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/* order.h -- the order, as plain data: what ingest produces and every later stage reads.
+ *
+ * Stages talk only through this struct and its findings. Ingest fills the raw text of
+ * each column (never NULL after ingest: "" when absent) and the lines; validate fills the
+ * derived amounts; detect and the pipeline add findings. A full card number never reaches
+ * this struct: ingest keeps only brand, length/check facts and the last four digits.
+ *
+ * Ownership: every string is malloc'ed and owned by the order; fk_order_clear() frees all
+ * and makes the order reusable for the next one, so memory stays flat over millions.
+ */
+#ifndef FK_ORDER_H
+#define FK_ORDER_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+#include "faktura/codes.h"
+
+/* The input columns: X(ID, "name", required-in-header). Order-level columns come first,
+ * line columns from ITEM_SKU on. Column names are the CSV header names and XML elements. */
+#define FK_COLUMNS(X)                                   \
+    X(ORDER_ID, "order_id", 1)                          \
+    X(ORDER_DATE, "order_date", 1)                      \
+    X(CUSTOMER_ID, "customer_id", 0)                    \
+    X(CUSTOMER_TYPE, "customer_type", 0)                \
+    X(COMPANY_NAME, "company_name", 1)                  \
+    X(TAX_ID, "tax_id", 0)                              \
+    X(COUNTRY, "country", 1)                            \
+    X(STREET, "street", 0)                              \
+    X(POSTAL_CODE, "postal_code", 0)                    \
+    X(CITY, "city", 0)                                  \
+    X(EMAIL, "email", 0)                                \
+    X(LANGUAGE, "language", 0)                          \
+    X(CURRENCY, "currency", 1)                          \
+    X(PAYMENT_METHOD, "payment_method", 1)              \
+    X(CARD_NUMBER, "card_number", 0)                    \
+    X(CARD_EXPIRY, "card_expiry", 0)                    \
+    X(IBAN, "iban", 0)                                  \
+    X(BIC, "bic", 0)                                    \
+    X(MANDATE_ID, "mandate_id", 0)                      \
+    X(ITEM_SKU, "item_sku", 0)                          \
+    X(ITEM_DESCRIPTION, "item_description", 1)          \
+    X(QUANTITY, "quantity", 1)                          \
+    X(UNIT_PRICE, "unit_price", 1)                      \
+    X(VAT_RATE, "vat_rate", 1)
+
+typedef enum fk_column {
+#define FK_COL_ENUM(id, name, req) FK_COL_##id,
+    FK_COLUMNS(FK_COL_ENUM)
+#undef FK_COL_ENUM
+    FK_COL_COUNT
+} fk_column;
+#define FK_ORDER_FIELDS FK_COL_ITEM_SKU /* columns [0, FK_ORDER_FIELDS) are order-level */
+
+const char *fk_column_name(fk_column c);
+bool fk_column_required(fk_column c);
+/* The column named `name` (already trimmed and lower-cased); -1 if unknown. */
+int fk_column_lookup(const char *name);
+
+typedef struct fk_finding {
+    fk_code code;
+    char *field;    /* column concerned, or NULL for the whole order */
+    char *message;  /* what was wrong, with the offending value (masked where sensitive) */
+    char *hint;     /* NULL: the code's default hint */
+} fk_finding;
+
+/* What is kept of a card number: never the number itself. */
+typedef struct fk_card {
+    bool present;        /* a card_number was given */
+    bool digits_only;    /* after removing spaces and dashes, only digits */
+    int ndigits;
+    bool luhn_ok;
+    char brand[16];      /* "VISA", "MASTERCARD", ... or "" if no brand matches */
+    char last4[5];
+} fk_card;
+
+typedef enum fk_customer_type { FK_BUSINESS = 0, FK_CONSUMER = 1 } fk_customer_type;
+typedef enum fk_payment { FK_PAY_NONE = 0, FK_PAY_CARD, FK_PAY_SEPA, FK_PAY_TRANSFER } fk_payment;
+
+typedef struct fk_line {
+    char *f[FK_COL_COUNT - FK_ORDER_FIELDS]; /* raw text of the line columns, by fk_column - FK_ORDER_FIELDS */
+    unsigned long line;                      /* physical line in the input */
+    /* derived by validate (valid only when the order's `amounts_ok`) */
+    int64_t qty_milli;                       /* quantity x 1000 */
+    int64_t unit_price;                      /* minor units */
+    int32_t vat_centi;                       /* VAT rate x 100 (19% = 1900) */
+    int64_t net;                             /* qty x unit price, rounded to minor units */
+} fk_line;
+#define FK_LINE_FIELD(ln, col) ((ln)->f[(col) - FK_ORDER_FIELDS])
+
+typedef struct fk_vat_group {
+    int32_t vat_centi;
+    int64_t taxable;  /* sum of rounded line nets at this rate */
+    int64_t vat;      /* taxable x rate, rounded once */
+} fk_vat_group;
+
+typedef struct fk_order {
+    char *file;                        /* input path as given ("-" for stdin) */
+    char decimal_sep;                  /* '.' or ',' (the input's dialect) */
+    unsigned long line;                /* physical line of its first row (or <order> element) */
+    char *f[FK_ORDER_FIELDS];          /* raw text; card_number holds the masked form only */
+    fk_card card;
+    fk_line *lines;
+    size_t nlines, cap_lines;
+    fk_finding *findings;
+    size_t nfindings, cap_findings;
+
+    /* derived by validate */
+    fk_customer_type customer_type;
+    fk_payment payment;
+    char tax_id_norm[32];              /* normalised VAT number, "" if none */
+    char currency[4];                  /* upper-case ISO code if known, else "" */
+    int exponent;                      /* minor-unit digits of `currency`, -1 if unknown */
+    int64_t order_time;                /* seconds since epoch, 0 if invalid */
+    bool amounts_ok;                   /* every line parsed and the totals are exact */
+    fk_vat_group groups[16];
+    size_t ngroups;
+    int64_t net_total, vat_total, gross_total;
+
+    /* set by the pipeline */
+    fk_outcome outcome;
+    char content_hash[65];             /* SHA-256 hex of the canonical order content */
+} fk_order;
+
+/* An order's outcome as the report needs it: plain data, borrowed pointers. Built from a
+ * live order (fk_order_outcome_rec) or read back from the database. */
+typedef struct fk_outcome_rec {
+    const char *order_id, *file;
+    const char *currency;              /* as given, upper-cased ("" if none) */
+    unsigned long line;
+    fk_outcome outcome;
+    int64_t amount;                    /* gross total, minor units; 0 when unknown */
+    bool amount_known;
+    int exponent;                      /* -1 when the currency is unknown */
+    const fk_finding *findings;
+    size_t nfindings;
+} fk_outcome_rec;
+
+void fk_order_init(fk_order *o);
+void fk_order_clear(fk_order *o);      /* free everything; o is ready for reuse */
+fk_line *fk_order_add_line(fk_order *o);
+/* Add a finding; the message is printf-formatted and copied. At most one finding per field
+ * is kept (the first), so one wrong value never cascades into many. */
+void fk_order_add_finding(fk_order *o, fk_code code, const char *field, const char *fmt, ...)
+    FK_PRINTF(4, 5);
+bool fk_order_has_finding(const fk_order *o, fk_code code);
+/* The outcome its findings give: none -> INVOICED, else the most severe (SKIPPED only when
+ * every finding says skipped; FAILED before HELD). */
+fk_outcome fk_order_outcome(const fk_order *o);
+/* The amount reported and summed for this order: its gross total when amounts_ok, else 0. */
+int64_t fk_order_amount(const fk_order *o);
+/* The outcome record of a live order (pointers borrowed from o). */
+void fk_order_outcome_rec(const fk_order *o, fk_outcome_rec *out);
+#endif

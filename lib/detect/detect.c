@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/* detect.c -- duplicate order ids within a batch and orders invoiced by an earlier batch.
+ *
+ * The id set is open addressing over malloc'ed strings: memory is the ids themselves plus
+ * two pointers a slot, about 60 MB for a million ids, and lookups stay O(1).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/buf.h"
+#include "core/util.h"
+#include "detect/detect.h"
+
+struct fk_idset {
+    char **slots;
+    size_t cap, n;
+};
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+fk_idset *fk_idset_new(void)
+{
+    fk_idset *s = fk_xcalloc(1, sizeof(*s));
+    s->cap = 1024;
+    s->slots = fk_xcalloc(s->cap, sizeof(*s->slots));
+    return s;
+}
+
+static void insert_slot(char **slots, size_t cap, char *id)
+{
+    size_t i = hash_str(id) & (cap - 1);
+    while (slots[i])
+        i = (i + 1) & (cap - 1);
+    slots[i] = id;
+}
+
+bool fk_idset_add(fk_idset *s, const char *id)
+{
+    size_t i = hash_str(id) & (s->cap - 1);
+    while (s->slots[i]) {
+        if (strcmp(s->slots[i], id) == 0)
+            return false;
+        i = (i + 1) & (s->cap - 1);
+    }
+    if ((s->n + 1) * 4 > s->cap * 3) {
+        size_t ncap = s->cap * 2;
+        char **ns = fk_xcalloc(ncap, sizeof(*ns));
+        for (size_t k = 0; k < s->cap; k++)
+            if (s->slots[k])
+                insert_slot(ns, ncap, s->slots[k]);
+        free(s->slots);
+        s->slots = ns;
+        s->cap = ncap;
+    }
+    insert_slot(s->slots, s->cap, fk_xstrdup(id));
+    s->n++;
+    return true;
+}
+
+void fk_idset_free(fk_idset *s)
+{
+    if (!s)
+        return;
+    for (size_t k = 0; k < s->cap; k++)
+        free(s->slots[k]);
+    free(s->slots);
+    free(s);
+}
+
+/* Fields separated by a byte that cannot occur in them (values are NUL-free UTF-8). */
+static void put(fk_buf *b, const char *s)
+{
+    fk_buf_puts(b, s);
+    fk_buf_putc(b, '\x1f');
+}
+
+void fk_detect_content_hash(fk_order *o)
+{
+    static const fk_column order_cols[] = {
+        FK_COL_CUSTOMER_ID, FK_COL_CUSTOMER_TYPE, FK_COL_COMPANY_NAME, FK_COL_TAX_ID,
+        FK_COL_COUNTRY, FK_COL_STREET, FK_COL_POSTAL_CODE, FK_COL_CITY, FK_COL_CURRENCY,
+        FK_COL_PAYMENT_METHOD, FK_COL_CARD_NUMBER, FK_COL_IBAN, FK_COL_MANDATE_ID};
+    fk_buf b = FK_BUF_INIT;
+
+    fk_buf_puts(&b, "faktura-order-v1\x1f");
+    for (size_t i = 0; i < sizeof(order_cols) / sizeof(order_cols[0]); i++)
+        put(&b, o->f[order_cols[i]]);
+    for (size_t i = 0; i < o->nlines; i++) {
+        const fk_line *ln = &o->lines[i];
+        put(&b, FK_LINE_FIELD(ln, FK_COL_ITEM_SKU));
+        put(&b, FK_LINE_FIELD(ln, FK_COL_ITEM_DESCRIPTION));
+        if (o->amounts_ok)
+            fk_buf_printf(&b, "%lld\x1f%lld\x1f%d\x1f", (long long)ln->qty_milli,
+                          (long long)ln->unit_price, (int)ln->vat_centi);
+        else {
+            put(&b, FK_LINE_FIELD(ln, FK_COL_QUANTITY));
+            put(&b, FK_LINE_FIELD(ln, FK_COL_UNIT_PRICE));
+            put(&b, FK_LINE_FIELD(ln, FK_COL_VAT_RATE));
+        }
+        fk_buf_putc(&b, '\x1e');
+    }
+    fk_sha256_hex(b.ptr, b.len, o->content_hash);
+    fk_buf_free(&b);
+}
+
+void fk_detect_batch_duplicate(fk_order *o, fk_idset *seen)
+{
+    const char *id = o->f[FK_COL_ORDER_ID];
+    if (!*id)
+        return;
+    if (!fk_idset_add(seen, id))
+        fk_order_add_finding(o, FK_CODE_DUPLICATE_ORDER_ID, "order_id",
+                             "order_id \"%s\" already appeared earlier in this batch (first "
+                             "occurrence kept; this one starts at %s line %lu)",
+                             id, o->file, o->line);
+}
+
+void fk_detect_prior(fk_order *o, const fk_prior_invoice *prior)
+{
+    if (!prior || !prior->found)
+        return;
+    if (strcmp(prior->content_hash, o->content_hash) == 0)
+        fk_order_add_finding(o, FK_CODE_ALREADY_INVOICED, "order_id",
+                             "order %s was already invoiced as %s", o->f[FK_COL_ORDER_ID],
+                             prior->number);
+    else
+        fk_order_add_finding(o, FK_CODE_ORDER_CHANGED_AFTER_INVOICE, "order_id",
+                             "order %s was invoiced as %s with different content (amounts, "
+                             "lines or customer changed since)",
+                             o->f[FK_COL_ORDER_ID], prior->number);
+}

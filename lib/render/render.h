@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/* render.h -- one invoice, as plain data in, one PDF as bytes out (libharu).
+ *
+ * The renderer knows nothing of orders, databases or files: the pipeline fills an
+ * fk_invoice with every printed value already computed (amounts in minor units, dates as
+ * YYYY-MM-DD, the buyer's normalised VAT number) and gets the PDF in memory. Writing it to
+ * disk durably is the store's job. No wall-clock time and no random IDs go into the PDF, so
+ * the same invoice renders to the same bytes.
+ */
+#ifndef FK_RENDER_H
+#define FK_RENDER_H
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include "faktura/common.h"
+#include "core/buf.h"
+
+typedef struct fk_party {
+    const char *name, *street, *postal_code, *city, *country; /* country: ISO alpha-2 */
+    const char *vat_id;  /* normalised, "" or NULL if none */
+    const char *email;   /* may be NULL */
+} fk_party;
+
+typedef struct fk_invoice_line {
+    const char *description;
+    const char *sku;       /* may be "" */
+    int64_t qty_milli;     /* quantity x 1000 */
+    int64_t unit_price;    /* minor units, excl. VAT */
+    int32_t vat_centi;     /* VAT rate x 100 */
+    int64_t net;           /* line net, minor units */
+} fk_invoice_line;
+
+typedef struct fk_invoice_vat {
+    int32_t vat_centi;
+    int64_t taxable;
+    int64_t vat;
+} fk_invoice_vat;
+
+typedef enum fk_invoice_payment {
+    FK_INV_PAY_TRANSFER = 0, /* seller IBAN/BIC + payment reference */
+    FK_INV_PAY_SEPA,         /* "will be debited", mandate reference, masked IBAN */
+    FK_INV_PAY_CARD          /* "paid by VISA ****1234" */
+} fk_invoice_payment;
+
+typedef struct fk_invoice {
+    const char *number;                       /* "INV-2026-000001" */
+    const char *issue_date, *order_date, *due_date; /* YYYY-MM-DD */
+    const char *order_id;
+    const char *currency;                     /* ISO 4217 */
+    int exponent;                             /* minor-unit digits */
+    const char *language;                     /* "en", "de", "nb", "pl"; other: English */
+    fk_party seller, buyer;
+    bool buyer_is_business;
+    const fk_invoice_line *lines;
+    size_t nlines;
+    const fk_invoice_vat *vat;                /* one per rate, ascending rate */
+    size_t nvat;
+    int64_t net_total, vat_total, gross_total;
+    fk_invoice_payment payment;
+    const char *seller_iban, *seller_bic;     /* for transfer */
+    const char *payment_reference;            /* for transfer: usually the invoice number */
+    const char *card_brand, *card_last4;      /* for card */
+    const char *mandate_id, *iban_masked;     /* for SEPA */
+    bool reverse_charge;
+    const char *footer;                       /* may be NULL */
+} fk_invoice;
+
+typedef struct fk_renderer fk_renderer; /* opaque; one per thread */
+
+/* font_path: a TrueType font with Latin, Greek and Cyrillic glyphs (DejaVu Sans). */
+fk_status fk_renderer_new(fk_renderer **out, const char *font_path, const char *font_bold_path,
+                          fk_error *err);
+/* Render `inv` into `out` (appended). On failure FK_EINTERNAL/FK_EENV with detail in err. */
+fk_status fk_renderer_render(fk_renderer *r, const fk_invoice *inv, fk_buf *out, fk_error *err);
+void fk_renderer_free(fk_renderer *r);
+#endif

@@ -1,0 +1,613 @@
+/* SPDX-License-Identifier: MIT */
+/* store.c -- SQLite state: schema and migrations, the run lock, numbering, records.
+ *
+ * Why a lock file beside the database: SQLite lets a second writer wait and then interleave
+ * its transactions; a second nightly run on the same books must instead be refused at once
+ * and say who holds them. flock() on "<db>.lock" is released by the kernel when the process
+ * dies, so a killed run never leaves a stale lock. The lock file is never the database
+ * file itself: closing any descriptor of the database would drop SQLite's own POSIX locks
+ * (sqlite.org/howtocorrupt.html §2.2).
+ *
+ * The schema's version lives in PRAGMA user_version; migrations[] upgrade an older
+ * database in place, one transaction each. Never edit a migration that has shipped: append.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sqlite3.h>
+#include "core/buf.h"
+#include "store/store.h"
+
+struct fk_store {
+    sqlite3 *db;
+    char *path;
+    int lock_fd;
+    sqlite3_stmt *st_prior, *st_peek, *st_series_new, *st_series_next, *st_order, *st_finding,
+        *st_invoice, *st_has_number;
+};
+
+static const char *const migrations[] = {
+    /* 1: the first schema */
+    "CREATE TABLE batches("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  as_of TEXT NOT NULL,"
+    "  started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+    "  inputs TEXT NOT NULL,"
+    "  out_dir TEXT,"
+    "  state TEXT NOT NULL DEFAULT 'running' CHECK (state IN ('running','done','aborted')));"
+    "CREATE TABLE orders("
+    "  id INTEGER PRIMARY KEY,"
+    "  batch_id INTEGER NOT NULL REFERENCES batches(id),"
+    "  order_id TEXT NOT NULL,"
+    "  file TEXT NOT NULL,"
+    "  line INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('invoiced','failed','held','skipped')),"
+    "  currency TEXT NOT NULL,"
+    "  exponent INTEGER NOT NULL,"
+    "  amount INTEGER,"
+    "  content_hash TEXT NOT NULL);"
+    "CREATE INDEX orders_batch ON orders(batch_id, id);"
+    "CREATE TABLE findings("
+    "  order_row INTEGER NOT NULL REFERENCES orders(id),"
+    "  seq INTEGER NOT NULL,"
+    "  code TEXT NOT NULL,"
+    "  field TEXT,"
+    "  message TEXT NOT NULL,"
+    "  hint TEXT,"
+    "  PRIMARY KEY (order_row, seq)) WITHOUT ROWID;"
+    "CREATE TABLE series("
+    "  key TEXT PRIMARY KEY,"
+    "  next_seq INTEGER NOT NULL CHECK (next_seq >= 1));"
+    "CREATE TABLE invoices("
+    "  number TEXT PRIMARY KEY,"
+    "  series TEXT NOT NULL REFERENCES series(key),"
+    "  seq INTEGER NOT NULL CHECK (seq >= 1),"
+    "  order_id TEXT NOT NULL UNIQUE,"      /* exactly once, enforced here */
+    "  order_row INTEGER NOT NULL UNIQUE REFERENCES orders(id),"
+    "  batch_id INTEGER NOT NULL REFERENCES batches(id),"
+    "  issue_date TEXT NOT NULL,"
+    "  due_date TEXT NOT NULL,"
+    "  currency TEXT NOT NULL,"
+    "  net INTEGER NOT NULL,"
+    "  vat INTEGER NOT NULL,"
+    "  gross INTEGER NOT NULL CHECK (gross = net + vat),"
+    "  content_hash TEXT NOT NULL,"
+    "  pdf_name TEXT NOT NULL,"
+    "  pdf_size INTEGER NOT NULL,"
+    "  pdf_sha256 TEXT NOT NULL,"
+    "  UNIQUE (series, seq));"
+    /* Gapless: a new invoice takes exactly the next number of its series. */
+    "CREATE TRIGGER invoices_gapless BEFORE INSERT ON invoices"
+    "  WHEN NEW.seq <> COALESCE((SELECT MAX(seq) FROM invoices WHERE series = NEW.series), 0) + 1"
+    "  BEGIN SELECT RAISE(ABORT, 'invoice number out of sequence'); END;"
+    /* Issued invoices are immutable (GoBD, art. 106j): corrections are credit notes. */
+    "CREATE TRIGGER invoices_no_update BEFORE UPDATE ON invoices"
+    "  BEGIN SELECT RAISE(ABORT, 'issued invoices are immutable'); END;"
+    "CREATE TRIGGER invoices_no_delete BEFORE DELETE ON invoices"
+    "  BEGIN SELECT RAISE(ABORT, 'issued invoices are never deleted'); END;",
+};
+#define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+static fk_status db_error(fk_store *s, fk_error *err, const char *what)
+{
+    int code = s->db ? sqlite3_extended_errcode(s->db) : SQLITE_ERROR;
+    const char *msg = s->db ? sqlite3_errmsg(s->db) : "cannot open";
+    if (code == SQLITE_CONSTRAINT || (code & 0xff) == SQLITE_CONSTRAINT)
+        return fk_error_set(err, FK_EINTERNAL, s->path, 0, NULL, "%s: %s", what, msg);
+    return fk_error_set(err, FK_EENV, s->path, 0, NULL, "database: %s: %s", what, msg);
+}
+
+static fk_status exec(fk_store *s, const char *sql, fk_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        fk_status st = fk_error_set(err, FK_EENV, s->path, 0, NULL, "database: %s",
+                                    msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return st;
+    }
+    return FK_OK;
+}
+
+static fk_status take_lock(fk_store *s, fk_error *err)
+{
+    fk_buf lp = FK_BUF_INIT;
+    char holder[64] = "";
+    fk_status st = FK_OK;
+
+    fk_buf_printf(&lp, "%s.lock", s->path);
+    s->lock_fd = open(fk_buf_cstr(&lp), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (s->lock_fd < 0) {
+        st = fk_error_set(err, FK_EENV, fk_buf_cstr(&lp), 0, NULL,
+                          "cannot create the lock file: %s", strerror(errno));
+        goto done;
+    }
+    if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        ssize_t n = pread(s->lock_fd, holder, sizeof(holder) - 1, 0);
+        holder[n > 0 ? n : 0] = '\0';
+        holder[strcspn(holder, "\n")] = '\0';
+        st = fk_error_set(err, FK_EENV, s->path, 0, NULL,
+                          "another faktura process (pid %s) is running on this database; "
+                          "try again when it has finished",
+                          holder[0] ? holder : "unknown");
+        close(s->lock_fd);
+        s->lock_fd = -1;
+        goto done;
+    }
+    snprintf(holder, sizeof(holder), "%ld\n", (long)getpid());
+    if (ftruncate(s->lock_fd, 0) != 0 ||
+        pwrite(s->lock_fd, holder, strlen(holder), 0) != (ssize_t)strlen(holder)) {
+        /* The pid is only informative; the flock is what protects. */
+    }
+done:
+    fk_buf_free(&lp);
+    return st;
+}
+
+static fk_status prepare(fk_store *s, sqlite3_stmt **st, const char *sql, fk_error *err)
+{
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+        return db_error(s, err, "prepare");
+    return FK_OK;
+}
+
+static fk_status migrate(fk_store *s, fk_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int version = 0;
+    fk_status rc;
+
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, "read the schema version");
+    if (sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (version > SCHEMA_VERSION)
+        return fk_error_set(err, FK_EENV, s->path, 0, NULL,
+                            "the database has schema version %d, newer than this faktura "
+                            "(%d): use a newer faktura",
+                            version, SCHEMA_VERSION);
+    for (int v = version; v < SCHEMA_VERSION; v++) {
+        char pragma[64];
+        if ((rc = fk_store_begin(s, err)) != FK_OK)
+            return rc;
+        snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+        if ((rc = exec(s, migrations[v], err)) != FK_OK || (rc = exec(s, pragma, err)) != FK_OK) {
+            fk_store_rollback(s);
+            return rc;
+        }
+        if ((rc = fk_store_commit(s, err)) != FK_OK)
+            return rc;
+    }
+    return FK_OK;
+}
+
+static fk_status open_db(fk_store **out, const char *path, bool readonly, fk_error *err)
+{
+    fk_store *s = fk_xcalloc(1, sizeof(*s));
+    fk_status rc = FK_OK;
+    int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+
+    s->path = fk_xstrdup(path);
+    s->lock_fd = -1;
+    *out = NULL;
+    if (!readonly && (rc = take_lock(s, err)) != FK_OK)
+        goto fail;
+    if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        rc = db_error(s, err, "open");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 10000);
+    /* Durable commits (RELIABILITY.md §1): WAL synced at every commit. */
+    if ((rc = exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;", err)) != FK_OK)
+        goto fail;
+    if (!readonly) {
+        if ((rc = exec(s, "PRAGMA journal_mode = WAL;", err)) != FK_OK ||
+            (rc = migrate(s, err)) != FK_OK)
+            goto fail;
+    }
+    if ((rc = prepare(s, &s->st_prior,
+                      "SELECT number, content_hash FROM invoices WHERE order_id = ?", err)) ||
+        (rc = prepare(s, &s->st_has_number, "SELECT 1 FROM invoices WHERE number = ?", err)) ||
+        (rc = prepare(s, &s->st_peek, "SELECT next_seq FROM series WHERE key = ?", err)))
+        goto fail;
+    if (!readonly &&
+        ((rc = prepare(s, &s->st_series_new, "INSERT INTO series(key, next_seq) VALUES (?, 2)",
+                       err)) ||
+         (rc = prepare(s, &s->st_series_next,
+                       "UPDATE series SET next_seq = next_seq + 1 WHERE key = ? AND next_seq = ?",
+                       err)) ||
+         (rc = prepare(s, &s->st_order,
+                       "INSERT INTO orders(batch_id, order_id, file, line, status, currency, "
+                       "exponent, amount, content_hash) VALUES (?,?,?,?,?,?,?,?,?)",
+                       err)) ||
+         (rc = prepare(s, &s->st_finding,
+                       "INSERT INTO findings(order_row, seq, code, field, message, hint) "
+                       "VALUES (?,?,?,?,?,?)",
+                       err)) ||
+         (rc = prepare(s, &s->st_invoice,
+                       "INSERT INTO invoices(number, series, seq, order_id, order_row, batch_id, "
+                       "issue_date, due_date, currency, net, vat, gross, content_hash, pdf_name, "
+                       "pdf_size, pdf_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                       err))))
+        goto fail;
+    *out = s;
+    return FK_OK;
+fail:
+    fk_store_close(s);
+    return rc != FK_OK ? rc : FK_EENV;
+}
+
+fk_status fk_store_open(fk_store **out, const char *path, fk_error *err)
+{
+    return open_db(out, path, false, err);
+}
+
+fk_status fk_store_open_readonly(fk_store **out, const char *path, fk_error *err)
+{
+    struct stat sb;
+    *out = NULL;
+    if (stat(path, &sb) != 0 && errno == ENOENT)
+        return FK_OK;
+    fk_status rc = open_db(out, path, true, err);
+    if (rc != FK_OK)
+        return rc;
+    /* A read-only reader cannot migrate: insist on the current schema. */
+    sqlite3_stmt *st = NULL;
+    int version = -1;
+    if (sqlite3_prepare_v2((*out)->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (version != SCHEMA_VERSION) {
+        fk_store_close(*out);
+        *out = NULL;
+        return fk_error_set(err, FK_EENV, path, 0, NULL,
+                            "the database has schema version %d, this faktura reads %d; run "
+                            "`faktura run` once to upgrade it",
+                            version, SCHEMA_VERSION);
+    }
+    return FK_OK;
+}
+
+void fk_store_close(fk_store *s)
+{
+    if (!s)
+        return;
+    sqlite3_stmt *all[] = {s->st_prior, s->st_peek,    s->st_series_new, s->st_series_next,
+                           s->st_order, s->st_finding, s->st_invoice,    s->st_has_number};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        sqlite3_finalize(all[i]);
+    if (s->db)
+        sqlite3_close(s->db);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd); /* releases the flock */
+    free(s->path);
+    free(s);
+}
+
+fk_status fk_store_begin(fk_store *s, fk_error *err)
+{
+    return exec(s, "BEGIN IMMEDIATE", err);
+}
+
+fk_status fk_store_commit(fk_store *s, fk_error *err)
+{
+    return exec(s, "COMMIT", err);
+}
+
+void fk_store_rollback(fk_store *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static fk_status step_done(fk_store *s, sqlite3_stmt *st, const char *what, fk_error *err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE)
+        return db_error(s, err, what);
+    return FK_OK;
+}
+
+fk_status fk_store_batch_create(fk_store *s, const char *kind, const char *as_of,
+                                const char *inputs_json, const char *out_dir, int64_t *id,
+                                fk_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    fk_status rc;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO batches(kind, as_of, inputs, out_dir) VALUES (?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, "prepare");
+    bind_text(st, 1, kind);
+    bind_text(st, 2, as_of);
+    bind_text(st, 3, inputs_json);
+    bind_text(st, 4, out_dir);
+    rc = step_done(s, st, "create the batch", err);
+    sqlite3_finalize(st);
+    *id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+fk_status fk_store_batch_finish(fk_store *s, int64_t id, const char *state, fk_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    fk_status rc;
+
+    if (sqlite3_prepare_v2(s->db, "UPDATE batches SET state = ? WHERE id = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return db_error(s, err, "prepare");
+    bind_text(st, 1, state);
+    sqlite3_bind_int64(st, 2, id);
+    rc = step_done(s, st, "finish the batch", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+fk_status fk_store_prior(fk_store *s, const char *order_id, fk_prior_invoice *out, fk_error *err)
+{
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    bind_text(s->st_prior, 1, order_id);
+    rc = sqlite3_step(s->st_prior);
+    if (rc == SQLITE_ROW) {
+        out->found = true;
+        snprintf(out->number, sizeof(out->number), "%s",
+                 (const char *)sqlite3_column_text(s->st_prior, 0));
+        snprintf(out->content_hash, sizeof(out->content_hash), "%s",
+                 (const char *)sqlite3_column_text(s->st_prior, 1));
+    }
+    sqlite3_reset(s->st_prior);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(s, err, "look up earlier invoices");
+    return FK_OK;
+}
+
+fk_status fk_store_has_number(fk_store *s, const char *number, bool *out, fk_error *err)
+{
+    bind_text(s->st_has_number, 1, number);
+    int rc = sqlite3_step(s->st_has_number);
+    sqlite3_reset(s->st_has_number);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(s, err, "look up an invoice number");
+    *out = rc == SQLITE_ROW;
+    return FK_OK;
+}
+
+fk_status fk_store_peek_seq(fk_store *s, const char *key, int64_t *seq, fk_error *err)
+{
+    int rc;
+    bind_text(s->st_peek, 1, key);
+    rc = sqlite3_step(s->st_peek);
+    *seq = rc == SQLITE_ROW ? sqlite3_column_int64(s->st_peek, 0) : 1;
+    sqlite3_reset(s->st_peek);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(s, err, "read the number series");
+    return FK_OK;
+}
+
+fk_status fk_store_order_add(fk_store *s, int64_t batch_id, const fk_order *o,
+                             const fk_invoice_rec *inv, fk_error *err)
+{
+    sqlite3_stmt *st = s->st_order;
+    fk_status rc;
+    int64_t row;
+    const char *currency = o->currency[0] ? o->currency : o->f[FK_COL_CURRENCY];
+
+    sqlite3_bind_int64(st, 1, batch_id);
+    bind_text(st, 2, o->f[FK_COL_ORDER_ID]);
+    bind_text(st, 3, o->file);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)o->line);
+    bind_text(st, 5, fk_outcome_name(o->outcome));
+    bind_text(st, 6, currency);
+    sqlite3_bind_int(st, 7, o->exponent);
+    if (o->amounts_ok)
+        sqlite3_bind_int64(st, 8, o->gross_total);
+    else
+        sqlite3_bind_null(st, 8);
+    bind_text(st, 9, o->content_hash);
+    if ((rc = step_done(s, st, "record an order", err)) != FK_OK)
+        return rc;
+    row = sqlite3_last_insert_rowid(s->db);
+
+    for (size_t i = 0; i < o->nfindings; i++) {
+        const fk_finding *f = &o->findings[i];
+        st = s->st_finding;
+        sqlite3_bind_int64(st, 1, row);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+        bind_text(st, 3, fk_code_name(f->code));
+        bind_text(st, 4, f->field);
+        bind_text(st, 5, f->message);
+        bind_text(st, 6, f->hint);
+        if ((rc = step_done(s, st, "record a finding", err)) != FK_OK)
+            return rc;
+    }
+    if (!inv)
+        return FK_OK;
+
+    /* Consume the number: exactly the peeked one, or something is badly wrong. */
+    if (inv->seq == 1) {
+        bind_text(s->st_series_new, 1, inv->series);
+        if ((rc = step_done(s, s->st_series_new, "start a number series", err)) != FK_OK)
+            return rc;
+    } else {
+        bind_text(s->st_series_next, 1, inv->series);
+        sqlite3_bind_int64(s->st_series_next, 2, inv->seq);
+        if ((rc = step_done(s, s->st_series_next, "advance the number series", err)) != FK_OK)
+            return rc;
+        if (sqlite3_changes(s->db) != 1)
+            return fk_error_set(err, FK_EINTERNAL, s->path, 0, NULL,
+                                "number series %s moved under us (expected %lld)", inv->series,
+                                (long long)inv->seq);
+    }
+    st = s->st_invoice;
+    bind_text(st, 1, inv->number);
+    bind_text(st, 2, inv->series);
+    sqlite3_bind_int64(st, 3, inv->seq);
+    bind_text(st, 4, o->f[FK_COL_ORDER_ID]);
+    sqlite3_bind_int64(st, 5, row);
+    sqlite3_bind_int64(st, 6, batch_id);
+    bind_text(st, 7, inv->issue_date);
+    bind_text(st, 8, inv->due_date);
+    bind_text(st, 9, o->currency);
+    sqlite3_bind_int64(st, 10, o->net_total);
+    sqlite3_bind_int64(st, 11, o->vat_total);
+    sqlite3_bind_int64(st, 12, o->gross_total);
+    bind_text(st, 13, o->content_hash);
+    bind_text(st, 14, inv->pdf_name);
+    sqlite3_bind_int64(st, 15, (sqlite3_int64)inv->pdf_size);
+    bind_text(st, 16, inv->pdf_sha256);
+    return step_done(s, st, "record an invoice", err);
+}
+
+static void col_copy(char *dst, size_t n, sqlite3_stmt *st, int i)
+{
+    const unsigned char *v = sqlite3_column_text(st, i);
+    snprintf(dst, n, "%s", v ? (const char *)v : "");
+}
+
+fk_status fk_store_batch_get(fk_store *s, int64_t id, fk_batch_info *out, bool *found,
+                             fk_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    *found = false;
+    if (sqlite3_prepare_v2(s->db, "SELECT kind, as_of, inputs, state FROM batches WHERE id = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, "prepare");
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *found = true;
+        out->id = id;
+        col_copy(out->kind, sizeof(out->kind), st, 0);
+        col_copy(out->as_of, sizeof(out->as_of), st, 1);
+        out->inputs_json = fk_xstrdup((const char *)sqlite3_column_text(st, 2));
+        col_copy(out->state, sizeof(out->state), st, 3);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(s, err, "read the batch");
+    return FK_OK;
+}
+
+static fk_outcome outcome_from_name(const char *n)
+{
+    for (int o = 0; o < FK_OUTCOME_COUNT; o++)
+        if (strcmp(fk_outcome_name((fk_outcome)o), n) == 0)
+            return (fk_outcome)o;
+    return FK_FAILED;
+}
+
+fk_status fk_store_batch_orders(fk_store *s, int64_t id, fk_stored_order_fn fn, void *payload,
+                                fk_error *err)
+{
+    sqlite3_stmt *st = NULL, *fst = NULL;
+    fk_finding *fs = NULL;
+    size_t cap = 0;
+    fk_status res = FK_OK;
+    int rc;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id, order_id, file, line, status, currency, exponent, amount "
+                           "FROM orders WHERE batch_id = ? ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db,
+                           "SELECT code, field, message, hint FROM findings WHERE order_row = ? "
+                           "ORDER BY seq",
+                           -1, &fst, NULL) != SQLITE_OK) {
+        res = db_error(s, err, "prepare");
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fk_outcome_rec so;
+        size_t n = 0;
+        so.order_id = (const char *)sqlite3_column_text(st, 1);
+        so.file = (const char *)sqlite3_column_text(st, 2);
+        so.line = (unsigned long)sqlite3_column_int64(st, 3);
+        so.outcome = outcome_from_name((const char *)sqlite3_column_text(st, 4));
+        so.currency = (const char *)sqlite3_column_text(st, 5);
+        so.exponent = sqlite3_column_int(st, 6);
+        so.amount_known = sqlite3_column_type(st, 7) != SQLITE_NULL;
+        so.amount = so.amount_known ? sqlite3_column_int64(st, 7) : 0;
+        sqlite3_bind_int64(fst, 1, sqlite3_column_int64(st, 0));
+        while ((rc = sqlite3_step(fst)) == SQLITE_ROW) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 8;
+                fs = fk_xrealloc(fs, cap * sizeof(*fs));
+            }
+            /* Column text lives only until the next step: copy it. */
+            const char *fld = (const char *)sqlite3_column_text(fst, 1);
+            const char *hint = (const char *)sqlite3_column_text(fst, 3);
+            fs[n].code = fk_code_from_name((const char *)sqlite3_column_text(fst, 0));
+            fs[n].field = fld ? fk_xstrdup(fld) : NULL;
+            fs[n].message = fk_xstrdup((const char *)sqlite3_column_text(fst, 2));
+            fs[n].hint = hint ? fk_xstrdup(hint) : NULL;
+            n++;
+        }
+        so.findings = fs;
+        so.nfindings = n;
+        if (rc == SQLITE_DONE)
+            fn(&so, payload);
+        for (size_t i = 0; i < n; i++) {
+            free(fs[i].field);
+            free(fs[i].message);
+            free(fs[i].hint);
+        }
+        if (rc != SQLITE_DONE) {
+            res = db_error(s, err, "read findings");
+            goto done;
+        }
+        sqlite3_reset(fst);
+    }
+    if (rc != SQLITE_DONE)
+        res = db_error(s, err, "read orders");
+done:
+    free(fs);
+    sqlite3_finalize(st);
+    sqlite3_finalize(fst);
+    return res;
+}
+
+fk_status fk_store_batch_invoice_sums(fk_store *s, int64_t id, fk_currency_sum_fn fn,
+                                      void *payload, fk_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT currency, SUM(gross) FROM invoices WHERE batch_id = ? "
+                           "GROUP BY currency ORDER BY currency",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, "prepare");
+    sqlite3_bind_int64(st, 1, id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1), payload);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_error(s, err, "sum the invoices");
+    return FK_OK;
+}

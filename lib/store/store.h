@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/* store.h -- faktura's state in SQLite: batches, orders, findings, invoices, number series.
+ *
+ * Durability rules (RELIABILITY.md §1): WAL + synchronous=FULL, foreign keys on, a busy
+ * timeout, BEGIN IMMEDIATE for every write transaction. An invoice number is consumed in
+ * the same transaction that records its invoice, so a crash before COMMIT leaves neither a
+ * gap nor a duplicate. "At most one invoice per order id" is a UNIQUE constraint.
+ */
+#ifndef FK_STORE_H
+#define FK_STORE_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "faktura/batch.h"
+#include "core/order.h"
+#include "detect/detect.h"
+
+typedef struct fk_store fk_store;
+
+/* Open (and create or migrate) the database for writing. Takes the run lock first:
+ * another process holding it gives FK_EENV naming that process. */
+fk_status fk_store_open(fk_store **out, const char *path, fk_error *err);
+/* Open an existing database read-only (no lock, no migration). *out is NULL and FK_OK is
+ * returned when the file does not exist. */
+fk_status fk_store_open_readonly(fk_store **out, const char *path, fk_error *err);
+void fk_store_close(fk_store *s);
+
+fk_status fk_store_begin(fk_store *s, fk_error *err);   /* BEGIN IMMEDIATE */
+fk_status fk_store_commit(fk_store *s, fk_error *err);
+void fk_store_rollback(fk_store *s);
+
+/* Record a new batch (in its own transaction). inputs_json: a JSON array of the inputs. */
+fk_status fk_store_batch_create(fk_store *s, const char *kind, const char *as_of,
+                                const char *inputs_json, const char *out_dir, int64_t *id,
+                                fk_error *err);
+fk_status fk_store_batch_finish(fk_store *s, int64_t id, const char *state, fk_error *err);
+
+/* The invoice already issued for order_id, if any. */
+fk_status fk_store_prior(fk_store *s, const char *order_id, fk_prior_invoice *out,
+                         fk_error *err);
+/* Is `number` a recorded invoice number? */
+fk_status fk_store_has_number(fk_store *s, const char *number, bool *out, fk_error *err);
+
+/* The next sequence number of series `key` (not consumed until fk_store_invoice_add). */
+fk_status fk_store_peek_seq(fk_store *s, const char *key, int64_t *seq, fk_error *err);
+
+typedef struct fk_invoice_rec {
+    const char *number, *series;
+    int64_t seq;
+    const char *issue_date, *due_date;
+    const char *pdf_name;      /* file name inside the batch's out dir */
+    uint64_t pdf_size;
+    const char *pdf_sha256;
+} fk_invoice_rec;
+
+/* Record an order's outcome and findings in batch `batch_id`; with `inv`, also its invoice,
+ * consuming inv->seq of inv->series (which must be the peeked value). Inside a transaction. */
+fk_status fk_store_order_add(fk_store *s, int64_t batch_id, const fk_order *o,
+                             const fk_invoice_rec *inv, fk_error *err);
+
+/* ---- reading a batch back (for `faktura report`) ---- */
+typedef struct fk_batch_info {
+    int64_t id;
+    char kind[16];
+    char as_of[32];
+    char *inputs_json; /* owned: free() */
+    char state[16];
+} fk_batch_info;
+
+fk_status fk_store_batch_get(fk_store *s, int64_t id, fk_batch_info *out, bool *found,
+                             fk_error *err);
+
+typedef void (*fk_stored_order_fn)(const fk_outcome_rec *o, void *payload);
+/* Call fn for every order of the batch, in input order. */
+fk_status fk_store_batch_orders(fk_store *s, int64_t id, fk_stored_order_fn fn, void *payload,
+                                fk_error *err);
+/* Sum of the gross totals of the invoices recorded for the batch, per currency. */
+typedef void (*fk_currency_sum_fn)(const char *currency, int64_t sum, void *payload);
+fk_status fk_store_batch_invoice_sums(fk_store *s, int64_t id, fk_currency_sum_fn fn,
+                                      void *payload, fk_error *err);
+#endif

@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: MIT */
+/* validate.c -- billing details, amounts and totals of one order.
+ *
+ * Rounding (the rule for all of faktura, see core/money.h): each line net is
+ * quantity x unit price rounded half away from zero to the currency's minor unit; VAT is
+ * computed once per rate on the sum of the rounded line nets, rounded the same way
+ * (EN 16931 BR-CO-10, BR-S-08, BR-S-09). So the printed figures add up exactly:
+ * sum(line nets) = net total, sum(VAT per rate) = VAT total, net + VAT = gross.
+ *
+ * Every message names the offending value; card numbers only ever appear masked.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/money.h"
+#include "core/util.h"
+#include "validate/validate.h"
+#include "validate/validate_ids.h"
+
+#define MAX_ORDER_ID_BYTES 200
+#define MAX_NAME_CHARS 200
+
+static const char *shown(const char *v, char *buf, size_t n)
+{
+    return fk_quote_value(v, buf, n);
+}
+
+static void check_order_id(fk_order *o)
+{
+    const char *id = o->f[FK_COL_ORDER_ID];
+    char b[64];
+
+    if (!*id)
+        return; /* ingest reported ORDER_ID_MISSING */
+    if (strlen(id) > MAX_ORDER_ID_BYTES || fk_has_control(id))
+        fk_order_add_finding(o, FK_CODE_ORDER_ID_INVALID, "order_id",
+                             "order_id \"%s\" is longer than %d bytes or has control characters",
+                             shown(id, b, sizeof(b)), MAX_ORDER_ID_BYTES);
+}
+
+static void check_date(fk_order *o, int64_t as_of)
+{
+    const char *d = o->f[FK_COL_ORDER_DATE];
+    char b[64], asof[16], od[16];
+    int64_t t;
+
+    if (!*d) {
+        fk_order_add_finding(o, FK_CODE_ORDER_DATE_INVALID, "order_date", "order_date is empty");
+        return;
+    }
+    if (!fk_time_parse(d, &t)) {
+        fk_order_add_finding(o, FK_CODE_ORDER_DATE_INVALID, "order_date",
+                             "order_date \"%s\" is not a valid date (YYYY-MM-DD)",
+                             shown(d, b, sizeof(b)));
+        return;
+    }
+    o->order_time = t;
+    /* Compare calendar days: an order from later the same day as --as-of is not "future". */
+    fk_format_date(t, od, sizeof(od));
+    fk_format_date(as_of, asof, sizeof(asof));
+    if (strcmp(od, asof) > 0)
+        fk_order_add_finding(o, FK_CODE_ORDER_DATE_IN_FUTURE, "order_date",
+                             "order_date %s is after the batch date %s", od, asof);
+}
+
+static void check_customer(fk_order *o, const fk_config *cfg)
+{
+    char *type = o->f[FK_COL_CUSTOMER_TYPE];
+    char *name = o->f[FK_COL_COMPANY_NAME];
+    char *country = o->f[FK_COL_COUNTRY];
+    const char *tax = o->f[FK_COL_TAX_ID];
+    char b[64];
+    bool country_ok = false;
+
+    fk_ascii_lower(type);
+    if (!*type || !strcmp(type, "business"))
+        o->customer_type = FK_BUSINESS;
+    else if (!strcmp(type, "consumer"))
+        o->customer_type = FK_CONSUMER;
+    else
+        fk_order_add_finding(o, FK_CODE_CUSTOMER_TYPE_INVALID, "customer_type",
+                             "customer_type \"%s\" is neither business nor consumer",
+                             shown(type, b, sizeof(b)));
+
+    if (!*name) {
+        fk_order_add_finding(o, FK_CODE_COMPANY_NAME_MISSING, "company_name",
+                             "company_name is empty");
+    } else {
+        size_t chars = 0;
+        bool letter = false;
+        for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+            if ((*p & 0xC0) != 0x80)
+                chars++;
+            /* Any non-ASCII character counts as a letter: Łódź, Ærø, Ελλάς. */
+            if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p >= 0x80)
+                letter = true;
+        }
+        if (!letter || chars > MAX_NAME_CHARS || fk_has_control(name))
+            fk_order_add_finding(o, FK_CODE_COMPANY_NAME_INVALID, "company_name",
+                                 "company_name \"%s\" %s", shown(name, b, sizeof(b)),
+                                 !letter ? "has no letters"
+                                 : chars > MAX_NAME_CHARS ? "is longer than 200 characters"
+                                                          : "contains control characters");
+    }
+
+    fk_ascii_upper(country);
+    if (!*country) {
+        fk_order_add_finding(o, FK_CODE_COUNTRY_MISSING, "country", "country is empty");
+    } else if (!fk_country_known(country)) {
+        fk_order_add_finding(o, FK_CODE_COUNTRY_UNKNOWN, "country",
+                             "country \"%s\" is not an ISO 3166 alpha-2 code",
+                             shown(country, b, sizeof(b)));
+    } else {
+        country_ok = true;
+    }
+
+    if (!*tax) {
+        if (o->customer_type == FK_BUSINESS && cfg->tax_id_required)
+            fk_order_add_finding(o, FK_CODE_TAX_ID_MISSING, "tax_id",
+                                 "a business customer needs a VAT number; tax_id is empty");
+    } else if (country_ok) {
+        fk_code c = fk_taxid_check(tax, country, o->tax_id_norm, sizeof(o->tax_id_norm));
+        if (c != FK_CODE_NONE) {
+            o->tax_id_norm[0] = '\0';
+            fk_order_add_finding(o, c, "tax_id", "tax_id \"%s\": %s (country %s)",
+                                 shown(tax, b, sizeof(b)),
+                                 c == FK_CODE_TAX_ID_CHECKSUM ? "the check digit is wrong"
+                                 : c == FK_CODE_TAX_ID_FORMAT ? "wrong length or characters"
+                                 : c == FK_CODE_TAX_ID_COUNTRY_MISMATCH
+                                     ? "its prefix names another country"
+                                     : "VAT numbers of this country cannot be checked",
+                                 country);
+        }
+    }
+}
+
+/* Card expiry "MM/YY" (or MM/YYYY): valid through the last day of that month. */
+static bool card_expired(const char *exp, int64_t order_time, bool *readable)
+{
+    int mm = 0, yy = 0, n = 0;
+    *readable = false;
+    if (sscanf(exp, "%2d/%4d%n", &mm, &yy, &n) != 2 || exp[n] != '\0' || mm < 1 || mm > 12)
+        return true;
+    if (yy < 100)
+        yy += 2000;
+    *readable = true;
+    int ny = mm == 12 ? yy + 1 : yy, nm = mm == 12 ? 1 : mm + 1;
+    int64_t first_after = fk_days_from_civil(ny, (unsigned)nm, 1) * 86400;
+    return order_time >= first_after;
+}
+
+static void check_payment(fk_order *o)
+{
+    char *m = o->f[FK_COL_PAYMENT_METHOD];
+    char b[64], iban[64];
+
+    fk_ascii_lower(m);
+    if (!*m) {
+        fk_order_add_finding(o, FK_CODE_PAYMENT_METHOD_MISSING, "payment_method",
+                             "payment_method is empty");
+        return;
+    }
+    if (!strcmp(m, "card")) {
+        o->payment = FK_PAY_CARD;
+        const fk_card *c = &o->card;
+        bool readable;
+        if (!c->present || !c->digits_only || !c->luhn_ok) {
+            fk_order_add_finding(o, FK_CODE_CARD_NUMBER_INVALID, "card_number",
+                                 !c->present ? "card payment without a card_number"
+                                             : "card number %s fails the check digit or "
+                                               "has non-digits",
+                                 o->f[FK_COL_CARD_NUMBER]);
+        } else if (!c->brand[0]) {
+            fk_order_add_finding(o, FK_CODE_CARD_BRAND_UNKNOWN, "card_number",
+                                 "card number %s (%d digits) belongs to no known card brand",
+                                 o->f[FK_COL_CARD_NUMBER], c->ndigits);
+        }
+        if (card_expired(o->f[FK_COL_CARD_EXPIRY], o->order_time, &readable))
+            fk_order_add_finding(o, FK_CODE_CARD_EXPIRED, "card_expiry",
+                                 readable ? "card expired %s, before the order date"
+                                          : "card_expiry \"%s\" is not MM/YY",
+                                 shown(o->f[FK_COL_CARD_EXPIRY], b, sizeof(b)));
+    } else if (!strcmp(m, "sepa_debit")) {
+        o->payment = FK_PAY_SEPA;
+        const char *in = o->f[FK_COL_IBAN];
+        if (fk_iban_check(in, iban, sizeof(iban)) != FK_CODE_NONE) {
+            fk_order_add_finding(o, FK_CODE_IBAN_INVALID, "iban", "IBAN \"%s\" is not valid",
+                                 shown(in, b, sizeof(b)));
+        } else {
+            char cc[3] = {iban[0], iban[1], '\0'};
+            const char *bic = o->f[FK_COL_BIC];
+            if (*bic && fk_bic_check(bic, cc) != FK_CODE_NONE)
+                fk_order_add_finding(o, FK_CODE_BIC_INVALID, "bic",
+                                     "BIC \"%s\" is malformed or not of the IBAN's country %s",
+                                     shown(bic, b, sizeof(b)), cc);
+        }
+        if (!*o->f[FK_COL_MANDATE_ID])
+            fk_order_add_finding(o, FK_CODE_MANDATE_MISSING, "mandate_id",
+                                 "a SEPA direct debit needs a mandate reference; mandate_id "
+                                 "is empty");
+    } else if (!strcmp(m, "bank_transfer")) {
+        o->payment = FK_PAY_TRANSFER;
+    } else {
+        fk_order_add_finding(o, FK_CODE_PAYMENT_METHOD_UNKNOWN, "payment_method",
+                             "payment_method \"%s\" is not card, sepa_debit or bank_transfer",
+                             shown(m, b, sizeof(b)));
+    }
+}
+
+static bool check_currency(fk_order *o)
+{
+    char *cur = o->f[FK_COL_CURRENCY];
+    char b[64];
+
+    fk_ascii_upper(cur);
+    if (!*cur) {
+        fk_order_add_finding(o, FK_CODE_CURRENCY_MISSING, "currency", "currency is empty");
+        return false;
+    }
+    o->exponent = fk_currency_exponent(cur);
+    if (o->exponent < 0) {
+        fk_order_add_finding(o, FK_CODE_CURRENCY_UNKNOWN, "currency",
+                             "currency \"%s\" is not an ISO 4217 code", shown(cur, b, sizeof(b)));
+        return false;
+    }
+    memcpy(o->currency, cur, 4);
+    return true;
+}
+
+/* Parse every line and compute the totals. Returns false if any amount is unusable. */
+static bool compute_amounts(fk_order *o, bool currency_ok)
+{
+    char b[64];
+    bool ok = true;
+    char sep = o->decimal_sep ? o->decimal_sep : '.';
+
+    if (o->nlines == 0)
+        return false;
+    for (size_t i = 0; i < o->nlines; i++) {
+        fk_line *ln = &o->lines[i];
+        const char *desc = FK_LINE_FIELD(ln, FK_COL_ITEM_DESCRIPTION);
+        const char *qty = FK_LINE_FIELD(ln, FK_COL_QUANTITY);
+        const char *price = FK_LINE_FIELD(ln, FK_COL_UNIT_PRICE);
+        const char *rate = FK_LINE_FIELD(ln, FK_COL_VAT_RATE);
+        fk_decimal_rc rc;
+        int64_t r;
+
+        if (!*desc)
+            fk_order_add_finding(o, FK_CODE_DESCRIPTION_MISSING, "item_description",
+                                 "line %lu: item_description is empty", ln->line);
+        rc = fk_decimal_parse(qty, sep, 3, &ln->qty_milli);
+        if (rc != FK_DEC_OK || ln->qty_milli <= 0) {
+            fk_order_add_finding(o, FK_CODE_QUANTITY_INVALID, "quantity",
+                                 "line %lu: quantity \"%s\" is not a positive number with at "
+                                 "most 3 decimals",
+                                 ln->line, shown(qty, b, sizeof(b)));
+            ok = false;
+        }
+        rc = fk_decimal_parse(rate, sep, 2, &r);
+        if (rc != FK_DEC_OK || r < 0 || r > 10000) {
+            fk_order_add_finding(o, FK_CODE_VAT_RATE_INVALID, "vat_rate",
+                                 "line %lu: vat_rate \"%s\" is not a percentage from 0 to 100 "
+                                 "with at most 2 decimals",
+                                 ln->line, shown(rate, b, sizeof(b)));
+            ok = false;
+        } else {
+            ln->vat_centi = (int32_t)r;
+        }
+        if (!currency_ok) {
+            ok = false;
+            continue;
+        }
+        rc = fk_decimal_parse(price, sep, o->exponent, &ln->unit_price);
+        if (rc != FK_DEC_OK) {
+            fk_code c = rc == FK_DEC_PRECISION ? FK_CODE_AMOUNT_PRECISION
+                        : rc == FK_DEC_RANGE   ? FK_CODE_AMOUNT_OVERFLOW
+                                               : FK_CODE_AMOUNT_INVALID;
+            fk_order_add_finding(o, c, "unit_price",
+                                 rc == FK_DEC_PRECISION
+                                     ? "line %lu: unit_price \"%s\" has more decimals than %s "
+                                       "allows (%d)"
+                                 : rc == FK_DEC_RANGE ? "line %lu: unit_price \"%s\" is too large "
+                                                        "(%s, %d decimals)"
+                                                      : "line %lu: unit_price \"%s\" is not a "
+                                                        "plain decimal number (%s, %d decimals)",
+                                 ln->line, shown(price, b, sizeof(b)), o->currency, o->exponent);
+            ok = false;
+        }
+    }
+    if (!ok)
+        return false;
+
+    /* Line nets, then VAT per rate on the sum of rounded nets. */
+    for (size_t i = 0; i < o->nlines; i++) {
+        fk_line *ln = &o->lines[i];
+        size_t g;
+        if (!fk_mul_div_round(ln->qty_milli, ln->unit_price, 3, &ln->net))
+            goto overflow;
+        for (g = 0; g < o->ngroups && o->groups[g].vat_centi != ln->vat_centi; g++)
+            ;
+        if (g == o->ngroups) {
+            if (o->ngroups == sizeof(o->groups) / sizeof(o->groups[0])) {
+                fk_order_add_finding(o, FK_CODE_VAT_RATE_INVALID, "vat_rate",
+                                     "line %lu: the order has more than 16 VAT rates", ln->line);
+                return false;
+            }
+            o->groups[o->ngroups++] = (fk_vat_group){ln->vat_centi, 0, 0};
+        }
+        if (!fk_add_checked(&o->groups[g].taxable, ln->net) ||
+            !fk_add_checked(&o->net_total, ln->net))
+            goto overflow;
+    }
+    /* Ascending rate order, so the printed table and the stored totals are stable. */
+    for (size_t i = 1; i < o->ngroups; i++)
+        for (size_t j = i; j > 0 && o->groups[j - 1].vat_centi > o->groups[j].vat_centi; j--) {
+            fk_vat_group t = o->groups[j];
+            o->groups[j] = o->groups[j - 1];
+            o->groups[j - 1] = t;
+        }
+    for (size_t g = 0; g < o->ngroups; g++) {
+        if (!fk_mul_div_round(o->groups[g].taxable, o->groups[g].vat_centi, 4, &o->groups[g].vat) ||
+            !fk_add_checked(&o->vat_total, o->groups[g].vat))
+            goto overflow;
+    }
+    o->gross_total = o->net_total;
+    if (!fk_add_checked(&o->gross_total, o->vat_total))
+        goto overflow;
+    if (o->net_total < 0) {
+        char amt[40];
+        fk_decimal_format(o->net_total, o->exponent, amt, sizeof(amt));
+        fk_order_add_finding(o, FK_CODE_AMOUNT_NEGATIVE, "unit_price",
+                             "the order's net total is %s %s", amt, o->currency);
+        return false;
+    }
+    return true;
+overflow:
+    fk_order_add_finding(o, FK_CODE_AMOUNT_OVERFLOW, "unit_price",
+                         "the order's amounts overflow (quantity x unit price or their sum is "
+                         "beyond what can be invoiced)");
+    o->ngroups = 0;
+    o->net_total = o->vat_total = o->gross_total = 0;
+    return false;
+}
+
+void fk_validate_order(fk_order *o, const fk_config *cfg, int64_t as_of)
+{
+    check_order_id(o);
+    check_date(o, as_of);
+    check_customer(o, cfg);
+    check_payment(o);
+    bool cur_ok = check_currency(o);
+    o->amounts_ok = compute_amounts(o, cur_ok);
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* validate.h -- check an order's billing details and compute its amounts.
+ *
+ * Adds a finding for every problem (at most one per field) and fills the derived fields of
+ * the order: customer type, payment method, normalised tax ID, currency and exponent, line
+ * nets, VAT per rate and totals. Never touches the database or the disk.
+ */
+#ifndef FK_VALIDATE_H
+#define FK_VALIDATE_H
+#include "core/config.h"
+#include "core/order.h"
+
+void fk_validate_order(fk_order *o, const fk_config *cfg, int64_t as_of);
+#endif

@@ -1,0 +1,37 @@
+/* test_codes.c -- the finding-code list: values ascending and unique, names round-trip,
+ * every code has a hint and an outcome. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "faktura/codes.h"
+
+static void test_list(void **state)
+{
+    int prev = 0, n = 0;
+    for (fk_code c = fk_code_next(FK_CODE_NONE); c != FK_CODE_NONE; c = fk_code_next(c)) {
+        const char *name = fk_code_name(c);
+        assert_true((int)c > prev); /* ascending: fk_code_next relies on it */
+        prev = (int)c;
+        assert_non_null(name);
+        assert_int_equal(fk_code_from_name(name), c);
+        for (const char *p = name; *p; p++)
+            assert_true((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_');
+        assert_true(strlen(fk_code_hint(c)) > 10);
+        n++;
+    }
+    assert_true(n >= 40);
+    assert_int_equal(fk_code_outcome(FK_CODE_ALREADY_INVOICED), FK_SKIPPED);
+    assert_int_equal(fk_code_outcome(FK_CODE_TAX_ID_CHECKSUM), FK_FAILED);
+    assert_int_equal(fk_code_from_name("NO_SUCH_CODE"), FK_CODE_NONE);
+    assert_null(fk_code_name((fk_code)99999));
+    assert_string_equal(fk_outcome_name(FK_HELD), "held");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_list)};
+    return cmocka_run_group_tests_name("codes", tests, NULL, NULL);
+}
