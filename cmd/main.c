@@ -67,6 +67,8 @@ static const char usage_batch[] =
     "  --as-of DATE          the batch's \"now\", YYYY-MM-DD[THH:MM:SS] UTC: issue date and\n"
     "                        reproducible runs (default: the current time)\n"
     "  --input-format csv|xml  input format when the extension does not say\n"
+    "  --delimiter , or ;    CSV delimiter (default: detected from the header line)\n"
+    "  --decimal-comma       amounts are written 12,50 (default only for ';' files)\n"
     "  -q, --quiet           no summary line (errors are still printed)\n"
     "  -v, --verbose         say what is done (recovery, config warnings)\n"
     "  -h, --help            show this help\n"
@@ -92,6 +94,8 @@ typedef struct cli {
     const char *db, *out, *config, *report, *as_of_text;
     fk_report_format format;
     fk_input_format input_format;
+    char delimiter;
+    bool decimal_comma;
     int64_t batch;
     bool quiet, verbose, markdown;
     bool tty;
@@ -267,6 +271,8 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     opts.log_payload = c;
     opts.progress = on_progress;
     opts.progress_payload = c;
+    opts.csv_delimiter = c->delimiter;
+    opts.decimal_comma = c->decimal_comma;
     st = fk_batch_run(&opts, (const char *const *)inputs, (size_t)ninputs, &sum, &err);
     end_progress(c);
     fk_config_free(cfg);
@@ -291,7 +297,7 @@ static int cmd_report(cli *c)
 }
 
 enum { OPT_DB = 256, OPT_OUT, OPT_CONFIG, OPT_REPORT, OPT_FORMAT, OPT_AS_OF, OPT_INPUT_FORMAT,
-       OPT_BATCH, OPT_MARKDOWN };
+       OPT_BATCH, OPT_MARKDOWN, OPT_DELIMITER, OPT_DECIMAL_COMMA };
 
 int main(int argc, char **argv)
 {
@@ -305,6 +311,8 @@ int main(int argc, char **argv)
         {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
         {"batch", required_argument, NULL, OPT_BATCH},
         {"markdown", no_argument, NULL, OPT_MARKDOWN},
+        {"delimiter", required_argument, NULL, OPT_DELIMITER},
+        {"decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -342,6 +350,12 @@ int main(int argc, char **argv)
         case OPT_REPORT: c.report = optarg; break;
         case OPT_AS_OF: c.as_of_text = optarg; break;
         case OPT_MARKDOWN: c.markdown = true; break;
+        case OPT_DECIMAL_COMMA: c.decimal_comma = true; break;
+        case OPT_DELIMITER:
+            if (strcmp(optarg, ",") && strcmp(optarg, ";"))
+                return usage_error("--delimiter must be , or ; not \"%s\"", optarg);
+            c.delimiter = optarg[0];
+            break;
         case OPT_FORMAT:
             if (!parse_format(optarg, &c.format))
                 return usage_error("--format must be json or csv, not \"%s\"", optarg);

@@ -316,7 +316,8 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
      * file or column stops the batch with nothing half-done. */
     ins = fk_xcalloc(ninputs, sizeof(*ins));
     for (size_t i = 0; i < ninputs; i++) {
-        fk_ingest_options io = {opts->input_format, 0, 0};
+        fk_ingest_options io = {opts->input_format, opts->csv_delimiter,
+                                opts->decimal_comma ? ',' : 0};
         if ((st = fk_ingest_open(&ins[i], inputs[i], &io, err)) != FK_OK)
             goto done;
         uint64_t b, t;

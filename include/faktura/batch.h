@@ -62,11 +62,14 @@ typedef struct fk_batch_options {
     void *log_payload;
     fk_progress_fn progress;        /* may be NULL */
     void *progress_payload;
+    char csv_delimiter;             /* ',' or ';'; 0: detect from each CSV's header line */
+    bool decimal_comma;             /* amounts use ',' (default: only when the delimiter is ';') */
 } fk_batch_options;
 
 #define FK_BATCH_OPTIONS_VERSION 1
 #define FK_BATCH_OPTIONS_INIT {FK_BATCH_OPTIONS_VERSION, "faktura.db", "out", NULL, 0, false, \
-                               FK_INPUT_AUTO, NULL, FK_REPORT_JSON, NULL, NULL, NULL, NULL}
+                               FK_INPUT_AUTO, NULL, FK_REPORT_JSON, NULL, NULL, NULL, NULL, 0, \
+                               false}
 
 typedef struct fk_summary {
     int64_t batch_id;                  /* 0 for a dry run */

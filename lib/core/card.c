@@ -9,9 +9,9 @@
  * Why this way: a full card number (PAN) must not end up in reports, logs, databases or
  * core dumps. So the number is never copied whole: the digits are streamed, the Luhn sum is
  * kept for both parities (the parity from the right is only known at the end), and only
- * the leading digits needed for the brand (at most 8, what PCI DSS allows to be shown
- * with the last four) and the last four are held, in local buffers that are wiped through
- * a volatile pointer before returning so the compiler cannot drop the wipe.
+ * the leading digits needed for the brand (at most 8, no more than PCI DSS allows to be
+ * displayed with the last four) and the last four are held, in local buffers that are
+ * wiped through a volatile pointer before returning so the compiler cannot drop the wipe.
  */
 #include "core/card.h"
 
@@ -26,8 +26,8 @@
  * searched in order and the first match wins; the order encodes the precedence:
  *  - DISCOVER before UNIONPAY: 622126-622925 lies inside UnionPay's 62, and those cards
  *    are UnionPay cards that Discover's network accepts (Discover Global Network
- *    reciprocity); the narrower range is taken first, as the brief and Discover's IIN
- *    table list it. The rest of 62 is UNIONPAY.
+ *    reciprocity); the narrower range is taken first, as Discover's published IIN ranges
+ *    include it. The rest of 62 is UNIONPAY.
  *  - MAESTRO's 6304/6390 and 67 (6759 and 676770/676774 of Maestro UK, 6761-6763) do not
  *    overlap the others; 50 and 56-58 neither (MASTERCARD is 51-55 and 2221-2720).
  *  - the remaining ranges are disjoint (AMEX 34/37, JCB 3528-3589, DINERS 300-305, 36,
@@ -137,8 +137,8 @@ void fk_card_inspect(const char *raw, fk_card *out)
         count++;
     }
 
-    /* whitespace and dashes alone are no card number */
     int ndigits = count > INT_MAX ? INT_MAX : (int)count;
+    /* whitespace and dashes alone are no card number */
     out->present = (count > 0 || nother > 0);
     out->ndigits = ndigits;
     out->digits_only = (ndigits > 0 && nother == 0);

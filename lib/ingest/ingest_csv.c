@@ -27,14 +27,11 @@
 #include "core/buf.h"
 #include "core/card.h"
 #include "core/util.h"
-#include "ingest/ingest.h"
+#include "ingest/ingest_impl.h"
 
 #define READ_CHUNK (64 * 1024)
-#define MAX_FIELD_BYTES 1024      /* longer values are cut and reported (FIELD_TOO_LONG) */
-#define MAX_ORDER_ID_BYTES 200
 #define MAX_COLUMNS 1024          /* a header with more columns is not an order export */
 #define MAX_RECORD_FIELDS 4096    /* a row with more fields is malformed, not stored */
-#define MAX_LINES_PER_ORDER 10000
 #define LIBCSV_ROW_NOT_BEGUN 0    /* libcsv.c's pstate value between records */
 
 typedef struct record {
@@ -46,7 +43,7 @@ typedef struct record {
     bool too_many;
 } record;
 
-struct fk_ingest {
+struct fk_csv_reader {
     char *path;
     FILE *fp;
     uint64_t bytes, total;
@@ -84,7 +81,7 @@ static void record_free(record *r)
 
 static void on_field(void *s, size_t len, void *data)
 {
-    fk_ingest *in = data;
+    fk_csv_reader *in = data;
     record *r = &in->cur;
 
     if (r->n == 0 && !r->line)
@@ -103,7 +100,7 @@ static void on_field(void *s, size_t len, void *data)
     r->n++;
 }
 
-static void push_record(fk_ingest *in)
+static void push_record(fk_csv_reader *in)
 {
     if (in->qhead + in->qlen == in->qcap) {
         if (in->qhead > 0) {
@@ -128,7 +125,7 @@ static void on_record(int c, void *data)
     push_record(data);
 }
 
-static void parser_init(fk_ingest *in)
+static void parser_init(fk_csv_reader *in)
 {
     csv_init(&in->p, CSV_STRICT | CSV_STRICT_FINI);
     csv_set_delim(&in->p, (unsigned char)in->delim);
@@ -136,7 +133,7 @@ static void parser_init(fk_ingest *in)
 }
 
 /* Feed one chunk (a line or part of one) to libcsv. */
-static void feed(fk_ingest *in, const char *s, size_t n)
+static void feed(fk_csv_reader *in, const char *s, size_t n)
 {
     if (in->at_line_start && in->p.pstate == LIBCSV_ROW_NOT_BEGUN && in->cur.n == 0)
         in->rec_start = in->line;
@@ -152,7 +149,7 @@ static void feed(fk_ingest *in, const char *s, size_t n)
     }
 }
 
-static fk_status read_more(fk_ingest *in, fk_error *err)
+static fk_status read_more(fk_csv_reader *in, fk_error *err)
 {
     if (in->buf_pos > 0) {
         memmove(in->buf, in->buf + in->buf_pos, in->buf_len - in->buf_pos);
@@ -172,7 +169,7 @@ static fk_status read_more(fk_ingest *in, fk_error *err)
 }
 
 /* Feed the next physical line (or as much of it as is buffered). */
-static fk_status feed_next(fk_ingest *in, fk_error *err)
+static fk_status feed_next(fk_csv_reader *in, fk_error *err)
 {
     if (in->buf_pos == in->buf_len || !memchr(in->buf + in->buf_pos, '\n',
                                               in->buf_len - in->buf_pos)) {
@@ -201,7 +198,7 @@ static fk_status feed_next(fk_ingest *in, fk_error *err)
     return FK_OK;
 }
 
-static void finish_parse(fk_ingest *in)
+static void finish_parse(fk_csv_reader *in)
 {
     if (!in->parser_live)
         return;
@@ -217,7 +214,7 @@ static void finish_parse(fk_ingest *in)
 }
 
 /* Detect ',' or ';' from the header line: the one that occurs more often outside quotes. */
-static void detect_delimiter(fk_ingest *in)
+static void detect_delimiter(fk_csv_reader *in)
 {
     size_t commas = 0, semis = 0;
     bool quoted = false;
@@ -233,26 +230,14 @@ static void detect_delimiter(fk_ingest *in)
     in->delim = semis > commas ? ';' : ',';
 }
 
-static fk_status read_header(fk_ingest *in, fk_error *err);
+static fk_status read_header(fk_csv_reader *in, fk_error *err);
 
-fk_status fk_ingest_open(fk_ingest **out, const char *path, const fk_ingest_options *opts,
+fk_status fk_csv_open(fk_csv_reader **out, const char *path, const fk_ingest_options *opts,
                          fk_error *err)
 {
-    fk_ingest *in;
-    fk_input_format fmt = opts ? opts->format : FK_INPUT_AUTO;
-    size_t plen = strlen(path);
+    fk_csv_reader *in;
 
     *out = NULL;
-    if (fmt == FK_INPUT_AUTO) {
-        if (plen >= 4 && strcasecmp(path + plen - 4, ".xml") == 0)
-            fmt = FK_INPUT_XML;
-        else
-            fmt = FK_INPUT_CSV;
-    }
-    if (fmt == FK_INPUT_XML)
-        return fk_error_set(err, FK_EINPUT, path, 0, NULL,
-                            "XML input is not supported yet; export the orders as CSV");
-
     in = fk_xcalloc(1, sizeof(*in));
     in->path = fk_xstrdup(path);
     if (strcmp(path, "-") == 0) {
@@ -287,7 +272,7 @@ fk_status fk_ingest_open(fk_ingest **out, const char *path, const fk_ingest_opti
 
     fk_status st = read_more(in, err);
     if (st != FK_OK) {
-        fk_ingest_close(in);
+        fk_csv_close(in);
         return st;
     }
     /* A UTF-8 byte order mark is not part of the first column's name. */
@@ -299,14 +284,14 @@ fk_status fk_ingest_open(fk_ingest **out, const char *path, const fk_ingest_opti
         in->decsep = in->delim == ';' ? ',' : '.';
     parser_init(in);
     if ((st = read_header(in, err)) != FK_OK) {
-        fk_ingest_close(in);
+        fk_csv_close(in);
         return st;
     }
     *out = in;
     return FK_OK;
 }
 
-static fk_status take_header(fk_ingest *in, record *r, fk_error *err)
+static fk_status take_header(fk_csv_reader *in, record *r, fk_error *err)
 {
     bool seen[FK_COL_COUNT] = {false};
     fk_buf missing = FK_BUF_INIT;
@@ -344,49 +329,7 @@ static fk_status take_header(fk_ingest *in, record *r, fk_error *err)
     return FK_OK;
 }
 
-/* Clean one field's value for use: valid UTF-8 without NUL, at most MAX_FIELD_BYTES. */
-static char *clean_value(fk_order *o, unsigned long line, const char *col, char *v, size_t len)
-{
-    char shown[64];
-
-    if (memchr(v, '\0', len)) {
-        for (size_t i = 0; i < len; i++)
-            if (v[i] == '\0')
-                v[i] = '?';
-        fk_order_add_finding(o, FK_CODE_ENCODING_INVALID, col, "line %lu: %s contains a NUL byte",
-                             line, col);
-    }
-    if (!fk_utf8_valid(v, len)) {
-        for (size_t i = 0; i < len; i++)
-            if ((unsigned char)v[i] >= 0x80)
-                v[i] = '?';
-        fk_order_add_finding(o, FK_CODE_ENCODING_INVALID, col,
-                             "line %lu: %s is not valid UTF-8: \"%s\"", line, col,
-                             fk_quote_value(v, shown, sizeof(shown)));
-    }
-    if (len > MAX_FIELD_BYTES) {
-        size_t cut = MAX_FIELD_BYTES;
-        while (cut > 0 && ((unsigned char)v[cut] & 0xC0) == 0x80)
-            cut--;
-        v[cut] = '\0';
-        fk_order_add_finding(o, FK_CODE_FIELD_TOO_LONG, col,
-                             "line %lu: %s has %zu bytes; at most %d are accepted", line, col,
-                             len, MAX_FIELD_BYTES);
-    }
-    return v;
-}
-
-static void start_order(fk_ingest *in, fk_order *o, unsigned long line)
-{
-    fk_order_init(o);
-    o->file = fk_xstrdup(in->path);
-    o->line = line;
-    o->decimal_sep = in->decsep;
-    for (int i = 0; i < FK_ORDER_FIELDS; i++)
-        o->f[i] = fk_xstrdup("");
-}
-
-static const char *row_order_id(fk_ingest *in, record *r)
+static const char *row_order_id(fk_csv_reader *in, record *r)
 {
     for (size_t i = 0; i < r->n && i < in->ncols; i++)
         if (in->colmap[i] == FK_COL_ORDER_ID)
@@ -395,65 +338,20 @@ static const char *row_order_id(fk_ingest *in, record *r)
 }
 
 /* Put a row's values into the order (the first row sets the order-level fields). */
-static void add_row(fk_ingest *in, fk_order *o, record *r, bool first)
+static void add_row(fk_csv_reader *in, fk_order *o, record *r, bool first)
 {
-    char shown[64];
-    fk_line *ln = NULL;
-
-    if (o->nlines >= MAX_LINES_PER_ORDER) {
-        fk_order_add_finding(o, FK_CODE_ROW_MALFORMED, NULL,
-                             "line %lu: the order has more than %d lines", r->line,
-                             MAX_LINES_PER_ORDER);
+    fk_line *ln = fk_ingest__add_line(o, r->line);
+    if (!ln)
         return;
-    }
-    ln = fk_order_add_line(o);
-    ln->line = r->line;
-    for (int c = FK_ORDER_FIELDS; c < FK_COL_COUNT; c++)
-        FK_LINE_FIELD(ln, c) = fk_xstrdup("");
     for (size_t i = 0; i < r->n; i++) {
         int col = in->colmap[i];
-        if (col < 0)
-            continue;
-        const char *name = fk_column_name(col);
-        char *v = clean_value(o, r->line, name, r->fields[i], r->lens[i]);
-        if (col >= FK_ORDER_FIELDS) {
-            free(FK_LINE_FIELD(ln, col));
-            FK_LINE_FIELD(ln, col) = fk_xstrdup(fk_trim(v));
-            continue;
-        }
-        if (col == FK_COL_CARD_NUMBER) {
-            /* The full number stops here: only brand, checks and last four go on. */
-            fk_card card;
-            char masked[32];
-            fk_card_inspect(v, &card);
-            memset(v, 'x', strlen(v));
-            fk_card_masked(&card, masked, sizeof(masked));
-            if (first) {
-                o->card = card;
-                free(o->f[col]);
-                o->f[col] = fk_xstrdup(masked);
-            } else if (card.present && strcmp(masked, o->f[col]) != 0) {
-                fk_order_add_finding(o, FK_CODE_ORDER_INCONSISTENT, name,
-                                     "line %lu: card_number differs from the order's first row",
-                                     r->line);
-            }
-            continue;
-        }
-        fk_trim(v);
-        if (first) {
-            free(o->f[col]);
-            o->f[col] = fk_xstrdup(v);
-        } else if (*v && strcmp(v, o->f[col]) != 0) {
-            fk_order_add_finding(o, FK_CODE_ORDER_INCONSISTENT, name,
-                                 "line %lu: %s \"%s\" differs from the order's first row \"%s\"",
-                                 r->line, name, fk_quote_value(v, shown, sizeof(shown)),
-                                 o->f[col]);
-        }
+        if (col >= 0)
+            fk_ingest__set_field(o, ln, (fk_column)col, r->fields[i], r->lens[i], r->line, first);
     }
 }
 
 /* Take one data row. Returns true when it completed the pending order (now in `done`). */
-static bool take_row(fk_ingest *in, record *r, fk_order *done)
+static bool take_row(fk_csv_reader *in, record *r, fk_order *done)
 {
     const char *id = row_order_id(in, r);
     bool broken = r->malformed || r->too_many || r->n != in->ncols;
@@ -471,7 +369,7 @@ static bool take_row(fk_ingest *in, record *r, fk_order *done)
             *done = in->pending;
             completed = true;
         }
-        start_order(in, &in->pending, r->line);
+        fk_ingest__start_order(&in->pending, in->path, r->line, in->decsep);
         in->have_pending = true;
         if (id) {
             free(in->pending.f[FK_COL_ORDER_ID]);
@@ -499,7 +397,7 @@ static bool take_row(fk_ingest *in, record *r, fk_order *done)
 }
 
 /* Parse until a complete record is queued or the input is exhausted. */
-static fk_status fill(fk_ingest *in, fk_error *err)
+static fk_status fill(fk_csv_reader *in, fk_error *err)
 {
     while (in->qlen == 0 && !in->finished) {
         if (in->eof && in->buf_pos == in->buf_len) {
@@ -514,7 +412,7 @@ static fk_status fill(fk_ingest *in, fk_error *err)
     return FK_OK;
 }
 
-static record pop(fk_ingest *in)
+static record pop(fk_csv_reader *in)
 {
     record r = in->queue[in->qhead++];
     in->qlen--;
@@ -523,7 +421,7 @@ static record pop(fk_ingest *in)
     return r;
 }
 
-static fk_status read_header(fk_ingest *in, fk_error *err)
+static fk_status read_header(fk_csv_reader *in, fk_error *err)
 {
     fk_status st = fill(in, err);
     if (st != FK_OK)
@@ -537,7 +435,7 @@ static fk_status read_header(fk_ingest *in, fk_error *err)
     return st;
 }
 
-fk_status fk_ingest_next(fk_ingest *in, fk_order *o, bool *got, fk_error *err)
+fk_status fk_csv_next(fk_csv_reader *in, fk_order *o, bool *got, fk_error *err)
 {
     fk_order_clear(o);
     *got = false;
@@ -564,13 +462,13 @@ fk_status fk_ingest_next(fk_ingest *in, fk_order *o, bool *got, fk_error *err)
     }
 }
 
-void fk_ingest_progress(const fk_ingest *in, uint64_t *bytes, uint64_t *total)
+void fk_csv_progress(const fk_csv_reader *in, uint64_t *bytes, uint64_t *total)
 {
     *bytes = in->bytes;
     *total = in->total;
 }
 
-void fk_ingest_close(fk_ingest *in)
+void fk_csv_close(fk_csv_reader *in)
 {
     if (!in)
         return;

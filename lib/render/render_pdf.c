@@ -976,8 +976,14 @@ static void build_totals(ctx *c)
     lx = M_LEFT + CONTENT_W * 0.3f;
     if (lx > M_RIGHT + CELL_PAD - amw - 60)
         lx = M_LEFT - CELL_PAD;
+    /* Rules span the totals as printed, not the whole label column. */
+    for (k = 0; k < 3; k++) {
+        float lw = text_width(k == 2 ? bold : reg, k == 2 ? 10.0f : SZ_BODY, tl[k]);
+        float start = M_RIGHT + CELL_PAD - amw - lw - 2 * CELL_PAD;
+        x0 = start < x0 ? start : x0;
+    }
     o = PLAIN;
-    o.x0 = x0 < lx ? x0 : lx;
+    o.x0 = x0 < lx ? lx : x0;
     o.x1 = M_RIGHT + CELL_PAD;
     for (k = 0; k < 3; k++) {
         bool gross = k == 2;

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/* ingest.c -- the format dispatcher, and the rules every format reader shares for turning
+ * raw values into an order (see ingest_impl.h). */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "core/buf.h"
+#include "core/card.h"
+#include "core/util.h"
+#include "ingest/ingest_impl.h"
+
+struct fk_ingest {
+    fk_input_format format;
+    fk_csv_reader *csv;
+    fk_xml_reader *xml;
+};
+
+fk_status fk_ingest_open(fk_ingest **out, const char *path, const fk_ingest_options *opts,
+                         fk_error *err)
+{
+    fk_input_format fmt = opts ? opts->format : FK_INPUT_AUTO;
+    size_t n = strlen(path);
+    fk_ingest *in;
+    fk_status st;
+
+    *out = NULL;
+    if (fmt == FK_INPUT_AUTO)
+        fmt = n >= 4 && strcasecmp(path + n - 4, ".xml") == 0 ? FK_INPUT_XML : FK_INPUT_CSV;
+    in = fk_xcalloc(1, sizeof(*in));
+    in->format = fmt;
+    st = fmt == FK_INPUT_XML ? fk_xml_open(&in->xml, path, opts, err)
+                             : fk_csv_open(&in->csv, path, opts, err);
+    if (st != FK_OK) {
+        free(in);
+        return st;
+    }
+    *out = in;
+    return FK_OK;
+}
+
+fk_status fk_ingest_next(fk_ingest *in, fk_order *o, bool *got, fk_error *err)
+{
+    return in->xml ? fk_xml_next(in->xml, o, got, err) : fk_csv_next(in->csv, o, got, err);
+}
+
+void fk_ingest_progress(const fk_ingest *in, uint64_t *bytes, uint64_t *total)
+{
+    if (in->xml)
+        fk_xml_progress(in->xml, bytes, total);
+    else
+        fk_csv_progress(in->csv, bytes, total);
+}
+
+void fk_ingest_close(fk_ingest *in)
+{
+    if (!in)
+        return;
+    fk_xml_close(in->xml);
+    fk_csv_close(in->csv);
+    free(in);
+}
+
+void fk_ingest__start_order(fk_order *o, const char *file, unsigned long line, char decsep)
+{
+    fk_order_init(o);
+    o->file = fk_xstrdup(file);
+    o->line = line;
+    o->decimal_sep = decsep;
+    for (int i = 0; i < FK_ORDER_FIELDS; i++)
+        o->f[i] = fk_xstrdup("");
+}
+
+fk_line *fk_ingest__add_line(fk_order *o, unsigned long line)
+{
+    if (o->nlines >= FK_MAX_LINES_PER_ORDER) {
+        fk_order_add_finding(o, FK_CODE_ROW_MALFORMED, NULL,
+                             "line %lu: the order has more than %d lines", line,
+                             FK_MAX_LINES_PER_ORDER);
+        return NULL;
+    }
+    fk_line *ln = fk_order_add_line(o);
+    ln->line = line;
+    for (int c = FK_ORDER_FIELDS; c < FK_COL_COUNT; c++)
+        FK_LINE_FIELD(ln, c) = fk_xstrdup("");
+    return ln;
+}
+
+/* Clean a value for use: valid UTF-8 without NUL, at most FK_MAX_FIELD_BYTES. */
+static char *clean_value(fk_order *o, unsigned long line, const char *col, char *v, size_t len)
+{
+    char shown[64];
+
+    if (memchr(v, '\0', len)) {
+        for (size_t i = 0; i < len; i++)
+            if (v[i] == '\0')
+                v[i] = '?';
+        fk_order_add_finding(o, FK_CODE_ENCODING_INVALID, col, "line %lu: %s contains a NUL byte",
+                             line, col);
+    }
+    if (!fk_utf8_valid(v, len)) {
+        for (size_t i = 0; i < len; i++)
+            if ((unsigned char)v[i] >= 0x80)
+                v[i] = '?';
+        fk_order_add_finding(o, FK_CODE_ENCODING_INVALID, col,
+                             "line %lu: %s is not valid UTF-8: \"%s\"", line, col,
+                             fk_quote_value(v, shown, sizeof(shown)));
+    }
+    if (len > FK_MAX_FIELD_BYTES) {
+        size_t cut = FK_MAX_FIELD_BYTES;
+        while (cut > 0 && ((unsigned char)v[cut] & 0xC0) == 0x80)
+            cut--;
+        v[cut] = '\0';
+        fk_order_add_finding(o, FK_CODE_FIELD_TOO_LONG, col,
+                             "line %lu: %s has %zu bytes; at most %d are accepted", line, col,
+                             len, FK_MAX_FIELD_BYTES);
+    }
+    return v;
+}
+
+void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, size_t len,
+                          unsigned long line, bool first)
+{
+    const char *name = fk_column_name(col);
+    char shown[64];
+    char *v = clean_value(o, line, name, value, len);
+
+    if (col >= FK_ORDER_FIELDS) {
+        if (ln) {
+            free(FK_LINE_FIELD(ln, col));
+            FK_LINE_FIELD(ln, col) = fk_xstrdup(fk_trim(v));
+        }
+        return;
+    }
+    if (col == FK_COL_CARD_NUMBER) {
+        /* The full number stops here: only brand, checks and last four go on. */
+        fk_card card;
+        char masked[32];
+        fk_card_inspect(v, &card);
+        memset(v, 'x', strlen(v));
+        fk_card_masked(&card, masked, sizeof(masked));
+        if (first) {
+            o->card = card;
+            free(o->f[col]);
+            o->f[col] = fk_xstrdup(masked);
+        } else if (card.present && strcmp(masked, o->f[col]) != 0) {
+            fk_order_add_finding(o, FK_CODE_ORDER_INCONSISTENT, name,
+                                 "line %lu: card_number differs from the order's first row",
+                                 line);
+        }
+        return;
+    }
+    fk_trim(v);
+    if (first) {
+        free(o->f[col]);
+        o->f[col] = fk_xstrdup(v);
+    } else if (*v && strcmp(v, o->f[col]) != 0) {
+        fk_order_add_finding(o, FK_CODE_ORDER_INCONSISTENT, name,
+                             "line %lu: %s \"%s\" differs from the order's first row \"%s\"",
+                             line, name, fk_quote_value(v, shown, sizeof(shown)), o->f[col]);
+    }
+}

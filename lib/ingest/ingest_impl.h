@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* ingest_impl.h -- what the format readers share: their entry points for the dispatcher in
+ * ingest.c, and the helpers that turn raw values into an order by one set of rules (value
+ * cleaning, card masking, order-level consistency), whatever the file format. */
+#ifndef FK_INGEST_IMPL_H
+#define FK_INGEST_IMPL_H
+#include "ingest/ingest.h"
+
+#define FK_MAX_FIELD_BYTES 1024     /* longer values are cut and reported (FIELD_TOO_LONG) */
+#define FK_MAX_LINES_PER_ORDER 10000
+
+typedef struct fk_csv_reader fk_csv_reader;
+fk_status fk_csv_open(fk_csv_reader **out, const char *path, const fk_ingest_options *opts,
+                      fk_error *err);
+fk_status fk_csv_next(fk_csv_reader *in, fk_order *o, bool *got, fk_error *err);
+void fk_csv_progress(const fk_csv_reader *in, uint64_t *bytes, uint64_t *total);
+void fk_csv_close(fk_csv_reader *in);
+
+typedef struct fk_xml_reader fk_xml_reader;
+fk_status fk_xml_open(fk_xml_reader **out, const char *path, const fk_ingest_options *opts,
+                      fk_error *err);
+fk_status fk_xml_next(fk_xml_reader *in, fk_order *o, bool *got, fk_error *err);
+void fk_xml_progress(const fk_xml_reader *in, uint64_t *bytes, uint64_t *total);
+void fk_xml_close(fk_xml_reader *in);
+
+/* Start a new order from `file` at `line`: every order-level field "". */
+void fk_ingest__start_order(fk_order *o, const char *file, unsigned long line, char decsep);
+/* Add an invoice line (every line field ""); NULL (and a finding) past the line limit. */
+fk_line *fk_ingest__add_line(fk_order *o, unsigned long line);
+/**
+ * Set column `col` from a raw value of `len` bytes (may contain anything: it is cleaned to
+ * NUL-free UTF-8 of at most FK_MAX_FIELD_BYTES, with a finding naming line and field when it
+ * was not). Line columns go to `ln`. Order-level columns: `first` sets them; a later row
+ * with a different non-empty value adds ORDER_INCONSISTENT. card_number is inspected and
+ * only its masked form is kept. `value` is modified (cleaned, and wiped for card numbers).
+ */
+void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, size_t len,
+                          unsigned long line, bool first);
+#endif
