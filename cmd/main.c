@@ -36,7 +36,12 @@ static const char usage_main[] =
     "  run INPUT...          ingest, validate, check, number, render, record, report\n"
     "  validate INPUT...     the same checks as a dry run: no PDF, no number, no database\n"
     "                        change; writes the report (to stdout by default)\n"
+    "  retry --batch ID [INPUT...]\n"
+    "                        process the failed and held orders of a batch again (from the\n"
+    "                        database, or from corrected INPUT files); nothing is invoiced twice\n"
     "  report --batch ID     write the report of an earlier batch again from the database\n"
+    "  verify [--batch ID]   check every recorded PDF against its SHA-256 and the number\n"
+    "                        series for gaps and repeats (exit 0: all well, 1: problems)\n"
     "  codes [--markdown]    list the finding codes with their outcome and hint\n"
     "\n"
     "Run `faktura COMMAND --help` for a command's options.\n"
@@ -76,6 +81,29 @@ static const char usage_batch[] =
     "Exit codes: 0 all invoiced, 1 some not invoiced, 2 usage, 3 input, 4 environment,\n"
     "5 internal (see `faktura --help`).\n";
 
+static const char usage_retry[] =
+    "Usage: faktura retry --batch ID [options] [INPUT...]\n"
+    "\n"
+    "Process the failed and held orders of batch ID again, through every check. Without\n"
+    "INPUT, from the data stored in the database (after fixing the disk, the font, the\n"
+    "config); with INPUT (corrected export files), only the batch's failed and held orders\n"
+    "are taken from them. Invoiced orders are never touched. The report covers the whole\n"
+    "batch afterwards.\n"
+    "\n"
+    "Options: --batch ID, --db FILE, --out DIR (default: the batch's), --config FILE,\n"
+    "--report FILE (default: DIR/report.json), --format json|csv, --as-of DATE,\n"
+    "--delimiter , or ;, --decimal-comma, --input-format csv|xml, -q, -v, -h.\n"
+    "Exit codes as for run: 0 all invoiced, 1 some not invoiced, 2 usage, 3 input,\n"
+    "4 environment, 5 internal.\n";
+
+static const char usage_verify[] =
+    "Usage: faktura verify [--batch ID] [--db FILE]\n"
+    "\n"
+    "Check every recorded invoice (of batch ID, or all): its PDF exists with the recorded\n"
+    "size and SHA-256; and every number series has no gap and no repeat. Problems are\n"
+    "listed on stdout. Exit code: 0 all well, 1 problems found, 2 usage, 4 database\n"
+    "unreadable.\n";
+
 static const char usage_report[] =
     "Usage: faktura report --batch ID [options]\n"
     "\n"
@@ -97,7 +125,7 @@ typedef struct cli {
     char delimiter;
     bool decimal_comma;
     int64_t batch;
-    bool quiet, verbose, markdown;
+    bool quiet, verbose, markdown, out_given;
     bool tty;
     bool progress_shown;
 } cli;
@@ -149,6 +177,12 @@ static void on_warn(const char *msg, void *payload)
     const cli *c = payload;
     if (!c->quiet)
         fprintf(stderr, "faktura: warning: %s\n", msg);
+}
+
+static void on_problem(const char *msg, void *payload)
+{
+    (void)payload;
+    fprintf(stderr, "faktura: warning: %s\n", msg); /* even with -q: a person must look */
 }
 
 static void on_progress(uint64_t orders, uint64_t bytes, uint64_t total, void *payload)
@@ -232,11 +266,14 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     char report_buf[4096];
     const char *report = c->report;
     bool dry = strcmp(c->cmd, "validate") == 0;
+    bool retry = strcmp(c->cmd, "retry") == 0;
     int64_t as_of;
     fk_status st;
 
-    if (ninputs == 0)
+    if (ninputs == 0 && !retry)
         return usage_error("%s needs at least one INPUT file", c->cmd);
+    if (retry && c->batch <= 0)
+        return usage_error("%s", "retry needs --batch ID");
     if (c->as_of_text) {
         if (!fk_time_parse(c->as_of_text, &as_of))
             return usage_error("--as-of \"%s\" is not a date (YYYY-MM-DD[THH:MM:SS])",
@@ -244,7 +281,7 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     } else {
         as_of = (int64_t)time(NULL);
     }
-    if (!report) {
+    if (!report && !retry) {
         if (dry) {
             report = "-";
         } else {
@@ -273,13 +310,42 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     opts.progress_payload = c;
     opts.csv_delimiter = c->delimiter;
     opts.decimal_comma = c->decimal_comma;
-    st = fk_batch_run(&opts, (const char *const *)inputs, (size_t)ninputs, &sum, &err);
+    opts.warn = on_problem;
+    opts.warn_payload = c;
+    if (retry) {
+        opts.out_dir = c->out_given ? c->out : NULL;
+        opts.report_path = c->report;
+        st = fk_batch_retry(&opts, c->batch, (const char *const *)inputs, (size_t)ninputs, &sum,
+                            &err);
+    } else {
+        st = fk_batch_run(&opts, (const char *const *)inputs, (size_t)ninputs, &sum, &err);
+    }
     end_progress(c);
     fk_config_free(cfg);
     if (st != FK_OK)
         return report_error(&err);
-    print_summary(c, &sum, report);
+    print_summary(c, &sum, sum.report_path[0] ? sum.report_path : "-");
     return outcome_exit(&sum);
+}
+
+static void print_problem(const char *msg, void *payload)
+{
+    (void)payload;
+    printf("%s\n", msg);
+}
+
+static int cmd_verify(cli *c)
+{
+    fk_error err = FK_ERROR_INIT;
+    uint64_t checked = 0, problems = 0;
+
+    if (fk_verify(c->db, c->batch, print_problem, c, &checked, &problems, &err) != FK_OK)
+        return report_error(&err);
+    if (!c->quiet || problems)
+        fprintf(stderr, "faktura: verify: %llu invoices checked, %llu problem%s\n",
+                (unsigned long long)checked, (unsigned long long)problems,
+                problems == 1 ? "" : "s");
+    return problems ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
 }
 
 static int cmd_report(cli *c)
@@ -326,7 +392,8 @@ int main(int argc, char **argv)
     c.out = "out";
     c.tty = isatty(STDERR_FILENO);
     if (argc < 2)
-        return usage_error("%s", "a COMMAND is needed (run, validate, report, codes)");
+        return usage_error("%s", "a COMMAND is needed (run, validate, retry, report, verify, "
+                                 "codes)");
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         fputs(usage_main, stdout);
         return EXIT_ALL_INVOICED;
@@ -337,7 +404,7 @@ int main(int argc, char **argv)
     }
     c.cmd = argv[1];
     if (strcmp(c.cmd, "run") && strcmp(c.cmd, "validate") && strcmp(c.cmd, "report") &&
-        strcmp(c.cmd, "codes"))
+        strcmp(c.cmd, "codes") && strcmp(c.cmd, "retry") && strcmp(c.cmd, "verify"))
         return usage_error("unknown command \"%s\"", c.cmd);
 
     optind = 2;
@@ -345,7 +412,7 @@ int main(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, ":qvhV", longopts, NULL)) != -1) {
         switch (opt) {
         case OPT_DB: c.db = optarg; break;
-        case OPT_OUT: c.out = optarg; break;
+        case OPT_OUT: c.out = optarg; c.out_given = true; break;
         case OPT_CONFIG: c.config = optarg; break;
         case OPT_REPORT: c.report = optarg; break;
         case OPT_AS_OF: c.as_of_text = optarg; break;
@@ -384,6 +451,10 @@ int main(int argc, char **argv)
         case 'h':
             if (!strcmp(c.cmd, "report"))
                 fputs(usage_report, stdout);
+            else if (!strcmp(c.cmd, "retry"))
+                fputs(usage_retry, stdout);
+            else if (!strcmp(c.cmd, "verify"))
+                fputs(usage_verify, stdout);
             else if (!strcmp(c.cmd, "codes"))
                 fputs("Usage: faktura codes [--markdown]\n\nList every finding code with the "
                       "outcome it gives an order and the hint for the accountant.\n",
@@ -406,6 +477,11 @@ int main(int argc, char **argv)
         return usage_error("%s", "-q and -v cannot be used together");
     if (!strcmp(c.cmd, "codes"))
         return cmd_codes(&c);
+    if (!strcmp(c.cmd, "verify")) {
+        if (optind < argc)
+            return usage_error("verify takes no INPUT (\"%s\")", argv[optind]);
+        return cmd_verify(&c);
+    }
     if (!strcmp(c.cmd, "report")) {
         if (optind < argc)
             return usage_error("report takes no INPUT (\"%s\")", argv[optind]);

@@ -12,9 +12,12 @@
  * A dry run (`validate`) does the same checks, reads the database (if any) to know which
  * orders were invoiced before, and writes nothing but the report.
  */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <jansson.h>
 #include "core/buf.h"
 #include "core/config.h"
@@ -25,6 +28,7 @@
 #include "render/render.h"
 #include "report/report.h"
 #include "store/store.h"
+#include "store/store_codec.h"
 #include "store/store_files.h"
 #include "validate/validate.h"
 
@@ -36,11 +40,17 @@ typedef struct run_ctx {
     fk_store *store;       /* NULL in a dry run without a database */
     fk_outdir *outdir;     /* NULL in a dry run */
     fk_renderer *renderer; /* NULL in a dry run */
-    fk_report *report;
+    fk_report *report;     /* NULL in a retry (its report is made from the database) */
     fk_idset *seen;
     int64_t batch_id;
     bool in_txn;
-    size_t in_chunk;
+    /* The orders of the open chunk, kept until it commits: only committed outcomes go to the
+     * report, and a chunk whose PDFs cannot be written is recorded again without them. */
+    fk_order *chunk;
+    int64_t *chunk_row;    /* existing row (a retry) or 0 */
+    size_t nchunk;
+    bool write_failed;     /* the disk refused a PDF: no more rendering in this batch */
+    fk_error write_err;
     uint64_t done;
     char issue_date[16], due_date[16];
     int year;
@@ -174,24 +184,10 @@ static fk_status render_invoice(run_ctx *c, const fk_order *o, const char *numbe
     return st;
 }
 
-static fk_status flush_chunk(run_ctx *c, fk_error *err)
-{
-    fk_status st;
-    if (!c->in_txn)
-        return FK_OK;
-    /* PDFs durable and in place first; only then may the database say they exist. */
-    if ((st = fk_outdir_flush(c->outdir, err)) != FK_OK)
-        return st;
-    if ((st = fk_store_commit(c->store, err)) != FK_OK)
-        return st;
-    c->in_txn = false;
-    c->in_chunk = 0;
-    return FK_OK;
-}
-
 /* Number, render and stage one invoice; record it. A render failure fails the order
- * (RENDER_FAILED) without consuming a number; a write failure stops the batch (FK_EENV). */
-static fk_status invoice_order(run_ctx *c, fk_order *o, fk_error *err)
+ * (RENDER_FAILED) without consuming a number. A write failure returns FK_EENV with the
+ * detail in c->write_err: the caller records the chunk again without PDFs. */
+static fk_status invoice_order(run_ctx *c, fk_order *o, int64_t row, fk_error *err)
 {
     char number[128], key[128], pdf_name[160], sha[65];
     int64_t seq;
@@ -207,18 +203,92 @@ static fk_status invoice_order(run_ctx *c, fk_order *o, fk_error *err)
         fk_order_add_finding(o, FK_CODE_RENDER_FAILED, NULL, "the PDF could not be made: %s",
                              rerr.message[0] ? rerr.message : "out of memory");
         o->outcome = FK_FAILED;
-        return fk_store_order_add(c->store, c->batch_id, o, NULL, err);
+        return fk_store_order_record(c->store, c->batch_id, row, o, NULL, err);
     }
     snprintf(pdf_name, sizeof(pdf_name), "%s.pdf", number);
-    if ((st = fk_outdir_stage(c->outdir, pdf_name, c->pdf.ptr, c->pdf.len, err)) != FK_OK)
+    if ((st = fk_outdir_stage(c->outdir, pdf_name, c->pdf.ptr, c->pdf.len, &c->write_err)) !=
+        FK_OK)
         return st;
     fk_sha256_hex(c->pdf.ptr, c->pdf.len, sha);
     fk_invoice_rec rec = {number, key, seq, c->issue_date, c->due_date, pdf_name, c->pdf.len, sha};
-    return fk_store_order_add(c->store, c->batch_id, o, &rec, err);
+    return fk_store_order_record(c->store, c->batch_id, row, o, &rec, err);
 }
 
-static fk_status process_order(run_ctx *c, fk_order *o, fk_error *err)
+/* Record one order of the open chunk (numbering, rendering and staging it if invoiced). */
+static fk_status record_order(run_ctx *c, size_t i, fk_error *err)
 {
+    fk_order *o = &c->chunk[i];
+    int64_t row = c->chunk_row[i];
+
+    if (!c->in_txn) {
+        fk_status st = fk_store_begin(c->store, err);
+        if (st != FK_OK)
+            return st;
+        c->in_txn = true;
+    }
+    if (o->outcome != FK_INVOICED)
+        return fk_store_order_record(c->store, c->batch_id, row, o, NULL, err);
+    if (c->write_failed) {
+        /* Retryable: `faktura retry` finishes these once the disk is fixed. */
+        fk_order_add_finding(o, FK_CODE_WRITE_FAILED, NULL, "the PDF was not written: %s",
+                             c->write_err.message);
+        o->outcome = FK_FAILED;
+        return fk_store_order_record(c->store, c->batch_id, row, o, NULL, err);
+    }
+    return invoice_order(c, o, row, err);
+}
+
+/* The disk refused a PDF: abandon the open chunk (nothing of it is committed, no number
+ * consumed) and record its orders again, those that were to be invoiced as WRITE_FAILED. */
+static fk_status replay_chunk(run_ctx *c, fk_error *err)
+{
+    fk_status st;
+
+    c->write_failed = true;
+    fk_outdir_discard(c->outdir);
+    fk_store_rollback(c->store);
+    c->in_txn = false;
+    for (size_t i = 0; i < c->nchunk; i++)
+        if ((st = record_order(c, i, err)) != FK_OK)
+            return st;
+    return FK_OK;
+}
+
+/* Make the chunk's PDFs durable and in place, then commit it, then report its outcomes. */
+static fk_status commit_chunk(run_ctx *c, fk_error *err)
+{
+    fk_status st;
+
+    if (c->opts->dry_run || c->nchunk == 0)
+        goto report;
+    /* PDFs durable and in place first; only then may the database say they exist. */
+    if (fk_outdir_flush(c->outdir, &c->write_err) != FK_OK) {
+        if ((st = replay_chunk(c, err)) != FK_OK)
+            return st;
+    }
+    if (c->in_txn) {
+        if ((st = fk_store_commit(c->store, err)) != FK_OK)
+            return st;
+        c->in_txn = false;
+    }
+report:
+    for (size_t i = 0; i < c->nchunk; i++) {
+        if (c->report) {
+            fk_outcome_rec rec;
+            fk_order_outcome_rec(&c->chunk[i], &rec);
+            if ((st = fk_report_add(c->report, &rec, err)) != FK_OK)
+                return st;
+        }
+        fk_order_clear(&c->chunk[i]);
+    }
+    c->nchunk = 0;
+    return FK_OK;
+}
+
+/* Check the last slot of the chunk, record it, and commit when the chunk is full. */
+static fk_status process_order(run_ctx *c, fk_error *err)
+{
+    fk_order *o = &c->chunk[c->nchunk];
     fk_status st;
     fk_prior_invoice prior;
 
@@ -232,23 +302,18 @@ static fk_status process_order(run_ctx *c, fk_order *o, fk_error *err)
         fk_detect_prior(o, &prior);
     }
     o->outcome = fk_order_outcome(o);
-
+    c->nchunk++;
+    c->done++;
     if (!c->opts->dry_run) {
-        if (!c->in_txn) {
-            if ((st = fk_store_begin(c->store, err)) != FK_OK)
-                return st;
-            c->in_txn = true;
-        }
-        st = o->outcome == FK_INVOICED ? invoice_order(c, o, err)
-                                       : fk_store_order_add(c->store, c->batch_id, o, NULL, err);
+        st = record_order(c, c->nchunk - 1, err);
+        if (st == FK_EENV && c->write_err.status != FK_OK && !c->write_failed)
+            st = replay_chunk(c, err);
         if (st != FK_OK)
             return st;
-        if (++c->in_chunk >= CHUNK_ORDERS && (st = flush_chunk(c, err)) != FK_OK)
-            return st;
     }
-    fk_outcome_rec rec;
-    fk_order_outcome_rec(o, &rec);
-    return fk_report_add(c->report, &rec, err);
+    if (c->nchunk == CHUNK_ORDERS || c->opts->dry_run)
+        return commit_chunk(c, err);
+    return FK_OK;
 }
 
 static fk_status is_orphan(const char *stem, bool *orphan, void *payload, fk_error *err)
@@ -283,57 +348,162 @@ static char *inputs_json(const char *const *inputs, size_t n)
     return out;
 }
 
+static void ctx_init(run_ctx *c, const fk_batch_options *opts)
+{
+    memset(c, 0, sizeof(*c));
+    c->opts = opts;
+    c->cfg = opts->config;
+    fk_format_date(opts->as_of, c->issue_date, sizeof(c->issue_date));
+    fk_format_date(opts->as_of + (int64_t)c->cfg->payment_terms_days * 86400, c->due_date,
+                   sizeof(c->due_date));
+    c->year = atoi(c->issue_date);
+    c->chunk = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->chunk));
+    c->chunk_row = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->chunk_row));
+    for (size_t i = 0; i < CHUNK_ORDERS; i++)
+        fk_order_init(&c->chunk[i]);
+    c->seen = fk_idset_new();
+}
+
+static void ctx_free(run_ctx *c)
+{
+    if (c->store && c->in_txn) {
+        /* Abandon the open chunk: its PDFs were never renamed into place, its numbers never
+         * consumed. What earlier chunks committed stays. */
+        if (c->outdir)
+            fk_outdir_discard(c->outdir);
+        fk_store_rollback(c->store);
+    }
+    for (size_t i = 0; c->chunk && i < CHUNK_ORDERS; i++)
+        fk_order_clear(&c->chunk[i]);
+    free(c->chunk);
+    free(c->chunk_row);
+    fk_idset_free(c->seen);
+    fk_report_free(c->report);
+    fk_renderer_free(c->renderer);
+    fk_outdir_close(c->outdir);
+    fk_store_close(c->store);
+    fk_buf_free(&c->pdf);
+}
+
+static void warn(const run_ctx *c, const char *fmt, ...) FK_PRINTF(2, 3);
+static void warn(const run_ctx *c, const char *fmt, ...)
+{
+    fk_buf m = FK_BUF_INIT;
+    va_list ap;
+    if (!c->opts->warn)
+        return;
+    va_start(ap, fmt);
+    fk_buf_vprintf(&m, fmt, ap);
+    va_end(ap);
+    c->opts->warn(fk_buf_cstr(&m), c->opts->warn_payload);
+    fk_buf_free(&m);
+}
+
+/* A committed invoice always has its PDF, unless someone removed or changed it since: say so
+ * loudly. The last batch is checked cheaply (existence and size) on every start; `faktura
+ * verify` checks every PDF's SHA-256. */
+static void check_pdf(const char *number, const char *series, int64_t seq, const char *path,
+                      int64_t size, const char *sha, void *payload)
+{
+    const run_ctx *c = payload;
+    struct stat sb;
+    (void)series, (void)seq, (void)sha;
+    if (stat(path, &sb) != 0)
+        warn(c, "the PDF of invoice %s is missing: %s (%s); run `faktura verify`", number, path,
+             strerror(errno));
+    else if ((int64_t)sb.st_size != size)
+        warn(c, "the PDF of invoice %s has %lld bytes, %lld were recorded: %s; run `faktura "
+             "verify`", number, (long long)sb.st_size, (long long)size, path);
+}
+
+/* Open what writing needs: the output directory (recovered from an interrupted run) and
+ * the renderer. The store is already open. */
+static fk_status open_writer(run_ctx *c, const char *out_dir, fk_error *err)
+{
+    fk_status st;
+    if ((st = fk_outdir_open(&c->outdir, out_dir, err)) != FK_OK ||
+        (st = fk_outdir_recover(c->outdir, is_orphan, c, c->opts->log, c->opts->log_payload,
+                                err)) != FK_OK ||
+        (st = fk_store_invoices(c->store, 0, true, check_pdf, c, err)) != FK_OK)
+        return st;
+    return fk_renderer_new(&c->renderer, c->cfg->font, c->cfg->font_bold, err);
+}
+
+static void progress(run_ctx *c, uint64_t bytes, uint64_t total, bool last)
+{
+    if (c->opts->progress && (last || c->done % 1000 == 0))
+        c->opts->progress(c->done, bytes, total, c->opts->progress_payload);
+}
+
+static fk_status open_inputs(const fk_batch_options *opts, const char *const *inputs, size_t n,
+                             fk_ingest ***out, uint64_t *total, fk_error *err)
+{
+    fk_ingest **ins = fk_xcalloc(n ? n : 1, sizeof(*ins));
+    *out = ins;
+    *total = 0;
+    /* Every input is opened and its header checked before anything is recorded: a missing
+     * file or column stops the batch with nothing half-done. */
+    for (size_t i = 0; i < n; i++) {
+        fk_ingest_options io = {opts->input_format, opts->csv_delimiter,
+                                opts->decimal_comma ? ',' : 0};
+        uint64_t b, t;
+        fk_status st = fk_ingest_open(&ins[i], inputs[i], &io, err);
+        if (st != FK_OK)
+            return st;
+        fk_ingest_progress(ins[i], &b, &t);
+        *total += t;
+    }
+    return FK_OK;
+}
+
+static void close_inputs(fk_ingest **ins, size_t n)
+{
+    for (size_t i = 0; ins && i < n; i++)
+        fk_ingest_close(ins[i]);
+    free(ins);
+}
+
+/* The batch's end: a disk that refused PDFs makes the whole call an environment failure,
+ * after everything (the WRITE_FAILED orders included) was recorded and reported. */
+static fk_status write_failure(const run_ctx *c, fk_error *err)
+{
+    if (!c->write_failed)
+        return FK_OK;
+    return fk_error_set(err, FK_EENV, c->write_err.file, 0, NULL,
+                        "%s; the orders not written are marked WRITE_FAILED: run `faktura "
+                        "retry --batch %lld` when the disk is fixed",
+                        c->write_err.message, (long long)c->batch_id);
+}
+
 fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, size_t ninputs,
                        fk_summary *out, fk_error *err)
 {
     run_ctx c;
     fk_ingest **ins = NULL;
-    fk_order order;
     fk_status st = FK_OK;
     char as_of[32];
     char *inputs_js = NULL;
     uint64_t bytes_before = 0, total_bytes = 0;
 
-    memset(&c, 0, sizeof(c));
     memset(out, 0, sizeof(*out));
-    fk_order_init(&order);
     if (!opts || opts->version != FK_BATCH_OPTIONS_VERSION || !opts->config || ninputs == 0 ||
         !opts->db_path || (!opts->dry_run && !opts->out_dir))
         return fk_error_set(err, FK_EUSAGE, NULL, 0, NULL, "fk_batch_run: bad options");
     if (!opts->dry_run && !opts->config->seller_name)
         return fk_error_set(err, FK_EUSAGE, NULL, 0, "config",
                             "`run` needs a config file with the seller's details (--config)");
-    c.opts = opts;
-    c.cfg = opts->config;
+    ctx_init(&c, opts);
     fk_format_datetime(opts->as_of, as_of, sizeof(as_of));
-    fk_format_date(opts->as_of, c.issue_date, sizeof(c.issue_date));
-    fk_format_date(opts->as_of + (int64_t)c.cfg->payment_terms_days * 86400, c.due_date,
-                   sizeof(c.due_date));
-    c.year = atoi(c.issue_date);
     inputs_js = inputs_json(inputs, ninputs);
 
-    /* Every input is opened and its header checked before anything is recorded: a missing
-     * file or column stops the batch with nothing half-done. */
-    ins = fk_xcalloc(ninputs, sizeof(*ins));
-    for (size_t i = 0; i < ninputs; i++) {
-        fk_ingest_options io = {opts->input_format, opts->csv_delimiter,
-                                opts->decimal_comma ? ',' : 0};
-        if ((st = fk_ingest_open(&ins[i], inputs[i], &io, err)) != FK_OK)
-            goto done;
-        uint64_t b, t;
-        fk_ingest_progress(ins[i], &b, &t);
-        total_bytes += t;
-    }
-
+    if ((st = open_inputs(opts, inputs, ninputs, &ins, &total_bytes, err)) != FK_OK)
+        goto done;
     if (opts->dry_run) {
         if ((st = fk_store_open_readonly(&c.store, opts->db_path, err)) != FK_OK)
             goto done;
     } else {
         if ((st = fk_store_open(&c.store, opts->db_path, err)) != FK_OK ||
-            (st = fk_outdir_open(&c.outdir, opts->out_dir, err)) != FK_OK ||
-            (st = fk_outdir_recover(c.outdir, is_orphan, &c, opts->log, opts->log_payload,
-                                    err)) != FK_OK ||
-            (st = fk_renderer_new(&c.renderer, c.cfg->font, c.cfg->font_bold, err)) != FK_OK ||
+            (st = open_writer(&c, opts->out_dir, err)) != FK_OK ||
             (st = fk_store_batch_create(c.store, "run", as_of, inputs_js, opts->out_dir,
                                         &c.batch_id, err)) != FK_OK)
             goto done;
@@ -342,63 +512,53 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
         goto done;
     fk_report_set_batch(c.report, c.batch_id, opts->dry_run ? "validate" : "run", as_of,
                         inputs_js);
-    c.seen = fk_idset_new();
 
     for (size_t i = 0; i < ninputs; i++) {
-        bool got;
+        uint64_t b, t;
         for (;;) {
-            if ((st = fk_ingest_next(ins[i], &order, &got, err)) != FK_OK)
+            bool got;
+            if ((st = fk_ingest_next(ins[i], &c.chunk[c.nchunk], &got, err)) != FK_OK)
                 goto done;
             if (!got)
                 break;
-            if ((st = process_order(&c, &order, err)) != FK_OK)
+            c.chunk[c.nchunk].ningest_findings = c.chunk[c.nchunk].nfindings;
+            c.chunk_row[c.nchunk] = 0;
+            if ((st = process_order(&c, err)) != FK_OK)
                 goto done;
-            c.done++;
-            if (opts->progress && c.done % 1000 == 0) {
-                uint64_t b, t;
-                fk_ingest_progress(ins[i], &b, &t);
-                opts->progress(c.done, bytes_before + b, total_bytes, opts->progress_payload);
-            }
+            fk_ingest_progress(ins[i], &b, &t);
+            progress(&c, bytes_before + b, total_bytes, false);
         }
-        uint64_t b, t;
         fk_ingest_progress(ins[i], &b, &t);
         bytes_before += b;
     }
-    if (opts->progress)
-        opts->progress(c.done, bytes_before, total_bytes, opts->progress_payload);
+    if ((st = commit_chunk(&c, err)) != FK_OK)
+        goto done;
+    progress(&c, bytes_before, total_bytes, true);
 
     if (!opts->dry_run) {
-        if ((st = flush_chunk(&c, err)) != FK_OK ||
-            (st = fk_store_batch_finish(c.store, c.batch_id, "done", err)) != FK_OK ||
-            (st = fk_store_batch_invoice_sums(c.store, c.batch_id,
-                                              add_recorded,
-                                              c.report, err)) != FK_OK)
+        if ((st = fk_store_batch_finish(c.store, c.batch_id, "done", err)) != FK_OK ||
+            (st = fk_store_batch_invoice_sums(c.store, c.batch_id, add_recorded, c.report,
+                                              err)) != FK_OK)
             goto done;
     }
-    if (opts->report_path && (st = fk_report_write(c.report, opts->report_path, err)) != FK_OK)
-        goto done;
+    if (opts->report_path) {
+        if ((st = fk_report_write(c.report, opts->report_path, err)) != FK_OK)
+            goto done;
+        snprintf(out->report_path, sizeof(out->report_path), "%s", opts->report_path);
+    }
     fk_report_summary(c.report, out);
+    snprintf(out->report_path, sizeof(out->report_path), "%s",
+             opts->report_path ? opts->report_path : "");
+    st = write_failure(&c, err);
 
 done:
-    if (st != FK_OK && c.store && !opts->dry_run) {
-        /* Abandon the open chunk: its PDFs were never renamed into place, its numbers never
-         * consumed. What earlier chunks committed stays. */
-        if (c.outdir)
-            fk_outdir_discard(c.outdir);
+    if (st != FK_OK && c.store && !opts->dry_run && c.batch_id && !c.write_failed) {
         fk_store_rollback(c.store);
-        if (c.batch_id)
-            fk_store_batch_finish(c.store, c.batch_id, "aborted", NULL);
+        c.in_txn = false;
+        fk_store_batch_finish(c.store, c.batch_id, "aborted", NULL);
     }
-    for (size_t i = 0; ins && i < ninputs; i++)
-        fk_ingest_close(ins[i]);
-    free(ins);
-    fk_order_clear(&order);
-    fk_idset_free(c.seen);
-    fk_report_free(c.report);
-    fk_renderer_free(c.renderer);
-    fk_outdir_close(c.outdir);
-    fk_store_close(c.store);
-    fk_buf_free(&c.pdf);
+    close_inputs(ins, ninputs);
+    ctx_free(&c);
     free(inputs_js);
     return st;
 }
@@ -408,13 +568,43 @@ static void add_stored(const fk_outcome_rec *o, void *payload)
     fk_report_add(payload, o, NULL);
 }
 
+/* The report of a batch as the database has it (used by `report` and after `retry`). */
+static fk_status batch_report(fk_store *s, int64_t batch_id, const fk_batch_info *bi,
+                              const char *report_path, fk_report_format format,
+                              fk_summary *out, fk_error *err)
+{
+    fk_report *r = NULL;
+    fk_status st;
+
+    if ((st = fk_report_new(&r, format, err)) != FK_OK)
+        return st;
+    fk_report_set_batch(r, batch_id, bi->kind, bi->as_of, bi->inputs_json);
+    if ((st = fk_store_batch_orders(s, batch_id, add_stored, r, err)) == FK_OK &&
+        (st = fk_store_batch_invoice_sums(s, batch_id, add_recorded, r, err)) == FK_OK &&
+        (st = fk_report_write(r, report_path, err)) == FK_OK) {
+        fk_report_summary(r, out);
+        snprintf(out->report_path, sizeof(out->report_path), "%s", report_path);
+    }
+    fk_report_free(r);
+    return st;
+}
+
+static fk_status get_batch(fk_store *s, const char *db_path, int64_t batch_id,
+                           fk_batch_info *bi, fk_error *err)
+{
+    bool found = false;
+    fk_status st = fk_store_batch_get(s, batch_id, bi, &found, err);
+    if (st == FK_OK && !found)
+        st = fk_error_set(err, FK_EUSAGE, db_path, 0, "batch", "there is no batch %lld",
+                          (long long)batch_id);
+    return st;
+}
+
 fk_status fk_batch_report(const char *db_path, int64_t batch_id, const char *report_path,
                           fk_report_format format, fk_summary *out, fk_error *err)
 {
     fk_store *s = NULL;
-    fk_report *r = NULL;
     fk_batch_info bi;
-    bool found = false;
     fk_status st;
 
     memset(out, 0, sizeof(*out));
@@ -423,26 +613,232 @@ fk_status fk_batch_report(const char *db_path, int64_t batch_id, const char *rep
         return st;
     if (!s)
         return fk_error_set(err, FK_EUSAGE, db_path, 0, NULL, "no database at %s", db_path);
-    if ((st = fk_store_batch_get(s, batch_id, &bi, &found, err)) != FK_OK)
+    if ((st = get_batch(s, db_path, batch_id, &bi, err)) == FK_OK)
+        st = batch_report(s, batch_id, &bi, report_path, format, out, err);
+    free(bi.inputs_json);
+    free(bi.out_dir);
+    fk_store_close(s);
+    return st;
+}
+
+/* ---- retry ---- */
+
+typedef struct retry_entry {
+    int64_t row;
+    char *order_id, *data;
+    bool used;
+} retry_entry;
+
+typedef struct retry_set {
+    retry_entry *e;
+    size_t n, cap;
+} retry_set;
+
+static void retry_add(int64_t row, const char *order_id, const char *data, void *payload)
+{
+    retry_set *rs = payload;
+    if (rs->n == rs->cap) {
+        rs->cap = rs->cap ? rs->cap * 2 : 64;
+        rs->e = fk_xrealloc(rs->e, rs->cap * sizeof(*rs->e));
+    }
+    rs->e[rs->n++] = (retry_entry){row, fk_xstrdup(order_id), fk_xstrdup(data), false};
+}
+
+static void seen_add(const char *order_id, void *payload)
+{
+    fk_idset_add(payload, order_id);
+}
+
+static retry_entry *retry_find(retry_set *rs, const char *order_id)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        if (!rs->e[i].used && strcmp(rs->e[i].order_id, order_id) == 0)
+            return &rs->e[i];
+    return NULL;
+}
+
+fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
+                         const char *const *inputs, size_t ninputs, fk_summary *out,
+                         fk_error *err)
+{
+    run_ctx c;
+    fk_batch_info bi;
+    retry_set rs = {NULL, 0, 0};
+    fk_ingest **ins = NULL;
+    fk_buf report_path = FK_BUF_INIT;
+    uint64_t bytes_before = 0, total_bytes = 0;
+    fk_status st;
+
+    memset(out, 0, sizeof(*out));
+    memset(&bi, 0, sizeof(bi));
+    if (!opts || opts->version != FK_BATCH_OPTIONS_VERSION || !opts->config || !opts->db_path ||
+        opts->dry_run)
+        return fk_error_set(err, FK_EUSAGE, NULL, 0, NULL, "fk_batch_retry: bad options");
+    if (!opts->config->seller_name)
+        return fk_error_set(err, FK_EUSAGE, NULL, 0, "config",
+                            "`retry` needs a config file with the seller's details (--config)");
+    ctx_init(&c, opts);
+    c.batch_id = batch_id;
+    if ((st = open_inputs(opts, inputs, ninputs, &ins, &total_bytes, err)) != FK_OK ||
+        (st = fk_store_open(&c.store, opts->db_path, err)) != FK_OK ||
+        (st = get_batch(c.store, opts->db_path, batch_id, &bi, err)) != FK_OK)
         goto done;
-    if (!found) {
-        st = fk_error_set(err, FK_EUSAGE, db_path, 0, "batch", "there is no batch %lld",
+    if (strcmp(bi.kind, "run") != 0) {
+        st = fk_error_set(err, FK_EUSAGE, opts->db_path, 0, "batch", "batch %lld is not a run",
                           (long long)batch_id);
         goto done;
     }
-    if ((st = fk_report_new(&r, format, err)) != FK_OK)
+    const char *out_dir = opts->out_dir ? opts->out_dir : bi.out_dir;
+    if ((st = open_writer(&c, out_dir, err)) != FK_OK ||
+        (st = fk_store_retry_set(c.store, batch_id, retry_add, &rs, err)) != FK_OK ||
+        /* An order id twice in the batch stays a duplicate on retry, as on a fresh run. */
+        (st = fk_store_settled_ids(c.store, batch_id, seen_add, c.seen, err)) != FK_OK)
         goto done;
-    fk_report_set_batch(r, batch_id, bi.kind, bi.as_of, bi.inputs_json);
-    if ((st = fk_store_batch_orders(s, batch_id, add_stored, r, err)) != FK_OK ||
-        (st = fk_store_batch_invoice_sums(s, batch_id,
-                                          add_recorded, r,
-                                          err)) != FK_OK ||
-        (st = fk_report_write(r, report_path, err)) != FK_OK)
+
+    if (ninputs > 0) {
+        /* Corrected files: only the batch's failed and held orders are taken from them. */
+        for (size_t i = 0; i < ninputs; i++) {
+            uint64_t b, t;
+            for (;;) {
+                bool got;
+                fk_order *o = &c.chunk[c.nchunk];
+                if ((st = fk_ingest_next(ins[i], o, &got, err)) != FK_OK)
+                    goto done;
+                if (!got)
+                    break;
+                retry_entry *e = retry_find(&rs, o->f[FK_COL_ORDER_ID]);
+                if (!e) {
+                    fk_order_clear(o);
+                    continue;
+                }
+                e->used = true;
+                o->ningest_findings = o->nfindings;
+                c.chunk_row[c.nchunk] = e->row;
+                if ((st = process_order(&c, err)) != FK_OK)
+                    goto done;
+                fk_ingest_progress(ins[i], &b, &t);
+                progress(&c, bytes_before + b, total_bytes, false);
+            }
+            fk_ingest_progress(ins[i], &b, &t);
+            bytes_before += b;
+        }
+    } else {
+        for (size_t i = 0; i < rs.n; i++) {
+            fk_order *o = &c.chunk[c.nchunk];
+            if (!fk_order_decode(rs.e[i].data, o)) {
+                st = fk_error_set(err, FK_EINTERNAL, opts->db_path, 0, NULL,
+                                  "the stored data of order %s cannot be read",
+                                  rs.e[i].order_id);
+                goto done;
+            }
+            c.chunk_row[c.nchunk] = rs.e[i].row;
+            if ((st = process_order(&c, err)) != FK_OK)
+                goto done;
+            progress(&c, 0, 0, false);
+        }
+    }
+    if ((st = commit_chunk(&c, err)) != FK_OK)
         goto done;
-    fk_report_summary(r, out);
+    progress(&c, bytes_before, total_bytes, true);
+
+    if (opts->report_path)
+        fk_buf_puts(&report_path, opts->report_path);
+    else
+        fk_buf_printf(&report_path, "%s/report.%s", out_dir,
+                      opts->report_format == FK_REPORT_CSV ? "csv" : "json");
+    if ((st = batch_report(c.store, batch_id, &bi, fk_buf_cstr(&report_path),
+                           opts->report_format, out, err)) != FK_OK)
+        goto done;
+    st = write_failure(&c, err);
 done:
+    for (size_t i = 0; i < rs.n; i++) {
+        free(rs.e[i].order_id);
+        free(rs.e[i].data);
+    }
+    free(rs.e);
     free(bi.inputs_json);
-    fk_report_free(r);
+    free(bi.out_dir);
+    fk_buf_free(&report_path);
+    close_inputs(ins, ninputs);
+    ctx_free(&c);
+    return st;
+}
+
+/* ---- verify ---- */
+
+typedef struct verify_ctx {
+    fk_log_fn problem;
+    void *payload;
+    uint64_t checked, problems;
+} verify_ctx;
+
+static void problem(verify_ctx *v, const char *fmt, ...) FK_PRINTF(2, 3);
+static void problem(verify_ctx *v, const char *fmt, ...)
+{
+    fk_buf m = FK_BUF_INIT;
+    va_list ap;
+    v->problems++;
+    if (!v->problem)
+        return;
+    va_start(ap, fmt);
+    fk_buf_vprintf(&m, fmt, ap);
+    va_end(ap);
+    v->problem(fk_buf_cstr(&m), v->payload);
+    fk_buf_free(&m);
+}
+
+static void verify_pdf(const char *number, const char *series, int64_t seq, const char *path,
+                       int64_t size, const char *sha, void *payload)
+{
+    verify_ctx *v = payload;
+    char got[65];
+    uint64_t got_size = 0;
+    (void)series, (void)seq;
+    v->checked++;
+    if (!fk_sha256_file(path, got, &got_size))
+        problem(v, "invoice %s: its PDF %s cannot be read (%s)", number, path, strerror(errno));
+    else if ((int64_t)got_size != size || strcmp(got, sha) != 0)
+        problem(v, "invoice %s: its PDF %s differs from what was recorded (%llu bytes, "
+                   "SHA-256 %s; recorded %lld bytes, %s)",
+                number, path, (unsigned long long)got_size, got, (long long)size, sha);
+}
+
+static void verify_series(const char *series, int64_t count, int64_t max, int64_t distinct,
+                          int64_t next_seq, void *payload)
+{
+    verify_ctx *v = payload;
+    if (count != distinct)
+        problem(v, "series %s: %lld numbers are used more than once", series,
+                (long long)(count - distinct));
+    if (max != distinct)
+        problem(v, "series %s: %lld numbers are missing between 1 and %lld", series,
+                (long long)(max - distinct), (long long)max);
+    if (next_seq != max + 1)
+        problem(v, "series %s: the next number is %lld, but the highest issued is %lld", series,
+                (long long)next_seq, (long long)max);
+}
+
+fk_status fk_verify(const char *db_path, int64_t batch_id, fk_log_fn problem_fn, void *payload,
+                    uint64_t *checked, uint64_t *problems, fk_error *err)
+{
+    fk_store *s = NULL;
+    fk_batch_info bi;
+    verify_ctx v = {problem_fn, payload, 0, 0};
+    fk_status st;
+
+    memset(&bi, 0, sizeof(bi));
+    if ((st = fk_store_open_readonly(&s, db_path, err)) != FK_OK)
+        return st;
+    if (!s)
+        return fk_error_set(err, FK_EUSAGE, db_path, 0, NULL, "no database at %s", db_path);
+    if (batch_id)
+        st = get_batch(s, db_path, batch_id, &bi, err);
+    if (st == FK_OK && (st = fk_store_invoices(s, batch_id, false, verify_pdf, &v, err)) == FK_OK)
+        st = fk_store_series_check(s, verify_series, &v, err);
+    free(bi.inputs_json);
+    free(bi.out_dir);
     fk_store_close(s);
+    *checked = v.checked;
+    *problems = v.problems;
     return st;
 }

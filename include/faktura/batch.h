@@ -64,18 +64,21 @@ typedef struct fk_batch_options {
     void *progress_payload;
     char csv_delimiter;             /* ',' or ';'; 0: detect from each CSV's header line */
     bool decimal_comma;             /* amounts use ',' (default: only when the delimiter is ';') */
+    fk_log_fn warn;                 /* things a person must look at (missing PDFs); may be NULL */
+    void *warn_payload;
 } fk_batch_options;
 
 #define FK_BATCH_OPTIONS_VERSION 1
 #define FK_BATCH_OPTIONS_INIT {FK_BATCH_OPTIONS_VERSION, "faktura.db", "out", NULL, 0, false, \
                                FK_INPUT_AUTO, NULL, FK_REPORT_JSON, NULL, NULL, NULL, NULL, 0, \
-                               false}
+                               false, NULL, NULL}
 
 typedef struct fk_summary {
     int64_t batch_id;                  /* 0 for a dry run */
     uint64_t orders;                   /* ingested */
     uint64_t count[FK_OUTCOME_COUNT];  /* per outcome; they add up to `orders` */
     bool reconciled;                   /* counts and sums per currency add up */
+    char report_path[1024];            /* where the report was written ("" if none) */
 } fk_summary;
 
 /**
@@ -87,6 +90,28 @@ typedef struct fk_summary {
  */
 FK_EXTERN fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs,
                                  size_t ninputs, fk_summary *out, fk_error *err);
+
+/**
+ * Process the failed and held orders of batch `batch_id` again, through every check. With
+ * no inputs, from the data stored in the database; with inputs (corrected files), only the
+ * orders of the batch that are failed or held and whose ids appear in them are taken from
+ * the files. Invoiced orders are never touched. opts->out_dir NULL: the batch's own output
+ * directory; opts->report_path NULL: "<out_dir>/report.json" (or .csv). The report and
+ * `out` describe the whole batch afterwards.
+ */
+FK_EXTERN fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
+                                   const char *const *inputs, size_t ninputs, fk_summary *out,
+                                   fk_error *err);
+
+/**
+ * Check every recorded invoice (of batch `batch_id`, or all when 0): its PDF exists, has the
+ * recorded size and SHA-256; and every number series is gapless and without repeats. Each
+ * problem is passed to `problem` (may be NULL). FK_OK when the check ran; *problems says
+ * whether all is well.
+ */
+FK_EXTERN fk_status fk_verify(const char *db_path, int64_t batch_id, fk_log_fn problem,
+                              void *payload, uint64_t *checked, uint64_t *problems,
+                              fk_error *err);
 
 /**
  * Write the report of an earlier batch again from the database, to `report_path` ("-" is

@@ -104,6 +104,7 @@ typedef struct fk_order {
     size_t nlines, cap_lines;
     fk_finding *findings;
     size_t nfindings, cap_findings;
+    size_t ningest_findings;           /* findings [0, n) come from ingestion itself */
 
     /* derived by validate */
     fk_customer_type customer_type;

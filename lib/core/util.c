@@ -219,3 +219,34 @@ void fk_sha256_hex(const void *data, size_t n, char out[65])
     }
     out[64] = '\0';
 }
+
+bool fk_sha256_file(const char *path, char out[65], uint64_t *size)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE], buf[65536];
+    unsigned int mdlen = 0;
+    FILE *fp = fopen(path, "rb");
+    EVP_MD_CTX *ctx;
+    size_t n;
+    bool ok;
+
+    *size = 0;
+    if (!fp)
+        return false;
+    ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+        EVP_DigestUpdate(ctx, buf, n);
+        *size += n;
+    }
+    ok = !ferror(fp);
+    fclose(fp);
+    EVP_DigestFinal_ex(ctx, md, &mdlen);
+    EVP_MD_CTX_free(ctx);
+    for (unsigned i = 0; i < 32; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[64] = '\0';
+    return ok;
+}

@@ -28,4 +28,6 @@ void fk_format_datetime(int64_t t, char *buf, size_t bufsz);
 
 /* SHA-256 of data as 64 lower-case hex digits + NUL. */
 void fk_sha256_hex(const void *data, size_t n, char out[65]);
+/* SHA-256 and size of a file; false (errno set) if it cannot be read. */
+bool fk_sha256_file(const char *path, char out[65], uint64_t *size);
 #endif

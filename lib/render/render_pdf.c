@@ -1522,7 +1522,10 @@ fk_status fk_renderer_render(fk_renderer *r, const fk_invoice *inv, fk_buf *out,
     len0 = out->len;
 
     if (!open_doc(&c, r, &path)) {
-        st = hpdf_failure(&c, FK_EINTERNAL, err, path);
+        /* A font file that went away or cannot be read since fk_renderer_new() is the
+         * environment's doing; anything else libharu refuses is a bug. */
+        bool io = c.hpdf_error == HPDF_FILE_OPEN_ERROR || c.hpdf_error == HPDF_FILE_IO_ERROR;
+        st = hpdf_failure(&c, io ? FK_EENV : FK_EINTERNAL, err, path);
         goto done;
     }
     c.stage = "laying out the invoice";

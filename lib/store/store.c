@@ -22,13 +22,14 @@
 #include <sqlite3.h>
 #include "core/buf.h"
 #include "store/store.h"
+#include "store/store_codec.h"
 
 struct fk_store {
     sqlite3 *db;
     char *path;
     int lock_fd;
     sqlite3_stmt *st_prior, *st_peek, *st_series_new, *st_series_next, *st_order, *st_finding,
-        *st_invoice, *st_has_number;
+        *st_invoice, *st_has_number, *st_order_upd, *st_findings_del;
 };
 
 static const char *const migrations[] = {
@@ -51,7 +52,9 @@ static const char *const migrations[] = {
     "  currency TEXT NOT NULL,"
     "  exponent INTEGER NOT NULL,"
     "  amount INTEGER,"
-    "  content_hash TEXT NOT NULL);"
+    "  content_hash TEXT NOT NULL,"
+    "  data TEXT,"                          /* the ingested order (JSON) while not invoiced */
+    "  attempts INTEGER NOT NULL DEFAULT 1);"
     "CREATE INDEX orders_batch ON orders(batch_id, id);"
     "CREATE TABLE findings("
     "  order_row INTEGER NOT NULL REFERENCES orders(id),"
@@ -226,7 +229,14 @@ static fk_status open_db(fk_store **out, const char *path, bool readonly, fk_err
                        err)) ||
          (rc = prepare(s, &s->st_order,
                        "INSERT INTO orders(batch_id, order_id, file, line, status, currency, "
-                       "exponent, amount, content_hash) VALUES (?,?,?,?,?,?,?,?,?)",
+                       "exponent, amount, content_hash, data) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       err)) ||
+         (rc = prepare(s, &s->st_order_upd,
+                       "UPDATE orders SET order_id = ?2, file = ?3, line = ?4, status = ?5, "
+                       "currency = ?6, exponent = ?7, amount = ?8, content_hash = ?9, "
+                       "data = ?10, attempts = attempts + 1 WHERE id = ?1 AND status <> 'invoiced'",
+                       err)) ||
+         (rc = prepare(s, &s->st_findings_del, "DELETE FROM findings WHERE order_row = ?",
                        err)) ||
          (rc = prepare(s, &s->st_finding,
                        "INSERT INTO findings(order_row, seq, code, field, message, hint) "
@@ -281,8 +291,10 @@ void fk_store_close(fk_store *s)
 {
     if (!s)
         return;
-    sqlite3_stmt *all[] = {s->st_prior, s->st_peek,    s->st_series_new, s->st_series_next,
-                           s->st_order, s->st_finding, s->st_invoice,    s->st_has_number};
+    sqlite3_stmt *all[] = {s->st_prior,    s->st_peek,         s->st_series_new,
+                           s->st_series_next, s->st_order,     s->st_finding,
+                           s->st_invoice,  s->st_has_number,   s->st_order_upd,
+                           s->st_findings_del};
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         sqlite3_finalize(all[i]);
     if (s->db)
@@ -406,15 +418,23 @@ fk_status fk_store_peek_seq(fk_store *s, const char *key, int64_t *seq, fk_error
     return FK_OK;
 }
 
-fk_status fk_store_order_add(fk_store *s, int64_t batch_id, const fk_order *o,
-                             const fk_invoice_rec *inv, fk_error *err)
+fk_status fk_store_order_record(fk_store *s, int64_t batch_id, int64_t row, const fk_order *o,
+                                const fk_invoice_rec *inv, fk_error *err)
 {
-    sqlite3_stmt *st = s->st_order;
+    sqlite3_stmt *st = row ? s->st_order_upd : s->st_order;
     fk_status rc;
-    int64_t row;
     const char *currency = o->currency[0] ? o->currency : o->f[FK_COL_CURRENCY];
+    /* Only an order that may be retried keeps its data: an invoice is final. */
+    char *data = o->outcome == FK_INVOICED ? NULL : fk_order_encode(o);
 
-    sqlite3_bind_int64(st, 1, batch_id);
+    if (row) {
+        sqlite3_bind_int64(st, 1, row);
+        sqlite3_bind_int64(s->st_findings_del, 1, row);
+        if ((rc = step_done(s, s->st_findings_del, "clear old findings", err)) != FK_OK)
+            goto done;
+    } else {
+        sqlite3_bind_int64(st, 1, batch_id);
+    }
     bind_text(st, 2, o->f[FK_COL_ORDER_ID]);
     bind_text(st, 3, o->file);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)o->line);
@@ -426,9 +446,16 @@ fk_status fk_store_order_add(fk_store *s, int64_t batch_id, const fk_order *o,
     else
         sqlite3_bind_null(st, 8);
     bind_text(st, 9, o->content_hash);
+    bind_text(st, 10, data);
     if ((rc = step_done(s, st, "record an order", err)) != FK_OK)
-        return rc;
-    row = sqlite3_last_insert_rowid(s->db);
+        goto done;
+    if (row && sqlite3_changes(s->db) != 1) {
+        rc = fk_error_set(err, FK_EINTERNAL, s->path, 0, NULL,
+                          "order row %lld is gone or already invoiced", (long long)row);
+        goto done;
+    }
+    if (!row)
+        row = sqlite3_last_insert_rowid(s->db);
 
     for (size_t i = 0; i < o->nfindings; i++) {
         const fk_finding *f = &o->findings[i];
@@ -440,25 +467,27 @@ fk_status fk_store_order_add(fk_store *s, int64_t batch_id, const fk_order *o,
         bind_text(st, 5, f->message);
         bind_text(st, 6, f->hint);
         if ((rc = step_done(s, st, "record a finding", err)) != FK_OK)
-            return rc;
+            goto done;
     }
     if (!inv)
-        return FK_OK;
+        goto done;
 
     /* Consume the number: exactly the peeked one, or something is badly wrong. */
     if (inv->seq == 1) {
         bind_text(s->st_series_new, 1, inv->series);
         if ((rc = step_done(s, s->st_series_new, "start a number series", err)) != FK_OK)
-            return rc;
+            goto done;
     } else {
         bind_text(s->st_series_next, 1, inv->series);
         sqlite3_bind_int64(s->st_series_next, 2, inv->seq);
         if ((rc = step_done(s, s->st_series_next, "advance the number series", err)) != FK_OK)
-            return rc;
-        if (sqlite3_changes(s->db) != 1)
-            return fk_error_set(err, FK_EINTERNAL, s->path, 0, NULL,
-                                "number series %s moved under us (expected %lld)", inv->series,
-                                (long long)inv->seq);
+            goto done;
+        if (sqlite3_changes(s->db) != 1) {
+            rc = fk_error_set(err, FK_EINTERNAL, s->path, 0, NULL,
+                              "number series %s moved under us (expected %lld)", inv->series,
+                              (long long)inv->seq);
+            goto done;
+        }
     }
     st = s->st_invoice;
     bind_text(st, 1, inv->number);
@@ -477,7 +506,10 @@ fk_status fk_store_order_add(fk_store *s, int64_t batch_id, const fk_order *o,
     bind_text(st, 14, inv->pdf_name);
     sqlite3_bind_int64(st, 15, (sqlite3_int64)inv->pdf_size);
     bind_text(st, 16, inv->pdf_sha256);
-    return step_done(s, st, "record an invoice", err);
+    rc = step_done(s, st, "record an invoice", err);
+done:
+    free(data);
+    return rc;
 }
 
 static void col_copy(char *dst, size_t n, sqlite3_stmt *st, int i)
@@ -494,7 +526,8 @@ fk_status fk_store_batch_get(fk_store *s, int64_t id, fk_batch_info *out, bool *
 
     memset(out, 0, sizeof(*out));
     *found = false;
-    if (sqlite3_prepare_v2(s->db, "SELECT kind, as_of, inputs, state FROM batches WHERE id = ?",
+    if (sqlite3_prepare_v2(s->db, "SELECT kind, as_of, inputs, state, COALESCE(out_dir, '') FROM batches "
+                           "WHERE id = ?",
                            -1, &st, NULL) != SQLITE_OK)
         return db_error(s, err, "prepare");
     sqlite3_bind_int64(st, 1, id);
@@ -506,6 +539,7 @@ fk_status fk_store_batch_get(fk_store *s, int64_t id, fk_batch_info *out, bool *
         col_copy(out->as_of, sizeof(out->as_of), st, 1);
         out->inputs_json = fk_xstrdup((const char *)sqlite3_column_text(st, 2));
         col_copy(out->state, sizeof(out->state), st, 3);
+        out->out_dir = fk_xstrdup((const char *)sqlite3_column_text(st, 4));
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -609,5 +643,98 @@ fk_status fk_store_batch_invoice_sums(fk_store *s, int64_t id, fk_currency_sum_f
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return db_error(s, err, "sum the invoices");
+    return FK_OK;
+}
+
+fk_status fk_store_retry_set(fk_store *s, int64_t batch_id, fk_retry_fn fn, void *payload,
+                             fk_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id, order_id, data FROM orders WHERE batch_id = ? AND "
+                           "status IN ('failed', 'held') AND data IS NOT NULL ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, "prepare");
+    sqlite3_bind_int64(st, 1, batch_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+           (const char *)sqlite3_column_text(st, 2), payload);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_error(s, err, "read the orders to retry");
+    return FK_OK;
+}
+
+fk_status fk_store_invoices(fk_store *s, int64_t batch_id, bool last_batch_only,
+                            fk_invoice_fn fn, void *payload, fk_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    fk_buf path = FK_BUF_INIT;
+    int rc;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT i.number, i.series, i.seq, COALESCE(b.out_dir, '.'), "
+                           "i.pdf_name, i.pdf_size, i.pdf_sha256 FROM invoices i "
+                           "JOIN batches b ON b.id = i.batch_id "
+                           "WHERE (?1 = 0 OR i.batch_id = ?1) AND (?2 = 0 OR i.batch_id = "
+                           "(SELECT max(batch_id) FROM invoices)) ORDER BY i.series, i.seq",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, "prepare");
+    sqlite3_bind_int64(st, 1, batch_id);
+    sqlite3_bind_int(st, 2, last_batch_only);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fk_buf_reset(&path);
+        fk_buf_printf(&path, "%s/%s", sqlite3_column_text(st, 3), sqlite3_column_text(st, 4));
+        fn((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+           sqlite3_column_int64(st, 2), fk_buf_cstr(&path), sqlite3_column_int64(st, 5),
+           (const char *)sqlite3_column_text(st, 6), payload);
+    }
+    sqlite3_finalize(st);
+    fk_buf_free(&path);
+    if (rc != SQLITE_DONE)
+        return db_error(s, err, "read the invoices");
+    return FK_OK;
+}
+
+fk_status fk_store_series_check(fk_store *s, fk_series_fn fn, void *payload, fk_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT s.key, count(i.seq), COALESCE(max(i.seq), 0), "
+                           "count(DISTINCT i.seq), s.next_seq FROM series s "
+                           "LEFT JOIN invoices i ON i.series = s.key GROUP BY s.key ORDER BY s.key",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, "prepare");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+           sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
+           payload);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_error(s, err, "read the number series");
+    return FK_OK;
+}
+
+fk_status fk_store_settled_ids(fk_store *s, int64_t batch_id, fk_id_fn fn, void *payload,
+                               fk_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT order_id FROM orders WHERE batch_id = ? AND "
+                           "status IN ('invoiced', 'skipped') ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, "prepare");
+    sqlite3_bind_int64(st, 1, batch_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn((const char *)sqlite3_column_text(st, 0), payload);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_error(s, err, "read the batch's order ids");
     return FK_OK;
 }

@@ -52,10 +52,36 @@ typedef struct fk_invoice_rec {
     const char *pdf_sha256;
 } fk_invoice_rec;
 
-/* Record an order's outcome and findings in batch `batch_id`; with `inv`, also its invoice,
- * consuming inv->seq of inv->series (which must be the peeked value). Inside a transaction. */
-fk_status fk_store_order_add(fk_store *s, int64_t batch_id, const fk_order *o,
-                             const fk_invoice_rec *inv, fk_error *err);
+/* Record an order's outcome and findings in batch `batch_id`: a new row when `row` is 0,
+ * else (a retry) replace the outcome of that not-yet-invoiced row. With `inv`, also its
+ * invoice, consuming inv->seq of inv->series (which must be the peeked value). A
+ * non-invoiced order keeps its ingested data for retries. Inside a transaction. */
+fk_status fk_store_order_record(fk_store *s, int64_t batch_id, int64_t row, const fk_order *o,
+                                const fk_invoice_rec *inv, fk_error *err);
+
+/* The failed and held orders of a batch, for `retry`: fn gets the row, the order id and
+ * the stored data (JSON, see store_codec.h). */
+typedef void (*fk_retry_fn)(int64_t row, const char *order_id, const char *data, void *payload);
+fk_status fk_store_retry_set(fk_store *s, int64_t batch_id, fk_retry_fn fn, void *payload,
+                             fk_error *err);
+
+/* The order ids of a batch's settled orders (invoiced or skipped), for a retry's
+ * duplicate-id check. */
+typedef void (*fk_id_fn)(const char *order_id, void *payload);
+fk_status fk_store_settled_ids(fk_store *s, int64_t batch_id, fk_id_fn fn, void *payload,
+                               fk_error *err);
+
+/* Every recorded invoice (of one batch, or all when batch_id is 0): fn gets the number,
+ * its series and sequence, the PDF's path (out_dir/pdf_name), size and SHA-256. */
+typedef void (*fk_invoice_fn)(const char *number, const char *series, int64_t seq,
+                              const char *pdf_path, int64_t size, const char *sha256,
+                              void *payload);
+fk_status fk_store_invoices(fk_store *s, int64_t batch_id, bool last_batch_only,
+                            fk_invoice_fn fn, void *payload, fk_error *err);
+/* Per series: count, max and distinct count of sequence numbers (gapless: all three equal). */
+typedef void (*fk_series_fn)(const char *series, int64_t count, int64_t max, int64_t distinct,
+                             int64_t next_seq, void *payload);
+fk_status fk_store_series_check(fk_store *s, fk_series_fn fn, void *payload, fk_error *err);
 
 /* ---- reading a batch back (for `faktura report`) ---- */
 typedef struct fk_batch_info {
@@ -63,6 +89,7 @@ typedef struct fk_batch_info {
     char kind[16];
     char as_of[32];
     char *inputs_json; /* owned: free() */
+    char *out_dir;     /* owned: free() */
     char state[16];
 } fk_batch_info;
 

@@ -26,6 +26,8 @@
 struct fk_outdir {
     char *path;
     int dirfd;
+    long fail_after;   /* test hook: fail writes with ENOSPC after this many files (-1: never) */
+    long written;
     char **staged; /* final names of the files written as ".<name>.tmp" */
     size_t nstaged, cap;
 };
@@ -65,6 +67,10 @@ fk_status fk_outdir_open(fk_outdir **out, const char *dir, fk_error *err)
     fk_outdir *o = fk_xcalloc(1, sizeof(*o));
     o->path = fk_xstrdup(dir);
     o->dirfd = fd;
+    /* Fault injection for the disk-full tests (tests/e2e/state_diskfull.sh): the Nth file
+     * after this many fails exactly as a full disk would. */
+    const char *fa = getenv("FAKTURA_TEST_FAIL_WRITES_AFTER");
+    o->fail_after = fa && *fa ? strtol(fa, NULL, 10) : -1;
     *out = o;
     return FK_OK;
 }
@@ -91,6 +97,12 @@ fk_status fk_outdir_stage(fk_outdir *o, const char *name, const void *data, size
                           fk_buf_cstr(&tmp), strerror(errno));
         goto done;
     }
+    if (o->fail_after >= 0 && o->written >= o->fail_after) {
+        errno = ENOSPC;
+        st = fk_error_set(err, FK_EENV, o->path, 0, name, "cannot write %s/%s: %s", o->path,
+                          fk_buf_cstr(&tmp), strerror(errno));
+        n = 0;
+    }
     while (n > 0) {
         ssize_t w = write(fd, p, n);
         if (w < 0 && errno == EINTR)
@@ -115,6 +127,7 @@ fk_status fk_outdir_stage(fk_outdir *o, const char *name, const void *data, size
         o->staged = fk_xrealloc(o->staged, o->cap * sizeof(*o->staged));
     }
     o->staged[o->nstaged++] = fk_xstrdup(name);
+    o->written++;
 done:
     fk_buf_free(&tmp);
     return st;

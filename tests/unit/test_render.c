@@ -1,0 +1,772 @@
+/* SPDX-License-Identifier: MIT */
+/* test_render.c -- the PDF renderer (render/render.h), checked from the outside.
+ *
+ * A PDF is only right if a reader sees the right thing, so these tests render invoices and
+ * read them back with poppler's pdftotext (text, and -bbox for word positions) and check
+ * them with qpdf: names in Polish, Norwegian, Czech, Greek and Cyrillic extract intact;
+ * labels and number formats follow the language; a 120-line order runs over several pages
+ * with "Page n of m", a repeated table header and every item exactly once; no word lies
+ * outside the page or on top of another; equal input gives equal bytes; failures come
+ * back as statuses with a message.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "render/render.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_LINES 200
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+static char font_reg[512], font_bold[512];
+
+static int setup_fonts(void **state)
+{
+    const char *dir = getenv("FK_FONT_DIR");
+
+    (void)state;
+    if (!dir || !dir[0])
+        dir = "/usr/share/fonts/truetype/dejavu";
+    snprintf(font_reg, sizeof(font_reg), "%s/DejaVuSans.ttf", dir);
+    snprintf(font_bold, sizeof(font_bold), "%s/DejaVuSans-Bold.ttf", dir);
+    return 0;
+}
+
+/* Storage for one test invoice; strings are static or live in `desc`. */
+typedef struct fixture {
+    fk_invoice inv;
+    fk_invoice_line lines[MAX_LINES];
+    char desc[MAX_LINES][2048];
+    fk_invoice_vat vat[4];
+} fixture;
+
+static void base_invoice(fixture *f, const char *lang)
+{
+    memset(f, 0, sizeof(*f));
+    f->inv.number = "INV-2026-000042";
+    f->inv.issue_date = "2026-03-02";
+    f->inv.order_date = "2026-02-27";
+    f->inv.due_date = "2026-03-16";
+    f->inv.order_id = "ORD-77001";
+    f->inv.currency = "EUR";
+    f->inv.exponent = 2;
+    f->inv.language = lang;
+    f->inv.seller = (fk_party){"Bjørnstad Ærø AS", "Storgata 1", "0155", "Oslo", "NO",
+                               "NO923456783MVA", NULL};
+    f->inv.buyer = (fk_party){"Ελληνική ΑΕ", "Οδός Ερμού 10", "105 63", "Αθήνα", "GR",
+                              "EL094014201", NULL};
+    f->inv.buyer_is_business = true;
+    f->inv.lines = f->lines;
+    f->inv.vat = f->vat;
+    f->inv.payment = FK_INV_PAY_TRANSFER;
+    f->inv.seller_iban = "NO93 8601 1117 947";
+    f->inv.seller_bic = "DNBANOKKXXX";
+    f->inv.payment_reference = "INV-2026-000042";
+}
+
+static void add_line(fixture *f, const char *desc, const char *sku, int64_t qty_milli,
+                     int64_t unit, int32_t vat_centi)
+{
+    size_t i = f->inv.nlines++;
+
+    assert_true(i < MAX_LINES);
+    snprintf(f->desc[i], sizeof(f->desc[i]), "%s", desc);
+    f->lines[i].description = f->desc[i];
+    f->lines[i].sku = sku;
+    f->lines[i].qty_milli = qty_milli;
+    f->lines[i].unit_price = unit;
+    f->lines[i].vat_centi = vat_centi;
+    f->lines[i].net = qty_milli * unit / 1000;
+}
+
+/* Fill the VAT rows and totals from the lines (the tests' inputs divide evenly). */
+static void compute_totals(fixture *f)
+{
+    f->inv.nvat = 0;
+    f->inv.net_total = f->inv.vat_total = 0;
+    for (size_t i = 0; i < f->inv.nlines; i++) {
+        size_t k;
+        for (k = 0; k < f->inv.nvat && f->vat[k].vat_centi != f->lines[i].vat_centi; k++)
+            ;
+        if (k == f->inv.nvat) {
+            assert_true(k < COUNT(f->vat));
+            f->vat[k].vat_centi = f->lines[i].vat_centi;
+            f->inv.nvat++;
+        }
+        f->vat[k].taxable += f->lines[i].net;
+    }
+    for (size_t k = 0; k < f->inv.nvat; k++) {
+        f->vat[k].vat = f->vat[k].taxable * f->vat[k].vat_centi / 10000;
+        f->inv.net_total += f->vat[k].taxable;
+        f->inv.vat_total += f->vat[k].vat;
+    }
+    f->inv.gross_total = f->inv.net_total + f->inv.vat_total;
+}
+
+static fk_renderer *new_renderer(void)
+{
+    fk_renderer *r = NULL;
+    fk_error err = FK_ERROR_INIT;
+    fk_status st = fk_renderer_new(&r, font_reg, font_bold, &err);
+
+    if (st != FK_OK)
+        fail_msg("fk_renderer_new: %s", err.message);
+    assert_non_null(r);
+    return r;
+}
+
+static void render(const fk_invoice *inv, fk_buf *pdf)
+{
+    fk_renderer *r = new_renderer();
+    fk_error err = FK_ERROR_INIT;
+    fk_status st = fk_renderer_render(r, inv, pdf, &err);
+
+    if (st != FK_OK)
+        fail_msg("fk_renderer_render: %s", err.message);
+    fk_renderer_free(r);
+    assert_true(pdf->len > 1000);
+    assert_memory_equal(pdf->ptr, "%PDF-1.", 7);
+}
+
+/* The PDF in a temporary file; the caller unlinks it and frees the name. */
+static char *write_temp(const fk_buf *pdf)
+{
+    const char *dir = getenv("TMPDIR");
+    char *path = malloc(1024);
+    FILE *fp;
+    int fd;
+
+    assert_non_null(path);
+    snprintf(path, 1024, "%s/fk_render_XXXXXX", dir && dir[0] ? dir : "/tmp");
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    fp = fdopen(fd, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(pdf->ptr, 1, pdf->len, fp), pdf->len);
+    assert_int_equal(fclose(fp), 0);
+    return path;
+}
+
+/* Run a shell command; its stdout as a malloc'ed string, its exit status in *status. */
+static char *run(const char *cmd, int *status)
+{
+    FILE *p = popen(cmd, "r");
+    fk_buf out = FK_BUF_INIT;
+    char chunk[8192];
+    size_t n;
+    int rc;
+
+    assert_non_null(p);
+    while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+        fk_buf_append(&out, chunk, n);
+    rc = pclose(p);
+    if (status)
+        *status = rc;
+    return fk_buf_take(&out);
+}
+
+/* pdftotext -layout of the rendered invoice. libharu 2.3.0 writes a ToUnicode CMap that
+ * poppler warns about ("Invalid 'begincidrange'") but reads correctly, hence 2>/dev/null. */
+static char *pdf_text(const fk_buf *pdf)
+{
+    char *path = write_temp(pdf), cmd[1200], *text;
+    int st;
+
+    snprintf(cmd, sizeof(cmd), "pdftotext -layout '%s' - 2>/dev/null", path);
+    text = run(cmd, &st);
+    assert_int_equal(st, 0);
+    unlink(path);
+    free(path);
+    return text;
+}
+
+static bool mem_find(const char *hay, size_t n, const char *needle)
+{
+    size_t len = strlen(needle);
+
+    for (size_t i = 0; i + len <= n; i++)
+        if (!memcmp(hay + i, needle, len))
+            return true;
+    return false;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0, len = strlen(needle);
+
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + len, needle))
+        n++;
+    return n;
+}
+
+static void assert_contains(const char *text, const char *needle)
+{
+    if (!strstr(text, needle))
+        fail_msg("expected \"%s\" in the PDF text:\n%s", needle, text);
+}
+
+static void assert_once(const char *text, const char *needle)
+{
+    size_t n = count(text, needle);
+    if (n != 1)
+        fail_msg("expected \"%s\" exactly once, found %zu times", needle, n);
+}
+
+/* Page `k` (1-based) of pdftotext output, which separates pages with form feeds; a
+ * malloc'ed copy. */
+static char *page_text(const char *text, int k)
+{
+    const char *p = text, *e;
+
+    for (int i = 1; i < k; i++) {
+        p = strchr(p, '\f');
+        assert_non_null(p);
+        p++;
+    }
+    e = strchr(p, '\f');
+    if (!e)
+        e = p + strlen(p);
+    {
+        char *s = malloc((size_t)(e - p) + 1);
+        assert_non_null(s);
+        memcpy(s, p, (size_t)(e - p));
+        s[e - p] = '\0';
+        return s;
+    }
+}
+
+/* ---- tests ------------------------------------------------------------------------------ */
+
+static void polish_fixture(fixture *f)
+{
+    base_invoice(f, "pl");
+    f->inv.number = "FV/2026/03/0017";
+    f->inv.currency = "PLN";
+    f->inv.seller = (fk_party){"Sklep Čeština Řád s.r.o.", "Náměstí Míru 7", "120 00", "Praha",
+                               "CZ", "CZ12345679", NULL};
+    f->inv.buyer = (fk_party){"Łódź Żurawie Sp. z o.o.", "ul. Piotrkowska 100", "90-001",
+                              "Łódź", "PL", "PL7251234567", NULL};
+    add_line(f, "Żuraw wieżowy — serwis roczny", "ZW-01", 2000, 1234567, 2300);
+    add_line(f, "Книга «Война и мир»", "", 1500, 4000, 800);
+    add_line(f, "Śruby M8 ocynkowane, opakowanie 100 szt.", "SR-M8", 12000, 1999, 2300);
+    compute_totals(f);
+}
+
+static void test_polish_invoice_text(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    fk_buf pdf = FK_BUF_INIT;
+    char *text;
+
+    (void)state;
+    polish_fixture(f);
+    /* 2*12345.67 + 12*19.99 = 24931.22 at 23% (5734.18); 1.5*40.00 = 60.00 at 8% (4.80) */
+    assert_int_equal(f->inv.gross_total, 2493122 + 573418 + 6000 + 480);
+    render(&f->inv, &pdf);
+    text = pdf_text(&pdf);
+
+    assert_contains(text, "Faktura VAT");
+    assert_contains(text, "FV/2026/03/0017");
+    assert_contains(text, "Łódź Żurawie Sp. z o.o.");
+    assert_contains(text, "90-001 Łódź");
+    assert_contains(text, "NIP: PL7251234567");
+    assert_contains(text, "Sklep Čeština Řád s.r.o.");
+    assert_contains(text, "Книга «Война и мир»");
+    assert_contains(text, "Żuraw wieżowy — serwis roczny");
+    /* Polish number format: space grouping, comma decimals; totals carry the currency. */
+    assert_contains(text, "12 345,67");
+    assert_contains(text, "24 931,22");
+    assert_contains(text, "5 734,18");
+    assert_contains(text, "30 730,20 PLN");
+    assert_contains(text, "Do zapłaty (brutto)");
+    assert_contains(text, "23%");
+    assert_contains(text, "8%");
+    assert_contains(text, "1,5"); /* quantity 1500 milli */
+    assert_contains(text, "Kod: ZW-01");
+    assert_contains(text, "Data dostawy");
+    assert_contains(text, "2026-02-27");
+    assert_contains(text, "Termin płatności");
+    assert_contains(text, "2026-03-16");
+    assert_contains(text, "Tytuł przelewu");
+    assert_contains(text, "NO93 8601 1117 947");
+    assert_contains(text, "Strona 1 z 1");
+    assert_null(strstr(text, "Odwrotne obciążenie"));
+    assert_null(strstr(text, "Invoice"));
+    free(text);
+    fk_buf_free(&pdf);
+    free(f);
+}
+
+/* Labels, number conventions and payment texts per language and method. */
+static void test_languages_and_payments(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    fk_buf pdf = FK_BUF_INIT;
+    char *text;
+
+    (void)state;
+    /* German, SEPA, reverse charge */
+    base_invoice(f, "de");
+    add_line(f, "Beratung Müller", "", 1000, 123456, 0);
+    add_line(f, "Kaffee", "", 2500, 400, 775);
+    compute_totals(f);
+    f->inv.payment = FK_INV_PAY_SEPA;
+    f->inv.mandate_id = "MNDT-2026-0815";
+    f->inv.iban_masked = "DE** **** **** **** **30 00";
+    f->inv.reverse_charge = true;
+    render(&f->inv, &pdf);
+    text = pdf_text(&pdf);
+    assert_contains(text, "Rechnung");
+    assert_contains(text, "1.234,56");
+    assert_contains(text, "2,5");
+    assert_contains(text, "7,75");
+    assert_contains(text, "Steuerschuldnerschaft des Leistungsempfängers");
+    assert_contains(text, "SEPA-Lastschrift");
+    assert_contains(text, "MNDT-2026-0815");
+    assert_contains(text, "DE** **** **** **** **30 00");
+    assert_contains(text, "USt-IdNr.: EL094014201");
+    assert_contains(text, "Seite 1 von 1");
+    free(text);
+    fk_buf_free(&pdf);
+
+    /* Norwegian, card, 25.5 % shows trimmed, reverse charge wording */
+    base_invoice(f, "nb");
+    f->inv.currency = "NOK";
+    add_line(f, "Fiskekake", "", 3000, 123456, 2550);
+    compute_totals(f);
+    f->inv.payment = FK_INV_PAY_CARD;
+    f->inv.card_brand = "VISA";
+    f->inv.card_last4 = "1234";
+    f->inv.reverse_charge = true;
+    render(&f->inv, &pdf);
+    text = pdf_text(&pdf);
+    assert_contains(text, "Faktura");
+    assert_contains(text, "Bjørnstad Ærø AS");
+    assert_contains(text, "1 234,56");
+    assert_contains(text, "25,5");
+    assert_contains(text, "Omvendt avgiftsplikt");
+    assert_contains(text, "Betalt med VISA ****1234");
+    assert_contains(text, "Side 1 av 1");
+    free(text);
+    fk_buf_free(&pdf);
+
+    /* Unknown language: English; JPY has no decimals */
+    base_invoice(f, "fr");
+    f->inv.currency = "JPY";
+    f->inv.exponent = 0;
+    add_line(f, "Tea set", "", 1000, 1234567, 1000);
+    compute_totals(f);
+    f->inv.payment = FK_INV_PAY_CARD;
+    f->inv.card_brand = "VISA";
+    f->inv.card_last4 = "1234";
+    render(&f->inv, &pdf);
+    text = pdf_text(&pdf);
+    assert_contains(text, "Invoice");
+    assert_contains(text, "1,234,567");
+    assert_contains(text, "1,358,023 JPY"); /* 1,234,567 + 10 % (123,456) */
+    assert_contains(text, "Paid by VISA ****1234");
+    assert_contains(text, "Ελληνική ΑΕ");
+    assert_contains(text, "VAT ID: EL094014201");
+    assert_null(strstr(text, "Reverse charge"));
+    assert_null(strstr(text, "1,234,567.")); /* no decimals at exponent 0 */
+    free(text);
+    fk_buf_free(&pdf);
+
+    /* NULL language: English; KWD has three decimals */
+    base_invoice(f, NULL);
+    f->inv.currency = "KWD";
+    f->inv.exponent = 3;
+    f->inv.buyer.vat_id = NULL;
+    add_line(f, "Dates", "", 1000, 1234567, 0);
+    compute_totals(f);
+    f->inv.reverse_charge = true;
+    f->inv.footer = "Registered in Oslo, org. no. 923 456 783";
+    render(&f->inv, &pdf);
+    text = pdf_text(&pdf);
+    assert_contains(text, "1,234.567 KWD");
+    assert_contains(text, "Reverse charge");
+    assert_contains(text, "Payment reference");
+    assert_contains(text, "DNBANOKKXXX");
+    assert_contains(text, "Registered in Oslo, org. no. 923 456 783");
+    assert_once(text, "VAT ID:"); /* the seller's only: the buyer has none */
+    free(text);
+    fk_buf_free(&pdf);
+    free(f);
+}
+
+/* 120 lines: some wrap, one has a word wider than the column. */
+static void long_fixture(fixture *f)
+{
+    char d[2048];
+
+    base_invoice(f, "en");
+    for (int i = 1; i <= 120; i++) {
+        if (i % 10 == 0)
+            snprintf(d, sizeof(d), "Item %03d heavy-duty replacement bearing assembly with "
+                     "seals, grease and mounting hardware for the north conveyor line, "
+                     "delivered pre-assembled", i);
+        else if (i == 55)
+            snprintf(d, sizeof(d), "Item %03d %s", i,
+                     "PARTNUMBER0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGHIJK"
+                     "LMNOPQRSTUVWXYZ0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+        else
+            snprintf(d, sizeof(d), "Item %03d widget", i);
+        add_line(f, d, i % 3 ? "" : "SKU-9", 1000 + 500 * (i % 4), 1999 + i,
+                 i % 2 ? 2500 : 1200);
+    }
+    f->inv.footer = "Bjørnstad Ærø AS, Storgata 1, 0155 Oslo. Foretaksregisteret NO 923 456 "
+                    "783 MVA. Questions about this invoice: faktura@example.no";
+    compute_totals(f);
+}
+
+static void test_long_invoice_pages(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    fk_buf pdf = FK_BUF_INIT;
+    char *text, needle[64];
+    const char *prev = NULL, *p;
+    int npages = 0;
+
+    (void)state;
+    long_fixture(f);
+    render(&f->inv, &pdf);
+    text = pdf_text(&pdf);
+
+    /* Every item exactly once and in order. */
+    for (int i = 1; i <= 120; i++) {
+        snprintf(needle, sizeof(needle), "Item %03d ", i);
+        assert_once(text, needle);
+        p = strstr(text, needle);
+        assert_true(prev == NULL || p > prev);
+        prev = p;
+    }
+
+    /* "Page n of m" on each page, m > 1, and m pages in the file. */
+    p = strstr(text, "Page 1 of ");
+    assert_non_null(p);
+    npages = atoi(p + strlen("Page 1 of "));
+    assert_true(npages >= 3);
+    assert_int_equal(count(text, "\f"), (size_t)npages); /* pdftotext ends each page */
+    for (int k = 1; k <= npages; k++) {
+        char *pg = page_text(text, k);
+        snprintf(needle, sizeof(needle), "Page %d of %d", k, npages);
+        assert_once(pg, needle);
+        /* Every page with items repeats the table header, once. */
+        if (strstr(pg, "Item "))
+            assert_once(pg, "Description");
+        /* The footer is on every page too. */
+        assert_contains(pg, "Foretaksregisteret");
+        if (k > 1)
+            assert_contains(pg, "Invoice INV-2026-000042");
+        free(pg);
+    }
+    snprintf(needle, sizeof(needle), "Page %d of %d", npages + 1, npages);
+    assert_null(strstr(text, needle));
+
+    /* Totals and payment come once, after the last item, on the last page. */
+    assert_once(text, "Total incl. VAT");
+    assert_once(text, "Payment reference");
+    assert_true(strstr(text, "Total incl. VAT") > strstr(text, "Item 120 "));
+    {
+        char *last = page_text(text, npages);
+        assert_contains(last, "Payment reference");
+        free(last);
+    }
+    /* The over-long word is broken, not lost: its start and end both print. */
+    assert_contains(text, "PARTNUMBER0123");
+    assert_contains(text, "WXYZ0123456789");
+    free(text);
+    fk_buf_free(&pdf);
+    free(f);
+}
+
+/* Word boxes from pdftotext -bbox: nothing off the page, under the page margins, or on top
+ * of another word. */
+typedef struct box {
+    double x0, y0, x1, y1;
+} box;
+
+static void check_layout(const fk_buf *pdf, int *pages_out, size_t *words_out)
+{
+    char *path = write_temp(pdf), cmd[1200], *html, *p;
+    box *b = NULL;
+    size_t nb = 0, cap = 0, words = 0;
+    double pw = 0, ph = 0;
+    int st, pages = 0;
+
+    snprintf(cmd, sizeof(cmd), "pdftotext -bbox '%s' - 2>/dev/null", path);
+    html = run(cmd, &st);
+    assert_int_equal(st, 0);
+    unlink(path);
+    free(path);
+
+    /* A sentinel "<page" at the end flushes the last page. */
+    for (p = html;; ) {
+        char *pg = strstr(p, "<page "), *w = strstr(p, "<word ");
+        if (!pg && !w)
+            pg = html + strlen(html);
+        if (pg && (!w || pg < w)) {
+            /* check the page just finished */
+            for (size_t i = 0; i < nb; i++) {
+                /* (y grows downwards here; the page number sits ~28 pt above the edge) */
+                if (b[i].x0 < 40 || b[i].x1 > pw - 40 || b[i].y0 < 25 || b[i].y1 > ph - 20)
+                    fail_msg("page %d: word outside the margins at (%.1f,%.1f)-(%.1f,%.1f)",
+                             pages, b[i].x0, b[i].y0, b[i].x1, b[i].y1);
+                for (size_t j = i + 1; j < nb; j++) {
+                    const double t = 0.3;
+                    if (b[i].x0 < b[j].x1 - t && b[j].x0 < b[i].x1 - t &&
+                        b[i].y0 < b[j].y1 - t && b[j].y0 < b[i].y1 - t)
+                        fail_msg("page %d: words overlap at (%.1f,%.1f) and (%.1f,%.1f)",
+                                 pages, b[i].x0, b[i].y0, b[j].x0, b[j].y0);
+                }
+            }
+            nb = 0;
+            if (!*pg)
+                break;
+            assert_int_equal(sscanf(pg, "<page width=\"%lf\" height=\"%lf\"", &pw, &ph), 2);
+            pages++;
+            p = pg + 1;
+        } else {
+            box x;
+            assert_int_equal(sscanf(w, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" "
+                                       "yMax=\"%lf\"", &x.x0, &x.y0, &x.x1, &x.y1), 4);
+            if (nb == cap) {
+                cap = cap ? 2 * cap : 256;
+                b = realloc(b, cap * sizeof(*b));
+                assert_non_null(b);
+            }
+            b[nb++] = x;
+            words++;
+            p = w + 1;
+        }
+    }
+    free(b);
+    free(html);
+    *pages_out = pages;
+    *words_out = words;
+}
+
+static void test_nothing_cut_or_overprinted(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    fk_buf pdf = FK_BUF_INIT, big = FK_BUF_INIT;
+    size_t words;
+    int pages;
+    char *text;
+
+    (void)state;
+    long_fixture(f);
+    render(&f->inv, &pdf);
+    check_layout(&pdf, &pages, &words);
+    assert_true(pages >= 3);
+    assert_true(words > 120 * 4);
+    fk_buf_free(&pdf);
+
+    /* One item taller than a whole page: it has to be split, line by line. */
+    base_invoice(f, "en");
+    for (int i = 0; i < 1200; i++)
+        fk_buf_printf(&big, "w%04d ", i);
+    add_line(f, "Item 001 small", "", 1000, 100, 2500);
+    add_line(f, "", "", 1000, 100, 2500);
+    f->lines[1].description = fk_buf_cstr(&big);
+    add_line(f, "Item 003 small", "", 1000, 100, 2500);
+    compute_totals(f);
+    render(&f->inv, &pdf);
+    check_layout(&pdf, &pages, &words);
+    assert_true(pages >= 2);
+    text = pdf_text(&pdf);
+    for (int i = 0; i < 1200; i += 37) {
+        char w[16];
+        snprintf(w, sizeof(w), "w%04d", i);
+        assert_once(text, w);
+    }
+    assert_once(text, "w1199");
+    assert_once(text, "Item 003 small");
+    free(text);
+    fk_buf_free(&pdf);
+    fk_buf_free(&big);
+    free(f);
+}
+
+static void test_reproducible_bytes(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    fk_buf a = FK_BUF_INIT, b = FK_BUF_INIT, c = FK_BUF_INIT;
+    fk_renderer *r = new_renderer();
+    fk_error err = FK_ERROR_INIT;
+
+    (void)state;
+    long_fixture(f);
+    /* Same renderer twice (its reused arena must not leak into the output) ... */
+    assert_int_equal(fk_renderer_render(r, &f->inv, &a, &err), FK_OK);
+    assert_int_equal(fk_renderer_render(r, &f->inv, &b, &err), FK_OK);
+    /* ... and a fresh one. */
+    render(&f->inv, &c);
+    assert_true(a.len > 1000);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.ptr, b.ptr, a.len);
+    assert_int_equal(a.len, c.len);
+    assert_memory_equal(a.ptr, c.ptr, a.len);
+    /* No clock and no file ID (the trailer is plain text at the end). */
+    assert_false(mem_find(a.ptr, a.len, "CreationDate"));
+    assert_true(mem_find(a.ptr + a.len - 300, 300, "trailer"));
+    assert_false(mem_find(a.ptr + a.len - 300, 300, "/ID"));
+
+    /* Rendering appends: a second invoice goes after the first. */
+    {
+        size_t len1 = a.len;
+        assert_int_equal(fk_renderer_render(r, &f->inv, &a, &err), FK_OK);
+        assert_int_equal(a.len, 2 * len1);
+        assert_memory_equal(a.ptr + len1, b.ptr, len1);
+    }
+    fk_renderer_free(r);
+    fk_buf_free(&a);
+    fk_buf_free(&b);
+    fk_buf_free(&c);
+    free(f);
+}
+
+static void test_qpdf_check(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    fk_buf pdf = FK_BUF_INIT;
+    char *path, cmd[1200], *out;
+    int st;
+
+    (void)state;
+    out = run("command -v qpdf", &st);
+    free(out);
+    if (st != 0) {
+        free(f);
+        skip();
+    }
+    long_fixture(f);
+    render(&f->inv, &pdf);
+    path = write_temp(&pdf);
+    snprintf(cmd, sizeof(cmd), "qpdf --check '%s' 2>&1", path);
+    out = run(cmd, &st);
+    /* qpdf exits 0 only without errors and warnings (2: errors, 3: warnings). */
+    if (st != 0)
+        fail_msg("qpdf --check failed (%d):\n%s", st, out);
+    assert_contains(out, "No syntax or stream encoding errors");
+    free(out);
+    unlink(path);
+    free(path);
+    fk_buf_free(&pdf);
+    free(f);
+}
+
+/* Bad input is tolerated where it can be printed, refused where it cannot. */
+static void test_errors_and_odd_text(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    fk_renderer *r = NULL;
+    fk_error err = FK_ERROR_INIT;
+    fk_buf pdf = FK_BUF_INIT;
+    char *text;
+
+    (void)state;
+    /* A missing font is an environment problem, reported at start-up with the path. */
+    assert_int_equal(fk_renderer_new(&r, "/nonexistent/NoSuchFont.ttf", NULL, &err), FK_EENV);
+    assert_null(r);
+    assert_string_equal(err.file, "/nonexistent/NoSuchFont.ttf");
+    assert_non_null(strstr(err.message, "NoSuchFont.ttf"));
+    err = (fk_error)FK_ERROR_INIT;
+    assert_int_equal(fk_renderer_new(&r, NULL, NULL, &err), FK_EUSAGE);
+
+    /* Bold missing: regular is used for headings. */
+    err = (fk_error)FK_ERROR_INIT;
+    assert_int_equal(fk_renderer_new(&r, font_reg, NULL, &err), FK_OK);
+
+    /* An impossible exponent is a bug upstream: FK_EINTERNAL, output untouched. */
+    base_invoice(f, "en");
+    add_line(f, "x", "", 1000, 100, 0);
+    compute_totals(f);
+    f->inv.exponent = 42;
+    fk_buf_puts(&pdf, "keep");
+    err = (fk_error)FK_ERROR_INIT;
+    assert_int_equal(fk_renderer_render(r, &f->inv, &pdf, &err), FK_EINTERNAL);
+    assert_int_equal(err.status, FK_EINTERNAL);
+    assert_string_equal(fk_buf_cstr(&pdf), "keep");
+
+    /* Invalid UTF-8, control characters, an astral character and NULL strings still
+     * render; the readable parts survive. Zero lines is a valid (empty) invoice. */
+    base_invoice(f, "en");
+    add_line(f, "Bad \xC3\x28 byte\tand\nnewline \xF0\x9F\x98\x80 emoji", NULL, 1000, 100,
+             0);
+    f->inv.seller.street = NULL;
+    f->inv.buyer.email = NULL;
+    f->inv.order_id = NULL;
+    compute_totals(f);
+    fk_buf_reset(&pdf);
+    err = (fk_error)FK_ERROR_INIT;
+    assert_int_equal(fk_renderer_render(r, &f->inv, &pdf, &err), FK_OK);
+    text = pdf_text(&pdf);
+    assert_contains(text, "Bad ?( byte and newline ? emoji");
+    free(text);
+
+    base_invoice(f, "en");
+    compute_totals(f);
+    fk_buf_reset(&pdf);
+    err = (fk_error)FK_ERROR_INIT;
+    assert_int_equal(fk_renderer_render(r, &f->inv, &pdf, &err), FK_OK);
+    text = pdf_text(&pdf);
+    assert_contains(text, "Total incl. VAT");
+    assert_contains(text, "0.00 EUR");
+    free(text);
+
+    fk_renderer_free(r);
+
+    /* A libharu failure mid-render (here: the font vanished after start-up) comes back
+     * through the error handler as a status with libharu's view in the message, and
+     * leaves the output as it was. */
+    {
+        fk_buf copy = FK_BUF_INIT;
+        char *tmp, cmd[1200], *o;
+        int rc;
+        fk_buf_puts(&copy, "%PDF-1.3 placeholder so write_temp() has bytes");
+        tmp = write_temp(&copy);
+        snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", font_reg, tmp);
+        o = run(cmd, &rc);
+        free(o);
+        assert_int_equal(rc, 0);
+        err = (fk_error)FK_ERROR_INIT;
+        assert_int_equal(fk_renderer_new(&r, tmp, NULL, &err), FK_OK);
+        assert_int_equal(unlink(tmp), 0);
+        fk_buf_reset(&pdf);
+        fk_buf_puts(&pdf, "keep");
+        assert_int_equal(fk_renderer_render(r, &f->inv, &pdf, &err), FK_EENV);
+        assert_string_equal(err.file, tmp);
+        assert_non_null(strstr(err.message, "libharu cannot open"));
+        assert_string_equal(fk_buf_cstr(&pdf), "keep");
+        fk_renderer_free(r);
+        fk_buf_free(&copy);
+        free(tmp);
+    }
+    fk_buf_free(&pdf);
+    free(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_polish_invoice_text),
+        cmocka_unit_test(test_languages_and_payments),
+        cmocka_unit_test(test_long_invoice_pages),
+        cmocka_unit_test(test_nothing_cut_or_overprinted),
+        cmocka_unit_test(test_reproducible_bytes),
+        cmocka_unit_test(test_qpdf_check),
+        cmocka_unit_test(test_errors_and_odd_text),
+    };
+    return cmocka_run_group_tests(tests, setup_fonts, NULL);
+}
