@@ -68,7 +68,14 @@ static const char usage_batch[] =
     "  --config FILE         config file (default: faktura.ini; `validate` runs without one)\n"
     "  --report FILE         where to write the report, `-` for stdout\n"
     "                        (default: DIR/report.json for run, stdout for validate)\n"
-    "  --format json|csv     report format (default: json)\n"
+    "  --format FORMAT       json, csv, html or junit (default: json, or from the\n"
+    "                        --report file's extension); repeat --format and --report\n"
+    "                        to write several formats at once\n"
+    "  --csv-bom             CSV report: start with a UTF-8 byte order mark (Excel)\n"
+    "  --csv-delimiter ;     CSV report: ';' and decimal commas (European locales)\n"
+    "  --expect FILE         compare each order's status and codes with FILE (columns\n"
+    "                        order_id,status,codes); exit 0 when all match, 1 with a\n"
+    "                        diff on stderr when not\n"
     "  --as-of DATE          the batch's \"now\", YYYY-MM-DD[THH:MM:SS] UTC: issue date and\n"
     "                        reproducible runs (default: the current time)\n"
     "  --input-format csv|xml  input format when the extension does not say\n"
@@ -91,7 +98,7 @@ static const char usage_retry[] =
     "batch afterwards.\n"
     "\n"
     "Options: --batch ID, --db FILE, --out DIR (default: the batch's), --config FILE,\n"
-    "--report FILE (default: DIR/report.json), --format json|csv, --as-of DATE,\n"
+    "--report FILE (default: DIR/report.json), --format FORMAT, --as-of DATE,\n"
     "--delimiter , or ;, --decimal-comma, --input-format csv|xml, -q, -v, -h.\n"
     "Exit codes as for run: 0 all invoiced, 1 some not invoiced, 2 usage, 3 input,\n"
     "4 environment, 5 internal.\n";
@@ -112,15 +119,26 @@ static const char usage_report[] =
     "Options:\n"
     "  --batch ID            the batch (its id is in the run's report and summary line)\n"
     "  --db FILE             SQLite state file (default: faktura.db)\n"
-    "  --report FILE         where to write the report (default: stdout)\n"
-    "  --format json|csv     report format (default: json)\n"
+    "  --report FILE         where to write the report (default: stdout); repeatable\n"
+    "  --format FORMAT       json, csv, html or junit (default: json, or from the\n"
+    "                        --report file's extension); repeatable\n"
+    "  --csv-bom, --csv-delimiter ;   CSV report options (see `faktura run --help`)\n"
     "  -q, --quiet           no summary line\n"
     "  -h, --help            show this help\n";
 
+#define MAX_REPORTS 8
+
 typedef struct cli {
     const char *cmd;
-    const char *db, *out, *config, *report, *as_of_text;
-    fk_report_format format;
+    const char *db, *out, *config, *as_of_text, *expect;
+    const char *reports[MAX_REPORTS];
+    size_t nreports;
+    fk_report_format formats[MAX_REPORTS];
+    size_t nformats;
+    fk_report_target targets[MAX_REPORTS];
+    char defaults[MAX_REPORTS][1024];
+    bool csv_bom;
+    char csv_report_delimiter;
     fk_input_format input_format;
     char delimiter;
     bool decimal_comma;
@@ -179,6 +197,12 @@ static void on_warn(const char *msg, void *payload)
         fprintf(stderr, "faktura: warning: %s\n", msg);
 }
 
+static void on_expect(const char *msg, void *payload)
+{
+    (void)payload;
+    fprintf(stderr, "faktura: expect: %s\n", msg);
+}
+
 static void on_problem(const char *msg, void *payload)
 {
     (void)payload;
@@ -190,11 +214,17 @@ static void on_progress(uint64_t orders, uint64_t bytes, uint64_t total, void *p
     cli *c = payload;
     if (!c->tty || c->quiet)
         return;
-    if (total > 0)
-        fprintf(stderr, "\rfaktura: %llu orders, %3d%%", (unsigned long long)orders,
-                (int)(bytes * 100 / total));
-    else
+    if (total > 0) {
+        int pct = (int)(bytes * 100 / total), fill = pct / 4;
+        char bar[26];
+        for (int i = 0; i < 25; i++)
+            bar[i] = i < fill ? '#' : ' ';
+        bar[25] = '\0';
+        fprintf(stderr, "\rfaktura: [%s] %3d%% %llu orders", bar, pct,
+                (unsigned long long)orders);
+    } else {
         fprintf(stderr, "\rfaktura: %llu orders", (unsigned long long)orders);
+    }
     c->progress_shown = true;
 }
 
@@ -205,15 +235,50 @@ static void end_progress(cli *c)
     c->progress_shown = false;
 }
 
-static bool parse_format(const char *s, fk_report_format *out)
+static const char *format_ext(fk_report_format f)
 {
-    if (!strcmp(s, "json"))
-        *out = FK_REPORT_JSON;
-    else if (!strcmp(s, "csv"))
-        *out = FK_REPORT_CSV;
-    else
-        return false;
-    return true;
+    return f == FK_REPORT_JUNIT ? "xml" : fk_report_format_name(f);
+}
+
+/* Pair the --format and --report options: the i-th --report with the i-th --format; a
+ * --report alone takes its format from its extension (.json .csv .html .xml); a --format
+ * alone gets the default path: DIR/report.EXT for run (dir not NULL), else stdout.
+ * Returns -1 when all is well, else the exit code of the usage error. */
+static int build_targets(cli *c, fk_report_options *ro, const char *dir)
+{
+    size_t n = c->nreports > c->nformats ? c->nreports : c->nformats;
+
+    memset(ro, 0, sizeof(*ro));
+    if (c->nreports && c->nformats && c->nreports != c->nformats)
+        return usage_error("give one --report for each --format (%zu --report, %zu --format)",
+                           c->nreports, c->nformats);
+    if (n == 0)
+        n = 1;
+    if (n > 1 && c->nreports == 0 && !dir)
+        return usage_error("%s", "several --format need one --report each");
+    for (size_t i = 0; i < n; i++) {
+        fk_report_format f = FK_REPORT_JSON;
+        const char *path = i < c->nreports ? c->reports[i] : NULL;
+        if (i < c->nformats) {
+            f = c->formats[i];
+        } else if (path) {
+            const char *dot = strrchr(path, '.');
+            if (!dot || !fk_report_format_parse(dot + 1, &f))
+                f = FK_REPORT_JSON;
+        }
+        if (!path && dir) {
+            snprintf(c->defaults[i], sizeof(c->defaults[i]), "%s/report.%s", dir,
+                     format_ext(f));
+            path = c->defaults[i];
+        }
+        c->targets[i].format = f;
+        c->targets[i].path = path ? path : "-";
+    }
+    ro->targets = c->targets;
+    ro->ntargets = n;
+    ro->csv_bom = c->csv_bom;
+    ro->csv_delimiter = c->csv_report_delimiter;
+    return -1;
 }
 
 static int cmd_codes(const cli *c)
@@ -263,8 +328,7 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     fk_config *cfg = NULL;
     fk_error err = FK_ERROR_INIT;
     fk_summary sum;
-    char report_buf[4096];
-    const char *report = c->report;
+    int rc;
     bool dry = strcmp(c->cmd, "validate") == 0;
     bool retry = strcmp(c->cmd, "retry") == 0;
     int64_t as_of;
@@ -281,15 +345,10 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     } else {
         as_of = (int64_t)time(NULL);
     }
-    if (!report && !retry) {
-        if (dry) {
-            report = "-";
-        } else {
-            snprintf(report_buf, sizeof(report_buf), "%s/report.%s", c->out,
-                     c->format == FK_REPORT_CSV ? "csv" : "json");
-            report = report_buf;
-        }
-    }
+    if ((rc = build_targets(c, &opts.report, dry ? NULL : c->out)) >= 0)
+        return rc;
+    if (retry && c->nreports == 0)
+        opts.report.ntargets = 0; /* the library's default: the batch's DIR/report.json */
     const char *config = c->config;
     if (!config && (!dry || access("faktura.ini", F_OK) == 0))
         config = "faktura.ini";
@@ -302,8 +361,9 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     opts.as_of = as_of;
     opts.dry_run = dry;
     opts.input_format = c->input_format;
-    opts.report_path = report;
-    opts.report_format = c->format;
+    opts.expect_path = c->expect;
+    opts.expect_diff = on_expect;
+    opts.expect_payload = c;
     opts.log = on_log;
     opts.log_payload = c;
     opts.progress = on_progress;
@@ -314,7 +374,6 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     opts.warn_payload = c;
     if (retry) {
         opts.out_dir = c->out_given ? c->out : NULL;
-        opts.report_path = c->report;
         st = fk_batch_retry(&opts, c->batch, (const char *const *)inputs, (size_t)ninputs, &sum,
                             &err);
     } else {
@@ -325,6 +384,20 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     if (st != FK_OK)
         return report_error(&err);
     print_summary(c, &sum, sum.report_path[0] ? sum.report_path : "-");
+    if (c->expect) {
+        /* Billing rules under test: the expectations decide, not the outcomes. */
+        if (!sum.reconciled)
+            return outcome_exit(&sum);
+        if (sum.expect_mismatches) {
+            fprintf(stderr, "faktura: %llu order%s differ from %s\n",
+                    (unsigned long long)sum.expect_mismatches,
+                    sum.expect_mismatches == 1 ? "" : "s", c->expect);
+            return EXIT_NOT_INVOICED;
+        }
+        if (!c->quiet)
+            fprintf(stderr, "faktura: every order matches %s\n", c->expect);
+        return EXIT_ALL_INVOICED;
+    }
     return outcome_exit(&sum);
 }
 
@@ -352,18 +425,22 @@ static int cmd_report(cli *c)
 {
     fk_error err = FK_ERROR_INIT;
     fk_summary sum;
-    const char *report = c->report ? c->report : "-";
+    fk_report_options ro;
+    int rc;
 
     if (c->batch <= 0)
         return usage_error("%s needs --batch ID", "report");
-    if (fk_batch_report(c->db, c->batch, report, c->format, &sum, &err) != FK_OK)
+    if ((rc = build_targets(c, &ro, NULL)) >= 0)
+        return rc;
+    if (fk_batch_report(c->db, c->batch, &ro, &sum, &err) != FK_OK)
         return report_error(&err);
-    print_summary(c, &sum, report);
+    print_summary(c, &sum, sum.report_path);
     return outcome_exit(&sum);
 }
 
 enum { OPT_DB = 256, OPT_OUT, OPT_CONFIG, OPT_REPORT, OPT_FORMAT, OPT_AS_OF, OPT_INPUT_FORMAT,
-       OPT_BATCH, OPT_MARKDOWN, OPT_DELIMITER, OPT_DECIMAL_COMMA };
+       OPT_BATCH, OPT_MARKDOWN, OPT_DELIMITER, OPT_DECIMAL_COMMA, OPT_CSV_BOM,
+       OPT_CSV_DELIMITER, OPT_EXPECT };
 
 int main(int argc, char **argv)
 {
@@ -379,6 +456,9 @@ int main(int argc, char **argv)
         {"markdown", no_argument, NULL, OPT_MARKDOWN},
         {"delimiter", required_argument, NULL, OPT_DELIMITER},
         {"decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA},
+        {"csv-bom", no_argument, NULL, OPT_CSV_BOM},
+        {"csv-delimiter", required_argument, NULL, OPT_CSV_DELIMITER},
+        {"expect", required_argument, NULL, OPT_EXPECT},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -414,7 +494,18 @@ int main(int argc, char **argv)
         case OPT_DB: c.db = optarg; break;
         case OPT_OUT: c.out = optarg; c.out_given = true; break;
         case OPT_CONFIG: c.config = optarg; break;
-        case OPT_REPORT: c.report = optarg; break;
+        case OPT_REPORT:
+            if (c.nreports == MAX_REPORTS)
+                return usage_error("at most %d --report", MAX_REPORTS);
+            c.reports[c.nreports++] = optarg;
+            break;
+        case OPT_CSV_BOM: c.csv_bom = true; break;
+        case OPT_EXPECT: c.expect = optarg; break;
+        case OPT_CSV_DELIMITER:
+            if (strcmp(optarg, ",") && strcmp(optarg, ";"))
+                return usage_error("--csv-delimiter must be , or ; not \"%s\"", optarg);
+            c.csv_report_delimiter = optarg[0];
+            break;
         case OPT_AS_OF: c.as_of_text = optarg; break;
         case OPT_MARKDOWN: c.markdown = true; break;
         case OPT_DECIMAL_COMMA: c.decimal_comma = true; break;
@@ -424,8 +515,11 @@ int main(int argc, char **argv)
             c.delimiter = optarg[0];
             break;
         case OPT_FORMAT:
-            if (!parse_format(optarg, &c.format))
-                return usage_error("--format must be json or csv, not \"%s\"", optarg);
+            if (c.nformats == MAX_REPORTS)
+                return usage_error("at most %d --format", MAX_REPORTS);
+            if (!fk_report_format_parse(optarg, &c.formats[c.nformats++]))
+                return usage_error("--format must be json, csv, html or junit, not \"%s\"",
+                                   optarg);
             break;
         case OPT_INPUT_FORMAT:
             if (!strcmp(optarg, "csv"))

@@ -41,6 +41,7 @@ typedef struct run_ctx {
     fk_outdir *outdir;     /* NULL in a dry run */
     fk_renderer *renderer; /* NULL in a dry run */
     fk_report *report;     /* NULL in a retry (its report is made from the database) */
+    fk_expect *expect;     /* expectations to compare outcomes with, or NULL */
     fk_idset *seen;
     int64_t batch_id;
     bool in_txn;
@@ -273,12 +274,12 @@ static fk_status commit_chunk(run_ctx *c, fk_error *err)
     }
 report:
     for (size_t i = 0; i < c->nchunk; i++) {
-        if (c->report) {
-            fk_outcome_rec rec;
-            fk_order_outcome_rec(&c->chunk[i], &rec);
-            if ((st = fk_report_add(c->report, &rec, err)) != FK_OK)
-                return st;
-        }
+        fk_outcome_rec rec;
+        fk_order_outcome_rec(&c->chunk[i], &rec);
+        if (c->report && (st = fk_report_add(c->report, &rec, err)) != FK_OK)
+            return st;
+        if (c->expect)
+            fk_expect_check(c->expect, &rec, c->opts->expect_diff, c->opts->expect_payload);
         fk_order_clear(&c->chunk[i]);
     }
     c->nchunk = 0;
@@ -379,6 +380,7 @@ static void ctx_free(run_ctx *c)
     free(c->chunk_row);
     fk_idset_free(c->seen);
     fk_report_free(c->report);
+    fk_expect_free(c->expect);
     fk_renderer_free(c->renderer);
     fk_outdir_close(c->outdir);
     fk_store_close(c->store);
@@ -463,6 +465,26 @@ static void close_inputs(fk_ingest **ins, size_t n)
     free(ins);
 }
 
+static fk_status load_expect(run_ctx *c, fk_error *err)
+{
+    if (!c->opts->expect_path)
+        return FK_OK;
+    return fk_expect_load(&c->expect, c->opts->expect_path, err);
+}
+
+static void finish_expect(run_ctx *c, fk_summary *out)
+{
+    if (c->expect)
+        out->expect_mismatches =
+            fk_expect_finish(c->expect, c->opts->expect_diff, c->opts->expect_payload);
+}
+
+static void first_target(const fk_report_options *ro, fk_summary *out)
+{
+    snprintf(out->report_path, sizeof(out->report_path), "%s",
+             ro->ntargets ? ro->targets[0].path : "");
+}
+
 /* The batch's end: a disk that refused PDFs makes the whole call an environment failure,
  * after everything (the WRITE_FAILED orders included) was recorded and reported. */
 static fk_status write_failure(const run_ctx *c, fk_error *err)
@@ -496,7 +518,8 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
     fk_format_datetime(opts->as_of, as_of, sizeof(as_of));
     inputs_js = inputs_json(inputs, ninputs);
 
-    if ((st = open_inputs(opts, inputs, ninputs, &ins, &total_bytes, err)) != FK_OK)
+    if ((st = open_inputs(opts, inputs, ninputs, &ins, &total_bytes, err)) != FK_OK ||
+        (st = load_expect(&c, err)) != FK_OK)
         goto done;
     if (opts->dry_run) {
         if ((st = fk_store_open_readonly(&c.store, opts->db_path, err)) != FK_OK)
@@ -508,7 +531,7 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
                                         &c.batch_id, err)) != FK_OK)
             goto done;
     }
-    if ((st = fk_report_new(&c.report, opts->report_format, err)) != FK_OK)
+    if ((st = fk_report_new(&c.report, err)) != FK_OK)
         goto done;
     fk_report_set_batch(c.report, c.batch_id, opts->dry_run ? "validate" : "run", as_of,
                         inputs_js);
@@ -541,14 +564,11 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
                                               err)) != FK_OK)
             goto done;
     }
-    if (opts->report_path) {
-        if ((st = fk_report_write(c.report, opts->report_path, err)) != FK_OK)
-            goto done;
-        snprintf(out->report_path, sizeof(out->report_path), "%s", opts->report_path);
-    }
+    if ((st = fk_report_write(c.report, &opts->report, err)) != FK_OK)
+        goto done;
     fk_report_summary(c.report, out);
-    snprintf(out->report_path, sizeof(out->report_path), "%s",
-             opts->report_path ? opts->report_path : "");
+    first_target(&opts->report, out);
+    finish_expect(&c, out);
     st = write_failure(&c, err);
 
 done:
@@ -570,20 +590,19 @@ static void add_stored(const fk_outcome_rec *o, void *payload)
 
 /* The report of a batch as the database has it (used by `report` and after `retry`). */
 static fk_status batch_report(fk_store *s, int64_t batch_id, const fk_batch_info *bi,
-                              const char *report_path, fk_report_format format,
-                              fk_summary *out, fk_error *err)
+                              const fk_report_options *ro, fk_summary *out, fk_error *err)
 {
     fk_report *r = NULL;
     fk_status st;
 
-    if ((st = fk_report_new(&r, format, err)) != FK_OK)
+    if ((st = fk_report_new(&r, err)) != FK_OK)
         return st;
     fk_report_set_batch(r, batch_id, bi->kind, bi->as_of, bi->inputs_json);
     if ((st = fk_store_batch_orders(s, batch_id, add_stored, r, err)) == FK_OK &&
         (st = fk_store_batch_invoice_sums(s, batch_id, add_recorded, r, err)) == FK_OK &&
-        (st = fk_report_write(r, report_path, err)) == FK_OK) {
+        (st = fk_report_write(r, ro, err)) == FK_OK) {
         fk_report_summary(r, out);
-        snprintf(out->report_path, sizeof(out->report_path), "%s", report_path);
+        first_target(ro, out);
     }
     fk_report_free(r);
     return st;
@@ -600,8 +619,8 @@ static fk_status get_batch(fk_store *s, const char *db_path, int64_t batch_id,
     return st;
 }
 
-fk_status fk_batch_report(const char *db_path, int64_t batch_id, const char *report_path,
-                          fk_report_format format, fk_summary *out, fk_error *err)
+fk_status fk_batch_report(const char *db_path, int64_t batch_id, const fk_report_options *ro,
+                          fk_summary *out, fk_error *err)
 {
     fk_store *s = NULL;
     fk_batch_info bi;
@@ -614,7 +633,7 @@ fk_status fk_batch_report(const char *db_path, int64_t batch_id, const char *rep
     if (!s)
         return fk_error_set(err, FK_EUSAGE, db_path, 0, NULL, "no database at %s", db_path);
     if ((st = get_batch(s, db_path, batch_id, &bi, err)) == FK_OK)
-        st = batch_report(s, batch_id, &bi, report_path, format, out, err);
+        st = batch_report(s, batch_id, &bi, ro, out, err);
     free(bi.inputs_json);
     free(bi.out_dir);
     fk_store_close(s);
@@ -666,6 +685,8 @@ fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
     retry_set rs = {NULL, 0, 0};
     fk_ingest **ins = NULL;
     fk_buf report_path = FK_BUF_INIT;
+    fk_report_options ro;
+    fk_report_target deflt;
     uint64_t bytes_before = 0, total_bytes = 0;
     fk_status st;
 
@@ -741,13 +762,14 @@ fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
         goto done;
     progress(&c, bytes_before, total_bytes, true);
 
-    if (opts->report_path)
-        fk_buf_puts(&report_path, opts->report_path);
-    else
-        fk_buf_printf(&report_path, "%s/report.%s", out_dir,
-                      opts->report_format == FK_REPORT_CSV ? "csv" : "json");
-    if ((st = batch_report(c.store, batch_id, &bi, fk_buf_cstr(&report_path),
-                           opts->report_format, out, err)) != FK_OK)
+    ro = opts->report;
+    if (ro.ntargets == 0) {
+        fk_buf_printf(&report_path, "%s/report.json", out_dir);
+        deflt = (fk_report_target){fk_buf_cstr(&report_path), FK_REPORT_JSON};
+        ro.targets = &deflt;
+        ro.ntargets = 1;
+    }
+    if ((st = batch_report(c.store, batch_id, &bi, &ro, out, err)) != FK_OK)
         goto done;
     st = write_failure(&c, err);
 done:

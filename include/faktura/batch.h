@@ -43,7 +43,31 @@ FK_EXTERN bool fk_time_parse(const char *s, int64_t *out);
 /* ---- batches ---- */
 
 typedef enum fk_input_format { FK_INPUT_AUTO = 0, FK_INPUT_CSV = 1, FK_INPUT_XML = 2 } fk_input_format;
-typedef enum fk_report_format { FK_REPORT_JSON = 0, FK_REPORT_CSV = 1 } fk_report_format;
+
+/* Report formats (docs/report.md). Values are stable. */
+typedef enum fk_report_format {
+    FK_REPORT_JSON = 0,  /* the v1 contract */
+    FK_REPORT_CSV = 1,   /* one row per finding, safe to open in a spreadsheet */
+    FK_REPORT_HTML = 2,  /* one self-contained page for the accountant */
+    FK_REPORT_JUNIT = 3  /* JUnit XML for CI systems */
+} fk_report_format;
+
+/* "json", "csv", "html", "junit"; NULL if unknown. */
+FK_EXTERN const char *fk_report_format_name(fk_report_format f);
+/* The format named `name` ("json", "csv", "html", "junit"/"xml"); false if none. */
+FK_EXTERN bool fk_report_format_parse(const char *name, fk_report_format *out);
+
+typedef struct fk_report_target {
+    const char *path;            /* "-" for stdout; a file is replaced atomically */
+    fk_report_format format;
+} fk_report_target;
+
+typedef struct fk_report_options {
+    const fk_report_target *targets; /* the same report, once per target */
+    size_t ntargets;                 /* 0: no report */
+    bool csv_bom;                    /* CSV: start with a UTF-8 byte order mark (for Excel) */
+    char csv_delimiter;              /* CSV: ',' (default when 0) or ';' (then amounts 12,50) */
+} fk_report_options;
 
 /* Progress: orders finished so far, input bytes read of bytes_total (0 if unknown). */
 typedef void (*fk_progress_fn)(uint64_t orders, uint64_t bytes, uint64_t bytes_total, void *payload);
@@ -51,34 +75,39 @@ typedef void (*fk_progress_fn)(uint64_t orders, uint64_t bytes, uint64_t bytes_t
 typedef struct fk_batch_options {
     int version;                    /* FK_BATCH_OPTIONS_VERSION */
     const char *db_path;            /* SQLite state file */
-    const char *out_dir;            /* PDFs (and the default report) go here; created if missing */
+    const char *out_dir;            /* PDFs go here; created if missing */
     const fk_config *config;        /* borrowed; must outlive the call */
     int64_t as_of;                  /* the batch's "now": seconds since the epoch, UTC */
     bool dry_run;                   /* validate only: no PDF, no number, no database change */
     fk_input_format input_format;   /* AUTO: from each input's extension */
-    const char *report_path;        /* "-" for stdout; NULL for no report */
-    fk_report_format report_format;
+    fk_report_options report;
     fk_log_fn log;                  /* verbose remarks; may be NULL */
     void *log_payload;
     fk_progress_fn progress;        /* may be NULL */
     void *progress_payload;
-    char csv_delimiter;             /* ',' or ';'; 0: detect from each CSV's header line */
-    bool decimal_comma;             /* amounts use ',' (default: only when the delimiter is ';') */
+    char csv_delimiter;             /* input: ',' or ';'; 0: detect from each CSV's header line */
+    bool decimal_comma;             /* input amounts use ',' (default: only when ';' delimits) */
     fk_log_fn warn;                 /* things a person must look at (missing PDFs); may be NULL */
     void *warn_payload;
+    /* Expectations (order_id, status, codes) to compare every order's outcome with; each
+     * difference goes to expect_diff. NULL: none. */
+    const char *expect_path;
+    fk_log_fn expect_diff;
+    void *expect_payload;
 } fk_batch_options;
 
 #define FK_BATCH_OPTIONS_VERSION 1
 #define FK_BATCH_OPTIONS_INIT {FK_BATCH_OPTIONS_VERSION, "faktura.db", "out", NULL, 0, false, \
-                               FK_INPUT_AUTO, NULL, FK_REPORT_JSON, NULL, NULL, NULL, NULL, 0, \
-                               false, NULL, NULL}
+                               FK_INPUT_AUTO, {NULL, 0, false, 0}, NULL, NULL, NULL, NULL, 0, \
+                               false, NULL, NULL, NULL, NULL, NULL}
 
 typedef struct fk_summary {
     int64_t batch_id;                  /* 0 for a dry run */
     uint64_t orders;                   /* ingested */
     uint64_t count[FK_OUTCOME_COUNT];  /* per outcome; they add up to `orders` */
     bool reconciled;                   /* counts and sums per currency add up */
-    char report_path[1024];            /* where the report was written ("" if none) */
+    char report_path[1024];            /* where the (first) report was written ("" if none) */
+    uint64_t expect_mismatches;        /* with expect_path: outcomes that differ */
 } fk_summary;
 
 /**
@@ -96,8 +125,8 @@ FK_EXTERN fk_status fk_batch_run(const fk_batch_options *opts, const char *const
  * no inputs, from the data stored in the database; with inputs (corrected files), only the
  * orders of the batch that are failed or held and whose ids appear in them are taken from
  * the files. Invoiced orders are never touched. opts->out_dir NULL: the batch's own output
- * directory; opts->report_path NULL: "<out_dir>/report.json" (or .csv). The report and
- * `out` describe the whole batch afterwards.
+ * directory; no report target: "<out_dir>/report.json". The report and `out` describe the
+ * whole batch afterwards.
  */
 FK_EXTERN fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
                                    const char *const *inputs, size_t ninputs, fk_summary *out,
@@ -114,11 +143,11 @@ FK_EXTERN fk_status fk_verify(const char *db_path, int64_t batch_id, fk_log_fn p
                               fk_error *err);
 
 /**
- * Write the report of an earlier batch again from the database, to `report_path` ("-" is
- * stdout) in `format`. FK_EUSAGE if there is no such batch.
+ * Write the report of an earlier batch again from the database, once per target of `ro`.
+ * FK_EUSAGE if there is no such batch.
  */
-FK_EXTERN fk_status fk_batch_report(const char *db_path, int64_t batch_id, const char *report_path,
-                                    fk_report_format format, fk_summary *out, fk_error *err);
+FK_EXTERN fk_status fk_batch_report(const char *db_path, int64_t batch_id,
+                                    const fk_report_options *ro, fk_summary *out, fk_error *err);
 
 #ifdef __cplusplus
 }

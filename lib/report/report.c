@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* report.c -- the reconciliation report in JSON (jansson) and CSV.
+/* report.c -- the reconciliation report: accumulation, the JSON and CSV formats.
  *
  * The JSON report (version 1, the contract in docs/report.md):
  *   {"version": 1,
@@ -16,48 +16,21 @@
  * The CSV report has one row per finding with the same fields. Every cell is quoted and
  * text that a spreadsheet would run as a formula is neutralised (OWASP CSV injection).
  *
- * Memory stays flat: each non-invoiced order is written to a spool file as it arrives, and
- * the final report is the header and summary followed by the spooled entries.
+ * Memory stays flat: each non-invoiced order is spooled as one JSON line as it arrives;
+ * every format is written from the summary counters and the spool.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <jansson.h>
 #include "core/money.h"
 #include "core/util.h"
-#include "report/report.h"
+#include "report/report_impl.h"
 
-#define MAX_CURRENCIES 256
-
-typedef struct currency_sums {
-    char code[8];
-    int exponent;
-    int64_t ingested;
-    int64_t by_outcome[FK_OUTCOME_COUNT];
-    int64_t recorded;      /* invoices in the database (run only) */
-    bool has_recorded;
-} currency_sums;
-
-struct fk_report {
-    fk_report_format format;
-    FILE *spool;
-    uint64_t spooled;
-    int64_t batch_id;
-    char *kind, *as_of, *inputs_json;
-    uint64_t orders;
-    uint64_t count[FK_OUTCOME_COUNT];
-    currency_sums cur[MAX_CURRENCIES];
-    size_t ncur;
-    bool overflow;
-    bool check_recorded;
-};
-
-fk_status fk_report_new(fk_report **out, fk_report_format format, fk_error *err)
+fk_status fk_report_new(fk_report **out, fk_error *err)
 {
     fk_report *r = fk_xcalloc(1, sizeof(*r));
-    r->format = format;
     r->spool = tmpfile();
     if (!r->spool) {
         free(r);
@@ -82,14 +55,14 @@ void fk_report_set_batch(fk_report *r, int64_t id, const char *kind, const char 
     r->inputs_json = fk_xstrdup(inputs_json ? inputs_json : "[]");
 }
 
-static currency_sums *sums_for(fk_report *r, const char *code, int exponent)
+static fk_report_currency *sums_for(fk_report *r, const char *code, int exponent)
 {
     for (size_t i = 0; i < r->ncur; i++)
         if (strcmp(r->cur[i].code, code) == 0)
             return &r->cur[i];
-    if (r->ncur == MAX_CURRENCIES)
+    if (r->ncur == FK_REPORT_MAX_CURRENCIES)
         return NULL;
-    currency_sums *c = &r->cur[r->ncur++];
+    fk_report_currency *c = &r->cur[r->ncur++];
     memset(c, 0, sizeof(*c));
     snprintf(c->code, sizeof(c->code), "%s", code);
     c->exponent = exponent;
@@ -119,96 +92,24 @@ static json_t *jstr(const char *s)
     return j;
 }
 
+void fk_report__amount(int64_t v, int exponent, char sep, char *buf, size_t n)
+{
+    char s[2] = {sep, '\0'};
+    fk_decimal_format_grouped(v, exponent < 0 ? 0 : exponent, NULL, s, buf, n);
+}
+
 static json_t *jamount(int64_t v, int exponent)
 {
     char buf[48];
-    fk_decimal_format(v, exponent < 0 ? 0 : exponent, buf, sizeof(buf));
+    fk_report__amount(v, exponent, '.', buf, sizeof(buf));
     return json_string(buf);
-}
-
-void fk_report_csv_safe(const char *s, fk_buf *out)
-{
-    if (s && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r'))
-        fk_buf_putc(out, '\'');
-    fk_buf_puts(out, s ? s : "");
-}
-
-/* One CSV cell, always quoted, inner quotes doubled (RFC 4180). */
-static void csv_cell(fk_buf *line, const char *s, bool text, bool last)
-{
-    fk_buf v = FK_BUF_INIT;
-    if (text)
-        fk_report_csv_safe(s, &v);
-    else
-        fk_buf_puts(&v, s ? s : "");
-    fk_buf_putc(line, '"');
-    for (const char *p = fk_buf_cstr(&v); *p; p++) {
-        if (*p == '"')
-            fk_buf_putc(line, '"');
-        fk_buf_putc(line, *p);
-    }
-    fk_buf_putc(line, '"');
-    fk_buf_puts(line, last ? "\r\n" : ",");
-    fk_buf_free(&v);
-}
-
-static fk_status spool_csv(fk_report *r, const fk_outcome_rec *o, const char *amount)
-{
-    fk_buf line = FK_BUF_INIT;
-    char lineno[24];
-    snprintf(lineno, sizeof(lineno), "%lu", o->line);
-    for (size_t i = 0; i < o->nfindings; i++) {
-        const fk_finding *f = &o->findings[i];
-        csv_cell(&line, o->order_id, true, false);
-        csv_cell(&line, o->file, true, false);
-        csv_cell(&line, lineno, false, false);
-        csv_cell(&line, fk_outcome_name(o->outcome), false, false);
-        csv_cell(&line, o->currency, true, false);
-        csv_cell(&line, amount, false, false);
-        csv_cell(&line, fk_code_name(f->code), false, false);
-        csv_cell(&line, f->field, true, false);
-        csv_cell(&line, f->message, true, false);
-        csv_cell(&line, f->hint ? f->hint : fk_code_hint(f->code), true, true);
-    }
-    size_t n = line.len;
-    bool ok = n == 0 || fwrite(line.ptr, 1, n, r->spool) == n;
-    fk_buf_free(&line);
-    return ok ? FK_OK : FK_EENV;
-}
-
-static fk_status spool_json(fk_report *r, const fk_outcome_rec *o)
-{
-    json_t *obj = json_object(), *fs = json_array();
-    json_object_set_new(obj, "order_id", jstr(o->order_id));
-    json_object_set_new(obj, "file", jstr(o->file));
-    json_object_set_new(obj, "line", json_integer((json_int_t)o->line));
-    json_object_set_new(obj, "status", json_string(fk_outcome_name(o->outcome)));
-    json_object_set_new(obj, "currency", jstr(o->currency));
-    json_object_set_new(obj, "amount",
-                        o->amount_known ? jamount(o->amount, o->exponent) : json_null());
-    for (size_t i = 0; i < o->nfindings; i++) {
-        const fk_finding *f = &o->findings[i];
-        json_t *jf = json_object();
-        json_object_set_new(jf, "code", json_string(fk_code_name(f->code)));
-        json_object_set_new(jf, "field", jstr(f->field));
-        json_object_set_new(jf, "message", jstr(f->message));
-        json_object_set_new(jf, "hint", jstr(f->hint ? f->hint : fk_code_hint(f->code)));
-        json_array_append_new(fs, jf);
-    }
-    json_object_set_new(obj, "findings", fs);
-    int rc = fputs(r->spooled ? ",\n    " : "\n    ", r->spool) < 0 ? -1 : 0;
-    if (rc == 0)
-        rc = json_dumpf(obj, r->spool, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(obj);
-    return rc == 0 ? FK_OK : FK_EENV;
 }
 
 fk_status fk_report_add(fk_report *r, const fk_outcome_rec *o, fk_error *err)
 {
     bool known = o->exponent >= 0 && o->currency && *o->currency;
-    currency_sums *c = sums_for(r, known ? o->currency : "XXX", known ? o->exponent : 0);
+    fk_report_currency *c = sums_for(r, known ? o->currency : "XXX", known ? o->exponent : 0);
     int64_t amount = known && o->amount_known ? o->amount : 0;
-    char amt[48] = "";
 
     r->orders++;
     r->count[o->outcome]++;
@@ -220,11 +121,33 @@ fk_status fk_report_add(fk_report *r, const fk_outcome_rec *o, fk_error *err)
     }
     if (o->outcome == FK_INVOICED)
         return FK_OK;
-    if (o->amount_known && o->exponent >= 0)
-        fk_decimal_format(o->amount, o->exponent, amt, sizeof(amt));
-    fk_status st = r->format == FK_REPORT_CSV ? spool_csv(r, o, amt) : spool_json(r, o);
-    if (st != FK_OK)
-        return fk_error_set(err, st, NULL, 0, NULL,
+
+    json_t *obj = json_object(), *fs = json_array();
+    json_object_set_new(obj, "order_id", jstr(o->order_id));
+    json_object_set_new(obj, "file", jstr(o->file));
+    json_object_set_new(obj, "line", json_integer((json_int_t)o->line));
+    json_object_set_new(obj, "status", json_string(fk_outcome_name(o->outcome)));
+    json_object_set_new(obj, "currency", jstr(o->currency));
+    json_object_set_new(obj, "amount",
+                        o->amount_known && o->exponent >= 0 ? jamount(o->amount, o->exponent)
+                                                            : json_null());
+    for (size_t i = 0; i < o->nfindings; i++) {
+        const fk_finding *f = &o->findings[i];
+        json_t *jf = json_object();
+        json_object_set_new(jf, "code", json_string(fk_code_name(f->code)));
+        json_object_set_new(jf, "field", jstr(f->field));
+        json_object_set_new(jf, "message", jstr(f->message));
+        json_object_set_new(jf, "hint", jstr(f->hint ? f->hint : fk_code_hint(f->code)));
+        json_array_append_new(fs, jf);
+        if ((int)f->code > 0 && (int)f->code < FK_REPORT_MAX_CODE)
+            r->code_count[f->code]++;
+    }
+    json_object_set_new(obj, "findings", fs);
+    /* JSON_COMPACT escapes newlines inside strings, so one object is one line. */
+    int rc = json_dumpf(obj, r->spool, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(obj);
+    if (rc != 0 || fputc('\n', r->spool) == EOF)
+        return fk_error_set(err, FK_EENV, NULL, 0, NULL,
                             "cannot write the report's temporary file: %s", strerror(errno));
     r->spooled++;
     return FK_OK;
@@ -232,17 +155,24 @@ fk_status fk_report_add(fk_report *r, const fk_outcome_rec *o, fk_error *err)
 
 void fk_report_add_recorded(fk_report *r, const char *currency, int64_t sum)
 {
-    currency_sums *c = sums_for(r, currency, fk_currency_exponent(currency));
+    fk_report_currency *c = sums_for(r, currency, fk_currency_exponent(currency));
     r->check_recorded = true;
-    if (c) {
+    if (c)
         c->recorded = sum;
-        c->has_recorded = true;
-    }
+}
+
+bool fk_report__currency_ok(const fk_report *r, const fk_report_currency *c)
+{
+    int64_t s = 0;
+    for (int k = 0; k < FK_OUTCOME_COUNT; k++)
+        if (!fk_add_checked(&s, c->by_outcome[k]))
+            return false;
+    return s == c->ingested && (!r->check_recorded || c->recorded == c->by_outcome[FK_INVOICED]);
 }
 
 /* Counts add up, sums add up per currency, and (for a run) the invoiced sums equal what
  * the database recorded. Computed from independent counters, so a lost order shows. */
-static bool reconciled(const fk_report *r)
+bool fk_report__reconciled(const fk_report *r)
 {
     uint64_t n = 0;
     if (r->overflow)
@@ -251,17 +181,9 @@ static bool reconciled(const fk_report *r)
         n += r->count[i];
     if (n != r->orders)
         return false;
-    for (size_t i = 0; i < r->ncur; i++) {
-        const currency_sums *c = &r->cur[i];
-        int64_t s = 0;
-        for (int k = 0; k < FK_OUTCOME_COUNT; k++)
-            if (!fk_add_checked(&s, c->by_outcome[k]))
-                return false;
-        if (s != c->ingested)
+    for (size_t i = 0; i < r->ncur; i++)
+        if (!fk_report__currency_ok(r, &r->cur[i]))
             return false;
-        if (r->check_recorded && c->recorded != c->by_outcome[FK_INVOICED])
-            return false;
-    }
     return true;
 }
 
@@ -271,8 +193,36 @@ void fk_report_summary(const fk_report *r, fk_summary *out)
     out->batch_id = r->batch_id;
     out->orders = r->orders;
     memcpy(out->count, r->count, sizeof(out->count));
-    out->reconciled = reconciled(r);
+    out->reconciled = fk_report__reconciled(r);
 }
+
+int fk_report__each(fk_report *r, int (*fn)(json_t *order, void *payload), void *payload)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = 0;
+
+    fflush(r->spool);
+    rewind(r->spool);
+    while (rc == 0 && (n = getline(&line, &cap, r->spool)) > 0) {
+        json_error_t jerr;
+        json_t *o = json_loadb(line, (size_t)n, 0, &jerr);
+        if (!o) {
+            rc = -1;
+            break;
+        }
+        rc = fn(o, payload);
+        json_decref(o);
+    }
+    if (ferror(r->spool))
+        rc = -1;
+    free(line);
+    fseek(r->spool, 0, SEEK_END);
+    return rc;
+}
+
+/* ---- JSON ---- */
 
 static json_t *json_header(const fk_report *r)
 {
@@ -292,9 +242,9 @@ static json_t *json_header(const fk_report *r)
     for (int i = 0; i < FK_OUTCOME_COUNT; i++)
         json_object_set_new(sum, fk_outcome_name((fk_outcome)i),
                             json_integer((json_int_t)r->count[i]));
-    json_object_set_new(sum, "reconciled", json_boolean(reconciled(r)));
+    json_object_set_new(sum, "reconciled", json_boolean(fk_report__reconciled(r)));
     for (size_t i = 0; i < r->ncur; i++) {
-        const currency_sums *c = &r->cur[i];
+        const fk_report_currency *c = &r->cur[i];
         json_t *t = json_object();
         if (c->exponent < 0)
             continue; /* a recorded currency that no order has: cannot happen, skip safely */
@@ -311,25 +261,22 @@ static json_t *json_header(const fk_report *r)
     return root;
 }
 
-static int write_all(FILE *out, FILE *spool)
+typedef struct json_ctx {
+    FILE *out;
+    bool first;
+} json_ctx;
+
+static int json_order(json_t *o, void *payload)
 {
-    char buf[65536];
-    size_t n;
-    rewind(spool);
-    while ((n = fread(buf, 1, sizeof(buf), spool)) > 0)
-        if (fwrite(buf, 1, n, out) != n)
-            return -1;
-    return ferror(spool) ? -1 : 0;
+    json_ctx *c = payload;
+    if (fputs(c->first ? "\n    " : ",\n    ", c->out) == EOF)
+        return -1;
+    c->first = false;
+    return json_dumpf(o, c->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
 }
 
-static int write_report(fk_report *r, FILE *out)
+static int write_json(fk_report *r, FILE *out)
 {
-    if (r->format == FK_REPORT_CSV) {
-        fputs("\"order_id\",\"file\",\"line\",\"status\",\"currency\",\"amount\",\"code\","
-              "\"field\",\"message\",\"hint\"\r\n",
-              out);
-        return write_all(out, r->spool);
-    }
     /* The header object is dumped without its closing brace, then "orders" is appended
      * from the spool: the document stays valid JSON without holding the orders. */
     json_t *root = json_header(r);
@@ -350,48 +297,165 @@ static int write_report(fk_report *r, FILE *out)
     free(head);
     if (rc == 0 && fputs(",\n  \"orders\": [", out) < 0)
         rc = -1;
+    json_ctx c = {out, true};
     if (rc == 0)
-        rc = write_all(out, r->spool);
+        rc = fk_report__each(r, json_order, &c);
     if (rc == 0 && fputs(r->spooled ? "\n  ]\n}\n" : "]\n}\n", out) < 0)
         rc = -1;
     return rc;
 }
 
-fk_status fk_report_write(fk_report *r, const char *path, fk_error *err)
+/* ---- CSV ---- */
+
+void fk_report_csv_safe(const char *s, fk_buf *out)
+{
+    if (s && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r'))
+        fk_buf_putc(out, '\'');
+    fk_buf_puts(out, s ? s : "");
+}
+
+typedef struct csv_ctx {
+    FILE *out;
+    char delim;
+    fk_buf line;
+} csv_ctx;
+
+/* One CSV cell, always quoted, inner quotes doubled (RFC 4180). */
+static void csv_cell(csv_ctx *c, const char *s, bool text, bool last)
+{
+    fk_buf v = FK_BUF_INIT;
+    if (text)
+        fk_report_csv_safe(s, &v);
+    else
+        fk_buf_puts(&v, s ? s : "");
+    fk_buf_putc(&c->line, '"');
+    for (const char *p = fk_buf_cstr(&v); *p; p++) {
+        if (*p == '"')
+            fk_buf_putc(&c->line, '"');
+        fk_buf_putc(&c->line, *p);
+    }
+    fk_buf_putc(&c->line, '"');
+    if (last)
+        fk_buf_puts(&c->line, "\r\n");
+    else
+        fk_buf_putc(&c->line, c->delim);
+    fk_buf_free(&v);
+}
+
+static const char *jtext(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+static int csv_order(json_t *o, void *payload)
+{
+    csv_ctx *c = payload;
+    char lineno[24], amount[48];
+    json_t *fs = json_object_get(o, "findings");
+
+    snprintf(lineno, sizeof(lineno), "%lld", (long long)json_integer_value(json_object_get(o, "line")));
+    snprintf(amount, sizeof(amount), "%s", jtext(o, "amount"));
+    if (c->delim == ';') /* European spreadsheets read "12,50" as a number */
+        for (char *p = amount; *p; p++)
+            if (*p == '.')
+                *p = ',';
+    fk_buf_reset(&c->line);
+    for (size_t i = 0; i < json_array_size(fs); i++) {
+        json_t *f = json_array_get(fs, i);
+        csv_cell(c, jtext(o, "order_id"), true, false);
+        csv_cell(c, jtext(o, "file"), true, false);
+        csv_cell(c, lineno, false, false);
+        csv_cell(c, jtext(o, "status"), false, false);
+        csv_cell(c, jtext(o, "currency"), true, false);
+        csv_cell(c, amount, false, false);
+        csv_cell(c, jtext(f, "code"), false, false);
+        csv_cell(c, jtext(f, "field"), true, false);
+        csv_cell(c, jtext(f, "message"), true, false);
+        csv_cell(c, jtext(f, "hint"), true, true);
+    }
+    size_t n = c->line.len;
+    return (n == 0 || fwrite(c->line.ptr, 1, n, c->out) == n) ? 0 : -1;
+}
+
+static int write_csv(fk_report *r, FILE *out, const fk_report_options *ro)
+{
+    static const char *const cols[] = {"order_id", "file",  "line",    "status", "currency",
+                                       "amount",   "code",  "field",   "message", "hint"};
+    csv_ctx c = {out, ro->csv_delimiter == ';' ? ';' : ',', FK_BUF_INIT};
+    int rc;
+
+    if (ro->csv_bom && fputs("\xEF\xBB\xBF", out) == EOF)
+        return -1;
+    for (size_t i = 0; i < 10; i++)
+        csv_cell(&c, cols[i], false, i == 9);
+    rc = fwrite(c.line.ptr, 1, c.line.len, out) == c.line.len ? 0 : -1;
+    if (rc == 0)
+        rc = fk_report__each(r, csv_order, &c);
+    fk_buf_free(&c.line);
+    return rc;
+}
+
+/* ---- writing ---- */
+
+static int write_format(fk_report *r, FILE *out, fk_report_format f, const fk_report_options *ro)
+{
+    switch (f) {
+    case FK_REPORT_JSON: return write_json(r, out);
+    case FK_REPORT_CSV: return write_csv(r, out, ro);
+    case FK_REPORT_HTML: return fk_report__write_html(r, out);
+    case FK_REPORT_JUNIT: return fk_report__write_junit(r, out);
+    }
+    return -1;
+}
+
+static fk_status write_target(fk_report *r, const fk_report_target *t,
+                              const fk_report_options *ro, fk_error *err)
 {
     fk_buf tmp = FK_BUF_INIT;
     FILE *out;
     fk_status st = FK_OK;
 
-    if (strcmp(path, "-") == 0) {
-        if (write_report(r, stdout) != 0 || fflush(stdout) != 0)
-            return fk_error_set(err, FK_EENV, "-", 0, NULL, "cannot write the report to "
-                                "standard output: %s", strerror(errno));
+    if (strcmp(t->path, "-") == 0) {
+        if (write_format(r, stdout, t->format, ro) != 0 || fflush(stdout) != 0)
+            return fk_error_set(err, FK_EENV, "-", 0, NULL,
+                                "cannot write the report to standard output: %s",
+                                strerror(errno));
         return FK_OK;
     }
     /* Temp file + fsync + rename: a reader sees the old report or the whole new one. */
-    fk_buf_printf(&tmp, "%s.tmp", path);
+    fk_buf_printf(&tmp, "%s.tmp", t->path);
     out = fopen(fk_buf_cstr(&tmp), "wb");
     if (!out) {
-        st = fk_error_set(err, FK_EENV, path, 0, NULL, "cannot write the report: %s",
+        st = fk_error_set(err, FK_EENV, t->path, 0, NULL, "cannot write the report: %s",
                           strerror(errno));
         goto done;
     }
-    int rc = write_report(r, out);
+    int rc = write_format(r, out, t->format, ro);
     if (rc == 0 && fflush(out) != 0)
         rc = -1;
     if (rc == 0 && fsync(fileno(out)) != 0)
         rc = -1;
     if (fclose(out) != 0)
         rc = -1;
-    if (rc != 0 || rename(fk_buf_cstr(&tmp), path) != 0) {
-        st = fk_error_set(err, FK_EENV, path, 0, NULL, "cannot write the report: %s",
+    if (rc != 0 || rename(fk_buf_cstr(&tmp), t->path) != 0) {
+        st = fk_error_set(err, FK_EENV, t->path, 0, NULL, "cannot write the report: %s",
                           strerror(errno));
         unlink(fk_buf_cstr(&tmp));
     }
 done:
     fk_buf_free(&tmp);
     return st;
+}
+
+fk_status fk_report_write(fk_report *r, const fk_report_options *ro, fk_error *err)
+{
+    for (size_t i = 0; i < ro->ntargets; i++) {
+        fk_status st = write_target(r, &ro->targets[i], ro, err);
+        if (st != FK_OK)
+            return st;
+    }
+    return FK_OK;
 }
 
 void fk_report_free(fk_report *r)
@@ -404,4 +468,30 @@ void fk_report_free(fk_report *r)
     free(r->as_of);
     free(r->inputs_json);
     free(r);
+}
+
+const char *fk_report_format_name(fk_report_format f)
+{
+    switch (f) {
+    case FK_REPORT_JSON: return "json";
+    case FK_REPORT_CSV: return "csv";
+    case FK_REPORT_HTML: return "html";
+    case FK_REPORT_JUNIT: return "junit";
+    }
+    return NULL;
+}
+
+bool fk_report_format_parse(const char *name, fk_report_format *out)
+{
+    if (!strcmp(name, "json"))
+        *out = FK_REPORT_JSON;
+    else if (!strcmp(name, "csv"))
+        *out = FK_REPORT_CSV;
+    else if (!strcmp(name, "html"))
+        *out = FK_REPORT_HTML;
+    else if (!strcmp(name, "junit") || !strcmp(name, "xml"))
+        *out = FK_REPORT_JUNIT;
+    else
+        return false;
+    return true;
 }

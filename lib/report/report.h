@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* report.h -- the reconciliation report (JSON, CSV), built from order outcomes.
+/* report.h -- the reconciliation report, built from order outcomes, written in any format.
  *
  * Fed one outcome at a time, from a live batch or read back from the database, so `run`,
- * `validate` and `report --batch` share one writer. Entries for non-invoiced orders are
- * spooled to a temporary file as they come, so memory does not grow with the batch.
+ * `validate`, `retry` and `report --batch` share one writer. Entries for non-invoiced
+ * orders are spooled to a temporary file (one JSON object a line) as they come, so memory
+ * does not grow with the batch; each format is written from the spool.
  */
 #ifndef FK_REPORT_H
 #define FK_REPORT_H
@@ -13,7 +14,7 @@
 
 typedef struct fk_report fk_report;
 
-fk_status fk_report_new(fk_report **out, fk_report_format format, fk_error *err);
+fk_status fk_report_new(fk_report **out, fk_error *err);
 /* Describe the batch. id 0: a dry run (no batch in the database). inputs_json: JSON array. */
 void fk_report_set_batch(fk_report *r, int64_t id, const char *kind, const char *as_of,
                          const char *inputs_json);
@@ -21,12 +22,22 @@ fk_status fk_report_add(fk_report *r, const fk_outcome_rec *o, fk_error *err);
 /* The sum of invoices recorded in the database for this batch, per currency: checked
  * against the invoiced sums of the outcomes (reconciliation). */
 void fk_report_add_recorded(fk_report *r, const char *currency, int64_t sum);
-/* Write the report to `path` ("-": stdout), atomically for a file. */
-fk_status fk_report_write(fk_report *r, const char *path, fk_error *err);
+/* Write every target of `ro` (files atomically: temp, fsync, rename). */
+fk_status fk_report_write(fk_report *r, const fk_report_options *ro, fk_error *err);
 void fk_report_summary(const fk_report *r, fk_summary *out);
 void fk_report_free(fk_report *r);
 
 /* The CSV report's cell rule (OWASP CSV injection): a text cell that starts with '=', '+',
  * '-', '@', TAB or CR gets a leading apostrophe. Appends the neutralised text to out. */
 void fk_report_csv_safe(const char *s, fk_buf *out);
+
+/* ---- expectations (`validate --expect`) ---- */
+typedef struct fk_expect fk_expect;
+/* Load "order_id,status,codes" (codes separated by ';' or spaces; a header row). */
+fk_status fk_expect_load(fk_expect **out, const char *path, fk_error *err);
+/* Compare one outcome with the next expectation for its order id; differences go to fn. */
+void fk_expect_check(fk_expect *e, const fk_outcome_rec *o, fk_log_fn fn, void *payload);
+/* Report expectations no order met; returns the number of mismatches overall. */
+uint64_t fk_expect_finish(fk_expect *e, fk_log_fn fn, void *payload);
+void fk_expect_free(fk_expect *e);
 #endif
