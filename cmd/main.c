@@ -42,6 +42,12 @@ static const char usage_main[] =
     "  report --batch ID     write the report of an earlier batch again from the database\n"
     "  verify [--batch ID]   check every recorded PDF against its SHA-256 and the number\n"
     "                        series for gaps and repeats (exit 0: all well, 1: problems)\n"
+    "  payments FILE.csv     record payments (invoice_number, amount, paid_on[, payment_id,\n"
+    "                        currency]): what makes invoices open or overdue\n"
+    "  approve --batch ID ORDER_ID... --reason TEXT\n"
+    "                        release held orders (duplicate suspicion, amount limits,\n"
+    "                        credit or rate limit, overdue balance) for the next retry\n"
+    "  status [--batch ID]   batches with their counts per status, and the open holds\n"
     "  codes [--markdown]    list the finding codes with their outcome and hint\n"
     "\n"
     "Run `faktura COMMAND --help` for a command's options.\n"
@@ -111,6 +117,33 @@ static const char usage_verify[] =
     "listed on stdout. Exit code: 0 all well, 1 problems found, 2 usage, 4 database\n"
     "unreadable.\n";
 
+static const char usage_payments[] =
+    "Usage: faktura payments [--db FILE] FILE.csv\n"
+    "\n"
+    "Record payments. Columns: invoice_number, amount (12.50), paid_on (YYYY-MM-DD), and\n"
+    "optionally payment_id and currency. Partial payments add up; an invoice is open until\n"
+    "fully paid. Unknown invoice numbers, currency mismatches and overpayments are listed\n"
+    "and not applied. Rerunning a file records nothing twice (a row is identified by its\n"
+    "payment_id, else by the whole row).\n"
+    "Exit codes: 0 every row recorded (or recorded before), 1 some rows rejected, 2 usage,\n"
+    "3 unreadable file, 4 database locked or unwritable.\n";
+
+static const char usage_approve[] =
+    "Usage: faktura approve --batch ID ORDER_ID... --reason TEXT [--by NAME] [--db FILE]\n"
+    "\n"
+    "Release held orders of batch ID so that the next `faktura retry --batch ID` invoices\n"
+    "them: holds for a suspected duplicate charge, the minimum or maximum amount, the credit\n"
+    "or rate limit, or an overdue balance. Who (--by, default the login name), why and when\n"
+    "are recorded. Holding periods pass by themselves; open disputes need an answer.\n"
+    "Exit codes: 0 all released, 1 some orders were not held for such a reason, 2 usage,\n"
+    "4 database locked or unwritable.\n";
+
+static const char usage_status[] =
+    "Usage: faktura status [--batch ID] [--db FILE]\n"
+    "\n"
+    "List the batches (or one) with their counts per status, then every open hold with\n"
+    "its reason and any approval.\n";
+
 static const char usage_report[] =
     "Usage: faktura report --batch ID [options]\n"
     "\n"
@@ -130,7 +163,7 @@ static const char usage_report[] =
 
 typedef struct cli {
     const char *cmd;
-    const char *db, *out, *config, *as_of_text, *expect;
+    const char *db, *out, *config, *as_of_text, *expect, *reason, *by;
     const char *reports[MAX_REPORTS];
     size_t nreports;
     fk_report_format formats[MAX_REPORTS];
@@ -421,6 +454,74 @@ static int cmd_verify(cli *c)
     return problems ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
 }
 
+static void print_line(const char *msg, void *payload)
+{
+    (void)payload;
+    printf("%s\n", msg);
+}
+
+static void print_rejected(const char *msg, void *payload)
+{
+    (void)payload;
+    fprintf(stderr, "faktura: rejected: %s\n", msg);
+}
+
+static int cmd_payments(cli *c, char **args, int n)
+{
+    fk_error err = FK_ERROR_INIT;
+    fk_payments_summary sum;
+
+    if (n != 1)
+        return usage_error("%s", "payments takes exactly one FILE.csv");
+    if (fk_payments_import(c->db, args[0], print_rejected, c, &sum, &err) != FK_OK)
+        return report_error(&err);
+    if (!c->quiet || sum.rejected)
+        fprintf(stderr, "faktura: payments: %llu rows: %llu recorded, %llu recorded before, "
+                        "%llu rejected\n",
+                (unsigned long long)sum.rows, (unsigned long long)sum.recorded,
+                (unsigned long long)sum.duplicates, (unsigned long long)sum.rejected);
+    return sum.rejected ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
+}
+
+static int cmd_approve(cli *c, char **ids, int n)
+{
+    fk_error err = FK_ERROR_INIT;
+    uint64_t approved = 0;
+    const char *who = c->by;
+
+    if (c->batch <= 0)
+        return usage_error("%s", "approve needs --batch ID");
+    if (n == 0)
+        return usage_error("%s", "approve needs at least one ORDER_ID");
+    if (!c->reason || !*c->reason)
+        return usage_error("%s", "approve needs --reason TEXT (it is recorded)");
+    if (!who || !*who)
+        who = getenv("SUDO_USER");
+    if (!who || !*who)
+        who = getenv("USER");
+    if (!who || !*who)
+        who = getenv("LOGNAME");
+    if (!who || !*who)
+        who = "unknown";
+    if (fk_approve(c->db, c->batch, (const char *const *)ids, (size_t)n, c->reason, who,
+                   (int64_t)time(NULL), print_rejected, c, &approved, &err) != FK_OK)
+        return report_error(&err);
+    if (!c->quiet || approved < (uint64_t)n)
+        fprintf(stderr, "faktura: approve: %llu of %d order%s released in batch %lld; run "
+                        "`faktura retry --batch %lld` to invoice them\n",
+                (unsigned long long)approved, n, n == 1 ? "" : "s", (long long)c->batch,
+                (long long)c->batch);
+    return approved == (uint64_t)n ? EXIT_ALL_INVOICED : EXIT_NOT_INVOICED;
+}
+
+static int cmd_status(cli *c)
+{
+    fk_error err = FK_ERROR_INIT;
+    if (fk_status_list(c->db, c->batch, print_line, c, &err) != FK_OK)
+        return report_error(&err);
+    return EXIT_ALL_INVOICED;
+}
+
 static int cmd_report(cli *c)
 {
     fk_error err = FK_ERROR_INIT;
@@ -440,7 +541,7 @@ static int cmd_report(cli *c)
 
 enum { OPT_DB = 256, OPT_OUT, OPT_CONFIG, OPT_REPORT, OPT_FORMAT, OPT_AS_OF, OPT_INPUT_FORMAT,
        OPT_BATCH, OPT_MARKDOWN, OPT_DELIMITER, OPT_DECIMAL_COMMA, OPT_CSV_BOM,
-       OPT_CSV_DELIMITER, OPT_EXPECT };
+       OPT_CSV_DELIMITER, OPT_EXPECT, OPT_REASON, OPT_BY };
 
 int main(int argc, char **argv)
 {
@@ -459,6 +560,8 @@ int main(int argc, char **argv)
         {"csv-bom", no_argument, NULL, OPT_CSV_BOM},
         {"csv-delimiter", required_argument, NULL, OPT_CSV_DELIMITER},
         {"expect", required_argument, NULL, OPT_EXPECT},
+        {"reason", required_argument, NULL, OPT_REASON},
+        {"by", required_argument, NULL, OPT_BY},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -473,7 +576,7 @@ int main(int argc, char **argv)
     c.tty = isatty(STDERR_FILENO);
     if (argc < 2)
         return usage_error("%s", "a COMMAND is needed (run, validate, retry, report, verify, "
-                                 "codes)");
+                                 "payments, approve, status, codes)");
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         fputs(usage_main, stdout);
         return EXIT_ALL_INVOICED;
@@ -484,7 +587,8 @@ int main(int argc, char **argv)
     }
     c.cmd = argv[1];
     if (strcmp(c.cmd, "run") && strcmp(c.cmd, "validate") && strcmp(c.cmd, "report") &&
-        strcmp(c.cmd, "codes") && strcmp(c.cmd, "retry") && strcmp(c.cmd, "verify"))
+        strcmp(c.cmd, "codes") && strcmp(c.cmd, "retry") && strcmp(c.cmd, "verify") &&
+        strcmp(c.cmd, "payments") && strcmp(c.cmd, "approve") && strcmp(c.cmd, "status"))
         return usage_error("unknown command \"%s\"", c.cmd);
 
     optind = 2;
@@ -501,6 +605,8 @@ int main(int argc, char **argv)
             break;
         case OPT_CSV_BOM: c.csv_bom = true; break;
         case OPT_EXPECT: c.expect = optarg; break;
+        case OPT_REASON: c.reason = optarg; break;
+        case OPT_BY: c.by = optarg; break;
         case OPT_CSV_DELIMITER:
             if (strcmp(optarg, ",") && strcmp(optarg, ";"))
                 return usage_error("--csv-delimiter must be , or ; not \"%s\"", optarg);
@@ -549,6 +655,12 @@ int main(int argc, char **argv)
                 fputs(usage_retry, stdout);
             else if (!strcmp(c.cmd, "verify"))
                 fputs(usage_verify, stdout);
+            else if (!strcmp(c.cmd, "payments"))
+                fputs(usage_payments, stdout);
+            else if (!strcmp(c.cmd, "approve"))
+                fputs(usage_approve, stdout);
+            else if (!strcmp(c.cmd, "status"))
+                fputs(usage_status, stdout);
             else if (!strcmp(c.cmd, "codes"))
                 fputs("Usage: faktura codes [--markdown]\n\nList every finding code with the "
                       "outcome it gives an order and the hint for the accountant.\n",
@@ -571,6 +683,15 @@ int main(int argc, char **argv)
         return usage_error("%s", "-q and -v cannot be used together");
     if (!strcmp(c.cmd, "codes"))
         return cmd_codes(&c);
+    if (!strcmp(c.cmd, "payments"))
+        return cmd_payments(&c, argv + optind, argc - optind);
+    if (!strcmp(c.cmd, "approve"))
+        return cmd_approve(&c, argv + optind, argc - optind);
+    if (!strcmp(c.cmd, "status")) {
+        if (optind < argc)
+            return usage_error("status takes no INPUT (\"%s\")", argv[optind]);
+        return cmd_status(&c);
+    }
     if (!strcmp(c.cmd, "verify")) {
         if (optind < argc)
             return usage_error("verify takes no INPUT (\"%s\")", argv[optind]);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <jansson.h>
 #include "core/buf.h"
 #include "core/config.h"
@@ -49,6 +50,10 @@ typedef struct run_ctx {
      * report, and a chunk whose PDFs cannot be written is recorded again without them. */
     fk_order *chunk;
     int64_t *chunk_row;    /* existing row (a retry) or 0 */
+    int64_t *chunk_batch;  /* the batch the order belongs to */
+    fk_rules rules;
+    fk_batch_memory *mem;  /* a dry run's accepted orders (a real run has them in the db) */
+    bool approvals;        /* look up approvals (retry, release) */
     size_t nchunk;
     bool write_failed;     /* the disk refused a PDF: no more rendering in this batch */
     fk_error write_err;
@@ -188,7 +193,8 @@ static fk_status render_invoice(run_ctx *c, const fk_order *o, const char *numbe
 /* Number, render and stage one invoice; record it. A render failure fails the order
  * (RENDER_FAILED) without consuming a number. A write failure returns FK_EENV with the
  * detail in c->write_err: the caller records the chunk again without PDFs. */
-static fk_status invoice_order(run_ctx *c, fk_order *o, int64_t row, fk_error *err)
+static fk_status invoice_order(run_ctx *c, fk_order *o, int64_t batch, int64_t row,
+                               fk_error *err)
 {
     char number[128], key[128], pdf_name[160], sha[65];
     int64_t seq;
@@ -204,7 +210,7 @@ static fk_status invoice_order(run_ctx *c, fk_order *o, int64_t row, fk_error *e
         fk_order_add_finding(o, FK_CODE_RENDER_FAILED, NULL, "the PDF could not be made: %s",
                              rerr.message[0] ? rerr.message : "out of memory");
         o->outcome = FK_FAILED;
-        return fk_store_order_record(c->store, c->batch_id, row, o, NULL, err);
+        return fk_store_order_record(c->store, batch, row, o, NULL, err);
     }
     snprintf(pdf_name, sizeof(pdf_name), "%s.pdf", number);
     if ((st = fk_outdir_stage(c->outdir, pdf_name, c->pdf.ptr, c->pdf.len, &c->write_err)) !=
@@ -212,14 +218,14 @@ static fk_status invoice_order(run_ctx *c, fk_order *o, int64_t row, fk_error *e
         return st;
     fk_sha256_hex(c->pdf.ptr, c->pdf.len, sha);
     fk_invoice_rec rec = {number, key, seq, c->issue_date, c->due_date, pdf_name, c->pdf.len, sha};
-    return fk_store_order_record(c->store, c->batch_id, row, o, &rec, err);
+    return fk_store_order_record(c->store, batch, row, o, &rec, err);
 }
 
 /* Record one order of the open chunk (numbering, rendering and staging it if invoiced). */
 static fk_status record_order(run_ctx *c, size_t i, fk_error *err)
 {
     fk_order *o = &c->chunk[i];
-    int64_t row = c->chunk_row[i];
+    int64_t row = c->chunk_row[i], batch = c->chunk_batch[i];
 
     if (!c->in_txn) {
         fk_status st = fk_store_begin(c->store, err);
@@ -228,15 +234,15 @@ static fk_status record_order(run_ctx *c, size_t i, fk_error *err)
         c->in_txn = true;
     }
     if (o->outcome != FK_INVOICED)
-        return fk_store_order_record(c->store, c->batch_id, row, o, NULL, err);
+        return fk_store_order_record(c->store, batch, row, o, NULL, err);
     if (c->write_failed) {
         /* Retryable: `faktura retry` finishes these once the disk is fixed. */
         fk_order_add_finding(o, FK_CODE_WRITE_FAILED, NULL, "the PDF was not written: %s",
                              c->write_err.message);
         o->outcome = FK_FAILED;
-        return fk_store_order_record(c->store, c->batch_id, row, o, NULL, err);
+        return fk_store_order_record(c->store, batch, row, o, NULL, err);
     }
-    return invoice_order(c, o, row, err);
+    return invoice_order(c, o, batch, row, err);
 }
 
 /* The disk refused a PDF: abandon the open chunk (nothing of it is committed, no number
@@ -286,6 +292,32 @@ report:
     return FK_OK;
 }
 
+/* The generation rules for an order that would otherwise be invoiced. A real run finds
+ * this batch's accepted orders in the database (the open transaction is visible to it);
+ * a dry run writes nothing there and keeps them in memory instead. */
+static fk_status apply_rules(run_ctx *c, fk_order *o, fk_error *err)
+{
+    fk_customer_facts f;
+    fk_code approved[16] = {FK_CODE_NONE};
+    fk_status st;
+
+    memset(&f, 0, sizeof(f));
+    fk_detect_keys(o);
+    if (c->store) {
+        if ((st = fk_store_customer_facts(c->store, o, &c->rules, 0, c->issue_date,
+                                          c->opts->as_of, &f, err)) != FK_OK)
+            return st;
+        if (c->approvals &&
+            (st = fk_store_approved_codes(c->store, c->chunk_batch[c->nchunk],
+                                          o->f[FK_COL_ORDER_ID], approved, 16, err)) != FK_OK)
+            return st;
+    }
+    if (c->mem)
+        fk_batch_memory_facts(c->mem, o, &c->rules, &f);
+    fk_detect_rules(o, &c->rules, &f, c->opts->as_of, approved);
+    return FK_OK;
+}
+
 /* Check the last slot of the chunk, record it, and commit when the chunk is full. */
 static fk_status process_order(run_ctx *c, fk_error *err)
 {
@@ -302,7 +334,11 @@ static fk_status process_order(run_ctx *c, fk_error *err)
             return st;
         fk_detect_prior(o, &prior);
     }
+    if (fk_order_outcome(o) == FK_INVOICED && (st = apply_rules(c, o, err)) != FK_OK)
+        return st;
     o->outcome = fk_order_outcome(o);
+    if (o->outcome == FK_INVOICED && c->mem)
+        fk_batch_memory_add(c->mem, o);
     c->nchunk++;
     c->done++;
     if (!c->opts->dry_run) {
@@ -360,6 +396,9 @@ static void ctx_init(run_ctx *c, const fk_batch_options *opts)
     c->year = atoi(c->issue_date);
     c->chunk = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->chunk));
     c->chunk_row = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->chunk_row));
+    c->chunk_batch = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->chunk_batch));
+    if (opts->dry_run)
+        c->mem = fk_batch_memory_new();
     for (size_t i = 0; i < CHUNK_ORDERS; i++)
         fk_order_init(&c->chunk[i]);
     c->seen = fk_idset_new();
@@ -378,6 +417,8 @@ static void ctx_free(run_ctx *c)
         fk_order_clear(&c->chunk[i]);
     free(c->chunk);
     free(c->chunk_row);
+    free(c->chunk_batch);
+    fk_batch_memory_free(c->mem);
     fk_idset_free(c->seen);
     fk_report_free(c->report);
     fk_expect_free(c->expect);
@@ -465,6 +506,13 @@ static void close_inputs(fk_ingest **ins, size_t n)
     free(ins);
 }
 
+/* The [thresholds] and [disputes] rules of the config file (the defaults without one). */
+static fk_status load_rules(run_ctx *c, fk_error *err)
+{
+    const char *path = c->cfg->path;
+    return fk_rules_load(&c->rules, path && access(path, R_OK) == 0 ? path : NULL, err);
+}
+
 static fk_status load_expect(run_ctx *c, fk_error *err)
 {
     if (!c->opts->expect_path)
@@ -497,6 +545,73 @@ static fk_status write_failure(const run_ctx *c, fk_error *err)
                         c->write_err.message, (long long)c->batch_id);
 }
 
+typedef struct held_list {
+    int64_t *row, *batch;
+    char **data;
+    size_t n, cap;
+} held_list;
+
+static void held_add(int64_t row, int64_t batch, const char *order_id, const char *data,
+                     void *payload)
+{
+    held_list *h = payload;
+    (void)order_id;
+    if (h->n == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 16;
+        h->row = fk_xrealloc(h->row, h->cap * sizeof(*h->row));
+        h->batch = fk_xrealloc(h->batch, h->cap * sizeof(*h->batch));
+        h->data = fk_xrealloc(h->data, h->cap * sizeof(*h->data));
+    }
+    h->row[h->n] = row;
+    h->batch[h->n] = batch;
+    h->data[h->n++] = fk_xstrdup(data);
+}
+
+/* Orders held only because they were too young are picked up by the next run without
+ * anyone doing anything: before the new inputs, each is checked again in its own batch
+ * (its row updated, as `retry` does). They are not part of this batch's report. */
+static fk_status release_holds(run_ctx *c, fk_error *err)
+{
+    held_list h = {NULL, NULL, NULL, 0, 0};
+    fk_report *report = c->report;
+    fk_idset *seen = c->seen;
+    fk_status st = fk_store_expired_holds(c->store, held_add, &h, err);
+    size_t released = 0;
+
+    c->report = NULL;
+    c->seen = fk_idset_new(); /* their ids belong to their own batches */
+    c->approvals = true;
+    for (size_t i = 0; st == FK_OK && i < h.n; i++) {
+        fk_order *o = &c->chunk[c->nchunk];
+        if (!fk_order_decode(h.data[i], o))
+            continue;
+        c->chunk_row[c->nchunk] = h.row[i];
+        c->chunk_batch[c->nchunk] = h.batch[i];
+        st = process_order(c, err);
+        released++;
+    }
+    if (st == FK_OK)
+        st = commit_chunk(c, err);
+    if (st == FK_OK && released && c->opts->log) {
+        fk_buf m = FK_BUF_INIT;
+        fk_buf_printf(&m, "checked %zu order%s held for their holding period again", released,
+                      released == 1 ? "" : "s");
+        c->opts->log(fk_buf_cstr(&m), c->opts->log_payload);
+        fk_buf_free(&m);
+    }
+    fk_idset_free(c->seen);
+    c->seen = seen;
+    c->report = report;
+    c->approvals = false;
+    c->done = 0;
+    for (size_t i = 0; i < h.n; i++)
+        free(h.data[i]);
+    free(h.row);
+    free(h.batch);
+    free(h.data);
+    return st;
+}
+
 fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, size_t ninputs,
                        fk_summary *out, fk_error *err)
 {
@@ -519,7 +634,7 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
     inputs_js = inputs_json(inputs, ninputs);
 
     if ((st = open_inputs(opts, inputs, ninputs, &ins, &total_bytes, err)) != FK_OK ||
-        (st = load_expect(&c, err)) != FK_OK)
+        (st = load_rules(&c, err)) != FK_OK || (st = load_expect(&c, err)) != FK_OK)
         goto done;
     if (opts->dry_run) {
         if ((st = fk_store_open_readonly(&c.store, opts->db_path, err)) != FK_OK)
@@ -528,7 +643,8 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
         if ((st = fk_store_open(&c.store, opts->db_path, err)) != FK_OK ||
             (st = open_writer(&c, opts->out_dir, err)) != FK_OK ||
             (st = fk_store_batch_create(c.store, "run", as_of, inputs_js, opts->out_dir,
-                                        &c.batch_id, err)) != FK_OK)
+                                        &c.batch_id, err)) != FK_OK ||
+            (st = release_holds(&c, err)) != FK_OK)
             goto done;
     }
     if ((st = fk_report_new(&c.report, err)) != FK_OK)
@@ -546,6 +662,7 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
                 break;
             c.chunk[c.nchunk].ningest_findings = c.chunk[c.nchunk].nfindings;
             c.chunk_row[c.nchunk] = 0;
+            c.chunk_batch[c.nchunk] = c.batch_id;
             if ((st = process_order(&c, err)) != FK_OK)
                 goto done;
             fk_ingest_progress(ins[i], &b, &t);
@@ -700,7 +817,9 @@ fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
                             "`retry` needs a config file with the seller's details (--config)");
     ctx_init(&c, opts);
     c.batch_id = batch_id;
+    c.approvals = true;
     if ((st = open_inputs(opts, inputs, ninputs, &ins, &total_bytes, err)) != FK_OK ||
+        (st = load_rules(&c, err)) != FK_OK ||
         (st = fk_store_open(&c.store, opts->db_path, err)) != FK_OK ||
         (st = get_batch(c.store, opts->db_path, batch_id, &bi, err)) != FK_OK)
         goto done;
@@ -735,6 +854,7 @@ fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
                 e->used = true;
                 o->ningest_findings = o->nfindings;
                 c.chunk_row[c.nchunk] = e->row;
+                c.chunk_batch[c.nchunk] = batch_id;
                 if ((st = process_order(&c, err)) != FK_OK)
                     goto done;
                 fk_ingest_progress(ins[i], &b, &t);
@@ -753,6 +873,7 @@ fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
                 goto done;
             }
             c.chunk_row[c.nchunk] = rs.e[i].row;
+            c.chunk_batch[c.nchunk] = batch_id;
             if ((st = process_order(&c, err)) != FK_OK)
                 goto done;
             progress(&c, 0, 0, false);

@@ -142,6 +142,40 @@ FK_EXTERN fk_status fk_verify(const char *db_path, int64_t batch_id, fk_log_fn p
                               void *payload, uint64_t *checked, uint64_t *problems,
                               fk_error *err);
 
+/* ---- the accountant's loop ---- */
+
+typedef struct fk_payments_summary {
+    uint64_t rows, recorded, duplicates, rejected;
+} fk_payments_summary;
+
+/**
+ * Record payments from a CSV file with the columns invoice_number, amount (decimal, dot),
+ * paid_on (YYYY-MM-DD) and optionally payment_id and currency. Partial payments add up; an
+ * invoice is open until fully paid. Unknown invoice numbers, currency mismatches,
+ * overpayments and malformed rows are passed to `problem` (file:line: reason) and not
+ * applied. A row recorded before (same payment_id, else the same whole row) records
+ * nothing. FK_OK when the file was read (see *out); FK_EINPUT for an unreadable file.
+ */
+FK_EXTERN fk_status fk_payments_import(const char *db_path, const char *csv_path,
+                                       fk_log_fn problem, void *payload,
+                                       fk_payments_summary *out, fk_error *err);
+
+/**
+ * Release held orders of batch `batch_id` (duplicate suspicion, minimum or maximum amount,
+ * credit or rate limit, overdue balance) so that the next `retry` invoices them. Who, why
+ * and when are recorded. An order that is not held for such a reason is passed to
+ * `problem`; *approved counts the orders released.
+ */
+FK_EXTERN fk_status fk_approve(const char *db_path, int64_t batch_id,
+                               const char *const *order_ids, size_t n, const char *reason,
+                               const char *who, int64_t now, fk_log_fn problem, void *payload,
+                               uint64_t *approved, fk_error *err);
+
+/* Batches with their counts per status (one, or all when batch_id is 0), then the open
+ * holds: one line each to `line`. */
+FK_EXTERN fk_status fk_status_list(const char *db_path, int64_t batch_id, fk_log_fn line,
+                                   void *payload, fk_error *err);
+
 /**
  * Write the report of an earlier batch again from the database, once per target of `ro`.
  * FK_EUSAGE if there is no such batch.

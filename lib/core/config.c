@@ -23,6 +23,12 @@ typedef struct parse_state {
     void *payload;
     fk_error *err;
     bool failed;
+    char *linebuf;          /* getline's buffer */
+    size_t linecap;
+    unsigned long bad_line; /* a line inih cannot take (too long, NUL byte): its number */
+    const char *bad_why;
+    int max_line;           /* inih's line buffer size */
+    unsigned long format_line, prefix_line; /* where [numbering] was set, for its errors */
 } parse_state;
 
 typedef enum { T_STR, T_INT, T_BOOL } kind;
@@ -53,13 +59,52 @@ static const setting settings[] = {
 };
 #undef S
 
+/* inih's line reader. inih reads into a fixed buffer of `num` bytes and would parse the
+ * rest of a longer line as a line of its own, and C strings end at a NUL byte; so whole
+ * lines are read here, and a line that does not fit or holds a NUL stops the parse
+ * (NULL is end of input for inih) with the line remembered for the error. */
 static char *reader(char *str, int num, void *stream)
 {
     parse_state *st = stream;
-    char *r = fgets(str, num, st->fp);
-    if (r)
-        st->line++;
-    return r;
+    ssize_t n = getline(&st->linebuf, &st->linecap, st->fp);
+
+    if (n < 0 || num < 2)
+        return NULL;
+    st->line++;
+    st->max_line = num;
+    size_t len = (size_t)n;
+    if (memchr(st->linebuf, '\0', len)) {
+        st->bad_line = st->line;
+        st->bad_why = "contains a NUL byte";
+        return NULL;
+    }
+    if (len >= (size_t)num) {
+        st->bad_line = st->line;
+        st->bad_why = "is too long";
+        return NULL;
+    }
+    memcpy(str, st->linebuf, len + 1);
+    return str;
+}
+
+/* The generation rules' settings (parsed by detect/detect_rules.c, which validates them). */
+static bool rule_setting(const char *section, const char *name)
+{
+    static const char *const per_currency[] = {"minimum_amount.", "maximum_amount.",
+                                               "credit_limit."};
+    static const char *const plain[] = {"invoices_per_customer_per_day", "holding_hours",
+                                        "overdue_days", "duplicate_window_hours"};
+    if (!strcmp(section, "disputes"))
+        return !strcmp(name, "response_days");
+    if (strcmp(section, "thresholds") != 0)
+        return false;
+    for (size_t i = 0; i < sizeof(per_currency) / sizeof(per_currency[0]); i++)
+        if (!strncmp(name, per_currency[i], strlen(per_currency[i])))
+            return true;
+    for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+        if (!strcmp(name, plain[i]))
+            return true;
+    return false;
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -72,6 +117,17 @@ static int handler(void *user, const char *section, const char *name, const char
         if (strcmp(s->section, section) != 0 || strcmp(s->key, name) != 0)
             continue;
         void *field = (char *)st->cfg + s->offset;
+        if (!fk_utf8_valid(value, strlen(value)) || fk_has_control(value)) {
+            fk_error_set(st->err, FK_EUSAGE, st->cfg->path, st->line, name,
+                         "[%s] %s must be UTF-8 text without control characters", section,
+                         name);
+            st->failed = true;
+            return 0;
+        }
+        if (field == &st->cfg->number_format)
+            st->format_line = st->line;
+        else if (field == &st->cfg->number_prefix)
+            st->prefix_line = st->line;
         if (s->type == T_STR) {
             char **p = field;
             free(*p);
@@ -102,6 +158,9 @@ static int handler(void *user, const char *section, const char *name, const char
         }
         return 1;
     }
+    /* [thresholds] and [disputes] are read by detect/detect_rules.c: known keys only. */
+    if (rule_setting(section, name))
+        return 1;
     if (st->warn) {
         fk_buf m = FK_BUF_INIT;
         fk_buf_printf(&m, "%s:%lu: unknown setting [%s] %s (ignored)", st->cfg->path, st->line,
@@ -113,27 +172,56 @@ static int handler(void *user, const char *section, const char *name, const char
 }
 
 /* Invoice numbers name files, so only characters safe in a file name on every system. */
+static bool safe_number_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_' || c == '.';
+}
+
 static bool safe_number_text(const char *s)
 {
-    for (; *s; s++) {
-        char c = *s;
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.'))
+    for (; *s; s++)
+        if (!safe_number_char(*s))
             return false;
-    }
     return true;
 }
 
-/* Walk the number format: literal text (safe characters), {prefix}, {year}, {seq} or
- * {seq:0N} (N 1-12) exactly once. Calls emit for each piece when given. */
-typedef void (*emit_fn)(void *ctx, int kind, const char *s, size_t n, int width);
+/* The number format, parsed: literal text (safe characters), {prefix}, {year}, {seq} or
+ * {seq:0N} (N 1-12; {seq} exactly once). Every piece expands to at least one character and
+ * an accepted format to at most NUMBER_MAX, so MAX_PIECES always suffices. */
 enum { P_LIT, P_PREFIX, P_YEAR, P_SEQ };
+#define NUMBER_MAX 64   /* longest invoice number (the pipeline's buffers hold 127) */
+#define SEQ_DIGITS 19   /* digits of the largest sequence number (INT64_MAX) */
+#define MAX_PIECES (NUMBER_MAX + 1)
 
-static bool walk_format(const char *fmt, emit_fn emit, void *ctx, const char **why)
+typedef struct piece {
+    int kind;
+    const char *s; /* P_LIT: the text in the format string, n bytes */
+    size_t n;
+    int width;     /* P_SEQ: minimum digits */
+} piece;
+
+typedef struct format {
+    piece p[MAX_PIECES];
+    size_t n;
+} format;
+
+static bool add_piece(format *f, int k, const char *s, size_t n, int width, const char **why)
+{
+    if (f->n == MAX_PIECES) {
+        *why = "too many parts (an invoice number has at most 64 characters)";
+        return false;
+    }
+    f->p[f->n++] = (piece){k, s, n, width};
+    return true;
+}
+
+static bool parse_format(const char *fmt, format *f, const char **why)
 {
     int nseq = 0;
     const char *p = fmt;
 
+    f->n = 0;
     while (*p) {
         if (*p == '{') {
             const char *close = strchr(p, '}');
@@ -142,139 +230,164 @@ static bool walk_format(const char *fmt, emit_fn emit, void *ctx, const char **w
                 return false;
             }
             size_t n = (size_t)(close - p - 1);
+            bool ok;
             if (n == 6 && !strncmp(p + 1, "prefix", 6)) {
-                if (emit) emit(ctx, P_PREFIX, NULL, 0, 0);
+                ok = add_piece(f, P_PREFIX, NULL, 0, 0, why);
             } else if (n == 4 && !strncmp(p + 1, "year", 4)) {
-                if (emit) emit(ctx, P_YEAR, NULL, 0, 0);
+                ok = add_piece(f, P_YEAR, NULL, 0, 0, why);
             } else if (n >= 3 && !strncmp(p + 1, "seq", 3)) {
                 int width = 1;
                 if (n > 3) {
-                    if (p[4] != ':' || p[5] != '0' || n < 6 || n > 7) {
+                    /* {seq:0N}: N is one or two digits, 1 to 12 */
+                    bool digits = n >= 6 && n <= 7 && p[6] >= '0' && p[6] <= '9' &&
+                                  (n == 6 || (p[7] >= '0' && p[7] <= '9'));
+                    if (p[4] != ':' || p[5] != '0' || !digits) {
                         *why = "{seq} takes a width like {seq:06}";
                         return false;
                     }
-                    width = atoi(p + 6);
+                    width = n == 6 ? p[6] - '0' : (p[6] - '0') * 10 + (p[7] - '0');
                     if (width < 1 || width > 12) {
                         *why = "the {seq} width must be 1 to 12";
                         return false;
                     }
                 }
                 nseq++;
-                if (emit) emit(ctx, P_SEQ, NULL, 0, width);
+                ok = add_piece(f, P_SEQ, NULL, 0, width, why);
             } else {
                 *why = "an unknown placeholder (use {prefix}, {year}, {seq:06})";
                 return false;
             }
+            if (!ok)
+                return false;
             p = close + 1;
         } else {
             const char *q = p;
             while (*q && *q != '{')
                 q++;
-            char *lit = fk_xstrndup(p, (size_t)(q - p));
-            bool ok = safe_number_text(lit);
-            if (ok && emit) emit(ctx, P_LIT, p, (size_t)(q - p), 0);
-            free(lit);
-            if (!ok) {
-                *why = "characters other than letters, digits, '-', '_' and '.'";
-                return false;
+            for (const char *c = p; c < q; c++) {
+                if (!safe_number_char(*c)) {
+                    *why = "characters other than letters, digits, '-', '_' and '.'";
+                    return false;
+                }
             }
+            if (!add_piece(f, P_LIT, p, (size_t)(q - p), 0, why))
+                return false;
             p = q;
         }
     }
     if (nseq != 1) {
-        *why = "no {seq} placeholder (it must appear exactly once)";
+        *why = nseq == 0 ? "no {seq} placeholder (it must appear exactly once)"
+                         : "more than one {seq} placeholder (it must appear exactly once)";
         return false;
     }
     return true;
 }
 
-typedef struct number_ctx {
-    const fk_config *cfg;
-    int year;
-    int64_t seq;
-    fk_buf num, key;
-} number_ctx;
-
-static void emit_number(void *vctx, int k, const char *s, size_t n, int width)
+/* The longest number the format can give with this prefix (any year, any sequence). */
+static size_t format_max_len(const format *f, const char *prefix)
 {
-    number_ctx *c = vctx;
-    switch (k) {
-    case P_LIT:
-        fk_buf_append(&c->num, s, n);
-        fk_buf_append(&c->key, s, n);
-        break;
-    case P_PREFIX:
-        fk_buf_puts(&c->num, c->cfg->number_prefix);
-        fk_buf_puts(&c->key, c->cfg->number_prefix);
-        break;
-    case P_YEAR:
-        fk_buf_printf(&c->num, "%04d", c->year);
-        fk_buf_printf(&c->key, "%04d", c->year);
-        break;
-    case P_SEQ:
-        fk_buf_printf(&c->num, "%0*lld", width, (long long)c->seq);
-        fk_buf_puts(&c->key, "{seq}");
-        break;
+    size_t len = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        const piece *pc = &f->p[i];
+        len += pc->kind == P_LIT      ? pc->n
+               : pc->kind == P_PREFIX ? strlen(prefix)
+               : pc->kind == P_YEAR   ? 4
+               : (size_t)(pc->width > SEQ_DIGITS ? pc->width : SEQ_DIGITS);
     }
+    return len;
 }
 
 void fk_config_number(const fk_config *cfg, int year, int64_t seq, char *buf, size_t bufsz,
                       char *key, size_t keysz)
 {
-    number_ctx c = {cfg, year, seq, FK_BUF_INIT, FK_BUF_INIT};
+    fk_buf num = FK_BUF_INIT, k = FK_BUF_INIT;
+    format f;
     const char *why = NULL;
-    walk_format(cfg->number_format, emit_number, &c, &why); /* validated at load */
-    snprintf(buf, bufsz, "%s", fk_buf_cstr(&c.num));
-    snprintf(key, keysz, "%s", fk_buf_cstr(&c.key));
-    fk_buf_free(&c.num);
-    fk_buf_free(&c.key);
+
+    if (parse_format(cfg->number_format, &f, &why)) { /* validated at load */
+        for (size_t i = 0; i < f.n; i++) {
+            const piece *pc = &f.p[i];
+            switch (pc->kind) {
+            case P_LIT:
+                fk_buf_append(&num, pc->s, pc->n);
+                fk_buf_append(&k, pc->s, pc->n);
+                break;
+            case P_PREFIX:
+                fk_buf_puts(&num, cfg->number_prefix);
+                fk_buf_puts(&k, cfg->number_prefix);
+                break;
+            case P_YEAR:
+                fk_buf_printf(&num, "%04d", year);
+                fk_buf_printf(&k, "%04d", year);
+                break;
+            case P_SEQ:
+                fk_buf_printf(&num, "%0*lld", pc->width, (long long)seq);
+                fk_buf_puts(&k, "{seq}");
+                break;
+            }
+        }
+    }
+    snprintf(buf, bufsz, "%s", fk_buf_cstr(&num));
+    snprintf(key, keysz, "%s", fk_buf_cstr(&k));
+    fk_buf_free(&num);
+    fk_buf_free(&k);
 }
 
-typedef struct match_ctx {
-    const fk_config *cfg;
-    const char *p; /* the rest of the stem to match */
-    bool ok;
-} match_ctx;
-
-static void emit_match(void *vctx, int k, const char *s, size_t n, int width)
+static size_t count_digits(const char *p)
 {
-    match_ctx *c = vctx;
-    size_t digits = 0;
-    if (!c->ok)
-        return;
-    switch (k) {
+    size_t n = 0;
+    while (p[n] >= '0' && p[n] <= '9')
+        n++;
+    return n;
+}
+
+/* Does `s` match pieces [i, f->n) exactly? Only the canonical form fk_config_number writes
+ * matches: {year} is 4 digits; {seq} has exactly its width (not all zeros), or more digits
+ * without a leading zero. {seq} is the one piece of variable length, so when digits follow
+ * it ({seq}{year}) each possible split is tried: recursion depth <= MAX_PIECES. */
+static bool match_from(const fk_config *cfg, const format *f, size_t i, const char *s)
+{
+    if (i == f->n)
+        return *s == '\0';
+    const piece *pc = &f->p[i];
+    size_t n;
+    switch (pc->kind) {
     case P_LIT:
-        c->ok = strncmp(c->p, s, n) == 0;
-        c->p += c->ok ? n : 0;
-        break;
+        return strncmp(s, pc->s, pc->n) == 0 && match_from(cfg, f, i + 1, s + pc->n);
     case P_PREFIX:
-        n = strlen(c->cfg->number_prefix);
-        c->ok = strncmp(c->p, c->cfg->number_prefix, n) == 0;
-        c->p += c->ok ? n : 0;
-        break;
+        n = strlen(cfg->number_prefix);
+        return strncmp(s, cfg->number_prefix, n) == 0 && match_from(cfg, f, i + 1, s + n);
     case P_YEAR:
-    case P_SEQ:
-        while (c->p[digits] >= '0' && c->p[digits] <= '9' && (k == P_SEQ || digits < 4))
-            digits++;
-        c->ok = k == P_YEAR ? digits == 4 : digits >= (size_t)width;
-        c->p += digits;
-        break;
+        return count_digits(s) >= 4 && match_from(cfg, f, i + 1, s + 4);
+    default: {
+        size_t w = (size_t)pc->width, avail = count_digits(s);
+        if (avail > SEQ_DIGITS)
+            avail = SEQ_DIGITS;
+        for (n = avail; n >= w && n > 0; n--) {
+            bool canonical = n == w ? strspn(s, "0") < n : s[0] != '0';
+            if (canonical && match_from(cfg, f, i + 1, s + n))
+                return true;
+        }
+        return false;
+    }
     }
 }
 
 bool fk_config_number_matches(const fk_config *cfg, const char *stem)
 {
-    match_ctx c = {cfg, stem, true};
+    format f;
     const char *why = NULL;
-    return walk_format(cfg->number_format, emit_match, &c, &why) && c.ok && *c.p == '\0';
+    return parse_format(cfg->number_format, &f, &why) && match_from(cfg, &f, 0, stem);
 }
 
 fk_status fk_config_load(fk_config **out, const char *path, fk_log_fn warn, void *payload,
                          fk_error *err)
 {
     fk_config *cfg = fk_xcalloc(1, sizeof(*cfg));
-    parse_state st = {cfg, NULL, 0, warn, payload, err, false};
+    parse_state st = {.cfg = cfg, .warn = warn, .payload = payload, .err = err};
     const char *why = NULL;
+    char shown[80], shown2[80];
+    format fmt;
     int rc;
 
     *out = NULL;
@@ -299,8 +412,14 @@ fk_status fk_config_load(fk_config **out, const char *path, fk_log_fn warn, void
     }
     rc = ini_parse_stream(reader, &st, handler, &st);
     fclose(st.fp);
+    free(st.linebuf);
     if (st.failed)
         goto fail;
+    if (st.bad_line) {
+        fk_error_set(err, FK_EUSAGE, path, st.bad_line, NULL, "the line %s (at most %d bytes)",
+                     st.bad_why, st.max_line - 2);
+        goto fail;
+    }
     if (rc != 0) {
         fk_error_set(err, FK_EUSAGE, path, rc > 0 ? (unsigned long)rc : 0, NULL,
                      "syntax error in the config file (expected [section] or key = value)");
@@ -323,14 +442,25 @@ fk_status fk_config_load(fk_config **out, const char *path, fk_log_fn warn, void
             goto fail;
         }
     }
-    if (!walk_format(cfg->number_format, NULL, NULL, &why)) {
-        fk_error_set(err, FK_EUSAGE, path, 0, "format", "[numbering] format \"%s\" has %s",
-                     cfg->number_format, why);
+    if (!parse_format(cfg->number_format, &fmt, &why)) {
+        fk_error_set(err, FK_EUSAGE, path, st.format_line, "format",
+                     "[numbering] format \"%s\" has %s",
+                     fk_quote_value(cfg->number_format, shown, sizeof(shown)), why);
         goto fail;
     }
     if (!*cfg->number_prefix || !safe_number_text(cfg->number_prefix)) {
-        fk_error_set(err, FK_EUSAGE, path, 0, "prefix",
+        fk_error_set(err, FK_EUSAGE, path, st.prefix_line, "prefix",
                      "[numbering] prefix must be letters, digits, '-', '_' or '.'");
+        goto fail;
+    }
+    if (format_max_len(&fmt, cfg->number_prefix) > NUMBER_MAX) {
+        fk_error_set(err, FK_EUSAGE, path, st.format_line ? st.format_line : st.prefix_line,
+                     "format",
+                     "[numbering] format \"%s\" with prefix \"%s\" gives invoice numbers of up "
+                     "to %zu characters; at most %d are allowed",
+                     fk_quote_value(cfg->number_format, shown, sizeof(shown)),
+                     fk_quote_value(cfg->number_prefix, shown2, sizeof(shown2)),
+                     format_max_len(&fmt, cfg->number_prefix), NUMBER_MAX);
         goto fail;
     }
     *out = cfg;

@@ -38,6 +38,9 @@
     X(IBAN, "iban", 0)                                  \
     X(BIC, "bic", 0)                                    \
     X(MANDATE_ID, "mandate_id", 0)                      \
+    X(CREDIT_LIMIT, "credit_limit", 0)                  \
+    X(DISPUTE_STATUS, "dispute_status", 0)              \
+    X(DISPUTE_OPENED, "dispute_opened", 0)              \
     X(ITEM_SKU, "item_sku", 0)                          \
     X(ITEM_DESCRIPTION, "item_description", 1)          \
     X(QUANTITY, "quantity", 1)                          \
@@ -121,6 +124,8 @@ typedef struct fk_order {
     /* set by the pipeline */
     fk_outcome outcome;
     char content_hash[65];             /* SHA-256 hex of the canonical order content */
+    char customer_key[160];            /* "id:..", "tax:.." or "name:..": who the customer is */
+    char charge_key[65];               /* SHA-256 hex of customer, currency, total and lines */
 } fk_order;
 
 /* An order's outcome as the report needs it: plain data, borrowed pointers. Built from a

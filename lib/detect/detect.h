@@ -30,4 +30,59 @@ void fk_detect_content_hash(fk_order *o);
 void fk_detect_batch_duplicate(fk_order *o, fk_idset *seen);
 /* ALREADY_INVOICED (same content) or ORDER_CHANGED_AFTER_INVOICE (different content). */
 void fk_detect_prior(fk_order *o, const fk_prior_invoice *prior);
+
+/* ---- generation rules (issue: thresholds, duplicate charges, disputes) ---- */
+
+#define FK_MAX_LIMITS 32
+typedef struct fk_amount_limit {
+    char currency[4];
+    int64_t amount; /* minor units */
+} fk_amount_limit;
+
+/* The rules of the config's [thresholds] and [disputes] sections; each is off unless set
+ * (the duplicate window and the dispute response time have defaults). */
+typedef struct fk_rules {
+    fk_amount_limit minimum[FK_MAX_LIMITS], maximum[FK_MAX_LIMITS], credit[FK_MAX_LIMITS];
+    size_t nminimum, nmaximum, ncredit;
+    int invoices_per_day;       /* per customer; 0: off */
+    int holding_hours;          /* 0: off */
+    int overdue_days;           /* -1: off */
+    int duplicate_window_hours; /* default 24; 0: off */
+    int dispute_response_days;  /* default 21 */
+} fk_rules;
+
+/* Read [thresholds] and [disputes] from the config file (NULL: the defaults). Errors name
+ * the file, line and key (FK_EUSAGE). */
+fk_status fk_rules_load(fk_rules *r, const char *config_path, fk_error *err);
+/* The limit for `currency` in a table, or -1 when none is set. */
+int64_t fk_rules_limit(const fk_amount_limit *t, size_t n, const char *currency);
+
+/* Who the customer is (customer_id, else VAT number, else normalised company name) and the
+ * fingerprint of the charge (customer, currency, total, lines). Fills o->customer_key and
+ * o->charge_key; call after validation. */
+void fk_detect_keys(fk_order *o);
+
+/* What the database and this batch know about the customer and the charge. */
+typedef struct fk_customer_facts {
+    int64_t open_amount;      /* invoiced and not yet paid, in the order's currency */
+    uint64_t invoices_today;  /* invoices issued to the customer on the issue date */
+    char overdue[512];        /* numbers of invoices overdue past the limit, "" if none */
+    char dup_order_id[256];   /* an accepted order with the same charge in the window */
+    int64_t dup_time;
+} fk_customer_facts;
+
+/* Add the rules' findings to an order that would otherwise be invoiced. Codes in
+ * `approved` (terminated by FK_CODE_NONE; may be NULL) were released by an accountant. */
+void fk_detect_rules(fk_order *o, const fk_rules *r, const fk_customer_facts *f, int64_t as_of,
+                     const fk_code *approved);
+
+/* This batch's accepted orders, for the rules (the database holds earlier batches). */
+typedef struct fk_batch_memory fk_batch_memory;
+fk_batch_memory *fk_batch_memory_new(void);
+/* Add what this batch knows to facts (same customer, currency, charge window). */
+void fk_batch_memory_facts(const fk_batch_memory *m, const fk_order *o, const fk_rules *r,
+                           fk_customer_facts *f);
+/* Remember an accepted (invoiced) order. */
+void fk_batch_memory_add(fk_batch_memory *m, const fk_order *o);
+void fk_batch_memory_free(fk_batch_memory *m);
 #endif

@@ -25,4 +25,11 @@ fk_status fk_ingest_next(fk_ingest *in, fk_order *o, bool *got, fk_error *err);
 /* Bytes read so far and the file's size (0 if unknown, e.g. a pipe). */
 void fk_ingest_progress(const fk_ingest *in, uint64_t *bytes, uint64_t *total);
 void fk_ingest_close(fk_ingest *in);
+
+/* A small CSV table (payments): fn gets each data row's values of `columns`, in that
+ * order ("" for a column the file lacks), or NULL values for a malformed row. A non-zero
+ * return stops the reading. */
+typedef int (*fk_table_fn)(unsigned long line, const char *const *values, void *payload);
+fk_status fk_ingest_table(const char *path, const char *const *columns, size_t ncol,
+                          fk_table_fn fn, void *payload, fk_error *err);
 #endif

@@ -23,6 +23,8 @@
 #include "core/buf.h"
 #include "store/store.h"
 #include "store/store_codec.h"
+#include "core/money.h"
+#include "core/util.h"
 
 struct fk_store {
     sqlite3 *db;
@@ -94,6 +96,32 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'issued invoices are immutable'); END;"
     "CREATE TRIGGER invoices_no_delete BEFORE DELETE ON invoices"
     "  BEGIN SELECT RAISE(ABORT, 'issued invoices are never deleted'); END;",
+
+    /* 2: generation rules, payments, approvals. Invoices of version 1 have no customer
+     * or charge key: the rules cannot see them (they never could). */
+    "ALTER TABLE invoices ADD COLUMN customer_key TEXT;"
+    "ALTER TABLE invoices ADD COLUMN charge_key TEXT;"
+    "ALTER TABLE invoices ADD COLUMN order_time INTEGER;"
+    "CREATE INDEX invoices_customer ON invoices(customer_key, currency);"
+    "CREATE INDEX invoices_charge ON invoices(charge_key);"
+    "CREATE TABLE payments("
+    "  id INTEGER PRIMARY KEY,"
+    "  payment_key TEXT NOT NULL UNIQUE,"   /* payment_id, else the whole row: once only */
+    "  invoice_number TEXT NOT NULL REFERENCES invoices(number),"
+    "  amount INTEGER NOT NULL CHECK (amount > 0),"
+    "  paid_on TEXT NOT NULL,"
+    "  source TEXT NOT NULL,"
+    "  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    "CREATE INDEX payments_invoice ON payments(invoice_number);"
+    "CREATE TABLE approvals("
+    "  id INTEGER PRIMARY KEY,"
+    "  batch_id INTEGER NOT NULL REFERENCES batches(id),"
+    "  order_id TEXT NOT NULL,"
+    "  codes TEXT NOT NULL,"                /* the held codes released, space-separated */
+    "  reason TEXT NOT NULL,"
+    "  approved_by TEXT NOT NULL,"
+    "  approved_at TEXT NOT NULL);"
+    "CREATE INDEX approvals_order ON approvals(batch_id, order_id);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -245,7 +273,8 @@ static fk_status open_db(fk_store **out, const char *path, bool readonly, fk_err
          (rc = prepare(s, &s->st_invoice,
                        "INSERT INTO invoices(number, series, seq, order_id, order_row, batch_id, "
                        "issue_date, due_date, currency, net, vat, gross, content_hash, pdf_name, "
-                       "pdf_size, pdf_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                       "pdf_size, pdf_sha256, customer_key, charge_key, order_time) "
+                       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                        err))))
         goto fail;
     *out = s;
@@ -506,6 +535,9 @@ fk_status fk_store_order_record(fk_store *s, int64_t batch_id, int64_t row, cons
     bind_text(st, 14, inv->pdf_name);
     sqlite3_bind_int64(st, 15, (sqlite3_int64)inv->pdf_size);
     bind_text(st, 16, inv->pdf_sha256);
+    bind_text(st, 17, o->customer_key);
+    bind_text(st, 18, o->charge_key);
+    sqlite3_bind_int64(st, 19, o->order_time);
     rc = step_done(s, st, "record an invoice", err);
 done:
     free(data);
@@ -737,4 +769,363 @@ fk_status fk_store_settled_ids(fk_store *s, int64_t batch_id, fk_id_fn fn, void 
     if (rc != SQLITE_DONE)
         return db_error(s, err, "read the batch's order ids");
     return FK_OK;
+}
+
+/* ---- facts for the generation rules ---- */
+
+static fk_status query(fk_store *s, const char *sql, sqlite3_stmt **st, fk_error *err)
+{
+    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+        return db_error(s, err, "prepare");
+    return FK_OK;
+}
+
+fk_status fk_store_customer_facts(fk_store *s, const fk_order *o, const fk_rules *r,
+                                  int64_t exclude_batch, const char *issue_date, int64_t as_of,
+                                  fk_customer_facts *f, fk_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    fk_status rc;
+    int step;
+
+    /* Open balance: every earlier invoice of the customer in this currency, less what was
+     * paid on it. Needed by the credit limit only. */
+    if (r->ncredit > 0 || *o->f[FK_COL_CREDIT_LIMIT]) {
+        if ((rc = query(s, "SELECT COALESCE(SUM(i.gross - COALESCE((SELECT SUM(p.amount) FROM "
+                           "payments p WHERE p.invoice_number = i.number), 0)), 0) FROM invoices i "
+                           "WHERE i.customer_key = ? AND i.currency = ? AND i.batch_id <> ?",
+                        &st, err)) != FK_OK)
+            return rc;
+        bind_text(st, 1, o->customer_key);
+        bind_text(st, 2, o->currency);
+        sqlite3_bind_int64(st, 3, exclude_batch);
+        if ((step = sqlite3_step(st)) == SQLITE_ROW)
+            f->open_amount += sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        if (step != SQLITE_ROW)
+            return db_error(s, err, "sum the open balance");
+    }
+    if (r->invoices_per_day > 0) {
+        if ((rc = query(s, "SELECT count(*) FROM invoices WHERE customer_key = ? AND "
+                           "issue_date = ? AND batch_id <> ?",
+                        &st, err)) != FK_OK)
+            return rc;
+        bind_text(st, 1, o->customer_key);
+        bind_text(st, 2, issue_date);
+        sqlite3_bind_int64(st, 3, exclude_batch);
+        if ((step = sqlite3_step(st)) == SQLITE_ROW)
+            f->invoices_today += (uint64_t)sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        if (step != SQLITE_ROW)
+            return db_error(s, err, "count today's invoices");
+    }
+    if (r->overdue_days >= 0) {
+        char limit[16];
+        fk_format_date(as_of - (int64_t)r->overdue_days * 86400, limit, sizeof(limit));
+        if ((rc = query(s, "SELECT i.number FROM invoices i WHERE i.customer_key = ? AND "
+                           "i.due_date < ? AND i.gross > COALESCE((SELECT SUM(p.amount) FROM "
+                           "payments p WHERE p.invoice_number = i.number), 0) "
+                           "ORDER BY i.due_date, i.number LIMIT 10",
+                        &st, err)) != FK_OK)
+            return rc;
+        bind_text(st, 1, o->customer_key);
+        bind_text(st, 2, limit);
+        size_t len = strlen(f->overdue);
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            int n = snprintf(f->overdue + len, sizeof(f->overdue) - len, "%s%s", len ? ", " : "",
+                             sqlite3_column_text(st, 0));
+            if (n > 0 && (size_t)n < sizeof(f->overdue) - len)
+                len += (size_t)n;
+        }
+        sqlite3_finalize(st);
+        if (step != SQLITE_DONE)
+            return db_error(s, err, "find overdue invoices");
+    }
+    if (r->duplicate_window_hours > 0 && !f->dup_order_id[0]) {
+        if ((rc = query(s, "SELECT order_id, order_time FROM invoices WHERE charge_key = ? AND "
+                           "order_id <> ? AND abs(order_time - ?) <= ? ORDER BY order_time "
+                           "LIMIT 1",
+                        &st, err)) != FK_OK)
+            return rc;
+        bind_text(st, 1, o->charge_key);
+        bind_text(st, 2, o->f[FK_COL_ORDER_ID]);
+        sqlite3_bind_int64(st, 3, o->order_time);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)r->duplicate_window_hours * 3600);
+        if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            snprintf(f->dup_order_id, sizeof(f->dup_order_id), "%s", sqlite3_column_text(st, 0));
+            f->dup_time = sqlite3_column_int64(st, 1);
+        }
+        sqlite3_finalize(st);
+        if (step != SQLITE_ROW && step != SQLITE_DONE)
+            return db_error(s, err, "look for duplicate charges");
+    }
+    return FK_OK;
+}
+
+/* ---- approvals ---- */
+
+fk_status fk_store_approved_codes(fk_store *s, int64_t batch_id, const char *order_id,
+                                  fk_code *out, size_t n, fk_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    fk_status rc;
+    int step;
+    size_t k = 0;
+
+    out[0] = FK_CODE_NONE;
+    if ((rc = query(s, "SELECT codes FROM approvals WHERE batch_id = ? AND order_id = ?", &st,
+                    err)) != FK_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, batch_id);
+    bind_text(st, 2, order_id);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        char *codes = fk_xstrdup((const char *)sqlite3_column_text(st, 0)), *save = NULL;
+        for (char *t = strtok_r(codes, " ", &save); t && k + 1 < n; t = strtok_r(NULL, " ", &save))
+            out[k++] = fk_code_from_name(t);
+        free(codes);
+    }
+    out[k] = FK_CODE_NONE;
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE)
+        return db_error(s, err, "read approvals");
+    return FK_OK;
+}
+
+fk_status fk_store_approve(fk_store *s, int64_t batch_id, const char *order_id,
+                           const char *reason, const char *who, const char *when,
+                           char *codes_out, size_t n, fk_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    fk_status rc;
+    int step;
+    fk_buf codes = FK_BUF_INIT;
+
+    codes_out[0] = '\0';
+    /* The releasable holds of the order as it stands: rules a person may overrule. Holding
+     * periods pass by themselves and open disputes need an answer, not an approval. */
+    if ((rc = query(s, "SELECT DISTINCT f.code FROM orders o JOIN findings f ON f.order_row = o.id "
+                       "WHERE o.batch_id = ? AND o.order_id = ? AND o.status = 'held' AND f.code IN "
+                       "('DUPLICATE_CHARGE_SUSPECTED', 'BELOW_MINIMUM_AMOUNT', "
+                       "'ABOVE_MAXIMUM_AMOUNT', 'CREDIT_LIMIT_EXCEEDED', 'RATE_LIMIT_EXCEEDED', "
+                       "'OVERDUE_BALANCE') ORDER BY f.code",
+                    &st, err)) != FK_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, batch_id);
+    bind_text(st, 2, order_id);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        fk_buf_printf(&codes, "%s%s", codes.len ? " " : "", sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE) {
+        fk_buf_free(&codes);
+        return db_error(s, err, "read the order's holds");
+    }
+    if (codes.len) {
+        if ((rc = query(s, "INSERT INTO approvals(batch_id, order_id, codes, reason, approved_by, "
+                           "approved_at) VALUES (?,?,?,?,?,?)",
+                        &st, err)) == FK_OK) {
+            sqlite3_bind_int64(st, 1, batch_id);
+            bind_text(st, 2, order_id);
+            bind_text(st, 3, fk_buf_cstr(&codes));
+            bind_text(st, 4, reason);
+            bind_text(st, 5, who);
+            bind_text(st, 6, when);
+            rc = step_done(s, st, "record the approval", err);
+            sqlite3_finalize(st);
+        }
+        snprintf(codes_out, n, "%s", fk_buf_cstr(&codes));
+    }
+    fk_buf_free(&codes);
+    return rc;
+}
+
+/* ---- held orders that release themselves ---- */
+
+fk_status fk_store_expired_holds(fk_store *s, fk_held_fn fn, void *payload, fk_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    fk_status rc;
+    int step;
+
+    /* Orders whose only findings are HOLDING_PERIOD, in any batch. */
+    if ((rc = query(s, "SELECT o.id, o.batch_id, o.order_id, o.data FROM orders o WHERE "
+                       "o.status = 'held' AND o.data IS NOT NULL AND EXISTS (SELECT 1 FROM "
+                       "findings f WHERE f.order_row = o.id AND f.code = 'HOLDING_PERIOD') AND "
+                       "NOT EXISTS (SELECT 1 FROM findings f WHERE f.order_row = o.id AND "
+                       "f.code <> 'HOLDING_PERIOD') ORDER BY o.id",
+                    &st, err)) != FK_OK)
+        return rc;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        fn(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+           (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
+           payload);
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE)
+        return db_error(s, err, "find held orders");
+    return FK_OK;
+}
+
+/* ---- status ---- */
+
+fk_status fk_store_status(fk_store *s, int64_t batch_id, fk_log_fn fn, void *payload,
+                          fk_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    fk_status rc;
+    int step;
+    fk_buf line = FK_BUF_INIT;
+
+    if ((rc = query(s, "SELECT b.id, b.kind, b.as_of, b.state, count(o.id), "
+                       "sum(o.status = 'invoiced'), sum(o.status = 'failed'), "
+                       "sum(o.status = 'held'), sum(o.status = 'skipped') FROM batches b "
+                       "LEFT JOIN orders o ON o.batch_id = b.id WHERE (?1 = 0 OR b.id = ?1) "
+                       "GROUP BY b.id ORDER BY b.id",
+                    &st, err)) != FK_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, batch_id);
+    fn("batch  kind  as_of                 state    orders  invoiced  failed  held  skipped",
+       payload);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        fk_buf_reset(&line);
+        fk_buf_printf(&line, "%-6lld %-5s %-21s %-8s %6lld %9lld %7lld %5lld %8lld",
+                      (long long)sqlite3_column_int64(st, 0), sqlite3_column_text(st, 1),
+                      sqlite3_column_text(st, 2), sqlite3_column_text(st, 3),
+                      (long long)sqlite3_column_int64(st, 4), (long long)sqlite3_column_int64(st, 5),
+                      (long long)sqlite3_column_int64(st, 6), (long long)sqlite3_column_int64(st, 7),
+                      (long long)sqlite3_column_int64(st, 8));
+        fn(fk_buf_cstr(&line), payload);
+    }
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE) {
+        fk_buf_free(&line);
+        return db_error(s, err, "list batches");
+    }
+    if ((rc = query(s, "SELECT o.batch_id, o.order_id, f.code, f.message, "
+                       "(SELECT group_concat(a.codes || ' by ' || a.approved_by, '; ') FROM "
+                       "approvals a WHERE a.batch_id = o.batch_id AND a.order_id = o.order_id) "
+                       "FROM orders o JOIN findings f ON f.order_row = o.id WHERE "
+                       "o.status = 'held' AND (?1 = 0 OR o.batch_id = ?1) ORDER BY o.id, f.seq",
+                    &st, err)) != FK_OK) {
+        fk_buf_free(&line);
+        return rc;
+    }
+    sqlite3_bind_int64(st, 1, batch_id);
+    bool first = true;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (first) {
+            fn("", payload);
+            fn("open holds:", payload);
+        }
+        first = false;
+        fk_buf_reset(&line);
+        fk_buf_printf(&line, "  batch %lld  %s  %s: %s", (long long)sqlite3_column_int64(st, 0),
+                      sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
+                      sqlite3_column_text(st, 3));
+        if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+            fk_buf_printf(&line, " [approved: %s]", sqlite3_column_text(st, 4));
+        fn(fk_buf_cstr(&line), payload);
+    }
+    if (first && step == SQLITE_DONE)
+        {
+        fn("", payload);
+        fn("no open holds", payload);
+    }
+    sqlite3_finalize(st);
+    fk_buf_free(&line);
+    if (step != SQLITE_DONE)
+        return db_error(s, err, "list holds");
+    return FK_OK;
+}
+
+/* ---- payments ---- */
+
+fk_status fk_store_payment_add(fk_store *s, const fk_payment_in *p, fk_payment_result *res,
+                               char *why, size_t whysz, fk_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    fk_status rc;
+    int step;
+    char currency[8] = "";
+    int64_t gross = 0, paid = 0, amount;
+    int64_t t;
+    char key[128], hash[65];
+
+    *res = FK_PAYMENT_REJECTED;
+    why[0] = '\0';
+    if ((rc = query(s, "SELECT i.currency, i.gross, COALESCE((SELECT SUM(p.amount) FROM payments p "
+                       "WHERE p.invoice_number = i.number), 0) FROM invoices i WHERE i.number = ?",
+                    &st, err)) != FK_OK)
+        return rc;
+    bind_text(st, 1, p->invoice_number);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        snprintf(currency, sizeof(currency), "%s", sqlite3_column_text(st, 0));
+        gross = sqlite3_column_int64(st, 1);
+        paid = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_finalize(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return db_error(s, err, "look up the invoice");
+    if (step == SQLITE_DONE) {
+        snprintf(why, whysz, "unknown invoice number \"%.60s\"", p->invoice_number);
+        return FK_OK;
+    }
+    if (*p->currency && strcmp(p->currency, currency) != 0) {
+        snprintf(why, whysz, "invoice %s is in %s, the payment in %.8s", p->invoice_number,
+                 currency, p->currency);
+        return FK_OK;
+    }
+    int exp = fk_currency_exponent(currency);
+    if (fk_decimal_parse(p->amount, '.', exp < 0 ? 2 : exp, &amount) != FK_DEC_OK || amount <= 0) {
+        snprintf(why, whysz, "amount \"%.40s\" is not a positive amount in %s", p->amount,
+                 currency);
+        return FK_OK;
+    }
+    if (!fk_time_parse(p->paid_on, &t)) {
+        snprintf(why, whysz, "paid_on \"%.40s\" is not a date (YYYY-MM-DD)", p->paid_on);
+        return FK_OK;
+    }
+    /* A row is the same payment again if its payment_id is, else if the whole row is. */
+    if (*p->payment_id) {
+        snprintf(key, sizeof(key), "id:%.120s", p->payment_id);
+    } else {
+        fk_buf b = FK_BUF_INIT;
+        fk_buf_printf(&b, "%s\x1f%lld\x1f%s\x1f%s", p->invoice_number, (long long)amount,
+                      p->paid_on, currency);
+        fk_sha256_hex(b.ptr, b.len, hash);
+        fk_buf_free(&b);
+        snprintf(key, sizeof(key), "row:%s", hash);
+    }
+    if ((rc = query(s, "SELECT 1 FROM payments WHERE payment_key = ?", &st, err)) != FK_OK)
+        return rc;
+    bind_text(st, 1, key);
+    step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (step == SQLITE_ROW) {
+        *res = FK_PAYMENT_DUPLICATE;
+        return FK_OK;
+    }
+    int64_t total = paid;
+    if (!fk_add_checked(&total, amount) || total > gross) {
+        char a[48], g[48], d[48];
+        fk_decimal_format(amount, exp, a, sizeof(a));
+        fk_decimal_format(gross, exp, g, sizeof(g));
+        fk_decimal_format(paid, exp, d, sizeof(d));
+        snprintf(why, whysz, "overpayment: %s %s on invoice %s of %s %s, of which %s is paid",
+                 a, currency, p->invoice_number, g, currency, d);
+        return FK_OK;
+    }
+    if ((rc = query(s, "INSERT INTO payments(payment_key, invoice_number, amount, paid_on, source) "
+                       "VALUES (?,?,?,?,?)",
+                    &st, err)) != FK_OK)
+        return rc;
+    bind_text(st, 1, key);
+    bind_text(st, 2, p->invoice_number);
+    sqlite3_bind_int64(st, 3, amount);
+    bind_text(st, 4, p->paid_on);
+    bind_text(st, 5, p->source);
+    rc = step_done(s, st, "record a payment", err);
+    sqlite3_finalize(st);
+    if (rc == FK_OK)
+        *res = FK_PAYMENT_RECORDED;
+    return rc;
 }

@@ -104,4 +104,37 @@ fk_status fk_store_batch_orders(fk_store *s, int64_t id, fk_stored_order_fn fn, 
 typedef void (*fk_currency_sum_fn)(const char *currency, int64_t sum, void *payload);
 fk_status fk_store_batch_invoice_sums(fk_store *s, int64_t id, fk_currency_sum_fn fn,
                                       void *payload, fk_error *err);
+/* ---- generation rules ---- */
+/* Add to f what the database knows (earlier batches than exclude_batch; 0: all). */
+fk_status fk_store_customer_facts(fk_store *s, const fk_order *o, const fk_rules *r,
+                                  int64_t exclude_batch, const char *issue_date, int64_t as_of,
+                                  fk_customer_facts *f, fk_error *err);
+/* The held codes an accountant released for the order (terminated by FK_CODE_NONE). */
+fk_status fk_store_approved_codes(fk_store *s, int64_t batch_id, const char *order_id,
+                                  fk_code *out, size_t n, fk_error *err);
+/* Record an approval of the order's releasable holds; codes_out gets them ("" when the
+ * order is not held for a releasable reason: nothing is recorded then). */
+fk_status fk_store_approve(fk_store *s, int64_t batch_id, const char *order_id,
+                           const char *reason, const char *who, const char *when,
+                           char *codes_out, size_t n, fk_error *err);
+/* Orders held only for their holding period, in any batch (to release them). */
+typedef void (*fk_held_fn)(int64_t row, int64_t batch_id, const char *order_id,
+                           const char *data, void *payload);
+fk_status fk_store_expired_holds(fk_store *s, fk_held_fn fn, void *payload, fk_error *err);
+/* One payment row. */
+typedef struct fk_payment_in {
+    const char *invoice_number, *amount, *paid_on, *payment_id, *currency, *source;
+} fk_payment_in;
+typedef enum fk_payment_result {
+    FK_PAYMENT_RECORDED, FK_PAYMENT_DUPLICATE, FK_PAYMENT_REJECTED
+} fk_payment_result;
+/* Record a payment (inside a transaction): unknown invoices, currency mismatches,
+ * overpayments and bad values are rejected with the reason in `why`; a row seen before
+ * (same payment_id, else same row) is a duplicate and records nothing. */
+fk_status fk_store_payment_add(fk_store *s, const fk_payment_in *p, fk_payment_result *res,
+                               char *why, size_t whysz, fk_error *err);
+
+/* Batches with their counts, then the open holds, one line each. */
+fk_status fk_store_status(fk_store *s, int64_t batch_id, fk_log_fn fn, void *payload,
+                          fk_error *err);
 #endif
