@@ -206,7 +206,12 @@ static fk_status invoice_order(run_ctx *c, fk_order *o, int64_t batch, int64_t r
         return st;
     fk_config_number(c->cfg, c->year, seq, number, sizeof(number), key, sizeof(key));
 
-    if (render_invoice(c, o, number, &rerr) != FK_OK || c->pdf.failed) {
+    /* Fault injection for tests/e2e/codes_coverage.sh: the renderer fails for this order id
+     * exactly as it would for a libharu error. */
+    const char *fail = getenv("FAKTURA_TEST_FAIL_RENDER");
+    if (fail && strcmp(fail, o->f[FK_COL_ORDER_ID]) == 0)
+        fk_error_set(&rerr, FK_EINTERNAL, NULL, 0, NULL, "injected render failure");
+    if (rerr.status != FK_OK || render_invoice(c, o, number, &rerr) != FK_OK || c->pdf.failed) {
         fk_order_add_finding(o, FK_CODE_RENDER_FAILED, NULL, "the PDF could not be made: %s",
                              rerr.message[0] ? rerr.message : "out of memory");
         o->outcome = FK_FAILED;
@@ -368,7 +373,7 @@ static fk_status is_orphan(const char *stem, bool *orphan, void *payload, fk_err
     return FK_OK;
 }
 
-static void add_recorded(const char *currency, int64_t sum, void *payload)
+static void add_recorded(const char *currency, __int128 sum, void *payload)
 {
     fk_report_add_recorded(payload, currency, sum);
 }

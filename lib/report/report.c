@@ -69,10 +69,9 @@ static fk_report_currency *sums_for(fk_report *r, const char *code, int exponent
     return c;
 }
 
-static void add_sum(fk_report *r, int64_t *acc, int64_t v)
+static void add_sum(fk_sum *acc, int64_t v)
 {
-    if (!fk_add_checked(acc, v))
-        r->overflow = true;
+    *acc += v;
 }
 
 /* A JSON string of s; bytes that are not UTF-8 become '?' (jansson refuses them). */
@@ -92,13 +91,31 @@ static json_t *jstr(const char *s)
     return j;
 }
 
-void fk_report__amount(int64_t v, int exponent, char sep, char *buf, size_t n)
+void fk_report__amount(fk_sum v, int exponent, char sep, char *buf, size_t n)
 {
-    char s[2] = {sep, '\0'};
-    fk_decimal_format_grouped(v, exponent < 0 ? 0 : exponent, NULL, s, buf, n);
+    /* 128-bit: digits by repeated division, then the separator before the last
+     * `exponent` digits. */
+    char digits[64];
+    size_t k = 0;
+    unsigned __int128 mag = v < 0 ? (unsigned __int128)0 - (unsigned __int128)v
+                                   : (unsigned __int128)v;
+    int e = exponent < 0 ? 0 : exponent;
+    do {
+        digits[k++] = (char)('0' + (int)(mag % 10));
+        mag /= 10;
+    } while (mag > 0 || k <= (size_t)e);
+    size_t o = 0;
+    if (v < 0 && o + 1 < n)
+        buf[o++] = '-';
+    while (k > 0 && o + 1 < n) {
+        buf[o++] = digits[--k];
+        if (e > 0 && k == (size_t)e && o + 1 < n)
+            buf[o++] = sep;
+    }
+    buf[o] = '\0';
 }
 
-static json_t *jamount(int64_t v, int exponent)
+static json_t *jamount(fk_sum v, int exponent)
 {
     char buf[48];
     fk_report__amount(v, exponent, '.', buf, sizeof(buf));
@@ -114,8 +131,8 @@ fk_status fk_report_add(fk_report *r, const fk_outcome_rec *o, fk_error *err)
     r->orders++;
     r->count[o->outcome]++;
     if (c) {
-        add_sum(r, &c->ingested, amount);
-        add_sum(r, &c->by_outcome[o->outcome], amount);
+        add_sum(&c->ingested, amount);
+        add_sum(&c->by_outcome[o->outcome], amount);
     } else {
         r->overflow = true; /* more currencies than a report can list: cannot reconcile */
     }
@@ -153,7 +170,7 @@ fk_status fk_report_add(fk_report *r, const fk_outcome_rec *o, fk_error *err)
     return FK_OK;
 }
 
-void fk_report_add_recorded(fk_report *r, const char *currency, int64_t sum)
+void fk_report_add_recorded(fk_report *r, const char *currency, fk_sum sum)
 {
     fk_report_currency *c = sums_for(r, currency, fk_currency_exponent(currency));
     r->check_recorded = true;
@@ -163,10 +180,9 @@ void fk_report_add_recorded(fk_report *r, const char *currency, int64_t sum)
 
 bool fk_report__currency_ok(const fk_report *r, const fk_report_currency *c)
 {
-    int64_t s = 0;
+    fk_sum s = 0;
     for (int k = 0; k < FK_OUTCOME_COUNT; k++)
-        if (!fk_add_checked(&s, c->by_outcome[k]))
-            return false;
+        s += c->by_outcome[k];
     return s == c->ingested && (!r->check_recorded || c->recorded == c->by_outcome[FK_INVOICED]);
 }
 

@@ -21,7 +21,7 @@ void fk_report_set_batch(fk_report *r, int64_t id, const char *kind, const char 
 fk_status fk_report_add(fk_report *r, const fk_outcome_rec *o, fk_error *err);
 /* The sum of invoices recorded in the database for this batch, per currency: checked
  * against the invoiced sums of the outcomes (reconciliation). */
-void fk_report_add_recorded(fk_report *r, const char *currency, int64_t sum);
+void fk_report_add_recorded(fk_report *r, const char *currency, __int128 sum);
 /* Write every target of `ro` (files atomically: temp, fsync, rename). */
 fk_status fk_report_write(fk_report *r, const fk_report_options *ro, fk_error *err);
 void fk_report_summary(const fk_report *r, fk_summary *out);

@@ -9,12 +9,15 @@
 #define FK_REPORT_MAX_CURRENCIES 256
 #define FK_REPORT_MAX_CODE 1000
 
+/* Sums are 128-bit: a batch of any size of the largest invoices cannot overflow them. */
+typedef __int128 fk_sum;
+
 typedef struct fk_report_currency {
     char code[8];
     int exponent;
-    int64_t ingested;
-    int64_t by_outcome[FK_OUTCOME_COUNT];
-    int64_t recorded;      /* invoices in the database (run only) */
+    fk_sum ingested;
+    fk_sum by_outcome[FK_OUTCOME_COUNT];
+    fk_sum recorded;       /* invoices in the database (run only) */
 } fk_report_currency;
 
 struct fk_report {
@@ -35,7 +38,7 @@ struct fk_report {
 bool fk_report__currency_ok(const fk_report *r, const fk_report_currency *c);
 bool fk_report__reconciled(const fk_report *r);
 /* A decimal string of v in the currency's minor unit ("1234.56"), `sep` as separator. */
-void fk_report__amount(int64_t v, int exponent, char sep, char *buf, size_t n);
+void fk_report__amount(fk_sum v, int exponent, char sep, char *buf, size_t n);
 /* Call fn for each spooled order object, in input order. Non-zero from fn stops. */
 int fk_report__each(fk_report *r, int (*fn)(json_t *order, void *payload), void *payload);
 

@@ -665,13 +665,16 @@ fk_status fk_store_batch_invoice_sums(fk_store *s, int64_t id, fk_currency_sum_f
     int rc;
 
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT currency, SUM(gross) FROM invoices WHERE batch_id = ? "
-                           "GROUP BY currency ORDER BY currency",
+                           /* Split so that SQLite's 64-bit SUM cannot overflow. */
+                           "SELECT currency, SUM(gross / 1000000000), SUM(gross % 1000000000) "
+                           "FROM invoices WHERE batch_id = ? GROUP BY currency ORDER BY currency",
                            -1, &st, NULL) != SQLITE_OK)
         return db_error(s, err, "prepare");
     sqlite3_bind_int64(st, 1, id);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        fn((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1), payload);
+        fn((const char *)sqlite3_column_text(st, 0),
+           (__int128)sqlite3_column_int64(st, 1) * 1000000000 + sqlite3_column_int64(st, 2),
+           payload);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return db_error(s, err, "sum the invoices");

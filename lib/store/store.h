@@ -101,7 +101,7 @@ typedef void (*fk_stored_order_fn)(const fk_outcome_rec *o, void *payload);
 fk_status fk_store_batch_orders(fk_store *s, int64_t id, fk_stored_order_fn fn, void *payload,
                                 fk_error *err);
 /* Sum of the gross totals of the invoices recorded for the batch, per currency. */
-typedef void (*fk_currency_sum_fn)(const char *currency, int64_t sum, void *payload);
+typedef void (*fk_currency_sum_fn)(const char *currency, __int128 sum, void *payload);
 fk_status fk_store_batch_invoice_sums(fk_store *s, int64_t id, fk_currency_sum_fn fn,
                                       void *payload, fk_error *err);
 /* ---- generation rules ---- */

@@ -19,6 +19,10 @@
 
 #define MAX_ORDER_ID_BYTES 200
 #define MAX_NAME_CHARS 200
+/* The largest invoice faktura issues: 10^15 minor units (10 trillion EUR). Far beyond any
+ * real order, and small enough that the sums of a billion of them cannot overflow the
+ * report's 128-bit totals. */
+#define MAX_INVOICE_MINOR 1000000000000000LL
 
 static const char *shown(const char *v, char *buf, size_t n)
 {
@@ -323,7 +327,7 @@ static bool compute_amounts(fk_order *o, bool currency_ok)
             goto overflow;
     }
     o->gross_total = o->net_total;
-    if (!fk_add_checked(&o->gross_total, o->vat_total))
+    if (!fk_add_checked(&o->gross_total, o->vat_total) || o->gross_total > MAX_INVOICE_MINOR)
         goto overflow;
     if (o->net_total < 0) {
         char amt[40];

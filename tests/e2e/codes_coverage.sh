@@ -1,0 +1,30 @@
+# codes_coverage: every finding code in docs/findings.md is reached at least once through
+# the real CLI: a ledger with one order per problem, a rerun with a changed order, and a
+# run whose PDFs the disk refuses.
+. "$FK_SRCDIR/tests/lib/e2e.sh"
+python3 "$FK_SRCDIR/tests/lib/all-codes.py"
+common="--config $FK_SRCDIR/tests/data/rules/rules.ini --db db.sqlite --out out"
+expect_exit 0 "$FAKTURA" run -q $common --as-of 2026-08-31 old.csv       # C-OLD's unpaid invoice
+FAKTURA_TEST_FAIL_RENDER=RENDERME expect_exit 1 "$FAKTURA" run -q $common \
+    --as-of 2026-11-20T12:00:00 --report ledger.json ledger.csv
+python3 -c "
+import json; r = json.load(open('ledger.json'))
+assert r['summary']['reconciled'] is True
+o = {x['order_id']: x for x in r['orders']}
+assert o['HUGE']['findings'][0]['code'] == 'AMOUNT_OVERFLOW', o['HUGE']
+assert o['RENDERME']['findings'][0]['message'] == 'the PDF could not be made: injected render failure'
+" || fail "ledger.json"
+expect_exit 1 "$FAKTURA" run -q $common --as-of 2026-11-20T13:00:00 changed.csv
+python3 - <<'PY' >changed.csv.tmp && mv changed.csv.tmp extra.csv
+print(open("changed.csv").read().splitlines()[0])
+print(open("changed.csv").read().splitlines()[1].replace("OK-1", "WRITE"))
+PY
+FAKTURA_TEST_FAIL_WRITES_AFTER=0 expect_exit 4 "$FAKTURA" run -q $common \
+    --as-of 2026-11-20T14:00:00 extra.csv
+
+"$FAKTURA" codes | awk '{print $1}' | sort >all.txt
+sql db.sqlite "SELECT DISTINCT code FROM findings" | sort >reached.txt
+comm -23 all.txt reached.txt >missing.txt
+[ ! -s missing.txt ] || fail "codes never reached through the CLI: $(tr '\n' ' ' <missing.txt)"
+equal "codes in the table" "$(wc -l <all.txt)" "$(grep -c '^| `' "$FK_SRCDIR/docs/findings.md")"
+finish
