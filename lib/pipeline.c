@@ -504,6 +504,51 @@ static fk_status open_inputs(const fk_batch_options *opts, const char *const *in
     return FK_OK;
 }
 
+/* Which row (and batch) an ingested order goes to: row 0 for a new one. false: the order
+ * is not part of this pass (a retry takes only the batch's failed and held orders). */
+typedef bool (*pick_fn)(run_ctx *c, const fk_order *o, int64_t *row, int64_t *batch,
+                        void *payload);
+
+/* Every order of the inputs through process_order, with progress. */
+static fk_status ingest_all(run_ctx *c, fk_ingest **ins, size_t n, uint64_t total,
+                            pick_fn pick, void *payload, fk_error *err)
+{
+    uint64_t before = 0, b, t;
+
+    for (size_t i = 0; i < n; i++) {
+        for (;;) {
+            bool got;
+            fk_order *o = &c->chunk[c->nchunk];
+            fk_status st = fk_ingest_next(ins[i], o, &got, err);
+            if (st != FK_OK)
+                return st;
+            if (!got)
+                break;
+            if (!pick(c, o, &c->chunk_row[c->nchunk], &c->chunk_batch[c->nchunk], payload)) {
+                fk_order_clear(o);
+                continue;
+            }
+            o->ningest_findings = o->nfindings;
+            if ((st = process_order(c, err)) != FK_OK)
+                return st;
+            fk_ingest_progress(ins[i], &b, &t);
+            progress(c, before + b, total, false);
+        }
+        fk_ingest_progress(ins[i], &b, &t);
+        before += b;
+    }
+    progress(c, before, total, true);
+    return FK_OK;
+}
+
+static bool pick_new(run_ctx *c, const fk_order *o, int64_t *row, int64_t *batch, void *payload)
+{
+    (void)o, (void)payload;
+    *row = 0;
+    *batch = c->batch_id;
+    return true;
+}
+
 static void close_inputs(fk_ingest **ins, size_t n)
 {
     for (size_t i = 0; ins && i < n; i++)
@@ -625,7 +670,7 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
     fk_status st = FK_OK;
     char as_of[32];
     char *inputs_js = NULL;
-    uint64_t bytes_before = 0, total_bytes = 0;
+    uint64_t total_bytes = 0;
 
     memset(out, 0, sizeof(*out));
     if (!opts || opts->version != FK_BATCH_OPTIONS_VERSION || !opts->config || ninputs == 0 ||
@@ -657,28 +702,9 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
     fk_report_set_batch(c.report, c.batch_id, opts->dry_run ? "validate" : "run", as_of,
                         inputs_js);
 
-    for (size_t i = 0; i < ninputs; i++) {
-        uint64_t b, t;
-        for (;;) {
-            bool got;
-            if ((st = fk_ingest_next(ins[i], &c.chunk[c.nchunk], &got, err)) != FK_OK)
-                goto done;
-            if (!got)
-                break;
-            c.chunk[c.nchunk].ningest_findings = c.chunk[c.nchunk].nfindings;
-            c.chunk_row[c.nchunk] = 0;
-            c.chunk_batch[c.nchunk] = c.batch_id;
-            if ((st = process_order(&c, err)) != FK_OK)
-                goto done;
-            fk_ingest_progress(ins[i], &b, &t);
-            progress(&c, bytes_before + b, total_bytes, false);
-        }
-        fk_ingest_progress(ins[i], &b, &t);
-        bytes_before += b;
-    }
-    if ((st = commit_chunk(&c, err)) != FK_OK)
+    if ((st = ingest_all(&c, ins, ninputs, total_bytes, pick_new, NULL, err)) != FK_OK ||
+        (st = commit_chunk(&c, err)) != FK_OK)
         goto done;
-    progress(&c, bytes_before, total_bytes, true);
 
     if (!opts->dry_run) {
         if ((st = fk_store_batch_finish(c.store, c.batch_id, "done", err)) != FK_OK ||
@@ -798,6 +824,18 @@ static retry_entry *retry_find(retry_set *rs, const char *order_id)
     return NULL;
 }
 
+static bool pick_retry(run_ctx *c, const fk_order *o, int64_t *row, int64_t *batch,
+                       void *payload)
+{
+    retry_entry *e = retry_find(payload, o->f[FK_COL_ORDER_ID]);
+    if (!e)
+        return false;
+    e->used = true;
+    *row = e->row;
+    *batch = c->batch_id;
+    return true;
+}
+
 fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
                          const char *const *inputs, size_t ninputs, fk_summary *out,
                          fk_error *err)
@@ -809,7 +847,7 @@ fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
     fk_buf report_path = FK_BUF_INIT;
     fk_report_options ro;
     fk_report_target deflt;
-    uint64_t bytes_before = 0, total_bytes = 0;
+    uint64_t total_bytes = 0;
     fk_status st;
 
     memset(out, 0, sizeof(*out));
@@ -842,32 +880,8 @@ fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
 
     if (ninputs > 0) {
         /* Corrected files: only the batch's failed and held orders are taken from them. */
-        for (size_t i = 0; i < ninputs; i++) {
-            uint64_t b, t;
-            for (;;) {
-                bool got;
-                fk_order *o = &c.chunk[c.nchunk];
-                if ((st = fk_ingest_next(ins[i], o, &got, err)) != FK_OK)
-                    goto done;
-                if (!got)
-                    break;
-                retry_entry *e = retry_find(&rs, o->f[FK_COL_ORDER_ID]);
-                if (!e) {
-                    fk_order_clear(o);
-                    continue;
-                }
-                e->used = true;
-                o->ningest_findings = o->nfindings;
-                c.chunk_row[c.nchunk] = e->row;
-                c.chunk_batch[c.nchunk] = batch_id;
-                if ((st = process_order(&c, err)) != FK_OK)
-                    goto done;
-                fk_ingest_progress(ins[i], &b, &t);
-                progress(&c, bytes_before + b, total_bytes, false);
-            }
-            fk_ingest_progress(ins[i], &b, &t);
-            bytes_before += b;
-        }
+        if ((st = ingest_all(&c, ins, ninputs, total_bytes, pick_retry, &rs, err)) != FK_OK)
+            goto done;
     } else {
         for (size_t i = 0; i < rs.n; i++) {
             fk_order *o = &c.chunk[c.nchunk];
@@ -886,7 +900,6 @@ fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
     }
     if ((st = commit_chunk(&c, err)) != FK_OK)
         goto done;
-    progress(&c, bytes_before, total_bytes, true);
 
     ro = opts->report;
     if (ro.ntargets == 0) {

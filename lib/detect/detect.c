@@ -16,16 +16,6 @@ struct fk_idset {
     size_t cap, n;
 };
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 fk_idset *fk_idset_new(void)
 {
     fk_idset *s = fk_xcalloc(1, sizeof(*s));
@@ -36,7 +26,7 @@ fk_idset *fk_idset_new(void)
 
 static void insert_slot(char **slots, size_t cap, char *id)
 {
-    size_t i = hash_str(id) & (cap - 1);
+    size_t i = fk_hash_str(id) & (cap - 1);
     while (slots[i])
         i = (i + 1) & (cap - 1);
     slots[i] = id;
@@ -44,7 +34,7 @@ static void insert_slot(char **slots, size_t cap, char *id)
 
 bool fk_idset_add(fk_idset *s, const char *id)
 {
-    size_t i = hash_str(id) & (s->cap - 1);
+    size_t i = fk_hash_str(id) & (s->cap - 1);
     while (s->slots[i]) {
         if (strcmp(s->slots[i], id) == 0)
             return false;

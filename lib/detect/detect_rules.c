@@ -338,16 +338,6 @@ struct fk_batch_memory {
     size_t cap, n;
 };
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 fk_batch_memory *fk_batch_memory_new(void)
 {
     fk_batch_memory *m = fk_xcalloc(1, sizeof(*m));
@@ -358,7 +348,7 @@ fk_batch_memory *fk_batch_memory_new(void)
 
 static mem_entry *lookup(const fk_batch_memory *m, const char *key)
 {
-    size_t i = hash_str(key) & (m->cap - 1);
+    size_t i = fk_hash_str(key) & (m->cap - 1);
     while (m->slots[i].key) {
         if (strcmp(m->slots[i].key, key) == 0)
             return &m->slots[i];
@@ -378,7 +368,7 @@ static mem_entry *upsert(fk_batch_memory *m, const char *key)
         for (size_t k = 0; k < m->cap; k++) {
             if (!m->slots[k].key)
                 continue;
-            size_t i = hash_str(m->slots[k].key) & (ncap - 1);
+            size_t i = fk_hash_str(m->slots[k].key) & (ncap - 1);
             while (ns[i].key)
                 i = (i + 1) & (ncap - 1);
             ns[i] = m->slots[k];
@@ -387,7 +377,7 @@ static mem_entry *upsert(fk_batch_memory *m, const char *key)
         m->slots = ns;
         m->cap = ncap;
     }
-    size_t i = hash_str(key) & (m->cap - 1);
+    size_t i = fk_hash_str(key) & (m->cap - 1);
     while (m->slots[i].key)
         i = (i + 1) & (m->cap - 1);
     m->slots[i].key = fk_xstrdup(key);
