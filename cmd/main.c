@@ -87,6 +87,7 @@ static const char usage_batch[] =
     "  --input-format csv|xml  input format when the extension does not say\n"
     "  --delimiter , or ;    CSV delimiter (default: detected from the header line)\n"
     "  --decimal-comma       amounts are written 12,50 (default only for ';' files)\n"
+    "  --jobs N              render PDFs with N threads (default: one per core)\n"
     "  -q, --quiet           no summary line (errors are still printed)\n"
     "  -v, --verbose         say what is done (recovery, config warnings)\n"
     "  -h, --help            show this help\n"
@@ -105,7 +106,7 @@ static const char usage_retry[] =
     "\n"
     "Options: --batch ID, --db FILE, --out DIR (default: the batch's), --config FILE,\n"
     "--report FILE (default: DIR/report.json), --format FORMAT, --as-of DATE,\n"
-    "--delimiter , or ;, --decimal-comma, --input-format csv|xml, -q, -v, -h.\n"
+    "--delimiter , or ;, --decimal-comma, --input-format csv|xml, --jobs N, -q, -v, -h.\n"
     "Exit codes as for run: 0 all invoiced, 1 some not invoiced, 2 usage, 3 input,\n"
     "4 environment, 5 internal.\n";
 
@@ -175,6 +176,7 @@ typedef struct cli {
     fk_input_format input_format;
     char delimiter;
     bool decimal_comma;
+    int jobs;
     int64_t batch;
     bool quiet, verbose, markdown, out_given;
     bool tty;
@@ -394,6 +396,7 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     opts.as_of = as_of;
     opts.dry_run = dry;
     opts.input_format = c->input_format;
+    opts.jobs = c->jobs;
     opts.expect_path = c->expect;
     opts.expect_diff = on_expect;
     opts.expect_payload = c;
@@ -541,7 +544,7 @@ static int cmd_report(cli *c)
 
 enum { OPT_DB = 256, OPT_OUT, OPT_CONFIG, OPT_REPORT, OPT_FORMAT, OPT_AS_OF, OPT_INPUT_FORMAT,
        OPT_BATCH, OPT_MARKDOWN, OPT_DELIMITER, OPT_DECIMAL_COMMA, OPT_CSV_BOM,
-       OPT_CSV_DELIMITER, OPT_EXPECT, OPT_REASON, OPT_BY };
+       OPT_CSV_DELIMITER, OPT_EXPECT, OPT_REASON, OPT_BY, OPT_JOBS };
 
 int main(int argc, char **argv)
 {
@@ -562,6 +565,7 @@ int main(int argc, char **argv)
         {"expect", required_argument, NULL, OPT_EXPECT},
         {"reason", required_argument, NULL, OPT_REASON},
         {"by", required_argument, NULL, OPT_BY},
+        {"jobs", required_argument, NULL, OPT_JOBS},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -607,6 +611,15 @@ int main(int argc, char **argv)
         case OPT_EXPECT: c.expect = optarg; break;
         case OPT_REASON: c.reason = optarg; break;
         case OPT_BY: c.by = optarg; break;
+        case OPT_JOBS: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 64)
+                return usage_error("--jobs needs a number of threads from 1 to 64, not \"%s\"",
+                                   optarg);
+            c.jobs = (int)v;
+            break;
+        }
         case OPT_CSV_DELIMITER:
             if (strcmp(optarg, ",") && strcmp(optarg, ";"))
                 return usage_error("--csv-delimiter must be , or ; not \"%s\"", optarg);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <pthread.h>
 #include <jansson.h>
 #include "core/buf.h"
 #include "core/config.h"
@@ -34,13 +35,13 @@
 #include "validate/validate.h"
 
 #define CHUNK_ORDERS 256 /* orders per transaction (and per flush of their PDFs) */
+#define FK_MAX_JOBS 64
 
 typedef struct run_ctx {
     const fk_batch_options *opts;
     const fk_config *cfg;
     fk_store *store;       /* NULL in a dry run without a database */
     fk_outdir *outdir;     /* NULL in a dry run */
-    fk_renderer *renderer; /* NULL in a dry run */
     fk_report *report;     /* NULL in a retry (its report is made from the database) */
     fk_expect *expect;     /* expectations to compare outcomes with, or NULL */
     fk_idset *seen;
@@ -52,7 +53,14 @@ typedef struct run_ctx {
     int64_t *chunk_row;    /* existing row (a retry) or 0 */
     int64_t *chunk_batch;  /* the batch the order belongs to */
     fk_rules rules;
-    fk_batch_memory *mem;  /* a dry run's accepted orders (a real run has them in the db) */
+    fk_batch_memory *mem;  /* accepted orders not yet recorded (see apply_rules) */
+    int jobs;              /* render threads */
+    fk_renderer *renderers[FK_MAX_JOBS]; /* one per thread; NULL in a dry run */
+    bool *pending;         /* chunk slot to be invoiced */
+    int64_t *seqs;         /* its (provisional) sequence number */
+    char (*numbers)[128];  /* its invoice number */
+    fk_buf *pdfs;          /* its rendered PDF */
+    fk_error *rerr;        /* its render error */
     bool approvals;        /* look up approvals (retry, release) */
     size_t nchunk;
     bool write_failed;     /* the disk refused a PDF: no more rendering in this batch */
@@ -60,7 +68,6 @@ typedef struct run_ctx {
     uint64_t done;
     char issue_date[16], due_date[16];
     int year;
-    fk_buf pdf;
 } run_ctx;
 
 static const char eu_members[] =
@@ -112,8 +119,8 @@ static bool reverse_charge(const fk_order *o, const fk_config *cfg)
            strcmp(cfg->seller_country, o->f[FK_COL_COUNTRY]) != 0;
 }
 
-static fk_status render_invoice(run_ctx *c, const fk_order *o, const char *number,
-                                fk_error *err)
+static fk_status render_invoice(const run_ctx *c, fk_renderer *r, const fk_order *o,
+                                const char *number, fk_buf *out, fk_error *err)
 {
     const fk_config *cfg = c->cfg;
     fk_invoice inv;
@@ -184,105 +191,189 @@ static fk_status render_invoice(run_ctx *c, const fk_order *o, const char *numbe
     inv.reverse_charge = reverse_charge(o, cfg);
     inv.footer = cfg->footer;
 
-    fk_buf_reset(&c->pdf);
-    st = fk_renderer_render(c->renderer, &inv, &c->pdf, err);
-    free(lines);
-    return st;
-}
-
-/* Number, render and stage one invoice; record it. A render failure fails the order
- * (RENDER_FAILED) without consuming a number. A write failure returns FK_EENV with the
- * detail in c->write_err: the caller records the chunk again without PDFs. */
-static fk_status invoice_order(run_ctx *c, fk_order *o, int64_t batch, int64_t row,
-                               fk_error *err)
-{
-    char number[128], key[128], pdf_name[160], sha[65];
-    int64_t seq;
-    fk_status st;
-    fk_error rerr = FK_ERROR_INIT;
-
-    fk_config_number(c->cfg, c->year, 1, number, sizeof(number), key, sizeof(key));
-    if ((st = fk_store_peek_seq(c->store, key, &seq, err)) != FK_OK)
-        return st;
-    fk_config_number(c->cfg, c->year, seq, number, sizeof(number), key, sizeof(key));
-
+    fk_buf_reset(out);
     /* Fault injection for tests/e2e/codes_coverage.sh: the renderer fails for this order id
      * exactly as it would for a libharu error. */
     const char *fail = getenv("FAKTURA_TEST_FAIL_RENDER");
     if (fail && strcmp(fail, o->f[FK_COL_ORDER_ID]) == 0)
-        fk_error_set(&rerr, FK_EINTERNAL, NULL, 0, NULL, "injected render failure");
-    if (rerr.status != FK_OK || render_invoice(c, o, number, &rerr) != FK_OK || c->pdf.failed) {
-        fk_order_add_finding(o, FK_CODE_RENDER_FAILED, NULL, "the PDF could not be made: %s",
-                             rerr.message[0] ? rerr.message : "out of memory");
-        o->outcome = FK_FAILED;
-        return fk_store_order_record(c->store, batch, row, o, NULL, err);
-    }
-    snprintf(pdf_name, sizeof(pdf_name), "%s.pdf", number);
-    if ((st = fk_outdir_stage(c->outdir, pdf_name, c->pdf.ptr, c->pdf.len, &c->write_err)) !=
-        FK_OK)
-        return st;
-    fk_sha256_hex(c->pdf.ptr, c->pdf.len, sha);
-    fk_invoice_rec rec = {number, key, seq, c->issue_date, c->due_date, pdf_name, c->pdf.len, sha};
-    return fk_store_order_record(c->store, batch, row, o, &rec, err);
+        st = fk_error_set(err, FK_EINTERNAL, NULL, 0, NULL, "injected render failure");
+    else
+        st = fk_renderer_render(r, &inv, out, err);
+    if (st == FK_OK && out->failed)
+        st = fk_error_set(err, FK_EINTERNAL, NULL, 0, NULL, "out of memory");
+    free(lines);
+    return st;
 }
 
-/* Record one order of the open chunk (numbering, rendering and staging it if invoiced). */
-static fk_status record_order(run_ctx *c, size_t i, fk_error *err)
-{
-    fk_order *o = &c->chunk[i];
-    int64_t row = c->chunk_row[i], batch = c->chunk_batch[i];
+/* ---- the chunk: numbered, rendered (in parallel), staged and recorded in input order ---- */
 
-    if (!c->in_txn) {
-        fk_status st = fk_store_begin(c->store, err);
-        if (st != FK_OK)
-            return st;
-        c->in_txn = true;
+typedef struct render_job {
+    run_ctx *c;
+    size_t worker;
+} render_job;
+
+/* Worker `w` renders every jobs-th invoice of the chunk with its own renderer. */
+static void *render_worker(void *arg)
+{
+    render_job *j = arg;
+    run_ctx *c = j->c;
+    size_t k = 0;
+    for (size_t i = 0; i < c->nchunk; i++) {
+        if (!c->pending[i])
+            continue;
+        if (k++ % (size_t)c->jobs == j->worker) {
+            c->rerr[i] = (fk_error)FK_ERROR_INIT;
+            render_invoice(c, c->renderers[j->worker], &c->chunk[i], c->numbers[i], &c->pdfs[i],
+                           &c->rerr[i]);
+        }
     }
-    if (o->outcome != FK_INVOICED)
-        return fk_store_order_record(c->store, batch, row, o, NULL, err);
-    if (c->write_failed) {
-        /* Retryable: `faktura retry` finishes these once the disk is fixed. */
-        fk_order_add_finding(o, FK_CODE_WRITE_FAILED, NULL, "the PDF was not written: %s",
-                             c->write_err.message);
-        o->outcome = FK_FAILED;
-        return fk_store_order_record(c->store, batch, row, o, NULL, err);
-    }
-    return invoice_order(c, o, batch, row, err);
+    return NULL;
 }
 
-/* The disk refused a PDF: abandon the open chunk (nothing of it is committed, no number
- * consumed) and record its orders again, those that were to be invoiced as WRITE_FAILED. */
-static fk_status replay_chunk(run_ctx *c, fk_error *err)
+/* Number the chunk's invoices from the series' next number and render them. Numbers are
+ * only provisional here: a render failure shifts the ones after it (see record_chunk). */
+static fk_status render_chunk(run_ctx *c, fk_error *err)
 {
+    char key[128];
+    int64_t seq;
+    size_t npending = 0;
     fk_status st;
 
-    c->write_failed = true;
-    fk_outdir_discard(c->outdir);
-    fk_store_rollback(c->store);
-    c->in_txn = false;
-    for (size_t i = 0; i < c->nchunk; i++)
-        if ((st = record_order(c, i, err)) != FK_OK)
-            return st;
+    fk_config_number(c->cfg, c->year, 1, c->numbers[0], sizeof(c->numbers[0]), key, sizeof(key));
+    if ((st = fk_store_peek_seq(c->store, key, &seq, err)) != FK_OK)
+        return st;
+    for (size_t i = 0; i < c->nchunk; i++) {
+        c->pending[i] = c->chunk[i].outcome == FK_INVOICED;
+        if (!c->pending[i])
+            continue;
+        c->seqs[i] = seq + (int64_t)npending++;
+        fk_config_number(c->cfg, c->year, c->seqs[i], c->numbers[i], sizeof(c->numbers[i]), key,
+                         sizeof(key));
+    }
+    if (npending == 0)
+        return FK_OK;
+    pthread_t th[FK_MAX_JOBS];
+    render_job jobs[FK_MAX_JOBS];
+    size_t started = 0;
+    for (int w = 1; w < c->jobs && (size_t)w < npending; w++) {
+        jobs[w] = (render_job){c, (size_t)w};
+        if (pthread_create(&th[w], NULL, render_worker, &jobs[w]) != 0)
+            break;
+        started = (size_t)w;
+    }
+    /* A worker that could not start leaves its share to the renders below. */
+    jobs[0] = (render_job){c, 0};
+    render_worker(&jobs[0]);
+    for (size_t w = 1; w <= started; w++)
+        pthread_join(th[w], NULL);
+    for (size_t w = started + 1; w < (size_t)c->jobs; w++) {
+        /* Workers that never ran: render their share here, one by one. */
+        size_t k = 0;
+        for (size_t i = 0; i < c->nchunk; i++)
+            if (c->pending[i] && k++ % (size_t)c->jobs == w) {
+                c->rerr[i] = (fk_error)FK_ERROR_INIT;
+                render_invoice(c, c->renderers[0], &c->chunk[i], c->numbers[i], &c->pdfs[i],
+                               &c->rerr[i]);
+            }
+    }
     return FK_OK;
 }
 
-/* Make the chunk's PDFs durable and in place, then commit it, then report its outcomes. */
+/* Record the chunk in input order. Invoices take consecutive numbers from the series: an
+ * order whose render failed takes none (RENDER_FAILED), and the ones after it are rendered
+ * again with the number they really get, so the series stays gapless. A write failure
+ * returns FK_EENV with the detail in c->write_err. */
+static fk_status record_chunk(run_ctx *c, fk_error *err)
+{
+    char key[128], name[160], sha[65];
+    int64_t next = -1;
+    fk_status st;
+
+    for (size_t i = 0; i < c->nchunk; i++) {
+        fk_order *o = &c->chunk[i];
+        int64_t row = c->chunk_row[i], batch = c->chunk_batch[i];
+
+        if (o->outcome == FK_INVOICED && c->write_failed) {
+            /* Retryable: `faktura retry` finishes these once the disk is fixed. */
+            fk_order_add_finding(o, FK_CODE_WRITE_FAILED, NULL, "the PDF was not written: %s",
+                                 c->write_err.message);
+            o->outcome = FK_FAILED;
+        } else if (o->outcome == FK_INVOICED && c->rerr[i].status != FK_OK) {
+            fk_order_add_finding(o, FK_CODE_RENDER_FAILED, NULL, "the PDF could not be made: %s",
+                                 c->rerr[i].message);
+            o->outcome = FK_FAILED;
+        }
+        if (o->outcome != FK_INVOICED) {
+            if ((st = fk_store_order_record(c->store, batch, row, o, NULL, err)) != FK_OK)
+                return st;
+            continue;
+        }
+        if (next < 0)
+            next = c->seqs[i];
+        if (c->seqs[i] != next) {
+            c->seqs[i] = next;
+            fk_config_number(c->cfg, c->year, next, c->numbers[i], sizeof(c->numbers[i]), key,
+                             sizeof(key));
+            if (render_invoice(c, c->renderers[0], o, c->numbers[i], &c->pdfs[i], &c->rerr[i]) !=
+                FK_OK) {
+                fk_order_add_finding(o, FK_CODE_RENDER_FAILED, NULL,
+                                     "the PDF could not be made: %s", c->rerr[i].message);
+                o->outcome = FK_FAILED;
+                if ((st = fk_store_order_record(c->store, batch, row, o, NULL, err)) != FK_OK)
+                    return st;
+                continue;
+            }
+        }
+        fk_config_number(c->cfg, c->year, next, c->numbers[i], sizeof(c->numbers[i]), key,
+                         sizeof(key));
+        snprintf(name, sizeof(name), "%s.pdf", c->numbers[i]);
+        const fk_buf *pdf = &c->pdfs[i];
+        if ((st = fk_outdir_stage(c->outdir, name, pdf->ptr, pdf->len, &c->write_err)) != FK_OK)
+            return st;
+        fk_sha256_hex(pdf->ptr, pdf->len, sha);
+        fk_invoice_rec rec = {c->numbers[i], key, next, c->issue_date, c->due_date, name,
+                              pdf->len, sha};
+        if ((st = fk_store_order_record(c->store, batch, row, o, &rec, err)) != FK_OK)
+            return st;
+        next++;
+    }
+    return FK_OK;
+}
+
+/* The chunk is done: make its PDFs durable and in place, then commit it (in that order: the
+ * database may only say what the disk already has), then report its outcomes. If the disk
+ * refuses a PDF, the chunk is rolled back (no number consumed) and recorded again without
+ * PDFs: its invoices and every later one become WRITE_FAILED. */
 static fk_status commit_chunk(run_ctx *c, fk_error *err)
 {
     fk_status st;
 
     if (c->opts->dry_run || c->nchunk == 0)
         goto report;
-    /* PDFs durable and in place first; only then may the database say they exist. */
-    if (fk_outdir_flush(c->outdir, &c->write_err) != FK_OK) {
-        if ((st = replay_chunk(c, err)) != FK_OK)
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if ((st = fk_store_begin(c->store, err)) != FK_OK)
             return st;
-    }
-    if (c->in_txn) {
-        if ((st = fk_store_commit(c->store, err)) != FK_OK)
+        c->in_txn = true;
+        if (!c->write_failed && (st = render_chunk(c, err)) != FK_OK)
             return st;
+        st = record_chunk(c, err);
+        if (st == FK_OK && fk_outdir_flush(c->outdir, &c->write_err) != FK_OK)
+            st = FK_EENV;
+        if (st == FK_OK)
+            break;
+        if (c->write_err.status == FK_OK || c->write_failed)
+            return st; /* a database error: the caller rolls back and stops */
+        c->write_failed = true;
+        fk_outdir_discard(c->outdir);
+        fk_store_rollback(c->store);
         c->in_txn = false;
     }
+    if ((st = fk_store_commit(c->store, err)) != FK_OK)
+        return st;
+    c->in_txn = false;
+    /* What the chunk accepted is in the database now: the rules find it there. */
+    fk_batch_memory_free(c->mem);
+    c->mem = fk_batch_memory_new();
 report:
     for (size_t i = 0; i < c->nchunk; i++) {
         fk_outcome_rec rec;
@@ -297,9 +388,9 @@ report:
     return FK_OK;
 }
 
-/* The generation rules for an order that would otherwise be invoiced. A real run finds
- * this batch's accepted orders in the database (the open transaction is visible to it);
- * a dry run writes nothing there and keeps them in memory instead. */
+/* The generation rules for an order that would otherwise be invoiced. The database knows
+ * every recorded order; the batch memory knows the accepted orders not yet recorded (the
+ * open chunk, or everything in a dry run, which records nothing). */
 static fk_status apply_rules(run_ctx *c, fk_order *o, fk_error *err)
 {
     fk_customer_facts f;
@@ -317,8 +408,7 @@ static fk_status apply_rules(run_ctx *c, fk_order *o, fk_error *err)
                                           o->f[FK_COL_ORDER_ID], approved, 16, err)) != FK_OK)
             return st;
     }
-    if (c->mem)
-        fk_batch_memory_facts(c->mem, o, &c->rules, &f);
+    fk_batch_memory_facts(c->mem, o, &c->rules, &f);
     fk_detect_rules(o, &c->rules, &f, c->opts->as_of, approved);
     return FK_OK;
 }
@@ -342,17 +432,10 @@ static fk_status process_order(run_ctx *c, fk_error *err)
     if (fk_order_outcome(o) == FK_INVOICED && (st = apply_rules(c, o, err)) != FK_OK)
         return st;
     o->outcome = fk_order_outcome(o);
-    if (o->outcome == FK_INVOICED && c->mem)
+    if (o->outcome == FK_INVOICED)
         fk_batch_memory_add(c->mem, o);
     c->nchunk++;
     c->done++;
-    if (!c->opts->dry_run) {
-        st = record_order(c, c->nchunk - 1, err);
-        if (st == FK_EENV && c->write_err.status != FK_OK && !c->write_failed)
-            st = replay_chunk(c, err);
-        if (st != FK_OK)
-            return st;
-    }
     if (c->nchunk == CHUNK_ORDERS || c->opts->dry_run)
         return commit_chunk(c, err);
     return FK_OK;
@@ -402,8 +485,17 @@ static void ctx_init(run_ctx *c, const fk_batch_options *opts)
     c->chunk = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->chunk));
     c->chunk_row = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->chunk_row));
     c->chunk_batch = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->chunk_batch));
-    if (opts->dry_run)
-        c->mem = fk_batch_memory_new();
+    c->pending = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->pending));
+    c->seqs = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->seqs));
+    c->numbers = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->numbers));
+    c->pdfs = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->pdfs));
+    c->rerr = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->rerr));
+    c->mem = fk_batch_memory_new();
+    c->jobs = opts->jobs > 0 ? opts->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (c->jobs < 1)
+        c->jobs = 1;
+    if (c->jobs > FK_MAX_JOBS)
+        c->jobs = FK_MAX_JOBS;
     for (size_t i = 0; i < CHUNK_ORDERS; i++)
         fk_order_init(&c->chunk[i]);
     c->seen = fk_idset_new();
@@ -423,14 +515,21 @@ static void ctx_free(run_ctx *c)
     free(c->chunk);
     free(c->chunk_row);
     free(c->chunk_batch);
+    free(c->pending);
+    free(c->seqs);
+    free(c->numbers);
+    for (size_t i = 0; c->pdfs && i < CHUNK_ORDERS; i++)
+        fk_buf_free(&c->pdfs[i]);
+    free(c->pdfs);
+    free(c->rerr);
     fk_batch_memory_free(c->mem);
     fk_idset_free(c->seen);
     fk_report_free(c->report);
     fk_expect_free(c->expect);
-    fk_renderer_free(c->renderer);
+    for (int i = 0; i < FK_MAX_JOBS; i++)
+        fk_renderer_free(c->renderers[i]);
     fk_outdir_close(c->outdir);
     fk_store_close(c->store);
-    fk_buf_free(&c->pdf);
 }
 
 static void warn(const run_ctx *c, const char *fmt, ...) FK_PRINTF(2, 3);
@@ -474,7 +573,11 @@ static fk_status open_writer(run_ctx *c, const char *out_dir, fk_error *err)
                                 err)) != FK_OK ||
         (st = fk_store_invoices(c->store, 0, true, check_pdf, c, err)) != FK_OK)
         return st;
-    return fk_renderer_new(&c->renderer, c->cfg->font, c->cfg->font_bold, err);
+    for (int i = 0; i < c->jobs; i++)
+        if ((st = fk_renderer_new(&c->renderers[i], c->cfg->font, c->cfg->font_bold, err)) !=
+            FK_OK)
+            return st;
+    return FK_OK;
 }
 
 static void progress(run_ctx *c, uint64_t bytes, uint64_t total, bool last)

@@ -94,12 +94,13 @@ typedef struct fk_batch_options {
     const char *expect_path;
     fk_log_fn expect_diff;
     void *expect_payload;
+    int jobs;                       /* render threads; 0: one per core */
 } fk_batch_options;
 
 #define FK_BATCH_OPTIONS_VERSION 1
 #define FK_BATCH_OPTIONS_INIT {FK_BATCH_OPTIONS_VERSION, "faktura.db", "out", NULL, 0, false, \
                                FK_INPUT_AUTO, {NULL, 0, false, 0}, NULL, NULL, NULL, NULL, 0, \
-                               false, NULL, NULL, NULL, NULL, NULL}
+                               false, NULL, NULL, NULL, NULL, NULL, 0}
 
 typedef struct fk_summary {
     int64_t batch_id;                  /* 0 for a dry run */

@@ -1,0 +1,24 @@
+# jobs: rendering in threads changes nothing but the speed. `--jobs 1` and `--jobs 3` give
+# the same numbers for the same orders and byte-identical PDFs; a render failure in the
+# middle of a chunk takes no number, and the invoices after it are renumbered (and
+# rendered again) so the series stays gapless.
+. "$FK_SRCDIR/tests/lib/e2e.sh"
+python3 "$FK_SRCDIR/tests/lib/gen-orders.py" 150 >orders.csv
+for j in 1 3; do
+    FAKTURA_TEST_FAIL_RENDER=SO-000005 expect_exit 1 "$FAKTURA" run -q --jobs $j \
+        --config "$SAMPLES/faktura.ini" --db db$j.sqlite --out out$j --as-of 2026-11-20 orders.csv
+    sql db$j.sqlite "SELECT order_id || ' ' || number FROM invoices ORDER BY seq" >numbers$j.txt
+    equal "invoices with --jobs $j" "$(wc -l <numbers$j.txt)" 149
+    equal "gapless with --jobs $j" "$(sql db$j.sqlite 'SELECT max(seq) || "/" || count(DISTINCT seq) FROM invoices')" "149/149"
+    expect_exit 0 "$FAKTURA" verify --db db$j.sqlite
+done
+equal "SO-000006" "$(grep '^SO-000006 ' numbers1.txt)" "SO-000006 INV-2026-000005"
+cmp -s numbers1.txt numbers3.txt || fail "--jobs 1 and --jobs 3 numbered differently"
+(cd out1 && sha256sum *.pdf) >sums1.txt
+(cd out3 && sha256sum *.pdf) >sums3.txt
+cmp -s sums1.txt sums3.txt || fail "--jobs 1 and --jobs 3 rendered different bytes"
+pdftotext out3/INV-2026-000005.pdf p5.txt 2>/dev/null
+contains p5.txt "INV-2026-000005"
+contains p5.txt "Dźwig budowlany 6"
+expect_exit 2 "$FAKTURA" run --jobs 0 --config "$SAMPLES/faktura.ini" orders.csv
+finish
