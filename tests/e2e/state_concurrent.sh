@@ -2,7 +2,7 @@
 # the other process) while the first goes on; validate and report can read meanwhile;
 # nothing is doubled.
 . "$FK_SRCDIR/tests/lib/e2e.sh"
-N=600
+N=6000
 python3 "$FK_SRCDIR/tests/lib/gen-orders.py" $N >orders.csv
 common="--config $SAMPLES/faktura.ini --db db.sqlite --as-of 2026-11-20"
 

@@ -3,7 +3,7 @@
 # invoiced once, numbers 1..N without gap or repeat, every PDF present, valid and matching
 # its recorded hash, no temporary files.
 . "$FK_SRCDIR/tests/lib/e2e.sh"
-N=1500
+N=6000
 python3 "$FK_SRCDIR/tests/lib/gen-orders.py" $N >orders.csv
 run() {
     "$FAKTURA" run -q --config "$SAMPLES/faktura.ini" --db db.sqlite --out out \
