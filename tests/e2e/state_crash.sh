@@ -12,6 +12,7 @@ run() {
 
 seed=${FK_CRASH_SEED:-$$}
 echo "crash seed $seed"
+count() { sql db.sqlite 'SELECT count(*) FROM invoices' 2>/dev/null || echo 0; }
 kills=0
 i=0
 while [ $i -lt 12 ]; do
@@ -20,14 +21,20 @@ while [ $i -lt 12 ]; do
     "$FAKTURA" run -q --config "$SAMPLES/faktura.ini" --db db.sqlite --out out \
         --as-of 2026-11-20 orders.csv >/dev/null 2>&1 &
     pid=$!
-    # A pseudo-random delay of 0.1-1.6 s (awk's rand, seeded per iteration).
-    delay=$(awk -v s="$seed" -v i="$i" 'BEGIN { srand(s + i); printf "%.2f", 0.1 + rand() * 1.5 }')
+    # Kill when the run has committed past a rising target, plus a random 0-60 ms: so the
+    # kill lands inside a chunk (rendering, writing, renaming or committing), never after
+    # the run is done.
+    target=$((i * N / 13))
+    while kill -0 "$pid" 2>/dev/null && [ "$(count)" -lt "$target" ]; do
+        sleep 0.02
+    done
+    delay=$(awk -v s="$seed" -v i="$i" 'BEGIN { srand(s + i); printf "%.3f", rand() * 0.06 }')
     sleep "$delay"
     if kill -9 "$pid" 2>/dev/null; then kills=$((kills + 1)); fi
     wait "$pid" 2>/dev/null || true
 done
 echo "killed $kills of 12 runs"
-[ "$kills" -ge 6 ] || fail "only $kills runs were killed mid-way: the test did not test crashes"
+[ "$kills" -ge 10 ] || fail "only $kills runs were killed mid-way: the test did not test crashes"
 
 expect_exit 0 run
 equal "invoices" "$(sql db.sqlite 'SELECT count(*) FROM invoices')" $N
