@@ -573,10 +573,14 @@ static fk_status open_writer(run_ctx *c, const char *out_dir, fk_error *err)
                                 err)) != FK_OK ||
         (st = fk_store_invoices(c->store, 0, true, check_pdf, c, err)) != FK_OK)
         return st;
-    for (int i = 0; i < c->jobs; i++)
+    for (int i = 0; i < c->jobs; i++) {
         if ((st = fk_renderer_new(&c->renderers[i], c->cfg->font, c->cfg->font_bold, err)) !=
             FK_OK)
             return st;
+        if (c->cfg->logo && *c->cfg->logo &&
+            (st = fk_renderer_set_logo(c->renderers[i], c->cfg->logo, err)) != FK_OK)
+            return st;
+    }
     return FK_OK;
 }
 

@@ -56,6 +56,7 @@ static const setting settings[] = {
     S("invoice", "tax_id_required", T_BOOL, tax_id_required),
     S("render", "font", T_STR, font),
     S("render", "font_bold", T_STR, font_bold),
+    S("render", "logo", T_STR, logo),
 };
 #undef S
 

@@ -19,6 +19,7 @@ struct fk_config {
     bool tax_id_required;     /* business customers need a VAT number; default true */
     /* [render] */
     char *font, *font_bold;
+    char *logo;               /* optional seller logo (PNG), top right of page 1 */
 };
 
 /* Format invoice number `seq` of the series for `year` into buf; the series key (the

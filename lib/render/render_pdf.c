@@ -10,24 +10,41 @@
  *    the next page as one unit. Only a unit taller than a whole page is split (line by
  *    line), so nothing is ever cut off. A table repeats its header on each page it
  *    continues on.
- *  - Text goes through libharu's UTF-8 encoder with DejaVu Sans embedded as a CID font, so
- *    Polish, Nordic, Czech, Greek and Cyrillic names print and can be extracted again.
- *    Widths come from the font itself (HPDF_Font_TextWidth), never from a guess.
+ *  - Speed and size (issue 9, docs/performance.md) decide how text gets into the PDF. Text
+ *    is drawn in runs of single-byte encodings (WinAnsi, CP1250, CP1251, ...) chosen per
+ *    document to cover its characters; libharu then embeds a small simple TrueType font.
+ *    Only characters no encoding has go through libharu's UTF-8 path (a CID font, whose
+ *    set-up costs more than the rest of an invoice). Next to the configured font the
+ *    renderer uses per-code-page companion subsets made at build time (subset_fonts.py),
+ *    and embeds fonts itself (render_sfnt.c) instead of libharu's byte-by-byte copy.
+ *    Widths come from a table read from the font at start-up, never from a guess.
  *  - No clock, no random IDs: libharu 2.3.0 writes neither unless asked, so equal input
- *    gives equal bytes. One HPDF_Doc per invoice keeps documents independent; the price is
- *    parsing the font file once per invoice. The row/cell arrays and the string arena live
- *    in the renderer and are reused, so a batch does not malloc per row.
+ *    gives equal bytes. The renderer keeps one HPDF_Doc with its fonts loaded (in a fixed
+ *    order, since that names the embedded subsets) and starts each invoice with
+ *    HPDF_NewDoc, which clears everything per document; so an invoice's bytes depend only
+ *    on the invoice. The row/cell arrays and the string arena live in the renderer and are
+ *    reused, so a batch does not malloc per row.
+ *  - A few things go through libharu's installed internal headers (hpdf_doc.h,
+ *    hpdf_objects.h, hpdf_fontdef.h; all functions used are exported by 2.3.0): loading a
+ *    font from memory, a ToUnicode CMap for single-byte fonts, and the font descriptor of
+ *    a font embedded here. Each place says why.
  *  - libharu reports an error by calling a handler and then returning an error code. The
  *    handler only records the first error; each stage checks the record and the render
  *    turns it into FK_EINTERNAL. No longjmp: unwinding through libharu is not needed since
- *    HPDF_Free releases everything the document allocated.
+ *    HPDF_FreeDoc/HPDF_Free release everything the document allocated. After an error the
+ *    renderer rebuilds its document before the next invoice.
  */
 #include <errno.h>
+#include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <hpdf.h>
+#include <zlib.h>
 #include "render/render.h"
+#include "render/render_sfnt.h"
 #include "core/money.h"
 
 /* ---- Labels --------------------------------------------------------------------------- */
@@ -240,28 +257,103 @@ typedef struct model {
     size_t nreps, capreps;
     arena_block *arena;       /* blocks in use, newest first */
     arena_block *spare;       /* standard blocks from earlier invoices */
-    fk_buf clean, wrap;       /* scratch */
+    fk_buf clean, wrap, run;  /* scratch */
+    fk_buf ttf;               /* scratch: a subset font file */
+    unsigned char *z;         /* scratch: its compressed form */
+    size_t zcap;
 } model;
 
+/* ---- Encodings --------------------------------------------------------------------------
+ * Text is drawn with single-byte encodings whenever they cover it: libharu then embeds a
+ * simple TrueType font (a 256-entry width table, only the glyphs used). Its UTF-8 path
+ * (a CID font) builds a 65,536-entry glyph map per font per document and a ToUnicode CMap
+ * poppler complains about, so it is only the fallback for characters none of these
+ * encodings has. Order matters: on a tie the earlier one wins, and the first is the
+ * cheapest (WinAnsi needs no /Differences and no ToUnicode). Keep the tags in step with
+ * ENCODINGS in subset_fonts.py. */
+#define NENC 9
+#define ENC_CID NENC              /* the UTF-8 (CID font) fallback */
+#define ENC_NONE 0xFFu            /* not in this document */
+#define ENC_PENDING 0xFEu         /* in this document, encoding not chosen yet */
+
+typedef struct enc_spec {
+    const char *hpdf;             /* libharu's name */
+    const char *tag;              /* companion font file: STEM.TAG.ttf */
+    bool tounicode;               /* glyph names alone do not extract reliably */
+} enc_spec;
+
+static const enc_spec ENCODINGS[NENC] = {
+    {"WinAnsiEncoding", "winansi", false}, /* Western Europe: en, de, nb, fr, nl, ... */
+    {"CP1250", "cp1250", true},            /* Central Europe: pl, cs, sk, hu, hr, sl, ro */
+    {"CP1251", "cp1251", true},            /* Cyrillic */
+    {"CP1253", "cp1253", true},            /* Greek */
+    {"CP1257", "cp1257", true},            /* Baltic */
+    {"CP1254", "cp1254", true},            /* Turkish */
+    {"ISO8859-16", "iso8859-16", true},    /* Romanian with comma below */
+    {"ISO8859-3", "iso8859-3", true},      /* Maltese, Esperanto */
+    {"ISO8859-10", "iso8859-10", true},    /* Nordic incl. Sami, Greenlandic */
+};
+
+/* A non-ASCII character at least one encoding has: which ones (bit e), and its code there. */
+typedef struct cpmap {
+    uint16_t cp;
+    uint16_t mask;
+    unsigned char code[NENC];
+} cpmap;
+
+/* One face (regular or bold). */
+typedef struct face {
+    char *path;
+    const char *name;             /* libharu's name of the font file itself */
+    const char *enc_name[NENC];   /* font drawn with each encoding: companion or the font */
+    fk_sfnt *sfnt[NENC];          /* the companion's file, parsed; NULL: libharu embeds */
+    fk_sfnt *main_sfnt;           /* the font's own file, parsed (NULL if not subsettable) */
+    uint16_t *width;              /* advance of every BMP code point, 1/1000 em */
+} face;
+
+/* libharu's error handler writes here; it lives as long as the renderer's document. */
+typedef struct hpdf_err {
+    HPDF_STATUS error, detail;
+} hpdf_err;
+
 struct fk_renderer {
-    char *font_path, *bold_path;
+    /* One libharu document, reused for every invoice (HPDF_NewDoc keeps the parsed fonts):
+     * loading a font costs more than drawing a whole invoice. */
+    HPDF_Doc pdf;
+    hpdf_err err;
+    bool broken;                  /* a libharu error happened: rebuild before the next use */
+    face face[2];
+    int nfaces;                   /* 1: no bold font, face[1] is a copy of face[0] */
+    cpmap *map;                   /* sorted by cp */
+    size_t nmap;
+    unsigned char *assign;        /* per map entry, per document: ENC_* */
+    uint16_t uni[NENC][256];      /* code -> Unicode, for ToUnicode CMaps */
+    bool enc_ok[NENC];            /* printable ASCII maps to itself */
+    unsigned char *logo;          /* PNG file contents, or NULL */
+    size_t logo_len;
+    float logo_w, logo_h;         /* pixels */
     model m;
 };
 
 /* Per render call. */
 typedef struct ctx {
+    fk_renderer *r;
     model *m;
     const fk_invoice *inv;
     const labels *L;
     HPDF_Doc pdf;
-    HPDF_Font font[2];
-    const char *footer;       /* wrapped footer lines (NUL-separated), or NULL */
+    hpdf_err *e;
+    const uint16_t *width[2];     /* per face */
+    HPDF_Font font[2][NENC + 1];  /* per face and encoding, made on first use */
+    int primary;                  /* encoding of text that needs none in particular */
+    unsigned char used[NENC][256];/* codes drawn per encoding (ToUnicode) */
+    const char *footer;           /* wrapped footer lines (NUL-separated), or NULL */
     int nfooter;
-    const char *running;      /* running header text on pages >= 2 */
-    float bottom;             /* lowest y content may reach */
+    const char *running;          /* running header text on pages >= 2 */
+    float bottom;                 /* lowest y content may reach */
+    float logo_box_w;             /* width the logo takes at the top right, 0: none */
     int npages;
-    const char *stage;        /* what was going on, for error messages */
-    HPDF_STATUS hpdf_error, hpdf_detail;
+    const char *stage;            /* what was going on, for error messages */
 } ctx;
 
 /* ---- Small utilities ------------------------------------------------------------------- */
@@ -346,6 +438,9 @@ static void model_free(model *m)
     free(m->reps);
     fk_buf_free(&m->clean);
     fk_buf_free(&m->wrap);
+    fk_buf_free(&m->run);
+    fk_buf_free(&m->ttf);
+    free(m->z);
     memset(m, 0, sizeof(*m));
 }
 
@@ -419,21 +514,30 @@ static const char *clean_text(model *m, const char *s)
     return fk_buf_cstr(b);
 }
 
-/* Width of s[0..n) in 1/1000 em. Glyph widths simply add up (libharu does no kerning), so
- * wrapping can sum the widths of words instead of re-measuring whole lines. */
-static unsigned long text_units(HPDF_Font f, const char *s, size_t n)
+/* Width of s[0..n) in 1/1000 em, from the face's table of advance widths (filled from the
+ * font at start-up, see load_widths()). Glyph widths simply add up (libharu does no
+ * kerning), so wrapping can sum the widths of words instead of re-measuring whole lines.
+ * s is clean_text() output or a label: valid UTF-8 within the BMP. */
+static unsigned long text_units(const uint16_t *w, const char *s, size_t n)
 {
-    HPDF_TextWidth tw;
+    const unsigned char *p = (const unsigned char *)s, *e = p + n;
+    unsigned long sum = 0, cp;
 
-    if (n == 0)
-        return 0;
-    tw = HPDF_Font_TextWidth(f, (const HPDF_BYTE *)s, (HPDF_UINT)n);
-    return tw.width;
+    while (p < e) {
+        size_t k = *p < 0x80 ? (cp = *p, 1) : utf8_decode(p, &cp);
+        if (k == 0 || cp > 0xFFFF) {
+            cp = '?';
+            k = 1;
+        }
+        sum += w[cp];
+        p += k;
+    }
+    return sum;
 }
 
-static float text_width(HPDF_Font f, float size, const char *s)
+static float text_width(const uint16_t *w, float size, const char *s)
 {
-    return (float)text_units(f, s, strlen(s)) * size / 1000.0f;
+    return (float)text_units(w, s, strlen(s)) * size / 1000.0f;
 }
 
 /* Break s into lines no wider than `width` at `size`: greedy, at spaces; a word wider than
@@ -442,7 +546,7 @@ static float text_width(HPDF_Font f, float size, const char *s)
 static const char *wrap_text(ctx *c, const char *raw, int font, float size, float width,
                              int *nlines)
 {
-    HPDF_Font f = c->font[font];
+    const uint16_t *f = c->width[font];
     const char *s = clean_text(c->m, raw);
     fk_buf *out = &c->m->wrap;
     unsigned long maxu = width > 0 ? (unsigned long)(width * 1000.0f / size) : 0;
@@ -679,24 +783,74 @@ static const char *fmt_trimmed(ctx *c, int64_t v, int scale, const char *suffix)
     return arena_dup(c->m, out, strlen(out));
 }
 
+/* Logo box at the top right of page 1, level with the title: at most LOGO_MAX_W x
+ * LOGO_MAX_H points, aspect kept. */
+#define LOGO_MAX_W 150.0f
+#define LOGO_MAX_H 38.0f
+
+static void logo_size(const fk_renderer *r, float *w, float *h)
+{
+    float s = LOGO_MAX_W / r->logo_w;
+
+    if (LOGO_MAX_H / r->logo_h < s)
+        s = LOGO_MAX_H / r->logo_h;
+    *w = r->logo_w * s;
+    *h = r->logo_h * s;
+}
+
+/* "2026-11-20" as the language writes dates: "20 Nov 2026" in English (no day/month
+ * order to misread), "20.11.2026" in German, Norwegian and Polish. Anything that is not
+ * a plain YYYY-MM-DD date prints as given. */
+static const char *fmt_date(ctx *c, const char *iso)
+{
+    static const char *const MONTHS[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    char out[32];
+    int y, m, d;
+
+    if (!iso || strlen(iso) != 10 || iso[4] != '-' || iso[7] != '-')
+        return str_or_empty(iso);
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (iso[i] < '0' || iso[i] > '9'))
+            return iso;
+    y = atoi(iso);
+    m = atoi(iso + 5);
+    d = atoi(iso + 8);
+    if (m < 1 || m > 12 || d < 1 || d > 31)
+        return iso;
+    if (!strcmp(c->L->lang, "en"))
+        snprintf(out, sizeof(out), "%d %s %04d", d, MONTHS[m - 1], y);
+    else
+        snprintf(out, sizeof(out), "%02d.%02d.%04d", d, m, y);
+    return arena_dup(c->m, out, strlen(out));
+}
+
 /* ---- The invoice as rows ---------------------------------------------------------------- */
 
 static void build_header(ctx *c)
 {
     const fk_invoice *inv = c->inv;
     const labels *L = c->L;
-    HPDF_Font reg = c->font[FONT_REG];
+    const uint16_t *reg = c->width[FONT_REG];
     const float mid = M_LEFT + CONTENT_W / 2 + 10;
     const char *left_l[3] = {L->number, L->order_id, L->currency};
     const char *left_v[3] = {inv->number, inv->order_id, inv->currency};
     const char *right_l[3] = {L->issue_date, L->delivery_date, L->due_date};
-    const char *right_v[3] = {inv->issue_date, inv->order_date, inv->due_date};
+    float title_w = CONTENT_W + 2 * CELL_PAD;
+    const char *right_v[3] = {fmt_date(c, inv->issue_date), fmt_date(c, inv->order_date),
+                              fmt_date(c, inv->due_date)};
     float lw = 0, rw = 0;
     colspec cs[4];
     rowopt o = PLAIN;
     int i;
 
-    cs[0] = col(L->title, M_LEFT - CELL_PAD, CONTENT_W + 2 * CELL_PAD, SZ_TITLE, FONT_BOLD,
+    /* The logo, if any, sits at the right end of the title's row. */
+    if (c->r->logo) {
+        float logo_w, logo_h;
+        logo_size(c->r, &logo_w, &logo_h);
+        title_w -= logo_w + 12.0f;
+    }
+    cs[0] = col(L->title, M_LEFT - CELL_PAD, title_w, SZ_TITLE, FONT_BOLD,
                 COLOR_ACCENT, ALIGN_LEFT);
     add_columns(c, cs, 1, &o);
     add_spacer(c, 6);
@@ -811,7 +965,7 @@ static fk_status build_table(ctx *c, fk_error *err)
             if (k == TC_DESC)
                 continue;
             for (i = 0; i < inv->nlines; i++) {
-                float vw = text_width(c->font[FONT_REG], size, val[i * TC_COUNT + k]);
+                float vw = text_width(c->width[FONT_REG], size, val[i * TC_COUNT + k]);
                 cw = vw > cw ? vw : cw;
             }
             /* The header may wrap, but never inside a word, and not to more than about
@@ -819,13 +973,13 @@ static fk_status build_table(ctx *c, fk_error *err)
             for (p = h; *p;) {
                 const char *q = strchr(p, ' ');
                 size_t n = q ? (size_t)(q - p) : strlen(p);
-                float ww = (float)text_units(c->font[FONT_BOLD], p, n) * hsize / 1000.0f;
+                float ww = (float)text_units(c->width[FONT_BOLD], p, n) * hsize / 1000.0f;
                 word = ww > word ? ww : word;
                 p += n;
                 while (*p == ' ')
                     p++;
             }
-            hw = text_width(c->font[FONT_BOLD], hsize, h);
+            hw = text_width(c->width[FONT_BOLD], hsize, h);
             hw = hw > 58.0f ? 58.0f : hw;
             hw = hw > word ? hw : word;
             w[k] = (cw > hw ? cw : hw) + 2 * CELL_PAD + 1.0f;
@@ -910,7 +1064,7 @@ static void build_totals(ctx *c)
 {
     const fk_invoice *inv = c->inv;
     const labels *L = c->L;
-    HPDF_Font reg = c->font[FONT_REG], bold = c->font[FONT_BOLD];
+    const uint16_t *reg = c->width[FONT_REG], *bold = c->width[FONT_BOLD];
     const char *hdr[3] = {L->vat_rate, L->vat_base, L->vat_amount};
     const char *tl[3] = {L->net_total, L->vat_total, L->gross_total};
     const char *tv[3];
@@ -1034,7 +1188,7 @@ static void build_payment(ctx *c)
 {
     const fk_invoice *inv = c->inv;
     const labels *L = c->L;
-    HPDF_Font reg = c->font[FONT_REG];
+    const uint16_t *reg = c->width[FONT_REG];
     size_t first = c->m->nrows;
     colspec cs[1];
     float lw = 0;
@@ -1257,25 +1411,317 @@ typedef struct pen {
     int color;
 } pen;
 
+/* Index of cp in the renderer's map, or -1 if no single-byte encoding has it. */
+static long map_find(const fk_renderer *r, unsigned long cp)
+{
+    size_t lo = 0, hi = r->nmap;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->map[mid].cp < cp)
+            lo = mid + 1;
+        else if (r->map[mid].cp > cp)
+            hi = mid;
+        else
+            return (long)mid;
+    }
+    return -1;
+}
+
+/* The document's font for a face and encoding, made on first use so an invoice only
+ * carries the fonts it draws with. NULL after a libharu error (recorded by the handler). */
+static HPDF_Font doc_font(ctx *c, int fc, int e)
+{
+    HPDF_Font *slot = &c->font[fc][e];
+    const face *f = &c->r->face[fc];
+
+    if (!*slot)
+        *slot = e == ENC_CID ? HPDF_GetFont(c->pdf, f->name, "UTF-8")
+                             : HPDF_GetFont(c->pdf, f->enc_name[e], ENCODINGS[e].hpdf);
+    return *slot;
+}
+
+/* Show the bytes collected in m->run with encoding e: the first run of a text places it
+ * (TextOut), the next ones continue where the previous one ended (ShowText). */
+static void flush_run(ctx *c, pen *p, int fc, int e, float size, bool first, float x,
+                      float base)
+{
+    fk_buf *b = &c->m->run;
+    HPDF_Font f;
+
+    if (b->len == 0)
+        return;
+    f = doc_font(c, fc, e);
+    if (f) {
+        if (p->font != f || p->size != size) {
+            HPDF_Page_SetFontAndSize(p->pg, f, size);
+            p->font = f;
+            p->size = size;
+        }
+        if (first)
+            HPDF_Page_TextOut(p->pg, x, base, fk_buf_cstr(b));
+        else
+            HPDF_Page_ShowText(p->pg, fk_buf_cstr(b));
+    }
+    fk_buf_reset(b);
+}
+
+/* Draw UTF-8 text as runs of single-byte encoded text. A character stays in the current
+ * run's encoding when that has it (so "«Война»" is not cut into three runs), else it takes
+ * the encoding plan_encodings() gave it; characters no encoding has go through the UTF-8
+ * fallback. ASCII continues whatever run is open. */
 static void draw_text(ctx *c, pen *p, const char *text, float x, float base, int font,
                       float size, int color, int align)
 {
-    HPDF_Font f = c->font[font];
+    const fk_renderer *r = c->r;
+    const unsigned char *s = (const unsigned char *)text;
+    fk_buf *run = &c->m->run;
+    int cur = -1;
+    bool first = true;
 
     if (!text[0])
         return;
-    if (p->font != f || p->size != size) {
-        HPDF_Page_SetFontAndSize(p->pg, f, size);
-        p->font = f;
-        p->size = size;
-    }
     if (p->color != color) {
         set_fill(p->pg, color);
         p->color = color;
     }
     if (align == ALIGN_RIGHT)
-        x -= text_width(f, size, text);
-    HPDF_Page_TextOut(p->pg, x, base, text);
+        x -= text_width(c->width[font], size, text);
+    fk_buf_reset(run);
+    while (*s) {
+        unsigned long cp = *s;
+        size_t k = 1;
+        long i = -1;
+        int e;
+
+        if (cp >= 0x80 && (k = utf8_decode(s, &cp)) != 0)
+            i = map_find(r, cp);
+        if (cp < 0x80 || k == 0) {
+            cp = k == 0 ? '?' : cp;  /* k == 0 cannot happen after clean_text() */
+            k = 1;
+            e = cur >= 0 ? cur : c->primary;
+        } else if (i < 0) {
+            e = ENC_CID;
+        } else if (cur >= 0 && cur != ENC_CID && ((r->map[i].mask >> cur) & 1u)) {
+            e = cur;
+        } else if (r->assign[i] < NENC) {
+            e = r->assign[i];
+        } else {                     /* not seen by the plan: the first encoding that has it */
+            for (e = 0; !((r->map[i].mask >> e) & 1u); e++)
+                ;
+        }
+        if (e != cur && cur >= 0) {
+            flush_run(c, p, font, cur, size, first, x, base);
+            first = false;
+        }
+        cur = e;
+        if (e == ENC_CID) {
+            fk_buf_append(run, s, k);
+        } else {
+            unsigned char code = cp < 0x80 ? (unsigned char)cp : r->map[i].code[e];
+            fk_buf_putc(run, (char)code);
+            c->used[e][code] = 1;
+        }
+        s += k;
+    }
+    flush_run(c, p, font, cur, size, first, x, base);
+}
+
+/* Note the non-ASCII characters of s as present in this document. */
+static void plan_note(ctx *c, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    unsigned long cp;
+
+    while (*p) {
+        size_t k;
+        long i;
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        k = utf8_decode(p, &cp);
+        if (k == 0) {
+            p++;
+            continue;
+        }
+        i = map_find(c->r, cp);
+        if (i >= 0 && c->r->assign[i] == ENC_NONE)
+            c->r->assign[i] = ENC_PENDING;
+        p += k;
+    }
+}
+
+/* Choose the document's encodings before anything is drawn: greedily the one that has
+ * most of the characters still uncovered, so a Polish invoice is all CP1250 and one with a
+ * Cyrillic item adds CP1251 for that item only. The first choice is the primary encoding,
+ * used for text without non-ASCII characters. Depends only on the invoice's text, so equal
+ * invoices give equal bytes. */
+static void plan_encodings(ctx *c)
+{
+    fk_renderer *r = c->r;
+    const char *line = c->footer;
+    size_t i;
+
+    memset(r->assign, ENC_NONE, r->nmap ? r->nmap : 1);
+    for (i = 0; i < c->m->ncells; i++)
+        plan_note(c, c->m->cells[i].text);
+    for (int k = 0; k < c->nfooter; k++, line = next_line(line))
+        plan_note(c, line);
+    plan_note(c, c->running);
+    plan_note(c, c->L->page);
+    plan_note(c, c->L->of);
+
+    c->primary = -1;
+    for (;;) {
+        size_t count[NENC] = {0};
+        int best = -1;
+        for (i = 0; i < r->nmap; i++)
+            if (r->assign[i] == ENC_PENDING)
+                for (int e = 0; e < NENC; e++)
+                    count[e] += (r->map[i].mask >> e) & 1u;
+        for (int e = 0; e < NENC; e++)
+            if (count[e] > 0 && (best < 0 || count[e] > count[best]))
+                best = e;
+        if (best < 0)
+            break;
+        for (i = 0; i < r->nmap; i++)
+            if (r->assign[i] == ENC_PENDING && ((r->map[i].mask >> best) & 1u))
+                r->assign[i] = (unsigned char)best;
+        if (c->primary < 0)
+            c->primary = best;
+    }
+    if (c->primary < 0)
+        c->primary = 0;
+}
+
+/* libharu writes a stream dictionary's /Filter itself, and removes it when libharu does
+ * not compress the stream; a font file compressed here says so through the dictionary's
+ * write hook, which runs after the entries. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict obj, HPDF_Stream stream)
+{
+    (void)obj;
+    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/* Embed a single-byte font the fast way (render_sfnt.h): subset it to the glyphs libharu
+ * marked while drawing this document, deflate it at level 1 (TrueType outlines barely
+ * compress better at 6: measured 2 %) and hand libharu a finished FontDescriptor, the
+ * one its own code would build (hpdf_font_tt.c, CreateDescriptor), so it skips its
+ * per-byte copy. libharu clears fontdef->descriptor at the next HPDF_NewDoc. Returns
+ * false if libharu should embed the font itself after all. */
+static bool embed_font(ctx *c, int fc, int e)
+{
+    const face *f = &c->r->face[fc];
+    HPDF_FontDef def = HPDF_GetFontDef(c->pdf, f->enc_name[e]);
+    HPDF_TTFontDefAttr a;
+    HPDF_Dict desc, file;
+    HPDF_MMgr mm = c->pdf->mmgr;
+    fk_buf *raw = &c->m->ttf;
+    model *m = c->m;
+    uLongf zlen;
+    HPDF_STATUS ret = 0;
+
+    /* The font itself (no companion for e) only when this document has no UTF-8 text in
+     * that face: libharu's CID font would share the font definition and its glyph marks,
+     * and is left to libharu entirely. */
+    bool one = c->r->nfaces == 1;     /* bold drawn with the regular face's fonts */
+    bool cid = c->font[fc][ENC_CID] || (one && c->font[1][ENC_CID]);
+    const fk_sfnt *sf = f->sfnt[e] ? f->sfnt[e] : cid ? NULL : f->main_sfnt;
+
+    if (!def || def->descriptor || !sf)
+        return false;
+    a = (HPDF_TTFontDefAttr)def->attr;
+    fk_buf_reset(raw);
+    if (!fk_sfnt_subset(sf, a->glyph_tbl.flgs, a->num_glyphs, raw) || raw->failed)
+        return false;
+    zlen = compressBound((uLong)raw->len);
+    if (zlen > m->zcap) {
+        free(m->z);
+        m->z = fk_xmalloc(zlen);
+        m->zcap = zlen;
+    }
+    if (compress2(m->z, &zlen, (const Bytef *)raw->ptr, (uLong)raw->len, 1) != Z_OK)
+        return false;
+
+    file = HPDF_DictStream_New(mm, c->pdf->xref);
+    desc = file ? HPDF_Dict_New(mm) : NULL;
+    if (!desc || HPDF_Xref_Add(c->pdf->xref, desc) != HPDF_OK)
+        return true;                  /* the handler recorded the error */
+    file->write_fn = write_flate_filter;
+    ret += HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)raw->len);
+    ret += HPDF_Stream_Write(file->stream, m->z, (HPDF_UINT)zlen);
+    ret += HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+    ret += HPDF_Dict_AddNumber(desc, "Ascent", def->ascent);
+    ret += HPDF_Dict_AddNumber(desc, "Descent", def->descent);
+    ret += HPDF_Dict_AddNumber(desc, "CapHeight", def->cap_height);
+    ret += HPDF_Dict_AddNumber(desc, "Flags", (HPDF_INT32)def->flags);
+    ret += HPDF_Dict_Add(desc, "FontBBox", HPDF_Box_Array_New(mm, def->font_bbox));
+    ret += HPDF_Dict_AddName(desc, "FontName", a->base_font);
+    ret += HPDF_Dict_AddNumber(desc, "ItalicAngle", def->italic_angle);
+    ret += HPDF_Dict_AddNumber(desc, "StemV", def->stemv);
+    ret += HPDF_Dict_AddNumber(desc, "XHeight", def->x_height);
+    ret += HPDF_Dict_Add(desc, "FontFile2", file);
+    if (ret == HPDF_OK)
+        def->descriptor = desc;
+    return true;
+}
+
+static void embed_fonts(ctx *c)
+{
+    for (int fc = 0; fc < c->r->nfaces; fc++)
+        for (int e = 0; e < NENC; e++)
+            if ((c->font[fc][e] || (c->r->nfaces == 1 && c->font[1][e])) && !c->e->error)
+                embed_font(c, fc, e);
+}
+
+/* A ToUnicode CMap for each single-byte encoding whose glyph names do not map back to
+ * the right characters everywhere (Greek "Delta" reads as U+2206 in poppler, "mu" as the
+ * micro sign): it lists exactly the codes this document drew, so text extraction is exact
+ * and the stream stays small. Shared by the regular and bold font of the encoding. Uses
+ * libharu's object API (hpdf_objects.h), which 2.3.0 installs and exports. */
+static void add_tounicode(ctx *c)
+{
+    fk_buf *t = &c->m->wrap;
+
+    for (int e = 0; e < NENC; e++) {
+        HPDF_Dict cmap;
+        int n = 0, in_block = 0;
+
+        if (!ENCODINGS[e].tounicode || (!c->font[0][e] && !c->font[1][e]))
+            continue;
+        for (int b = 0; b < 256; b++)
+            n += c->used[e][b] != 0;
+        if (n == 0)
+            continue;
+        fk_buf_reset(t);
+        fk_buf_puts(t, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                       "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> "
+                       "def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                       "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n");
+        for (int b = 0; b < 256; b++) {
+            if (!c->used[e][b])
+                continue;
+            if (in_block == 0)      /* at most 100 entries per block */
+                fk_buf_printf(t, "%d beginbfchar\n", n > 100 ? 100 : n);
+            fk_buf_printf(t, "<%02X> <%04X>\n", (unsigned)b, (unsigned)c->r->uni[e][b]);
+            n--;
+            if (++in_block == 100 || n == 0) {
+                fk_buf_puts(t, "endbfchar\n");
+                in_block = 0;
+            }
+        }
+        fk_buf_puts(t, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+
+        cmap = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
+        if (!cmap)
+            return;                 /* the handler recorded why */
+        cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+        HPDF_Stream_Write(cmap->stream, (const HPDF_BYTE *)t->ptr, (HPDF_UINT)t->len);
+        for (int fc = 0; fc < 2; fc++)
+            if (c->font[fc][e] && (fc == 0 || c->font[1][e] != c->font[0][e]))
+                HPDF_Dict_Add(c->font[fc][e], "ToUnicode", cmap);
+    }
 }
 
 static void draw_row_text(ctx *c, pen *p, const row *r, float top)
@@ -1306,13 +1752,29 @@ static void draw_furniture(ctx *c, pen *p, int page)
     }
 }
 
+/* The seller's logo, decoded from the PNG kept in memory (libharu images belong to one
+ * document). Its top is level with the top of the title. */
+static void draw_logo(ctx *c, HPDF_Page pg)
+{
+    HPDF_Image img;
+    float w, h;
+
+    if (!c->r->logo)
+        return;
+    img = HPDF_LoadPngImageFromMem(c->pdf, c->r->logo, (HPDF_UINT)c->r->logo_len);
+    if (!img)
+        return;
+    logo_size(c->r, &w, &h);
+    HPDF_Page_DrawImage(pg, img, M_RIGHT - w, TOP_FIRST + 6.0f - h, w, h);
+}
+
 /* Rows are in page order, so each page takes the next run of them. */
 static void draw(ctx *c)
 {
     model *m = c->m;
     size_t ri = 0, qi = 0;
 
-    for (int page = 1; page <= c->npages && !c->hpdf_error; page++) {
+    for (int page = 1; page <= c->npages && !c->e->error; page++) {
         HPDF_Page pg = HPDF_AddPage(c->pdf);
         pen p = {pg, NULL, 0, -1};
         size_t r0, q0, k, h;
@@ -1324,6 +1786,8 @@ static void draw(ctx *c)
             ri++;
         r0 = ri;
         q0 = qi;
+        if (page == 1)
+            draw_logo(c, pg);
 
         /* Fills and rules first, so text is painted over them. */
         for (; qi < m->nreps && m->reps[qi].page == page; qi++) {
@@ -1366,12 +1830,12 @@ static void draw(ctx *c)
 
 static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
 {
-    ctx *c = user_data;
+    hpdf_err *e = user_data;
 
     /* The first error is the cause; what follows is usually fallout from it. */
-    if (c && !c->hpdf_error) {
-        c->hpdf_error = error_no;
-        c->hpdf_detail = detail_no;
+    if (e && !e->error) {
+        e->error = error_no;
+        e->detail = detail_no;
     }
 }
 
@@ -1379,58 +1843,270 @@ static fk_status hpdf_failure(ctx *c, fk_status st, fk_error *err, const char *p
 {
     const char *number = c->inv ? str_or_empty(c->inv->number) : "";
 
-    if (c->hpdf_error == HPDF_FILE_OPEN_ERROR)
+    if (c->e->error == HPDF_FILE_OPEN_ERROR)
         return fk_error_set(err, st, path, 0, NULL,
                             "libharu cannot open %s while %s: %s", str_or_empty(path),
-                            c->stage, c->hpdf_detail ? strerror((int)c->hpdf_detail)
-                                                     : "not found or not readable");
+                            c->stage, c->e->detail ? strerror((int)c->e->detail)
+                                                   : "not found or not readable");
     return fk_error_set(err, st, path, 0, NULL,
                         "libharu error 0x%04X (detail %u) while %s%s%s",
-                        (unsigned)c->hpdf_error, (unsigned)c->hpdf_detail, c->stage,
+                        (unsigned)c->e->error, (unsigned)c->e->detail, c->stage,
                         number[0] ? " for invoice " : "", number);
 }
 
-/* New document with both fonts loaded; on failure c->hpdf_error is set and *path names
- * the file concerned. */
-static bool open_doc(ctx *c, const fk_renderer *r, const char **path)
+static void clear_error(fk_renderer *r)
 {
-    const char *name;
+    r->err.error = r->err.detail = 0;
+    if (r->pdf)
+        HPDF_ResetError(r->pdf);
+}
 
-    *path = NULL;
-    c->stage = "creating the document";
-    c->pdf = HPDF_New(on_hpdf_error, c);
-    if (!c->pdf) {
-        c->hpdf_error = HPDF_FAILD_TO_ALLOC_MEM;
-        return false;
-    }
-    HPDF_SetCompressionMode(c->pdf, HPDF_COMP_ALL);
-    HPDF_SetInfoAttr(c->pdf, HPDF_INFO_CREATOR, "faktura");
-    HPDF_UseUTFEncodings(c->pdf);
-    HPDF_SetCurrentEncoder(c->pdf, "UTF-8");
-    if (c->hpdf_error)
-        return false;
+/* "dir/DejaVuSans.ttf" + "cp1250" -> "dir/DejaVuSans.cp1250.ttf"; NULL without ".ttf". */
+static char *companion_path(const char *path, const char *tag)
+{
+    size_t n = strlen(path), cap;
+    char *p;
 
-    c->stage = "loading the font";
-    *path = r->font_path;
-    name = HPDF_LoadTTFontFromFile(c->pdf, r->font_path, HPDF_TRUE);
-    c->font[FONT_REG] = name ? HPDF_GetFont(c->pdf, name, "UTF-8") : NULL;
-    if (c->hpdf_error || !c->font[FONT_REG])
-        goto fail;
-    c->font[FONT_BOLD] = c->font[FONT_REG];
-    if (r->bold_path) {
-        *path = r->bold_path;
-        c->stage = "loading the bold font";
-        name = HPDF_LoadTTFontFromFile(c->pdf, r->bold_path, HPDF_TRUE);
-        c->font[FONT_BOLD] = name ? HPDF_GetFont(c->pdf, name, "UTF-8") : NULL;
-        if (c->hpdf_error || !c->font[FONT_BOLD])
-            goto fail;
+    if (n < 4 || strcmp(path + n - 4, ".ttf") != 0)
+        return NULL;
+    cap = n + strlen(tag) + 2;
+    p = fk_xmalloc(cap);
+    snprintf(p, cap, "%.*s.%s.ttf", (int)(n - 4), path, tag);
+    return p;
+}
+
+/* A companion is used only if it has a glyph for every character of its encoding that
+ * the font itself has; otherwise those characters would print as boxes. */
+static bool companion_ok(fk_renderer *r, const char *font, const char *comp, int e)
+{
+    HPDF_FontDef fd = HPDF_GetFontDef(r->pdf, font), cd = HPDF_GetFontDef(r->pdf, comp);
+
+    if (!fd || !cd || r->err.error)
+        return false;
+    for (int b = 0x20; b < 0x100; b++) {
+        HPDF_UNICODE u = r->uni[e][b];
+        if (u >= 0x20 && HPDF_TTFontDef_GetGlyphid(fd, u) && !HPDF_TTFontDef_GetGlyphid(cd, u))
+            return false;
     }
-    *path = NULL;
     return true;
-fail:
-    if (!c->hpdf_error)
-        c->hpdf_error = HPDF_INVALID_FONTDEF_DATA;
-    return false;
+}
+
+/* Load a TrueType file into the document from memory. libharu 2.3.0 only offers
+ * HPDF_LoadTTFontFromFile, whose file stream re-reads the font with an fseek (a syscall)
+ * per table and glyph on every invoice; measured, those syscalls were a quarter of the
+ * render time. This does what that function does (hpdf_doc.c, LoadTTFontFromStream) with
+ * a memory stream, through functions 2.3.0 exports: parse, refuse a second font of the
+ * same name, register, and give the next subset tag (HPDFAA, HPDFAB, ...). Returns
+ * libharu's name of the font, or NULL with r->err set. */
+static const char *load_ttf(fk_renderer *r, const char *path, fk_sfnt **parsed)
+{
+    HPDF_Doc pdf = r->pdf;
+    HPDF_Stream st;
+    HPDF_FontDef def;
+    fk_buf file = FK_BUF_INIT;
+    char chunk[65536];
+    size_t n;
+    FILE *fp = fopen(path, "rb");
+
+    if (!fp) {
+        r->err.error = HPDF_FILE_OPEN_ERROR;
+        r->err.detail = (HPDF_STATUS)errno;
+        return NULL;
+    }
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+        fk_buf_append(&file, chunk, n);
+    if (ferror(fp) || file.failed || file.len == 0 || file.len > UINT32_MAX) {
+        r->err.error = HPDF_FILE_IO_ERROR;
+        r->err.detail = ferror(fp) ? (HPDF_STATUS)errno : 0;
+        fclose(fp);
+        fk_buf_free(&file);
+        return NULL;
+    }
+    fclose(fp);
+    st = HPDF_MemStream_New(pdf->mmgr, (HPDF_UINT)file.len);
+    if (!st || HPDF_Stream_Write(st, (const HPDF_BYTE *)file.ptr, (HPDF_UINT)file.len) !=
+                   HPDF_OK) {
+        if (st)
+            HPDF_Stream_Free(st);
+        fk_buf_free(&file);
+        return NULL;
+    }
+    if (parsed)
+        *parsed = fk_sfnt_parse((const unsigned char *)file.ptr, file.len);
+    fk_buf_free(&file);
+    def = HPDF_TTFontDef_Load(pdf->mmgr, st, HPDF_TRUE); /* owns st from here */
+    if (!def || (parsed && *parsed &&
+                 fk_sfnt_glyphs(*parsed) != ((HPDF_TTFontDefAttr)def->attr)->num_glyphs)) {
+        if (parsed) {                 /* libharu and the parser must agree, or no parser */
+            fk_sfnt_free(*parsed);
+            *parsed = NULL;
+        }
+        if (!def)
+            return NULL;
+    }
+    if (HPDF_Doc_FindFontDef(pdf, def->base_font) ||
+        HPDF_List_Add(pdf->fontdef_list, def) != HPDF_OK) {
+        HPDF_FontDef_Free(def);
+        if (parsed) {
+            fk_sfnt_free(*parsed);
+            *parsed = NULL;
+        }
+        if (!r->err.error)
+            r->err.error = HPDF_DUPLICATE_REGISTRATION;
+        return NULL;
+    }
+    if (pdf->ttfont_tag[0] == 0) {
+        memcpy(pdf->ttfont_tag, "HPDFAA", 6);
+    } else {
+        for (int i = 5; i >= 0; i--) {
+            if (++pdf->ttfont_tag[i] <= 'Z')
+                break;
+            pdf->ttfont_tag[i] = 'A';
+        }
+    }
+    HPDF_TTFontDef_SetTagName(def, (char *)pdf->ttfont_tag);
+    return def->base_font;
+}
+
+/* Load one face and, next to it, its per-encoding companions (STEM.TAG.ttf, made by
+ * subset_fonts.py at build time). A companion that is missing, unreadable or incomplete
+ * is simply not used: the face's own font then serves that encoding (correct, larger). */
+static bool load_face(fk_renderer *r, face *f)
+{
+    fk_sfnt_free(f->main_sfnt);       /* from an earlier setup_doc() */
+    f->main_sfnt = NULL;
+    f->name = load_ttf(r, f->path, &f->main_sfnt);
+    if (!f->name || r->err.error)
+        return false;
+    for (int e = 0; e < NENC; e++) {
+        char *cp = r->enc_ok[e] ? companion_path(f->path, ENCODINGS[e].tag) : NULL;
+        const char *name = NULL;
+        fk_sfnt *sf = NULL;
+
+        f->enc_name[e] = f->name;
+        fk_sfnt_free(f->sfnt[e]);     /* from an earlier setup_doc() */
+        f->sfnt[e] = NULL;
+        if (cp && access(cp, R_OK) == 0) {
+            name = load_ttf(r, cp, &sf);
+            if (!name || r->err.error || !companion_ok(r, f->name, name, e)) {
+                clear_error(r);
+                name = NULL;
+                fk_sfnt_free(sf);
+                sf = NULL;
+            }
+        }
+        if (name) {
+            f->enc_name[e] = name;
+            f->sfnt[e] = sf;
+        }
+        free(cp);
+    }
+    return true;
+}
+
+static int cmp_cpmap(const void *a, const void *b)
+{
+    const cpmap *x = a, *y = b;
+
+    return (int)x->cp - (int)y->cp;
+}
+
+/* The encodings' tables, from libharu (so they are exactly what it will write): code ->
+ * Unicode per encoding, and the sorted map Unicode -> (encodings, codes). */
+static void build_encodings(fk_renderer *r)
+{
+    cpmap *tmp = fk_xcalloc(NENC * 128, sizeof(*tmp));
+    size_t n = 0, i, j;
+
+    for (int e = 0; e < NENC; e++) {
+        HPDF_Encoder enc = HPDF_GetEncoder(r->pdf, ENCODINGS[e].hpdf);
+        r->enc_ok[e] = enc != NULL && !r->err.error;
+        clear_error(r);
+        if (!r->enc_ok[e])
+            continue;
+        for (int b = 0; b < 256; b++)
+            r->uni[e][b] = HPDF_Encoder_GetUnicode(enc, (HPDF_UINT16)b);
+        for (int b = 0x20; b < 0x7F; b++)
+            if (r->uni[e][b] != b)
+                r->enc_ok[e] = false;
+        if (!r->enc_ok[e])
+            continue;
+        /* Codes 0x80..0xFF, lowest first: an encoding with two codes for one character
+         * always uses the lower one. C1 controls and unassigned codes are skipped. */
+        for (int b = 0x80; b < 256; b++) {
+            HPDF_UNICODE u = r->uni[e][b];
+            if (u < 0xA0)
+                continue;
+            for (i = 0; i < n && tmp[i].cp != u; i++)
+                ;
+            if (i == n) {
+                tmp[n].cp = (uint16_t)u;
+                n++;
+            }
+            if (!((tmp[i].mask >> e) & 1u)) {
+                tmp[i].mask |= (uint16_t)(1u << e);
+                tmp[i].code[e] = (unsigned char)b;
+            }
+        }
+    }
+    qsort(tmp, n, sizeof(*tmp), cmp_cpmap);
+    for (i = j = 0; i < n; i++)       /* (cannot repeat; kept simple and safe) */
+        if (j == 0 || tmp[j - 1].cp != tmp[i].cp)
+            tmp[j++] = tmp[i];
+    r->map = tmp;
+    r->nmap = j;
+    r->assign = fk_xcalloc(j ? j : 1, 1);
+}
+
+/* Advance widths of every BMP code point, once per face. libharu would give the same
+ * numbers per document, but asking it also marks the glyph as used (embedded), so the
+ * table is filled here, before the first document, whose start clears those marks. */
+static void load_widths(fk_renderer *r, face *f)
+{
+    HPDF_FontDef def = HPDF_GetFontDef(r->pdf, f->name);
+
+    f->width = fk_xcalloc(0x10000, sizeof(*f->width));
+    if (!def)
+        return;
+    for (unsigned long cp = 0; cp < 0x10000; cp++) {
+        HPDF_INT16 w = HPDF_TTFontDef_GetCharWidth(def, (HPDF_UINT16)cp);
+        f->width[cp] = w > 0 ? (uint16_t)w : 0;
+    }
+}
+
+/* (Re)create the renderer's document and load every font into it. All fonts are loaded
+ * here, in a fixed order, never later: libharu names embedded fonts by load order
+ * (HPDFAA+..., HPDFAB+...), and the PDF bytes must not depend on earlier invoices. On
+ * failure r->err is set and *path names the font concerned. */
+static bool setup_doc(fk_renderer *r, const char **path)
+{
+    *path = NULL;
+    if (r->pdf)
+        HPDF_Free(r->pdf);
+    clear_error(r);
+    r->broken = true;
+    r->pdf = HPDF_New(on_hpdf_error, &r->err);
+    if (!r->pdf) {
+        r->err.error = HPDF_FAILD_TO_ALLOC_MEM;
+        return false;
+    }
+    HPDF_UseUTFEncodings(r->pdf);
+    if (r->err.error)
+        return false;
+    if (!r->map)
+        build_encodings(r);
+    for (int k = 0; k < r->nfaces; k++) {
+        *path = r->face[k].path;
+        if (!load_face(r, &r->face[k]))
+            return false;
+    }
+    if (r->nfaces == 1) {             /* headings in the regular face */
+        r->face[1].name = r->face[0].name;
+        memcpy(r->face[1].enc_name, r->face[0].enc_name, sizeof(r->face[1].enc_name));
+    }
+    *path = NULL;
+    r->broken = false;
+    return true;
 }
 
 /* Append the finished document to out. Reading exactly GetStreamSize bytes never reaches
@@ -1441,25 +2117,38 @@ static bool save_doc(ctx *c, fk_buf *out)
     HPDF_UINT32 left;
 
     c->stage = "writing the PDF";
-    if (HPDF_SaveToStream(c->pdf) != HPDF_OK || c->hpdf_error)
+    if (HPDF_SaveToStream(c->pdf) != HPDF_OK || c->e->error)
         return false;
     left = HPDF_GetStreamSize(c->pdf);
     if (left == 0 || HPDF_ResetStream(c->pdf) != HPDF_OK) {
-        if (!c->hpdf_error)
-            c->hpdf_error = HPDF_INVALID_OPERATION;
+        if (!c->e->error)
+            c->e->error = HPDF_INVALID_OPERATION;
         return false;
     }
     while (left > 0) {
         HPDF_UINT32 n = left < sizeof(chunk) ? left : (HPDF_UINT32)sizeof(chunk);
-        if (HPDF_ReadFromStream(c->pdf, chunk, &n) != HPDF_OK || n == 0 || c->hpdf_error) {
-            if (!c->hpdf_error)
-                c->hpdf_error = HPDF_STREAM_EOF;
+        if (HPDF_ReadFromStream(c->pdf, chunk, &n) != HPDF_OK || n == 0 || c->e->error) {
+            if (!c->e->error)
+                c->e->error = HPDF_STREAM_EOF;
             return false;
         }
         fk_buf_append(out, chunk, n);
         left -= n;
     }
     return true;
+}
+
+/* glibc returns freed memory at the top of the heap to the system once more than
+ * M_TRIM_THRESHOLD (128 KiB) is free there, and serves blocks above M_MMAP_THRESHOLD with
+ * mmap. zlib allocates ~270 KB per compressed stream and libharu frees everything per
+ * document, so each invoice would otherwise map, fault in and unmap that memory again
+ * (measured: twice the CPU time). Process-wide, harmless for the rest of faktura. */
+static void tune_malloc(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_TRIM_THRESHOLD, 32 << 20);
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+#endif
 }
 
 /* ---- API -------------------------------------------------------------------------------- */
@@ -1470,31 +2159,101 @@ fk_status fk_renderer_new(fk_renderer **out, const char *font_path, const char *
     fk_renderer *r;
     ctx c;
     const char *path = NULL;
-    fk_status st = FK_OK;
 
     if (!out || !font_path || !font_path[0])
         return fk_error_set(err, FK_EUSAGE, NULL, 0, NULL,
                             "fk_renderer_new: a font path is required");
     *out = NULL;
+    tune_malloc();
     r = fk_xcalloc(1, sizeof(*r));
-    r->font_path = fk_xstrdup(font_path);
-    r->bold_path = font_bold_path && font_bold_path[0] ? fk_xstrdup(font_bold_path) : NULL;
-
-    /* Load the fonts once now, so a missing or broken font file is reported at start-up
-     * as an environment problem, not as an internal error on the first invoice. */
-    memset(&c, 0, sizeof(c));
-    if (!open_doc(&c, r, &path)) {
-        st = hpdf_failure(&c, FK_EENV, err, path);
-        goto done;
+    r->face[0].path = fk_xstrdup(font_path);
+    r->nfaces = 1;
+    if (font_bold_path && font_bold_path[0]) {
+        r->face[1].path = fk_xstrdup(font_bold_path);
+        r->nfaces = 2;
     }
-done:
-    if (c.pdf)
-        HPDF_Free(c.pdf);
-    if (st != FK_OK) {
+
+    /* Load the fonts now, so a missing or broken font file is reported at start-up as an
+     * environment problem, not as an internal error on the first invoice. */
+    memset(&c, 0, sizeof(c));
+    c.r = r;
+    c.e = &r->err;
+    c.stage = "loading the fonts";
+    if (!setup_doc(r, &path)) {
+        fk_status st = hpdf_failure(&c, FK_EENV, err, path);
         fk_renderer_free(r);
         return st;
     }
+    for (int k = 0; k < r->nfaces; k++)
+        load_widths(r, &r->face[k]);
+    if (r->nfaces == 1)
+        r->face[1].width = r->face[0].width;
+    clear_error(r);
     *out = r;
+    return FK_OK;
+}
+
+fk_status fk_renderer_set_logo(fk_renderer *r, const char *png_path, fk_error *err)
+{
+    fk_buf data = FK_BUF_INIT;
+    char chunk[65536];
+    HPDF_Image img;
+    FILE *fp;
+    size_t n;
+
+    if (!r)
+        return fk_error_set(err, FK_EUSAGE, NULL, 0, NULL,
+                            "fk_renderer_set_logo: a renderer is required");
+    free(r->logo);
+    r->logo = NULL;
+    r->logo_len = 0;
+    if (!png_path || !png_path[0])
+        return FK_OK;
+    fp = fopen(png_path, "rb");
+    if (!fp)
+        return fk_error_set(err, FK_EENV, png_path, 0, NULL, "cannot open the logo %s: %s",
+                            png_path, strerror(errno));
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+        fk_buf_append(&data, chunk, n);
+    if (ferror(fp) || data.failed) {
+        int e = errno;
+        fclose(fp);
+        fk_buf_free(&data);
+        return fk_error_set(err, FK_EENV, png_path, 0, NULL, "cannot read the logo %s: %s",
+                            png_path, strerror(e));
+    }
+    fclose(fp);
+
+    /* Decode it once now: a file libharu cannot read is a configuration error at
+     * start-up, not a failed invoice later. */
+    if (r->broken) {
+        const char *path;
+        if (!setup_doc(r, &path)) {
+            fk_buf_free(&data);
+            return fk_error_set(err, FK_EENV, path, 0, NULL, "cannot reload the fonts");
+        }
+    }
+    clear_error(r);
+    img = HPDF_NewDoc(r->pdf) == HPDF_OK
+              ? HPDF_LoadPngImageFromMem(r->pdf, (const HPDF_BYTE *)data.ptr,
+                                         (HPDF_UINT)data.len)
+              : NULL;
+    if (!img || r->err.error || HPDF_Image_GetWidth(img) == 0 ||
+        HPDF_Image_GetHeight(img) == 0) {
+        HPDF_STATUS code = r->err.error;
+        HPDF_FreeDoc(r->pdf);
+        clear_error(r);
+        fk_buf_free(&data);
+        return fk_error_set(err, FK_EUSAGE, png_path, 0, "logo",
+                            "the logo %s is not a PNG image libharu can read (error 0x%04X)",
+                            png_path, (unsigned)code);
+    }
+    r->logo_w = (float)HPDF_Image_GetWidth(img);
+    r->logo_h = (float)HPDF_Image_GetHeight(img);
+    HPDF_FreeDoc(r->pdf);
+    clear_error(r);
+    r->logo_len = data.len;
+    r->logo = (unsigned char *)fk_buf_take(&data);
     return FK_OK;
 }
 
@@ -1515,32 +2274,46 @@ fk_status fk_renderer_render(fk_renderer *r, const fk_invoice *inv, fk_buf *out,
                             str_or_empty(inv->number), inv->exponent);
 
     memset(&c, 0, sizeof(c));
+    c.r = r;
+    c.e = &r->err;
     c.m = &r->m;
     c.inv = inv;
     c.L = labels_for(inv->language);
+    c.width[FONT_REG] = r->face[0].width;
+    c.width[FONT_BOLD] = r->face[1].width;
     model_reset(c.m);
     len0 = out->len;
 
-    if (!open_doc(&c, r, &path)) {
+    c.stage = "loading the fonts";
+    if (r->broken && !setup_doc(r, &path)) {
         /* A font file that went away or cannot be read since fk_renderer_new() is the
          * environment's doing; anything else libharu refuses is a bug. */
-        bool io = c.hpdf_error == HPDF_FILE_OPEN_ERROR || c.hpdf_error == HPDF_FILE_IO_ERROR;
+        bool io = r->err.error == HPDF_FILE_OPEN_ERROR || r->err.error == HPDF_FILE_IO_ERROR;
         st = hpdf_failure(&c, io ? FK_EENV : FK_EINTERNAL, err, path);
         goto done;
     }
+    clear_error(r);
+    c.stage = "creating the document";
+    c.pdf = r->pdf;
+    if (HPDF_NewDoc(r->pdf) != HPDF_OK || r->err.error) {
+        st = hpdf_failure(&c, FK_EINTERNAL, err, NULL);
+        goto done;
+    }
+    HPDF_SetCompressionMode(r->pdf, HPDF_COMP_ALL);
+    HPDF_SetInfoAttr(r->pdf, HPDF_INFO_CREATOR, "faktura");
+
     c.stage = "laying out the invoice";
     st = build_model(&c, err);
     if (st != FK_OK)
         goto done;
-    if (c.hpdf_error) {
-        st = hpdf_failure(&c, FK_EINTERNAL, err, NULL);
-        goto done;
-    }
     paginate(&c);
+    plan_encodings(&c);
 
     c.stage = "drawing the pages";
     draw(&c);
-    if (c.hpdf_error) {
+    add_tounicode(&c);
+    embed_fonts(&c);
+    if (r->err.error) {
         st = hpdf_failure(&c, FK_EINTERNAL, err, NULL);
         goto done;
     }
@@ -1561,8 +2334,10 @@ done:
         if (out->ptr)
             out->ptr[len0] = '\0';
     }
-    if (c.pdf)
-        HPDF_Free(c.pdf);
+    if (r->err.error)
+        r->broken = true;             /* start from scratch next time */
+    else if (r->pdf)
+        HPDF_FreeDoc(r->pdf);         /* release the document's memory now */
     model_reset(c.m);
     return st;
 }
@@ -1571,8 +2346,18 @@ void fk_renderer_free(fk_renderer *r)
 {
     if (!r)
         return;
+    if (r->pdf)
+        HPDF_Free(r->pdf);
     model_free(&r->m);
-    free(r->font_path);
-    free(r->bold_path);
+    for (int k = 0; k < r->nfaces; k++) {
+        free(r->face[k].path);
+        free(r->face[k].width);
+        for (int e = 0; e < NENC; e++)
+            fk_sfnt_free(r->face[k].sfnt[e]);
+        fk_sfnt_free(r->face[k].main_sfnt);
+    }
+    free(r->map);
+    free(r->assign);
+    free(r->logo);
     free(r);
 }

@@ -8,6 +8,12 @@
  * with "Page n of m", a repeated table header and every item exactly once; no word lies
  * outside the page or on top of another; equal input gives equal bytes; failures come
  * back as statuses with a message.
+ *
+ * Most tests use the system's full DejaVu fonts (FK_FONT_DIR, no companion fonts); the
+ * "fast path" tests use the build's default fonts (FK_DEFAULT_FONT: subsets with their
+ * per-code-page companions, cmake/Fonts.cmake) and check that text of every script still
+ * extracts exactly, that an ordinary invoice takes the single-byte path (no CID font) and
+ * stays small, and that a seller logo is drawn.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
@@ -294,9 +300,10 @@ static void test_polish_invoice_text(void **state)
     assert_contains(text, "1,5"); /* quantity 1500 milli */
     assert_contains(text, "Kod: ZW-01");
     assert_contains(text, "Data dostawy");
-    assert_contains(text, "2026-02-27");
+    assert_contains(text, "27.02.2026");
     assert_contains(text, "Termin płatności");
-    assert_contains(text, "2026-03-16");
+    assert_contains(text, "16.03.2026");
+    assert_null(strstr(text, "2026-02-27"));
     assert_contains(text, "Tytuł przelewu");
     assert_contains(text, "NO93 8601 1117 947");
     assert_contains(text, "Strona 1 z 1");
@@ -336,6 +343,7 @@ static void test_languages_and_payments(void **state)
     assert_contains(text, "DE** **** **** **** **30 00");
     assert_contains(text, "USt-IdNr.: EL094014201");
     assert_contains(text, "Seite 1 von 1");
+    assert_contains(text, "02.03.2026");
     free(text);
     fk_buf_free(&pdf);
 
@@ -357,6 +365,7 @@ static void test_languages_and_payments(void **state)
     assert_contains(text, "Omvendt avgiftsplikt");
     assert_contains(text, "Betalt med VISA ****1234");
     assert_contains(text, "Side 1 av 1");
+    assert_contains(text, "16.03.2026");
     free(text);
     fk_buf_free(&pdf);
 
@@ -375,6 +384,9 @@ static void test_languages_and_payments(void **state)
     assert_contains(text, "1,234,567");
     assert_contains(text, "1,358,023 JPY"); /* 1,234,567 + 10 % (123,456) */
     assert_contains(text, "Paid by VISA ****1234");
+    assert_contains(text, "2 Mar 2026");
+    assert_contains(text, "27 Feb 2026");
+    assert_contains(text, "16 Mar 2026");
     assert_contains(text, "Ελληνική ΑΕ");
     assert_contains(text, "VAT ID: EL094014201");
     assert_null(strstr(text, "Reverse charge"));
@@ -727,32 +739,375 @@ static void test_errors_and_odd_text(void **state)
 
     fk_renderer_free(r);
 
-    /* A libharu failure mid-render (here: the font vanished after start-up) comes back
-     * through the error handler as a status with libharu's view in the message, and
-     * leaves the output as it was. */
+    /* The fonts are read into memory at start-up: a font file deleted afterwards does
+     * not matter, and the bytes are the same. A file that is not a font is refused at
+     * start-up as an environment problem naming the file. */
     {
-        fk_buf copy = FK_BUF_INIT;
+        fk_buf copy = FK_BUF_INIT, again = FK_BUF_INIT, ref = FK_BUF_INIT;
         char *tmp, cmd[1200], *o;
         int rc;
         fk_buf_puts(&copy, "%PDF-1.3 placeholder so write_temp() has bytes");
         tmp = write_temp(&copy);
+        err = (fk_error)FK_ERROR_INIT;
+        assert_int_equal(fk_renderer_new(&r, tmp, NULL, &err), FK_EENV);
+        assert_null(r);
+        assert_string_equal(err.file, tmp);
+        assert_non_null(strstr(err.message, "libharu"));
         snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", font_reg, tmp);
         o = run(cmd, &rc);
         free(o);
         assert_int_equal(rc, 0);
         err = (fk_error)FK_ERROR_INIT;
         assert_int_equal(fk_renderer_new(&r, tmp, NULL, &err), FK_OK);
+        assert_int_equal(fk_renderer_render(r, &f->inv, &ref, &err), FK_OK);
         assert_int_equal(unlink(tmp), 0);
-        fk_buf_reset(&pdf);
-        fk_buf_puts(&pdf, "keep");
-        assert_int_equal(fk_renderer_render(r, &f->inv, &pdf, &err), FK_EENV);
-        assert_string_equal(err.file, tmp);
-        assert_non_null(strstr(err.message, "libharu cannot open"));
-        assert_string_equal(fk_buf_cstr(&pdf), "keep");
+        fk_buf_puts(&again, "keep");
+        assert_int_equal(fk_renderer_render(r, &f->inv, &again, &err), FK_OK);
+        assert_int_equal(again.len, ref.len + 4);
+        assert_memory_equal(again.ptr + 4, ref.ptr, ref.len);
         fk_renderer_free(r);
         fk_buf_free(&copy);
+        fk_buf_free(&again);
+        fk_buf_free(&ref);
         free(tmp);
     }
+    fk_buf_free(&pdf);
+    free(f);
+}
+
+/* ---- the fast path: the build's default fonts ---------------------------------------- */
+
+/* One name per script the renderer has to get right, each in a single-byte encoding but
+ * the last, which none has (Azerbaijani schwa, Pinyin, Vietnamese, Kazakh): that one
+ * goes through libharu's UTF-8 fallback. */
+static const char *const SCRIPTS[][2] = {
+    {"pl", "Zażółć gęślą jaźń, Łódź"},
+    {"de", "Größe Müßiggang Äpfel"},
+    {"nb", "Blåbærsyltetøy Ærlig Østfold"},
+    {"cs", "Příliš žluťoučký kůň úpěl"},
+    {"el", "Δημήτρης Παπαδόπουλος, μήλο Ωμέγα"},
+    {"ru", "Съешь ещё мягких булок"},
+    {"uk", "Ґанок їжак Євген Іван"},
+    {"sr", "Ђорђе Љубић Њива Џеп"},
+    {"ro", "Știință și țară Țepeș Șoim"},
+    {"tr", "Işık ğüşiöç İstanbul"},
+    {"lt", "Ąžuolas ėjo Rīga ķēķis"},
+    {"is", "Þórður Sigurðsson"},
+    {"mt", "Ħaġar Qim żebbuġ"},
+    {"se", "Ŋuvttat Đávgi Ŧeahkká"},
+    {"xx", "Azərbaycan ǎ Nguyễn Қазақ"},
+};
+
+/* The build's default font with its companions (cmake/Fonts.cmake made them: fontTools
+ * was there). Without them the build uses the full system fonts, already tested above. */
+static bool have_default_fonts(void)
+{
+#ifdef FK_DEFAULT_FONT
+    char comp[1024];
+    size_t n = strlen(FK_DEFAULT_FONT);
+
+    if (n < 4 || n + 16 > sizeof(comp))
+        return false;
+    snprintf(comp, sizeof(comp), "%.*s.winansi.ttf", (int)(n - 4), FK_DEFAULT_FONT);
+    if (access(comp, R_OK) == 0)
+        return true;
+    fprintf(stderr, "note: no companion font %s; fast-path tests skipped\n", comp);
+#endif
+    return false;
+}
+
+static fk_renderer *default_renderer(void)
+{
+    fk_renderer *r = NULL;
+    fk_error err = FK_ERROR_INIT;
+
+#ifdef FK_DEFAULT_FONT
+    if (fk_renderer_new(&r, FK_DEFAULT_FONT, FK_DEFAULT_FONT_BOLD, &err) != FK_OK)
+        fail_msg("fk_renderer_new(%s): %s", FK_DEFAULT_FONT, err.message);
+#endif
+    assert_non_null(r);
+    return r;
+}
+
+static void render_with(fk_renderer *r, const fk_invoice *inv, fk_buf *pdf)
+{
+    fk_error err = FK_ERROR_INIT;
+
+    fk_buf_reset(pdf);
+    if (fk_renderer_render(r, inv, pdf, &err) != FK_OK)
+        fail_msg("fk_renderer_render: %s", err.message);
+    assert_memory_equal(pdf->ptr, "%PDF-1.", 7);
+}
+
+/* Output of `tool [args] FILE` for the PDF (stderr too when `both`). */
+static char *pdf_tool(const fk_buf *pdf, const char *tool, bool both)
+{
+    char *path = write_temp(pdf), cmd[1200], *out;
+    int st;
+
+    snprintf(cmd, sizeof(cmd), "%s '%s' %s", tool, path, both ? "- 2>&1" : "- 2>/dev/null");
+    if (!strncmp(tool, "pdffonts", 8) || !strncmp(tool, "pdfimages", 9) ||
+        !strncmp(tool, "qpdf", 4))
+        snprintf(cmd, sizeof(cmd), "%s '%s' 2>&1", tool, path);
+    out = run(cmd, &st);
+    unlink(path);
+    free(path);
+    if (st != 0)
+        fail_msg("%s failed (%d):\n%s", tool, st, out);
+    return out;
+}
+
+static void script_invoice(fixture *f, const char *lang, const char *name)
+{
+    base_invoice(f, lang);
+    f->inv.buyer.name = name;
+    f->inv.buyer.city = name;
+    add_line(f, name, "", 1000, 1999, 2300);
+    compute_totals(f);
+}
+
+/* Every script extracts exactly, with the build's fonts and with the system's full fonts,
+ * from its own invoice (one encoding) and from one invoice holding them all (several
+ * encodings and the UTF-8 fallback side by side). Only the fallback needs a CID font, and
+ * then pdftotext has nothing to warn about otherwise. */
+static void test_every_script_extracts(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    fk_buf pdf = FK_BUF_INIT;
+    fk_renderer *rs[2];
+    size_t nr = 0;
+
+    (void)state;
+    rs[nr++] = new_renderer();
+    if (have_default_fonts())
+        rs[nr++] = default_renderer();
+    for (size_t k = 0; k < nr; k++) {
+        for (size_t i = 0; i < COUNT(SCRIPTS); i++) {
+            bool fallback = i + 1 == COUNT(SCRIPTS);
+            char *text, *fonts;
+            script_invoice(f, SCRIPTS[i][0], SCRIPTS[i][1]);
+            render_with(rs[k], &f->inv, &pdf);
+            text = pdf_tool(&pdf, "pdftotext -layout", true);
+            if (count(text, SCRIPTS[i][1]) != 3)
+                fail_msg("%s: expected \"%s\" 3 times:\n%s", SCRIPTS[i][0], SCRIPTS[i][1],
+                         text);
+            /* poppler's "Invalid 'begincidrange'" came from libharu's UTF-8 path. */
+            if (!fallback)
+                assert_null(strstr(text, "Syntax"));
+            fonts = pdf_tool(&pdf, "pdffonts", false);
+            if (fallback != (strstr(fonts, "CID TrueType") != NULL))
+                fail_msg("%s: fallback %d, but pdffonts says:\n%s", SCRIPTS[i][0],
+                         fallback, fonts);
+            free(text);
+            free(fonts);
+        }
+
+        /* All of them in one invoice. */
+        base_invoice(f, "pl");
+        for (size_t i = 0; i < COUNT(SCRIPTS); i++)
+            add_line(f, SCRIPTS[i][1], SCRIPTS[i][0], 1000, 100 + (int64_t)i, 800);
+        compute_totals(f);
+        render_with(rs[k], &f->inv, &pdf);
+        {
+            char *text = pdf_text(&pdf), *check = pdf_tool(&pdf, "qpdf --check", false);
+            for (size_t i = 0; i < COUNT(SCRIPTS); i++)
+                assert_once(text, SCRIPTS[i][1]);
+            assert_contains(text, "Ελληνική ΑΕ");
+            assert_contains(check, "No syntax or stream encoding errors");
+            free(text);
+            free(check);
+        }
+        fk_renderer_free(rs[k]);
+    }
+    fk_buf_free(&pdf);
+    free(f);
+}
+
+/* An ordinary one-page invoice takes the single-byte path: one font per face, no CID
+ * font, and with the build's fonts well under the 30 KB the performance issue asks for. */
+static void test_fast_path_is_small(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    fk_buf pdf = FK_BUF_INIT;
+    fk_renderer *r;
+    const char *langs[] = {"de", "pl", "nb", "en"};
+
+    (void)state;
+    if (!have_default_fonts()) {
+        free(f);
+        skip();
+    }
+    r = default_renderer();
+    for (size_t i = 0; i < COUNT(langs); i++) {
+        char *fonts, *text;
+        base_invoice(f, langs[i]);
+        f->inv.buyer = (fk_party){"Müller & Søn Łańcut GmbH", "Hauptstraße 5", "10115",
+                                  "Berlin", "DE", "DE136695976", NULL};
+        add_line(f, "Beratung, Stunde", "SRV-01", 3000, 12000, 1900);
+        add_line(f, "Fachbuch Band 3", "BK-03", 1000, 4990, 700);
+        add_line(f, "Kabel «10 m»", "", 2000, 1250, 1900);
+        compute_totals(f);
+        render_with(r, &f->inv, &pdf);
+        if (pdf.len >= 30 * 1024)
+            fail_msg("%s: one-page invoice of %zu bytes", langs[i], pdf.len);
+        fonts = pdf_tool(&pdf, "pdffonts", false);
+        assert_null(strstr(fonts, "CID"));
+        /* Every font embedded and a subset: columns "emb sub" read "yes yes". */
+        for (const char *ln = fonts; (ln = strstr(ln, "TrueType")) != NULL; ln++) {
+            const char *eol = strchr(ln, '\n'), *yy = strstr(ln, " yes yes ");
+            if (!yy || (eol && yy > eol))
+                fail_msg("%s: a font is not an embedded subset:\n%s", langs[i], fonts);
+        }
+        /* Bjørnstad (seller) + Łańcut need two code pages; nothing more. */
+        assert_true(count(fonts, "TrueType") <= 4);
+        text = pdf_text(&pdf);
+        assert_contains(text, "Müller & Søn Łańcut GmbH");
+        assert_contains(text, "Bjørnstad Ærø AS");
+        free(fonts);
+        free(text);
+    }
+    fk_renderer_free(r);
+    fk_buf_free(&pdf);
+    free(f);
+}
+
+/* Same bytes whatever the renderer drew before, with the companions, the fallback and a
+ * ToUnicode CMap in play. */
+static void test_reproducible_across_invoices(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f)), *g = calloc(1, sizeof(*g));
+    fk_buf a = FK_BUF_INIT, b = FK_BUF_INIT, c = FK_BUF_INIT, x = FK_BUF_INIT;
+    fk_renderer *r1, *r2;
+
+    (void)state;
+    if (!have_default_fonts()) {
+        free(f);
+        free(g);
+        skip();
+    }
+    r1 = default_renderer();
+    base_invoice(f, "pl");
+    for (size_t i = 0; i < COUNT(SCRIPTS); i++)
+        add_line(f, SCRIPTS[i][1], "", 1000, 100, 800);
+    compute_totals(f);
+    script_invoice(g, "el", "Δημήτρης Παπαδόπουλος");
+    render_with(r1, &f->inv, &a);
+    render_with(r1, &g->inv, &x);
+    render_with(r1, &f->inv, &b);
+    r2 = default_renderer();
+    render_with(r2, &f->inv, &c);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.ptr, b.ptr, a.len);
+    assert_int_equal(a.len, c.len);
+    assert_memory_equal(a.ptr, c.ptr, a.len);
+    assert_true(mem_find(x.ptr, x.len, "ToUnicode"));
+    fk_renderer_free(r1);
+    fk_renderer_free(r2);
+    fk_buf_free(&a);
+    fk_buf_free(&b);
+    fk_buf_free(&c);
+    fk_buf_free(&x);
+    free(f);
+    free(g);
+}
+
+/* A 6 x 2 px RGB PNG. */
+static const unsigned char LOGO_PNG[] =
+    "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x06\x00"
+    "\x00\x00\x02\x08\x02\x00\x00\x00\xf4\x3f\x3a\x09\x00\x00\x00\x10\x49\x44\x41\x54\x78"
+    "\xda\x63\x90\xb3\xc9\x43\x43\x0c\x98\x42\x00\xae\x86\x09\x61\xc4\xe1\x39\xe4\x00\x00"
+    "\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+
+static void test_logo(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    fk_buf pdf = FK_BUF_INIT, png = FK_BUF_INIT, bad = FK_BUF_INIT, plain = FK_BUF_INIT;
+    fk_renderer *r = new_renderer();
+    fk_error err = FK_ERROR_INIT;
+    char *png_path, *bad_path, *list, *text;
+    size_t words;
+    int pages;
+
+    (void)state;
+    fk_buf_append(&png, LOGO_PNG, sizeof(LOGO_PNG) - 1);
+    png_path = write_temp(&png);
+    fk_buf_puts(&bad, "this is not a PNG");
+    bad_path = write_temp(&bad);
+    long_fixture(f);
+    render_with(r, &f->inv, &plain);
+
+    /* Refused at set-up, leaving the renderer as it was. */
+    assert_int_equal(fk_renderer_set_logo(r, "/nonexistent/logo.png", &err), FK_EENV);
+    assert_string_equal(err.file, "/nonexistent/logo.png");
+    err = (fk_error)FK_ERROR_INIT;
+    assert_int_equal(fk_renderer_set_logo(r, bad_path, &err), FK_EUSAGE);
+    assert_non_null(strstr(err.message, "PNG"));
+    render_with(r, &f->inv, &pdf);
+    assert_int_equal(pdf.len, plain.len);
+    assert_memory_equal(pdf.ptr, plain.ptr, pdf.len);
+
+    err = (fk_error)FK_ERROR_INIT;
+    assert_int_equal(fk_renderer_set_logo(r, png_path, &err), FK_OK);
+    render_with(r, &f->inv, &pdf);
+    list = pdf_tool(&pdf, "pdfimages -list", false);
+    /* header, rule, one image on page 1, 6 x 2 pixels */
+    assert_int_equal(count(list, "\n"), 3);
+    assert_non_null(strstr(list, "   1     0 image       6     2  rgb"));
+    free(list);
+    check_layout(&pdf, &pages, &words);
+    assert_true(pages >= 3);
+    text = pdf_text(&pdf);
+    assert_contains(text, "Invoice");
+    free(text);
+    free(pdf_tool(&pdf, "qpdf --check", false));
+
+    /* And removed again. */
+    assert_int_equal(fk_renderer_set_logo(r, NULL, &err), FK_OK);
+    render_with(r, &f->inv, &pdf);
+    assert_int_equal(pdf.len, plain.len);
+
+    unlink(png_path);
+    unlink(bad_path);
+    free(png_path);
+    free(bad_path);
+    fk_renderer_free(r);
+    fk_buf_free(&pdf);
+    fk_buf_free(&png);
+    fk_buf_free(&bad);
+    fk_buf_free(&plain);
+    free(f);
+}
+
+/* Dates follow the language; what is not a date prints as given. */
+static void test_dates(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    fk_buf pdf = FK_BUF_INIT;
+    fk_renderer *r = new_renderer();
+    char *text;
+
+    (void)state;
+    base_invoice(f, "en-GB");
+    f->inv.issue_date = "2026-11-20";
+    f->inv.order_date = "2026-13-01";  /* not a date */
+    f->inv.due_date = "20.12.2026";
+    compute_totals(f);
+    render_with(r, &f->inv, &pdf);
+    text = pdf_text(&pdf);
+    assert_contains(text, "20 Nov 2026");
+    assert_contains(text, "2026-13-01");
+    assert_contains(text, "20.12.2026");
+    free(text);
+
+    base_invoice(f, "nb");
+    f->inv.issue_date = "2026-01-05";
+    compute_totals(f);
+    render_with(r, &f->inv, &pdf);
+    text = pdf_text(&pdf);
+    assert_contains(text, "05.01.2026");
+    assert_null(strstr(text, "2026-01-05"));
+    free(text);
+    fk_renderer_free(r);
     fk_buf_free(&pdf);
     free(f);
 }
@@ -767,6 +1122,11 @@ int main(void)
         cmocka_unit_test(test_reproducible_bytes),
         cmocka_unit_test(test_qpdf_check),
         cmocka_unit_test(test_errors_and_odd_text),
+        cmocka_unit_test(test_every_script_extracts),
+        cmocka_unit_test(test_fast_path_is_small),
+        cmocka_unit_test(test_reproducible_across_invoices),
+        cmocka_unit_test(test_logo),
+        cmocka_unit_test(test_dates),
     };
     return cmocka_run_group_tests(tests, setup_fonts, NULL);
 }

@@ -1,0 +1,72 @@
+# Fonts.cmake -- the renderer's fonts, subset once at build time (issue 9).
+#
+# Embedding all of DejaVu Sans (two 700 KB files) costs every invoice ~25 ms and ~190 KB.
+# lib/render/subset_fonts.py (fontTools, Debian's python3-fonttools) cuts each face once,
+# at build time, into a wide Latin/Greek/Cyrillic subset (the default font) plus one small
+# companion per single-byte code page (see render_pdf.c); the renderer finds the
+# companions next to the font it is given. Output: ${CMAKE_BINARY_DIR}/fonts/.
+#
+# Without fontTools the build still works: the default stays the full system font, and
+# invoices are correct but slower and larger (a warning says so).
+#
+# Provides fk_use_fonts(target): FK_DEFAULT_FONT / FK_DEFAULT_FONT_BOLD as PUBLIC compile
+# definitions (so tests can render with the build's default font too), the dependency on
+# the generated files, and zlib: the renderer compresses the fonts it embeds itself
+# (lib/render/render_sfnt.h says why).
+find_package(ZLIB REQUIRED)
+
+set(FK_FONT_OUT_DIR "${CMAKE_BINARY_DIR}/fonts")
+set(FK_FONT_ENCODINGS winansi cp1250 cp1251 cp1253 cp1257 cp1254 iso8859-16 iso8859-3
+    iso8859-10)
+set(FK_FONT_SCRIPT "${PROJECT_SOURCE_DIR}/lib/render/subset_fonts.py")
+
+# Debian's python3 first: fontTools is a Debian package, not in a pyenv/venv interpreter.
+find_program(FK_FONT_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(NOT FK_FONT_PYTHON)
+  find_program(FK_FONT_PYTHON NAMES python3)
+endif()
+set(FK_HAVE_FONTTOOLS OFF)
+if(FK_FONT_PYTHON)
+  execute_process(COMMAND "${FK_FONT_PYTHON}" -c "import fontTools.subset"
+                  RESULT_VARIABLE _fk_ft_rc OUTPUT_QUIET ERROR_QUIET)
+  if(_fk_ft_rc EQUAL 0)
+    set(FK_HAVE_FONTTOOLS ON)
+  endif()
+endif()
+
+set(_fk_font_outputs "")
+if(FK_HAVE_FONTTOOLS AND EXISTS "${FK_FONT_DIR}/DejaVuSans.ttf")
+  foreach(stem DejaVuSans DejaVuSans-Bold)
+    set(_outs "${FK_FONT_OUT_DIR}/${stem}.ttf")
+    foreach(tag ${FK_FONT_ENCODINGS})
+      list(APPEND _outs "${FK_FONT_OUT_DIR}/${stem}.${tag}.ttf")
+    endforeach()
+    add_custom_command(
+      OUTPUT ${_outs}
+      COMMAND "${FK_FONT_PYTHON}" "${FK_FONT_SCRIPT}" "${FK_FONT_DIR}/${stem}.ttf"
+              "${FK_FONT_OUT_DIR}" "${stem}"
+      DEPENDS "${FK_FONT_SCRIPT}" "${FK_FONT_DIR}/${stem}.ttf"
+      COMMENT "Subsetting ${stem} for the renderer (fontTools)"
+      VERBATIM)
+    list(APPEND _fk_font_outputs ${_outs})
+  endforeach()
+  add_custom_target(fk_fonts DEPENDS ${_fk_font_outputs})
+  set(FK_DEFAULT_FONT_FILE "${FK_FONT_OUT_DIR}/DejaVuSans.ttf")
+  set(FK_DEFAULT_FONT_BOLD_FILE "${FK_FONT_OUT_DIR}/DejaVuSans-Bold.ttf")
+else()
+  message(WARNING "fontTools (Debian: python3-fonttools) not found: invoices embed the full "
+                  "DejaVu fonts (correct, but ~10x slower and larger). scripts/install-deps "
+                  "installs it.")
+  set(FK_DEFAULT_FONT_FILE "${FK_FONT_DIR}/DejaVuSans.ttf")
+  set(FK_DEFAULT_FONT_BOLD_FILE "${FK_FONT_DIR}/DejaVuSans-Bold.ttf")
+endif()
+
+function(fk_use_fonts target)
+  target_compile_definitions(${target} PUBLIC
+    FK_DEFAULT_FONT="${FK_DEFAULT_FONT_FILE}"
+    FK_DEFAULT_FONT_BOLD="${FK_DEFAULT_FONT_BOLD_FILE}")
+  if(TARGET fk_fonts)
+    add_dependencies(${target} fk_fonts)
+  endif()
+  target_link_libraries(${target} PRIVATE ZLIB::ZLIB)
+endfunction()
