@@ -53,7 +53,8 @@ static char *normalise_codes(const char *in)
         v = fk_xrealloc(v, (n + 1) * sizeof(*v));
         v[n++] = tok;
     }
-    qsort(v, n, sizeof(*v), cmp_str);
+    if (n > 1) /* qsort(NULL, 0, ...) is undefined behaviour */
+        qsort(v, n, sizeof(*v), cmp_str);
     for (size_t i = 0; i < n; i++)
         if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
             fk_buf_printf(&out, "%s%s", out.len ? " " : "", v[i]);
@@ -150,7 +151,8 @@ fk_status fk_expect_load(fk_expect **out, const char *path, fk_error *err)
         fk_expect_free(x);
         return st;
     }
-    qsort(x->e, x->n, sizeof(*x->e), cmp_exp);
+    if (x->n > 1)
+        qsort(x->e, x->n, sizeof(*x->e), cmp_exp);
     *out = x;
     return FK_OK;
 }
