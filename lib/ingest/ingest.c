@@ -60,14 +60,25 @@ void fk_ingest_close(fk_ingest *in)
     free(in);
 }
 
+/* Fields stay NULL while an order is built (most are set from the input anyway: no
+ * placeholder is allocated only to be freed); fk_ingest__finish_order makes the rest "". */
 void fk_ingest__start_order(fk_order *o, const char *file, unsigned long line, char decsep)
 {
     fk_order_init(o);
     o->file = fk_xstrdup(file);
     o->line = line;
     o->decimal_sep = decsep;
+}
+
+void fk_ingest__finish_order(fk_order *o)
+{
     for (int i = 0; i < FK_ORDER_FIELDS; i++)
-        o->f[i] = fk_xstrdup("");
+        if (!o->f[i])
+            o->f[i] = fk_xstrdup("");
+    for (size_t l = 0; l < o->nlines; l++)
+        for (int c = FK_ORDER_FIELDS; c < FK_COL_COUNT; c++)
+            if (!FK_LINE_FIELD(&o->lines[l], c))
+                FK_LINE_FIELD(&o->lines[l], c) = fk_xstrdup("");
 }
 
 fk_line *fk_ingest__add_line(fk_order *o, unsigned long line)
@@ -78,10 +89,8 @@ fk_line *fk_ingest__add_line(fk_order *o, unsigned long line)
                              FK_MAX_LINES_PER_ORDER);
         return NULL;
     }
-    fk_line *ln = fk_order_add_line(o);
+    fk_line *ln = fk_order_add_line(o); /* fields NULL until set or finished */
     ln->line = line;
-    for (int c = FK_ORDER_FIELDS; c < FK_COL_COUNT; c++)
-        FK_LINE_FIELD(ln, c) = fk_xstrdup("");
     return ln;
 }
 
@@ -121,6 +130,7 @@ void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, 
                           unsigned long line, bool first)
 {
     const char *name = fk_column_name(col);
+    const char *have = col < FK_ORDER_FIELDS && o->f[col] ? o->f[col] : "";
     char shown[64];
     char *v = clean_value(o, line, name, value, len);
 
@@ -142,7 +152,7 @@ void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, 
             o->card = card;
             free(o->f[col]);
             o->f[col] = fk_xstrdup(masked);
-        } else if (card.present && strcmp(masked, o->f[col]) != 0) {
+        } else if (card.present && strcmp(masked, have) != 0) {
             fk_order_add_finding(o, FK_CODE_ORDER_INCONSISTENT, name,
                                  "line %lu: card_number differs from the order's first row",
                                  line);
@@ -153,9 +163,9 @@ void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, 
     if (first) {
         free(o->f[col]);
         o->f[col] = fk_xstrdup(v);
-    } else if (*v && strcmp(v, o->f[col]) != 0) {
+    } else if (*v && strcmp(v, have) != 0) {
         fk_order_add_finding(o, FK_CODE_ORDER_INCONSISTENT, name,
                              "line %lu: %s \"%s\" differs from the order's first row \"%s\"",
-                             line, name, fk_quote_value(v, shown, sizeof(shown)), o->f[col]);
+                             line, name, fk_quote_value(v, shown, sizeof(shown)), have);
     }
 }

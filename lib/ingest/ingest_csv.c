@@ -14,9 +14,13 @@
  * (',' vs ';' outside quotes), and every later row must have the header's field count. A
  * ';' export parsed with ',' would otherwise "succeed" with wrong fields.
  *
- * Grouping: adjacent rows with the same order_id form one order; the order-level columns
- * come from its first row, and a later row that disagrees is a finding. An order_id that
- * comes back later is a new order (the detect stage calls it DUPLICATE_ORDER_ID).
+ * Grouping: adjacent rows with the same order_id (as written) form one order; the
+ * order-level columns come from its first row, and a later row that disagrees is a finding.
+ * An order_id that comes back later is a new order (the detect stage calls it
+ * DUPLICATE_ORDER_ID).
+ *
+ * Speed: a million orders are tens of millions of values, so a row's fields are copied into
+ * one buffer (not one allocation each), and that buffer is reused from row to row.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,9 +38,14 @@
 #define MAX_RECORD_FIELDS 4096    /* a row with more fields is malformed, not stored */
 #define LIBCSV_ROW_NOT_BEGUN 0    /* libcsv.c's pstate value between records */
 
+#define RECYCLE_MAX (256 * 1024) /* a record buffer up to this size is kept for the next */
+
+/* One CSV record: its fields' bytes, each NUL-terminated, one after the other in `data`
+ * (one allocation for the whole row, and the buffers are recycled row after row). */
 typedef struct record {
-    char **fields;
-    size_t *lens;
+    char *data;
+    size_t data_len, data_cap;
+    size_t *offs, *lens;   /* field i is data + offs[i], lens[i] bytes */
     size_t n, cap;
     unsigned long line;
     const char *malformed; /* why the row is broken, or NULL */
@@ -59,6 +68,7 @@ struct fk_csv_reader {
     unsigned long rec_start; /* line where the record being parsed began */
 
     record cur;              /* being filled by the callbacks */
+    record spare;            /* an empty record whose buffers the next one reuses */
     record *queue;           /* complete records, oldest first */
     size_t qhead, qlen, qcap;
 
@@ -68,14 +78,31 @@ struct fk_csv_reader {
 
     fk_order pending;
     bool have_pending;
+    char *group_id;          /* the pending order's id as written in its first row */
 };
 
 static void record_free(record *r)
 {
-    for (size_t i = 0; i < r->n; i++)
-        free(r->fields[i]);
-    free(r->fields);
+    free(r->data);
+    free(r->offs);
     free(r->lens);
+    memset(r, 0, sizeof(*r));
+}
+
+static char *field(const record *r, size_t i)
+{
+    return r->data + r->offs[i];
+}
+
+/* A record is done with: keep its buffers for the next one (unless huge), or free them. */
+static void record_recycle(fk_csv_reader *in, record *r)
+{
+    if (in->spare.data || r->data_cap > RECYCLE_MAX) {
+        record_free(r);
+        return;
+    }
+    in->spare = (record){.data = r->data, .data_cap = r->data_cap, .offs = r->offs,
+                         .lens = r->lens, .cap = r->cap};
     memset(r, 0, sizeof(*r));
 }
 
@@ -92,11 +119,21 @@ static void on_field(void *s, size_t len, void *data)
     }
     if (r->n == r->cap) {
         r->cap = r->cap ? r->cap * 2 : 32;
-        r->fields = fk_xrealloc(r->fields, r->cap * sizeof(*r->fields));
+        r->offs = fk_xrealloc(r->offs, r->cap * sizeof(*r->offs));
         r->lens = fk_xrealloc(r->lens, r->cap * sizeof(*r->lens));
     }
-    r->fields[r->n] = fk_xstrndup(s ? s : "", s ? len : 0);
-    r->lens[r->n] = s ? len : 0;
+    if (!s)
+        len = 0;
+    if (r->data_cap - r->data_len < len + 1) {
+        while (r->data_cap - r->data_len < len + 1)
+            r->data_cap = r->data_cap ? r->data_cap * 2 : 1024;
+        r->data = fk_xrealloc(r->data, r->data_cap);
+    }
+    memcpy(r->data + r->data_len, s ? s : "", len);
+    r->data[r->data_len + len] = '\0';
+    r->offs[r->n] = r->data_len;
+    r->lens[r->n] = len;
+    r->data_len += len + 1;
     r->n++;
 }
 
@@ -114,7 +151,8 @@ static void push_record(fk_csv_reader *in)
     if (!in->cur.line)
         in->cur.line = in->rec_start ? in->rec_start : in->line;
     in->queue[in->qhead + in->qlen++] = in->cur;
-    memset(&in->cur, 0, sizeof(in->cur));
+    in->cur = in->spare; /* empty, with buffers to reuse (or none) */
+    memset(&in->spare, 0, sizeof(in->spare));
     /* A record that ended at a '\r' mid-line is followed by one on the same line. */
     in->rec_start = in->line;
 }
@@ -303,7 +341,7 @@ static fk_status take_header(fk_csv_reader *in, record *r, fk_error *err)
     in->colmap = fk_xcalloc(r->n, sizeof(*in->colmap));
     in->ncols = r->n;
     for (size_t i = 0; i < r->n; i++) {
-        char *name = fk_trim(r->fields[i]);
+        char *name = fk_trim(field(r, i));
         fk_ascii_lower(name);
         int col = fk_column_lookup(name);
         /* A repeated column would make the row ambiguous: the first one counts. */
@@ -333,7 +371,7 @@ static const char *row_order_id(fk_csv_reader *in, record *r)
 {
     for (size_t i = 0; i < r->n && i < in->ncols; i++)
         if (in->colmap[i] == FK_COL_ORDER_ID)
-            return fk_trim(r->fields[i]);
+            return fk_trim(field(r, i));
     return NULL;
 }
 
@@ -346,7 +384,8 @@ static void add_row(fk_csv_reader *in, fk_order *o, record *r, bool first)
     for (size_t i = 0; i < r->n; i++) {
         int col = in->colmap[i];
         if (col >= 0)
-            fk_ingest__set_field(o, ln, (fk_column)col, r->fields[i], r->lens[i], r->line, first);
+            fk_ingest__set_field(o, ln, (fk_column)col, field(r, i), r->lens[i], r->line,
+                                 first);
     }
 }
 
@@ -363,17 +402,25 @@ static bool take_row(fk_csv_reader *in, record *r, fk_order *done)
     if (all_empty && !broken)
         return false;
 
-    bool same = in->have_pending && id && *id && strcmp(id, in->pending.f[FK_COL_ORDER_ID]) == 0;
+    /* Rows group by the id as written: the order's own copy is cleaned (valid UTF-8). */
+    bool same = in->have_pending && id && *id && in->group_id && strcmp(id, in->group_id) == 0;
     if (!same) {
         if (in->have_pending) {
+            fk_ingest__finish_order(&in->pending);
             *done = in->pending;
             completed = true;
         }
         fk_ingest__start_order(&in->pending, in->path, r->line, in->decsep);
         in->have_pending = true;
-        if (id) {
-            free(in->pending.f[FK_COL_ORDER_ID]);
-            in->pending.f[FK_COL_ORDER_ID] = fk_xstrdup(id);
+        free(in->group_id);
+        in->group_id = id ? fk_xstrdup(id) : NULL;
+        if (id && broken) {
+            /* The row's values are not used, but its id names the order in the report:
+             * through the same cleaning as any value (it may be anything). */
+            char *copy = fk_xstrdup(id);
+            fk_ingest__set_field(&in->pending, NULL, FK_COL_ORDER_ID, copy, strlen(copy),
+                                 r->line, true);
+            free(copy);
         }
     }
     if (broken) {
@@ -431,7 +478,7 @@ static fk_status read_header(fk_csv_reader *in, fk_error *err)
                             "the file is empty: a header row is required");
     record r = pop(in);
     st = take_header(in, &r, err);
-    record_free(&r);
+    record_recycle(in, &r);
     return st;
 }
 
@@ -445,6 +492,7 @@ fk_status fk_csv_next(fk_csv_reader *in, fk_order *o, bool *got, fk_error *err)
             return st;
         if (in->qlen == 0) {
             if (in->have_pending) {
+                fk_ingest__finish_order(&in->pending);
                 *o = in->pending;
                 fk_order_init(&in->pending);
                 in->have_pending = false;
@@ -454,7 +502,7 @@ fk_status fk_csv_next(fk_csv_reader *in, fk_order *o, bool *got, fk_error *err)
         }
         record r = pop(in);
         bool completed = take_row(in, &r, o);
-        record_free(&r);
+        record_recycle(in, &r);
         if (completed) {
             *got = true;
             return FK_OK;
@@ -477,11 +525,13 @@ void fk_csv_close(fk_csv_reader *in)
     if (in->fp && in->fp != stdin)
         fclose(in->fp);
     record_free(&in->cur);
+    record_free(&in->spare);
     for (size_t i = 0; i < in->qlen; i++)
         record_free(&in->queue[in->qhead + i]);
     free(in->queue);
     free(in->colmap);
     fk_order_clear(&in->pending);
+    free(in->group_id);
     free(in->buf);
     free(in->path);
     free(in);

@@ -22,10 +22,14 @@ fk_status fk_xml_open(fk_xml_reader **out, const char *path, const fk_ingest_opt
 fk_status fk_xml_next(fk_xml_reader *in, fk_order *o, bool *got, fk_error *err);
 void fk_xml_progress(const fk_xml_reader *in, uint64_t *bytes, uint64_t *total);
 void fk_xml_close(fk_xml_reader *in);
+/* The orders schema compiled into the library: a copy of samples/orders.xsd. */
+const char *fk_xml__schema_text(size_t *len);
 
-/* Start a new order from `file` at `line`: every order-level field "". */
+/* Start a new order from `file` at `line`. Its fields are NULL until set: a reader calls
+ * fk_ingest__finish_order before handing the order out, which makes every unset field "". */
 void fk_ingest__start_order(fk_order *o, const char *file, unsigned long line, char decsep);
-/* Add an invoice line (every line field ""); NULL (and a finding) past the line limit. */
+void fk_ingest__finish_order(fk_order *o);
+/* Add an invoice line; NULL (and a finding) past the line limit. */
 fk_line *fk_ingest__add_line(fk_order *o, unsigned long line);
 /**
  * Set column `col` from a raw value of `len` bytes (may contain anything: it is cleaned to
