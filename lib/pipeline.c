@@ -433,7 +433,7 @@ static fk_status process_order(run_ctx *c, fk_error *err)
         return st;
     o->outcome = fk_order_outcome(o);
     if (o->outcome == FK_INVOICED)
-        fk_batch_memory_add(c->mem, o);
+        fk_batch_memory_add(c->mem, o, &c->rules);
     c->nchunk++;
     c->done++;
     if (c->nchunk == CHUNK_ORDERS || c->opts->dry_run)

@@ -82,7 +82,7 @@ fk_batch_memory *fk_batch_memory_new(void);
 /* Add what this batch knows to facts (same customer, currency, charge window). */
 void fk_batch_memory_facts(const fk_batch_memory *m, const fk_order *o, const fk_rules *r,
                            fk_customer_facts *f);
-/* Remember an accepted (invoiced) order. */
-void fk_batch_memory_add(fk_batch_memory *m, const fk_order *o);
+/* Remember an accepted (invoiced) order (only what the enabled rules need). */
+void fk_batch_memory_add(fk_batch_memory *m, const fk_order *o, const fk_rules *r);
 void fk_batch_memory_free(fk_batch_memory *m);
 #endif

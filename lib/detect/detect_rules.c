@@ -324,18 +324,30 @@ void fk_detect_rules(fk_order *o, const fk_rules *r, const fk_customer_facts *f,
                              f->overdue);
 }
 
-/* ---- this batch's accepted orders ---- */
+/* ---- this batch's accepted orders ----
+ *
+ * A dry run over a million orders keeps every accepted one here, so entries are compact:
+ * a 128-bit key inline (customer+currency, or the charge fingerprint), no per-entry
+ * allocation, order ids packed into a string arena. Customer entries exist only when a
+ * credit or rate rule needs them, charge entries only when the duplicate window is on. */
 
 typedef struct mem_entry {
-    char *key;        /* "c\x1f<customer>\x1f<currency>" or "h\x1f<charge key>" */
-    int64_t amount;   /* customer: accepted total; charge: order time */
-    uint64_t count;
-    char *order_id;   /* charge entries */
+    uint64_t k1, k2;      /* 0/0: an empty slot */
+    int64_t amount;       /* customer: accepted total; charge: order time */
+    uint64_t count;       /* customer: accepted invoices */
+    const char *order_id; /* charge: the first accepted order, in the arena */
 } mem_entry;
+
+typedef struct arena_block {
+    struct arena_block *next;
+    size_t used;
+    char data[1 << 20];
+} arena_block;
 
 struct fk_batch_memory {
     mem_entry *slots;
     size_t cap, n;
+    arena_block *arena;
 };
 
 fk_batch_memory *fk_batch_memory_new(void)
@@ -346,30 +358,65 @@ fk_batch_memory *fk_batch_memory_new(void)
     return m;
 }
 
-static mem_entry *lookup(const fk_batch_memory *m, const char *key)
+static const char *arena_dup(fk_batch_memory *m, const char *s)
 {
-    size_t i = fk_hash_str(key) & (m->cap - 1);
-    while (m->slots[i].key) {
-        if (strcmp(m->slots[i].key, key) == 0)
+    size_t n = strlen(s) + 1;
+    if (n > sizeof(m->arena->data))
+        n = sizeof(m->arena->data); /* ids are at most a few hundred bytes; stay safe */
+    if (!m->arena || m->arena->used + n > sizeof(m->arena->data)) {
+        arena_block *b = fk_xmalloc(sizeof(*b));
+        b->next = m->arena;
+        b->used = 0;
+        m->arena = b;
+    }
+    char *p = m->arena->data + m->arena->used;
+    memcpy(p, s, n - 1);
+    p[n - 1] = '\0';
+    m->arena->used += n;
+    return p;
+}
+
+/* 128-bit key: two FNV-1a variants over a type tag and the text; never 0/0. */
+static void key_of(char tag, const char *a, const char *b, uint64_t *k1, uint64_t *k2)
+{
+    uint64_t h1 = 1469598103934665603ULL ^ (unsigned char)tag, h2 = 0x9E3779B97F4A7C15ULL;
+    const char *parts[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++) {
+            h1 = (h1 ^ *p) * 1099511628211ULL;
+            h2 = (h2 ^ *p) * 0x100000001B3ULL + 0x2545F4914F6CDD1DULL;
+        }
+        h1 = (h1 ^ 0x1f) * 1099511628211ULL;
+        h2 = (h2 ^ 0x1f) * 0x100000001B3ULL;
+    }
+    *k1 = h1 | 1; /* never an empty slot */
+    *k2 = h2;
+}
+
+static mem_entry *lookup(const fk_batch_memory *m, uint64_t k1, uint64_t k2)
+{
+    size_t i = (size_t)(k1 ^ (k2 >> 7)) & (m->cap - 1);
+    while (m->slots[i].k1) {
+        if (m->slots[i].k1 == k1 && m->slots[i].k2 == k2)
             return &m->slots[i];
         i = (i + 1) & (m->cap - 1);
     }
     return NULL;
 }
 
-static mem_entry *upsert(fk_batch_memory *m, const char *key)
+static mem_entry *upsert(fk_batch_memory *m, uint64_t k1, uint64_t k2)
 {
-    mem_entry *e = lookup(m, key);
+    mem_entry *e = lookup(m, k1, k2);
     if (e)
         return e;
     if ((m->n + 1) * 4 > m->cap * 3) {
         size_t ncap = m->cap * 2;
         mem_entry *ns = fk_xcalloc(ncap, sizeof(*ns));
         for (size_t k = 0; k < m->cap; k++) {
-            if (!m->slots[k].key)
+            if (!m->slots[k].k1)
                 continue;
-            size_t i = fk_hash_str(m->slots[k].key) & (ncap - 1);
-            while (ns[i].key)
+            size_t i = (size_t)(m->slots[k].k1 ^ (m->slots[k].k2 >> 7)) & (ncap - 1);
+            while (ns[i].k1)
                 i = (i + 1) & (ncap - 1);
             ns[i] = m->slots[k];
         }
@@ -377,34 +424,34 @@ static mem_entry *upsert(fk_batch_memory *m, const char *key)
         m->slots = ns;
         m->cap = ncap;
     }
-    size_t i = fk_hash_str(key) & (m->cap - 1);
-    while (m->slots[i].key)
+    size_t i = (size_t)(k1 ^ (k2 >> 7)) & (m->cap - 1);
+    while (m->slots[i].k1)
         i = (i + 1) & (m->cap - 1);
-    m->slots[i].key = fk_xstrdup(key);
+    m->slots[i] = (mem_entry){k1, k2, 0, 0, NULL};
     m->n++;
     return &m->slots[i];
 }
 
-static void customer_key(const fk_order *o, fk_buf *b)
+static bool customer_rules(const fk_rules *r, const fk_order *o)
 {
-    fk_buf_reset(b);
-    fk_buf_printf(b, "c\x1f%s\x1f%s", o->customer_key, o->currency);
+    return r->ncredit > 0 || r->invoices_per_day > 0 || *o->f[FK_COL_CREDIT_LIMIT];
 }
 
 void fk_batch_memory_facts(const fk_batch_memory *m, const fk_order *o, const fk_rules *r,
                            fk_customer_facts *f)
 {
-    fk_buf k = FK_BUF_INIT;
-    customer_key(o, &k);
-    const mem_entry *e = lookup(m, fk_buf_cstr(&k));
-    if (e) {
+    uint64_t k1, k2;
+    const mem_entry *e;
+
+    key_of('c', o->customer_key, o->currency, &k1, &k2);
+    if ((e = lookup(m, k1, k2)) != NULL) {
         fk_add_checked(&f->open_amount, e->amount);
         f->invoices_today += e->count; /* a batch issues all its invoices on one day */
     }
-    fk_buf_reset(&k);
-    fk_buf_printf(&k, "h\x1f%s", o->charge_key);
-    e = lookup(m, fk_buf_cstr(&k));
-    if (e && !f->dup_order_id[0] && r->duplicate_window_hours > 0) {
+    if (r->duplicate_window_hours <= 0 || f->dup_order_id[0])
+        return;
+    key_of('h', o->charge_key, "", &k1, &k2);
+    if ((e = lookup(m, k1, k2)) != NULL) {
         int64_t d = e->amount - o->order_time;
         if (d < 0)
             d = -d;
@@ -414,33 +461,37 @@ void fk_batch_memory_facts(const fk_batch_memory *m, const fk_order *o, const fk
             f->dup_time = e->amount;
         }
     }
-    fk_buf_free(&k);
 }
 
-void fk_batch_memory_add(fk_batch_memory *m, const fk_order *o)
+void fk_batch_memory_add(fk_batch_memory *m, const fk_order *o, const fk_rules *r)
 {
-    fk_buf k = FK_BUF_INIT;
-    customer_key(o, &k);
-    mem_entry *e = upsert(m, fk_buf_cstr(&k));
-    fk_add_checked(&e->amount, o->gross_total);
-    e->count++;
-    fk_buf_reset(&k);
-    fk_buf_printf(&k, "h\x1f%s", o->charge_key);
-    e = upsert(m, fk_buf_cstr(&k));
-    if (!e->order_id) { /* the first accepted order of a charge is the one others match */
-        e->order_id = fk_xstrdup(o->f[FK_COL_ORDER_ID]);
-        e->amount = o->order_time;
+    uint64_t k1, k2;
+    mem_entry *e;
+
+    if (customer_rules(r, o)) {
+        key_of('c', o->customer_key, o->currency, &k1, &k2);
+        e = upsert(m, k1, k2);
+        fk_add_checked(&e->amount, o->gross_total);
+        e->count++;
     }
-    fk_buf_free(&k);
+    if (r->duplicate_window_hours > 0) {
+        key_of('h', o->charge_key, "", &k1, &k2);
+        e = upsert(m, k1, k2);
+        if (!e->order_id) { /* the first accepted order of a charge is the one others match */
+            e->order_id = arena_dup(m, o->f[FK_COL_ORDER_ID]);
+            e->amount = o->order_time;
+        }
+    }
 }
 
 void fk_batch_memory_free(fk_batch_memory *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; i < m->cap; i++) {
-        free(m->slots[i].key);
-        free(m->slots[i].order_id);
+    while (m->arena) {
+        arena_block *b = m->arena;
+        m->arena = b->next;
+        free(b);
     }
     free(m->slots);
     free(m);
