@@ -29,7 +29,7 @@ enum {
 static const char usage_main[] =
     "Usage: faktura COMMAND [options] [INPUT...]\n"
     "\n"
-    "Batch invoice generation and reconciliation: orders in (CSV), PDF invoices with\n"
+    "Batch invoice generation and reconciliation: orders in (CSV or XML), PDF invoices with\n"
     "gapless numbers out, every order accounted for in a report.\n"
     "\n"
     "Commands:\n"
@@ -66,7 +66,8 @@ static const char usage_batch[] =
     "Usage: faktura %s [options] INPUT...\n"
     "\n"
     "%s"
-    "INPUT is a CSV file (.csv) of orders, one row per invoice line; `-` reads stdin.\n"
+    "INPUT is a CSV file of orders (one row per invoice line) or an XML file (.xml, see\n"
+    "samples/orders.xsd); `-` reads stdin (CSV, or XML with --input-format xml).\n"
     "\n"
     "Options:\n"
     "  --db FILE             SQLite state file (default: faktura.db)\n"
