@@ -772,6 +772,54 @@ static fk_status read_more(fk_xml_reader *in, fk_error *err)
     return FK_OK;
 }
 
+/* Only encodings libxml2 decodes itself: UTF-8 (the norm), ASCII and ISO-8859-1. Fuzzing
+ * libxml2 2.9.14 crashed in its UCS-4 detection (a file starting "<\0\0\0") and in the
+ * iconv path of a declared "UTF7": such input is refused before libxml2 sees a byte. */
+static bool prolog_ok(const char *buf, size_t n, const char **why)
+{
+    static const char *const allowed[] = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1",
+                                          "iso_8859-1", "latin1"};
+    size_t head = n < 4 ? n : 4;
+
+    if (memchr(buf, '\0', head) || (n >= 2 && ((unsigned char)buf[0] == 0xFE ||
+                                               (unsigned char)buf[0] == 0xFF))) {
+        *why = "the file is UTF-16 or UCS-4, not UTF-8: save it as UTF-8";
+        return false;
+    }
+    /* The encoding declared in <?xml ... ?>, if any, before the first '>'. */
+    size_t lim = n < 512 ? n : 512;
+    const char *end = memchr(buf, '>', lim);
+    size_t span = end ? (size_t)(end - buf) : lim;
+    for (size_t i = 0; i + 8 < span; i++) {
+        if (memcmp(buf + i, "encoding", 8) != 0)
+            continue;
+        size_t j = i + 8;
+        while (j < span && (buf[j] == ' ' || buf[j] == '\t' || buf[j] == '\r' || buf[j] == '\n'))
+            j++;
+        if (j >= span || buf[j] != '=')
+            break;
+        j++;
+        while (j < span && (buf[j] == ' ' || buf[j] == '\t' || buf[j] == '\r' || buf[j] == '\n'))
+            j++;
+        char q = j < span ? buf[j] : 0, name[32];
+        size_t k = 0;
+        if (q != '"' && q != '\'')
+            break;
+        for (j++; j < span && buf[j] != q && k + 1 < sizeof(name); j++)
+            name[k++] = (char)(buf[j] >= 'A' && buf[j] <= 'Z' ? buf[j] - 'A' + 'a' : buf[j]);
+        name[k] = '\0';
+        if (j >= span || buf[j] != q)
+            k = 0; /* unterminated: not a name we accept */
+        for (size_t a = 0; k && a < sizeof(allowed) / sizeof(allowed[0]); a++)
+            if (strcmp(name, allowed[a]) == 0)
+                return true;
+        *why = "the XML declaration names an encoding other than UTF-8, ASCII or ISO-8859-1: "
+               "save the file as UTF-8";
+        return false;
+    }
+    return true;
+}
+
 /* Push input until an order is queued, the document stops, or the input ends. */
 static fk_status parse_some(fk_xml_reader *in, fk_error *err)
 {
@@ -795,6 +843,9 @@ static fk_status parse_some(fk_xml_reader *in, fk_error *err)
             if (first && in->buf_len >= 2 && memcmp(in->buf, "\x1f\x8b", 2) == 0)
                 fail(in, FK_EINPUT, 1, "the file is gzip-compressed, not XML: decompress it "
                      "first");
+            const char *why = NULL;
+            if (first && !in->failed && !prolog_ok(in->buf, in->buf_len, &why))
+                fail(in, FK_EINPUT, 1, "%s", why);
             continue;
         }
         size_t n = in->buf_len - in->buf_pos;

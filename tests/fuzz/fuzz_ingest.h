@@ -7,6 +7,8 @@
  *    bounded by the input's size) or fails the same way;
  *  - every field of every order is set, valid UTF-8 without NUL, at most 1024 bytes; the
  *    card number is only ever its masked form ("VISA ****1111");
+ *  - no false alarm: a finding about a NUL byte or bytes that are not UTF-8 only when the
+ *    input has such bytes;
  *  - validation: an order without findings has exact amounts (else it would be invoiced
  *    with none); every line net, VAT per rate and total obeys the rounding rule and the
  *    totals add up (README "Money"); findings carry a known code and a UTF-8 message.
@@ -73,12 +75,40 @@ static inline __int128 fuzz_abs128(__int128 v)
     return v < 0 ? -v : v;
 }
 
-static inline void fuzz_check_validated(const fk_order *o)
+/* The claim of an ingestion message "line N: FIELD claim", or NULL if it has not that shape
+ * (the value quoted later in a message may contain any text). */
+static inline const char *fuzz_claim(const char *msg, const char *field)
+{
+    size_t n = strlen(field);
+    if (strncmp(msg, "line ", 5) != 0)
+        return NULL;
+    msg += 5;
+    if (!fuzz_is_digit(*msg))
+        return NULL;
+    while (fuzz_is_digit(*msg))
+        msg++;
+    if (strncmp(msg, ": ", 2) != 0 || strncmp(msg + 2, field, n) != 0)
+        return NULL;
+    return msg + 2 + n;
+}
+
+/* What the whole input holds, for the findings that claim something about its bytes. */
+typedef struct fuzz_input_facts {
+    bool has_nul, utf8_ok;
+} fuzz_input_facts;
+
+static inline void fuzz_check_validated(const fk_order *o, const fuzz_input_facts *in)
 {
     for (size_t i = 0; i < o->nfindings; i++) {
         const fk_finding *f = &o->findings[i];
         FUZZ_CHECK(fk_code_name(f->code) != NULL);
         FUZZ_CHECK(f->message != NULL && fk_utf8_valid(f->message, strlen(f->message)));
+        const char *claim = f->code == FK_CODE_ENCODING_INVALID && f->field
+                                ? fuzz_claim(f->message, f->field) : NULL;
+        if (claim && strcmp(claim, " contains a NUL byte") == 0)
+            FUZZ_CHECK(in->has_nul);
+        if (claim && strncmp(claim, " is not valid UTF-8: ", 21) == 0)
+            FUZZ_CHECK(!in->utf8_ok);
     }
     /* An order without findings is invoiced: it must have amounts to invoice. */
     if (o->nfindings == 0)
@@ -128,7 +158,9 @@ static inline int fuzz_ingest(const uint8_t *data, size_t size, fk_input_format 
     fk_config *cfg = NULL;
     fk_error err = FK_ERROR_INIT;
     fk_ingest *in = NULL;
-    fk_ingest_options opts = {fmt, 0, 0};
+    fk_ingest_options opts = {.format = fmt};
+    fuzz_input_facts facts = {memchr(data, 0, size) != NULL,
+                              fk_utf8_valid((const char *)data, size)};
 
     if (fuzz_file_open(&f, data, size) != 0)
         return 0;
@@ -148,7 +180,7 @@ static inline int fuzz_ingest(const uint8_t *data, size_t size, fk_input_format 
             FUZZ_CHECK(++norders <= size + 1);
             fuzz_check_ingested(&o, f.path);
             fk_validate_order(&o, cfg, FUZZ_AS_OF);
-            fuzz_check_validated(&o);
+            fuzz_check_validated(&o, &facts);
         }
         if (st != FK_OK)
             FUZZ_CHECK(err.status == FK_EINPUT && err.message[0] != '\0');
