@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* detect.c -- duplicate order ids within a batch and orders invoiced by an earlier batch.
  *
- * The id set is open addressing over ids packed into an arena: memory is the ids
+ * The id set is open addressing over ids packed into a string pool: memory is the ids
  * themselves plus a pointer and a quarter a slot, about 25 MB for a million ids.
  */
 #include <stdint.h>
@@ -11,35 +11,11 @@
 #include "core/util.h"
 #include "detect/detect.h"
 
-typedef struct id_block {
-    struct id_block *next;
-    size_t used;
-    char data[1 << 20];
-} id_block;
-
 struct fk_idset {
     const char **slots;
     size_t cap, n;
-    id_block *arena; /* the ids themselves, packed: no allocation per id */
+    fk_strpool ids; /* the ids themselves, packed: no allocation per id */
 };
-
-static const char *arena_dup(fk_idset *s, const char *id)
-{
-    size_t n = strlen(id) + 1;
-    if (n > sizeof(s->arena->data))
-        n = sizeof(s->arena->data);
-    if (!s->arena || s->arena->used + n > sizeof(s->arena->data)) {
-        id_block *b = fk_xmalloc(sizeof(*b));
-        b->next = s->arena;
-        b->used = 0;
-        s->arena = b;
-    }
-    char *p = s->arena->data + s->arena->used;
-    memcpy(p, id, n - 1);
-    p[n - 1] = '\0';
-    s->arena->used += n;
-    return p;
-}
 
 fk_idset *fk_idset_new(void)
 {
@@ -75,7 +51,7 @@ bool fk_idset_add(fk_idset *s, const char *id)
         s->slots = ns;
         s->cap = ncap;
     }
-    insert_slot(s->slots, s->cap, arena_dup(s, id));
+    insert_slot(s->slots, s->cap, fk_strpool_dup(&s->ids, id));
     s->n++;
     return true;
 }
@@ -84,11 +60,7 @@ void fk_idset_free(fk_idset *s)
 {
     if (!s)
         return;
-    while (s->arena) {
-        id_block *b = s->arena;
-        s->arena = b->next;
-        free(b);
-    }
+    fk_strpool_free(&s->ids);
     free(s->slots);
     free(s);
 }

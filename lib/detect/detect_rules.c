@@ -328,26 +328,20 @@ void fk_detect_rules(fk_order *o, const fk_rules *r, const fk_customer_facts *f,
  *
  * A dry run over a million orders keeps every accepted one here, so entries are compact:
  * a 128-bit key inline (customer+currency, or the charge fingerprint), no per-entry
- * allocation, order ids packed into a string arena. Customer entries exist only when a
+ * allocation, order ids packed into a string pool. Customer entries exist only when a
  * credit or rate rule needs them, charge entries only when the duplicate window is on. */
 
 typedef struct mem_entry {
     uint64_t k1, k2;      /* 0/0: an empty slot */
     int64_t amount;       /* customer: accepted total; charge: order time */
     uint64_t count;       /* customer: accepted invoices */
-    const char *order_id; /* charge: the first accepted order, in the arena */
+    const char *order_id; /* charge: the first accepted order, in the pool */
 } mem_entry;
-
-typedef struct arena_block {
-    struct arena_block *next;
-    size_t used;
-    char data[1 << 20];
-} arena_block;
 
 struct fk_batch_memory {
     mem_entry *slots;
     size_t cap, n;
-    arena_block *arena;
+    fk_strpool ids; /* the order ids of charge entries */
 };
 
 fk_batch_memory *fk_batch_memory_new(void)
@@ -356,24 +350,6 @@ fk_batch_memory *fk_batch_memory_new(void)
     m->cap = 256;
     m->slots = fk_xcalloc(m->cap, sizeof(*m->slots));
     return m;
-}
-
-static const char *arena_dup(fk_batch_memory *m, const char *s)
-{
-    size_t n = strlen(s) + 1;
-    if (n > sizeof(m->arena->data))
-        n = sizeof(m->arena->data); /* ids are at most a few hundred bytes; stay safe */
-    if (!m->arena || m->arena->used + n > sizeof(m->arena->data)) {
-        arena_block *b = fk_xmalloc(sizeof(*b));
-        b->next = m->arena;
-        b->used = 0;
-        m->arena = b;
-    }
-    char *p = m->arena->data + m->arena->used;
-    memcpy(p, s, n - 1);
-    p[n - 1] = '\0';
-    m->arena->used += n;
-    return p;
 }
 
 /* 128-bit key: two FNV-1a variants over a type tag and the text; never 0/0. */
@@ -478,7 +454,7 @@ void fk_batch_memory_add(fk_batch_memory *m, const fk_order *o, const fk_rules *
         key_of('h', o->charge_key, "", &k1, &k2);
         e = upsert(m, k1, k2);
         if (!e->order_id) { /* the first accepted order of a charge is the one others match */
-            e->order_id = arena_dup(m, o->f[FK_COL_ORDER_ID]);
+            e->order_id = fk_strpool_dup(&m->ids, o->f[FK_COL_ORDER_ID]);
             e->amount = o->order_time;
         }
     }
@@ -488,11 +464,7 @@ void fk_batch_memory_free(fk_batch_memory *m)
 {
     if (!m)
         return;
-    while (m->arena) {
-        arena_block *b = m->arena;
-        m->arena = b->next;
-        free(b);
-    }
+    fk_strpool_free(&m->ids);
     free(m->slots);
     free(m);
 }
