@@ -255,27 +255,20 @@ static fk_status render_chunk(run_ctx *c, fk_error *err)
     pthread_t th[FK_MAX_JOBS];
     render_job jobs[FK_MAX_JOBS];
     size_t started = 0;
-    for (int w = 1; w < c->jobs && (size_t)w < npending; w++) {
-        jobs[w] = (render_job){c, (size_t)w};
+    for (size_t w = 0; w < (size_t)c->jobs; w++)
+        jobs[w] = (render_job){c, w};
+    for (size_t w = 1; w < (size_t)c->jobs && w < npending; w++) {
         if (pthread_create(&th[w], NULL, render_worker, &jobs[w]) != 0)
             break;
-        started = (size_t)w;
+        started = w;
     }
-    /* A worker that could not start leaves its share to the renders below. */
-    jobs[0] = (render_job){c, 0};
     render_worker(&jobs[0]);
     for (size_t w = 1; w <= started; w++)
         pthread_join(th[w], NULL);
-    for (size_t w = started + 1; w < (size_t)c->jobs; w++) {
-        /* Workers that never ran: render their share here, one by one. */
-        size_t k = 0;
-        for (size_t i = 0; i < c->nchunk; i++)
-            if (c->pending[i] && k++ % (size_t)c->jobs == w) {
-                c->rerr[i] = (fk_error)FK_ERROR_INIT;
-                render_invoice(c, c->renderers[0], &c->chunk[i], c->numbers[i], &c->pdfs[i],
-                               &c->rerr[i]);
-            }
-    }
+    /* A share whose thread could not start (or was not needed) is rendered here, with that
+     * share's own renderer, after the others are done with theirs. */
+    for (size_t w = started + 1; w < (size_t)c->jobs; w++)
+        render_worker(&jobs[w]);
     return FK_OK;
 }
 
