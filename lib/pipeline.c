@@ -3,11 +3,16 @@
  *
  * For each order, in input order:
  *   ingest -> validate -> detect (duplicate id, earlier invoice) -> outcome
- *   invoiced: number (peeked) -> render into memory -> stage the PDF -> record + consume
+ *   invoiced: number (peeked) -> render into memory -> write the PDF -> record + consume
  *   otherwise: record the order and its findings
  * and every outcome goes to the report. Work is committed in chunks: the chunk's PDFs are
  * made durable and renamed into place first, then one transaction commits the chunk's
  * numbers, invoices and outcomes (see store/store_files.c for why this order).
+ *
+ * Two chunks are open at a time. While the render threads render, write and hash the PDFs
+ * of one chunk, this thread checks the orders of the next one, then records and commits
+ * the chunk before it: the database has one writer, the thread that owns it, and the
+ * rules see the orders not yet committed through each chunk's batch memory.
  *
  * A dry run (`validate`) does the same checks, reads the database (if any) to know which
  * orders were invoiced before, and writes nothing but the report.
@@ -37,7 +42,46 @@
 #define CHUNK_ORDERS 256 /* orders per transaction (and per flush of their PDFs) */
 #define FK_MAX_JOBS 64
 
-typedef struct run_ctx {
+/* A chunk of orders on its way through the pipeline, in input order. */
+typedef struct chunk {
+    fk_order *orders;
+    int64_t *row;          /* existing row (a retry) or 0 */
+    int64_t *batch;        /* the batch the order belongs to */
+    bool *pending;         /* to be rendered and written by the render threads */
+    int64_t *seqs;         /* its (provisional) sequence number */
+    char (*numbers)[128];  /* its invoice number */
+    char (*files)[160];    /* its PDF's file name */
+    char (*sha)[65];       /* its PDF's SHA-256 */
+    bool *written;         /* its temporary file is on disk */
+    fk_buf *pdfs;          /* its rendered PDF */
+    fk_error *rerr;        /* its render error */
+    fk_error *werr;        /* its write error */
+    size_t n;
+    int64_t first_seq;     /* the sequence number of its first invoice, -1: none */
+    fk_batch_memory *mem;  /* its accepted orders, for the rules until it commits */
+} chunk;
+
+typedef struct run_ctx run_ctx;
+
+typedef struct render_thread {
+    run_ctx *c;
+    int index;             /* its renderer */
+} render_thread;
+
+/* The render threads: each takes the next slot of the submitted chunk, renders it with the
+ * thread's own renderer (one libharu document each), writes and hashes it. */
+typedef struct render_pool {
+    pthread_mutex_t mu;
+    pthread_cond_t work, idle;
+    chunk *job;            /* the chunk being rendered, NULL if none */
+    size_t next, left;     /* its next slot to take; slots not finished */
+    bool stop;
+    int nthreads;
+    pthread_t th[FK_MAX_JOBS];
+    render_thread args[FK_MAX_JOBS];
+} render_pool;
+
+struct run_ctx {
     const fk_batch_options *opts;
     const fk_config *cfg;
     fk_store *store;       /* NULL in a dry run without a database */
@@ -47,28 +91,25 @@ typedef struct run_ctx {
     fk_idset *seen;
     int64_t batch_id;
     bool in_txn;
-    /* The orders of the open chunk, kept until it commits: only committed outcomes go to the
-     * report, and a chunk whose PDFs cannot be written is recorded again without them. */
-    fk_order *chunk;
-    int64_t *chunk_row;    /* existing row (a retry) or 0 */
-    int64_t *chunk_batch;  /* the batch the order belongs to */
+    /* The chunk being filled and the one being rendered; orders are kept until their
+     * chunk commits: only committed outcomes go to the report, and a chunk whose PDFs
+     * cannot be written is recorded again without them. */
+    chunk ch[2];
+    chunk *cur, *fly;
     fk_rules rules;
-    fk_batch_memory *mem;  /* accepted orders not yet recorded (see apply_rules) */
     int jobs;              /* render threads */
     fk_renderer *renderers[FK_MAX_JOBS]; /* one per thread; NULL in a dry run */
-    bool *pending;         /* chunk slot to be invoiced */
-    int64_t *seqs;         /* its (provisional) sequence number */
-    char (*numbers)[128];  /* its invoice number */
-    fk_buf *pdfs;          /* its rendered PDF */
-    fk_error *rerr;        /* its render error */
+    render_pool pool;
+    bool pool_up;
+    int64_t next_seq;      /* the series' next number after the chunks numbered, -1: ask */
+    char series[128];      /* the series' key */
     bool approvals;        /* look up approvals (retry, release) */
-    size_t nchunk;
     bool write_failed;     /* the disk refused a PDF: no more rendering in this batch */
     fk_error write_err;
     uint64_t done;
     char issue_date[16], due_date[16];
     int year;
-} run_ctx;
+};
 
 static const char eu_members[] =
     "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK ";
@@ -205,159 +246,274 @@ static fk_status render_invoice(const run_ctx *c, fk_renderer *r, const fk_order
     return st;
 }
 
-/* ---- the chunk: numbered, rendered (in parallel), staged and recorded in input order ---- */
+/* ---- the chunk: numbered, rendered and written (in parallel), recorded in input order ---- */
 
-typedef struct render_job {
-    run_ctx *c;
-    size_t worker;
-} render_job;
-
-/* Worker `w` renders every jobs-th invoice of the chunk with its own renderer. */
-static void *render_worker(void *arg)
+/* Render, write and hash slot i of chunk k (a render thread, or this one when no thread
+ * runs). A failure stays in the slot's rerr or werr for settle_chunk. */
+static void work_slot(run_ctx *c, fk_renderer *r, chunk *k, size_t i)
 {
-    render_job *j = arg;
-    run_ctx *c = j->c;
-    size_t k = 0;
-    for (size_t i = 0; i < c->nchunk; i++) {
-        if (!c->pending[i])
-            continue;
-        if (k++ % (size_t)c->jobs == j->worker) {
-            c->rerr[i] = (fk_error)FK_ERROR_INIT;
-            render_invoice(c, c->renderers[j->worker], &c->chunk[i], c->numbers[i], &c->pdfs[i],
-                           &c->rerr[i]);
+    const fk_buf *pdf = &k->pdfs[i];
+    k->rerr[i] = (fk_error)FK_ERROR_INIT;
+    k->werr[i] = (fk_error)FK_ERROR_INIT;
+    if (render_invoice(c, r, &k->orders[i], k->numbers[i], &k->pdfs[i], &k->rerr[i]) != FK_OK)
+        return;
+    if (fk_outdir_write(c->outdir, k->files[i], pdf->ptr, pdf->len, &k->werr[i]) != FK_OK)
+        return;
+    k->written[i] = true;
+    fk_sha256_hex(pdf->ptr, pdf->len, k->sha[i]);
+}
+
+static void *render_main(void *arg)
+{
+    render_thread *t = arg;
+    run_ctx *c = t->c;
+    render_pool *p = &c->pool;
+
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->stop && (!p->job || p->next == p->job->n))
+            pthread_cond_wait(&p->work, &p->mu);
+        if (p->stop)
+            break;
+        chunk *k = p->job;
+        size_t i = p->next++;
+        pthread_mutex_unlock(&p->mu);
+        if (k->pending[i])
+            work_slot(c, c->renderers[t->index], k, i);
+        pthread_mutex_lock(&p->mu);
+        if (--p->left == 0) {
+            p->job = NULL;
+            pthread_cond_broadcast(&p->idle);
         }
     }
+    pthread_mutex_unlock(&p->mu);
     return NULL;
 }
 
-/* Number the chunk's invoices from the series' next number and render them. Numbers are
- * only provisional here: a render failure shifts the ones after it (see record_chunk). */
-static fk_status render_chunk(run_ctx *c, fk_error *err)
+/* Start the render threads. Fewer (even none) is not an error: a chunk no thread takes is
+ * rendered by this thread when it is submitted. */
+static void pool_start(run_ctx *c)
 {
-    char key[128];
-    int64_t seq;
-    size_t npending = 0;
-    fk_status st;
-
-    fk_config_number(c->cfg, c->year, 1, c->numbers[0], sizeof(c->numbers[0]), key, sizeof(key));
-    if ((st = fk_store_peek_seq(c->store, key, &seq, err)) != FK_OK)
-        return st;
-    for (size_t i = 0; i < c->nchunk; i++) {
-        c->pending[i] = c->chunk[i].outcome == FK_INVOICED;
-        if (!c->pending[i])
-            continue;
-        c->seqs[i] = seq + (int64_t)npending++;
-        fk_config_number(c->cfg, c->year, c->seqs[i], c->numbers[i], sizeof(c->numbers[i]), key,
-                         sizeof(key));
-    }
-    if (npending == 0)
-        return FK_OK;
-    pthread_t th[FK_MAX_JOBS];
-    render_job jobs[FK_MAX_JOBS];
-    size_t started = 0;
-    for (size_t w = 0; w < (size_t)c->jobs; w++)
-        jobs[w] = (render_job){c, w};
-    for (size_t w = 1; w < (size_t)c->jobs && w < npending; w++) {
-        if (pthread_create(&th[w], NULL, render_worker, &jobs[w]) != 0)
+    render_pool *p = &c->pool;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->idle, NULL);
+    c->pool_up = true;
+    for (int w = 0; w < c->jobs; w++) {
+        p->args[w] = (render_thread){c, w};
+        if (pthread_create(&p->th[w], NULL, render_main, &p->args[w]) != 0)
             break;
-        started = w;
+        p->nthreads++;
     }
-    render_worker(&jobs[0]);
-    for (size_t w = 1; w <= started; w++)
-        pthread_join(th[w], NULL);
-    /* A share whose thread could not start (or was not needed) is rendered here, with that
-     * share's own renderer, after the others are done with theirs. */
-    for (size_t w = started + 1; w < (size_t)c->jobs; w++)
-        render_worker(&jobs[w]);
+}
+
+/* Wait until the submitted chunk (if any) is rendered and written. */
+static void pool_wait(run_ctx *c)
+{
+    render_pool *p = &c->pool;
+    if (!c->pool_up)
+        return;
+    pthread_mutex_lock(&p->mu);
+    while (p->job)
+        pthread_cond_wait(&p->idle, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void pool_submit(run_ctx *c, chunk *k)
+{
+    render_pool *p = &c->pool;
+    if (p->nthreads == 0) {
+        for (size_t i = 0; i < k->n; i++)
+            if (k->pending[i])
+                work_slot(c, c->renderers[0], k, i);
+        return;
+    }
+    pthread_mutex_lock(&p->mu);
+    p->job = k;
+    p->next = 0;
+    p->left = k->n;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void pool_stop(run_ctx *c)
+{
+    render_pool *p = &c->pool;
+    if (!c->pool_up)
+        return;
+    pool_wait(c);
+    pthread_mutex_lock(&p->mu);
+    p->stop = true;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    for (int w = 0; w < p->nthreads; w++)
+        pthread_join(p->th[w], NULL);
+    pthread_cond_destroy(&p->idle);
+    pthread_cond_destroy(&p->work);
+    pthread_mutex_destroy(&p->mu);
+    c->pool_up = false;
+}
+
+static void set_number(run_ctx *c, chunk *k, size_t i, int64_t seq)
+{
+    k->seqs[i] = seq;
+    fk_config_number(c->cfg, c->year, seq, k->numbers[i], sizeof(k->numbers[i]), c->series,
+                     sizeof(c->series));
+    snprintf(k->files[i], sizeof(k->files[i]), "%s.pdf", k->numbers[i]);
+}
+
+/* Number the chunk's invoices from the series' next number, for the render threads.
+ * Numbers are only provisional here: a render failure shifts the ones after it (see
+ * settle_chunk). After a write failure nothing is rendered any more. */
+static fk_status number_chunk(run_ctx *c, chunk *k, fk_error *err)
+{
+    fk_status st;
+    bool any = false;
+
+    k->first_seq = -1;
+    for (size_t i = 0; i < k->n; i++) {
+        k->pending[i] = !c->write_failed && k->orders[i].outcome == FK_INVOICED;
+        k->written[i] = false;
+        any |= k->pending[i];
+    }
+    if (!any)
+        return FK_OK;
+    if (c->next_seq < 0) {
+        char number[128];
+        fk_config_number(c->cfg, c->year, 1, number, sizeof(number), c->series,
+                         sizeof(c->series));
+        if ((st = fk_store_peek_seq(c->store, c->series, &c->next_seq, err)) != FK_OK)
+            return st;
+    }
+    k->first_seq = c->next_seq;
+    for (size_t i = 0; i < k->n; i++)
+        if (k->pending[i])
+            set_number(c, k, i, c->next_seq++);
     return FK_OK;
 }
 
-/* Record the chunk in input order. Invoices take consecutive numbers from the series: an
- * order whose render failed takes none (RENDER_FAILED), and the ones after it are rendered
- * again with the number they really get, so the series stays gapless. A write failure
- * returns FK_EENV with the detail in c->write_err. */
-static fk_status record_chunk(run_ctx *c, fk_error *err)
+static void unwrite_chunk(run_ctx *c, chunk *k)
 {
-    char key[128], name[160], sha[65];
-    int64_t next = -1;
+    for (size_t i = 0; i < k->n; i++)
+        if (k->written[i]) {
+            fk_outdir_unwrite(c->outdir, k->files[i]);
+            k->written[i] = false;
+        }
+}
+
+static void write_failure_seen(run_ctx *c, chunk *k, const fk_error *e)
+{
+    c->write_failed = true;
+    c->write_err = *e;
+    unwrite_chunk(c, k);
+}
+
+/* The render threads are done with chunk k: give its invoices their final, consecutive
+ * numbers. An order whose render failed takes none (RENDER_FAILED), and the ones after it
+ * are rendered again here with the number they really get, so the series stays gapless.
+ * A PDF the disk refused fails the whole chunk (WRITE_FAILED, see record_chunk). */
+static void settle_chunk(run_ctx *c, chunk *k)
+{
+    int64_t next = k->first_seq;
+
+    if (next < 0)
+        return; /* nothing to invoice in it (or nothing rendered after a write failure) */
+    for (size_t i = 0; i < k->n && !c->write_failed; i++)
+        if (k->pending[i] && k->rerr[i].status == FK_OK && k->werr[i].status != FK_OK)
+            write_failure_seen(c, k, &k->werr[i]);
+    if (c->write_failed) {
+        unwrite_chunk(c, k);
+        return;
+    }
+    for (size_t i = 0; i < k->n; i++) {
+        fk_order *o = &k->orders[i];
+        if (!k->pending[i])
+            continue;
+        if (k->seqs[i] != next && k->rerr[i].status == FK_OK) {
+            if (k->written[i])
+                fk_outdir_unwrite(c->outdir, k->files[i]);
+            k->written[i] = false;
+            set_number(c, k, i, next);
+            work_slot(c, c->renderers[0], k, i);
+            if (k->rerr[i].status == FK_OK && k->werr[i].status != FK_OK) {
+                write_failure_seen(c, k, &k->werr[i]);
+                return;
+            }
+        }
+        if (k->rerr[i].status != FK_OK) {
+            fk_order_add_finding(o, FK_CODE_RENDER_FAILED, NULL, "the PDF could not be made: %s",
+                                 k->rerr[i].message);
+            o->outcome = FK_FAILED;
+            k->pending[i] = false;
+            continue;
+        }
+        next++;
+    }
+    c->next_seq = next;
+}
+
+/* Record chunk k in input order, in the open transaction. After a write failure its
+ * invoices become WRITE_FAILED (retryable: `faktura retry` finishes them). */
+static fk_status record_chunk(run_ctx *c, chunk *k, fk_error *err)
+{
     fk_status st;
 
-    for (size_t i = 0; i < c->nchunk; i++) {
-        fk_order *o = &c->chunk[i];
-        int64_t row = c->chunk_row[i], batch = c->chunk_batch[i];
-
+    for (size_t i = 0; i < k->n; i++) {
+        fk_order *o = &k->orders[i];
         if (o->outcome == FK_INVOICED && c->write_failed) {
-            /* Retryable: `faktura retry` finishes these once the disk is fixed. */
             fk_order_add_finding(o, FK_CODE_WRITE_FAILED, NULL, "the PDF was not written: %s",
                                  c->write_err.message);
             o->outcome = FK_FAILED;
-        } else if (o->outcome == FK_INVOICED && c->rerr[i].status != FK_OK) {
-            fk_order_add_finding(o, FK_CODE_RENDER_FAILED, NULL, "the PDF could not be made: %s",
-                                 c->rerr[i].message);
-            o->outcome = FK_FAILED;
         }
         if (o->outcome != FK_INVOICED) {
-            if ((st = fk_store_order_record(c->store, batch, row, o, NULL, err)) != FK_OK)
-                return st;
-            continue;
+            st = fk_store_order_record(c->store, k->batch[i], k->row[i], o, NULL, err);
+        } else {
+            fk_invoice_rec rec = {k->numbers[i], c->series, k->seqs[i], c->issue_date,
+                                  c->due_date, k->files[i], k->pdfs[i].len, k->sha[i]};
+            st = fk_store_order_record(c->store, k->batch[i], k->row[i], o, &rec, err);
         }
-        if (next < 0)
-            next = c->seqs[i];
-        if (c->seqs[i] != next) {
-            c->seqs[i] = next;
-            fk_config_number(c->cfg, c->year, next, c->numbers[i], sizeof(c->numbers[i]), key,
-                             sizeof(key));
-            if (render_invoice(c, c->renderers[0], o, c->numbers[i], &c->pdfs[i], &c->rerr[i]) !=
-                FK_OK) {
-                fk_order_add_finding(o, FK_CODE_RENDER_FAILED, NULL,
-                                     "the PDF could not be made: %s", c->rerr[i].message);
-                o->outcome = FK_FAILED;
-                if ((st = fk_store_order_record(c->store, batch, row, o, NULL, err)) != FK_OK)
-                    return st;
-                continue;
-            }
-        }
-        fk_config_number(c->cfg, c->year, next, c->numbers[i], sizeof(c->numbers[i]), key,
-                         sizeof(key));
-        snprintf(name, sizeof(name), "%s.pdf", c->numbers[i]);
-        const fk_buf *pdf = &c->pdfs[i];
-        if ((st = fk_outdir_stage(c->outdir, name, pdf->ptr, pdf->len, &c->write_err)) != FK_OK)
+        if (st != FK_OK)
             return st;
-        fk_sha256_hex(pdf->ptr, pdf->len, sha);
-        fk_invoice_rec rec = {c->numbers[i], key, next, c->issue_date, c->due_date, name,
-                              pdf->len, sha};
-        if ((st = fk_store_order_record(c->store, batch, row, o, &rec, err)) != FK_OK)
-            return st;
-        next++;
     }
     return FK_OK;
 }
 
-/* The chunk is done: make its PDFs durable and in place, then commit it (in that order: the
- * database may only say what the disk already has), then report its outcomes. If the disk
- * refuses a PDF, the chunk is rolled back (no number consumed) and recorded again without
- * PDFs: its invoices and every later one become WRITE_FAILED. */
-static fk_status commit_chunk(run_ctx *c, fk_error *err)
+/* Make chunk k's PDFs durable and in place. */
+static fk_status publish_chunk(run_ctx *c, chunk *k)
+{
+    const char *names[CHUNK_ORDERS];
+    size_t n = 0;
+    for (size_t i = 0; i < k->n; i++)
+        if (k->orders[i].outcome == FK_INVOICED)
+            names[n++] = k->files[i];
+    if (fk_outdir_publish(c->outdir, names, n, &c->write_err) != FK_OK)
+        return FK_EENV;
+    for (size_t i = 0; i < k->n; i++)
+        k->written[i] = false;
+    return FK_OK;
+}
+
+/* Chunk k is settled: record it, make its PDFs durable and in place, then commit (in that
+ * order: the database may only say what the disk already has). If the disk refuses, the
+ * chunk is rolled back (no number consumed) and recorded again without PDFs: its invoices
+ * and every later one become WRITE_FAILED. */
+static fk_status commit_chunk(run_ctx *c, chunk *k, fk_error *err)
 {
     fk_status st;
 
-    if (c->opts->dry_run || c->nchunk == 0)
-        goto report;
     for (int attempt = 0; attempt < 2; attempt++) {
         if ((st = fk_store_begin(c->store, err)) != FK_OK)
             return st;
         c->in_txn = true;
-        if (!c->write_failed && (st = render_chunk(c, err)) != FK_OK)
-            return st;
-        st = record_chunk(c, err);
-        if (st == FK_OK && fk_outdir_flush(c->outdir, &c->write_err) != FK_OK)
+        st = record_chunk(c, k, err);
+        if (st == FK_OK && !c->write_failed && publish_chunk(c, k) != FK_OK)
             st = FK_EENV;
         if (st == FK_OK)
             break;
         if (c->write_err.status == FK_OK || c->write_failed)
             return st; /* a database error: the caller rolls back and stops */
         c->write_failed = true;
-        fk_outdir_discard(c->outdir);
+        unwrite_chunk(c, k);
         fk_store_rollback(c->store);
         c->in_txn = false;
     }
@@ -365,25 +521,67 @@ static fk_status commit_chunk(run_ctx *c, fk_error *err)
         return st;
     c->in_txn = false;
     /* What the chunk accepted is in the database now: the rules find it there. */
-    fk_batch_memory_free(c->mem);
-    c->mem = fk_batch_memory_new();
-report:
-    for (size_t i = 0; i < c->nchunk; i++) {
+    fk_batch_memory_free(k->mem);
+    k->mem = fk_batch_memory_new();
+    return FK_OK;
+}
+
+/* The chunk's outcomes go to the report (and the expectations); its slots are emptied. */
+static fk_status report_chunk(run_ctx *c, chunk *k, fk_error *err)
+{
+    fk_status st;
+    for (size_t i = 0; i < k->n; i++) {
         fk_outcome_rec rec;
-        fk_order_outcome_rec(&c->chunk[i], &rec);
+        fk_order_outcome_rec(&k->orders[i], &rec);
         if (c->report && (st = fk_report_add(c->report, &rec, err)) != FK_OK)
             return st;
         if (c->expect)
             fk_expect_check(c->expect, &rec, c->opts->expect_diff, c->opts->expect_payload);
-        fk_order_clear(&c->chunk[i]);
+        fk_order_clear(&k->orders[i]);
     }
-    c->nchunk = 0;
+    k->n = 0;
     return FK_OK;
 }
 
+/* The chunk being filled is full (or the input ended): settle the chunk the render
+ * threads have, hand them this one, then commit the settled one while they work. A dry
+ * run renders nothing and reports at once (and its batch memory keeps every order). */
+static fk_status advance(run_ctx *c, fk_error *err)
+{
+    chunk *k = c->cur, *f = c->fly;
+    fk_status st;
+
+    if (c->opts->dry_run)
+        return report_chunk(c, k, err);
+    pool_wait(c);
+    if (f->n)
+        settle_chunk(c, f);
+    if ((st = number_chunk(c, k, err)) != FK_OK)
+        return st;
+    for (size_t i = 0; i < k->n; i++)
+        if (k->pending[i]) {
+            pool_submit(c, k);
+            break;
+        }
+    if (f->n && ((st = commit_chunk(c, f, err)) != FK_OK || (st = report_chunk(c, f, err)) != FK_OK))
+        return st;
+    c->cur = f;
+    c->fly = k;
+    return FK_OK;
+}
+
+/* Everything checked so far is committed and reported. */
+static fk_status drain(run_ctx *c, fk_error *err)
+{
+    fk_status st = advance(c, err);
+    if (st == FK_OK && !c->opts->dry_run)
+        st = advance(c, err);
+    return st;
+}
+
 /* The generation rules for an order that would otherwise be invoiced. The database knows
- * every recorded order; the batch memory knows the accepted orders not yet recorded (the
- * open chunk, or everything in a dry run, which records nothing). */
+ * every committed order; the batch memories know the accepted orders not yet committed
+ * (the two open chunks, or everything in a dry run, which records nothing). */
 static fk_status apply_rules(run_ctx *c, fk_order *o, fk_error *err)
 {
     fk_customer_facts f;
@@ -397,11 +595,12 @@ static fk_status apply_rules(run_ctx *c, fk_order *o, fk_error *err)
                                           c->opts->as_of, &f, err)) != FK_OK)
             return st;
         if (c->approvals &&
-            (st = fk_store_approved_codes(c->store, c->chunk_batch[c->nchunk],
+            (st = fk_store_approved_codes(c->store, c->cur->batch[c->cur->n],
                                           o->f[FK_COL_ORDER_ID], approved, 16, err)) != FK_OK)
             return st;
     }
-    fk_batch_memory_facts(c->mem, o, &c->rules, &f);
+    fk_batch_memory_facts(c->fly->mem, o, &c->rules, &f); /* the older orders first */
+    fk_batch_memory_facts(c->cur->mem, o, &c->rules, &f);
     fk_detect_rules(o, &c->rules, &f, c->opts->as_of, approved);
     return FK_OK;
 }
@@ -409,7 +608,7 @@ static fk_status apply_rules(run_ctx *c, fk_order *o, fk_error *err)
 /* Check the last slot of the chunk, record it, and commit when the chunk is full. */
 static fk_status process_order(run_ctx *c, fk_error *err)
 {
-    fk_order *o = &c->chunk[c->nchunk];
+    fk_order *o = &c->cur->orders[c->cur->n];
     fk_status st;
     fk_prior_invoice prior;
 
@@ -426,11 +625,11 @@ static fk_status process_order(run_ctx *c, fk_error *err)
         return st;
     o->outcome = fk_order_outcome(o);
     if (o->outcome == FK_INVOICED)
-        fk_batch_memory_add(c->mem, o, &c->rules);
-    c->nchunk++;
+        fk_batch_memory_add(c->cur->mem, o, &c->rules);
+    c->cur->n++;
     c->done++;
-    if (c->nchunk == CHUNK_ORDERS || c->opts->dry_run)
-        return commit_chunk(c, err);
+    if (c->cur->n == CHUNK_ORDERS || c->opts->dry_run)
+        return advance(c, err);
     return FK_OK;
 }
 
@@ -466,6 +665,46 @@ static char *inputs_json(const char *const *inputs, size_t n)
     return out;
 }
 
+static void chunk_init(chunk *k)
+{
+    k->orders = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->orders));
+    k->row = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->row));
+    k->batch = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->batch));
+    k->pending = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->pending));
+    k->seqs = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->seqs));
+    k->numbers = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->numbers));
+    k->files = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->files));
+    k->sha = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->sha));
+    k->written = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->written));
+    k->pdfs = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->pdfs));
+    k->rerr = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->rerr));
+    k->werr = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->werr));
+    k->mem = fk_batch_memory_new();
+    for (size_t i = 0; i < CHUNK_ORDERS; i++)
+        fk_order_init(&k->orders[i]);
+}
+
+static void chunk_free(chunk *k)
+{
+    for (size_t i = 0; k->orders && i < CHUNK_ORDERS; i++)
+        fk_order_clear(&k->orders[i]);
+    for (size_t i = 0; k->pdfs && i < CHUNK_ORDERS; i++)
+        fk_buf_free(&k->pdfs[i]);
+    free(k->orders);
+    free(k->row);
+    free(k->batch);
+    free(k->pending);
+    free(k->seqs);
+    free(k->numbers);
+    free(k->files);
+    free(k->sha);
+    free(k->written);
+    free(k->pdfs);
+    free(k->rerr);
+    free(k->werr);
+    fk_batch_memory_free(k->mem);
+}
+
 static void ctx_init(run_ctx *c, const fk_batch_options *opts)
 {
     memset(c, 0, sizeof(*c));
@@ -475,47 +714,31 @@ static void ctx_init(run_ctx *c, const fk_batch_options *opts)
     fk_format_date(opts->as_of + (int64_t)c->cfg->payment_terms_days * 86400, c->due_date,
                    sizeof(c->due_date));
     c->year = atoi(c->issue_date);
-    c->chunk = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->chunk));
-    c->chunk_row = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->chunk_row));
-    c->chunk_batch = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->chunk_batch));
-    c->pending = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->pending));
-    c->seqs = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->seqs));
-    c->numbers = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->numbers));
-    c->pdfs = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->pdfs));
-    c->rerr = fk_xcalloc(CHUNK_ORDERS, sizeof(*c->rerr));
-    c->mem = fk_batch_memory_new();
+    chunk_init(&c->ch[0]);
+    chunk_init(&c->ch[1]);
+    c->cur = &c->ch[0];
+    c->fly = &c->ch[1];
+    c->next_seq = -1;
     c->jobs = opts->jobs > 0 ? opts->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (c->jobs < 1)
         c->jobs = 1;
     if (c->jobs > FK_MAX_JOBS)
         c->jobs = FK_MAX_JOBS;
-    for (size_t i = 0; i < CHUNK_ORDERS; i++)
-        fk_order_init(&c->chunk[i]);
     c->seen = fk_idset_new();
 }
 
 static void ctx_free(run_ctx *c)
 {
-    if (c->store && c->in_txn) {
-        /* Abandon the open chunk: its PDFs were never renamed into place, its numbers never
-         * consumed. What earlier chunks committed stays. */
-        if (c->outdir)
-            fk_outdir_discard(c->outdir);
+    pool_stop(c);
+    if (c->store && c->in_txn)
         fk_store_rollback(c->store);
+    /* Abandon the open chunks: their PDFs were never renamed into place, their numbers
+     * never consumed. What earlier chunks committed stays. */
+    for (int i = 0; i < 2; i++) {
+        if (c->outdir)
+            unwrite_chunk(c, &c->ch[i]);
+        chunk_free(&c->ch[i]);
     }
-    for (size_t i = 0; c->chunk && i < CHUNK_ORDERS; i++)
-        fk_order_clear(&c->chunk[i]);
-    free(c->chunk);
-    free(c->chunk_row);
-    free(c->chunk_batch);
-    free(c->pending);
-    free(c->seqs);
-    free(c->numbers);
-    for (size_t i = 0; c->pdfs && i < CHUNK_ORDERS; i++)
-        fk_buf_free(&c->pdfs[i]);
-    free(c->pdfs);
-    free(c->rerr);
-    fk_batch_memory_free(c->mem);
     fk_idset_free(c->seen);
     fk_report_free(c->report);
     fk_expect_free(c->expect);
@@ -574,6 +797,7 @@ static fk_status open_writer(run_ctx *c, const char *out_dir, fk_error *err)
             (st = fk_renderer_set_logo(c->renderers[i], c->cfg->logo, err)) != FK_OK)
             return st;
     }
+    pool_start(c);
     return FK_OK;
 }
 
@@ -618,13 +842,13 @@ static fk_status ingest_all(run_ctx *c, fk_ingest **ins, size_t n, uint64_t tota
     for (size_t i = 0; i < n; i++) {
         for (;;) {
             bool got;
-            fk_order *o = &c->chunk[c->nchunk];
+            fk_order *o = &c->cur->orders[c->cur->n];
             fk_status st = fk_ingest_next(ins[i], o, &got, err);
             if (st != FK_OK)
                 return st;
             if (!got)
                 break;
-            if (!pick(c, o, &c->chunk_row[c->nchunk], &c->chunk_batch[c->nchunk], payload)) {
+            if (!pick(c, o, &c->cur->row[c->cur->n], &c->cur->batch[c->cur->n], payload)) {
                 fk_order_clear(o);
                 continue;
             }
@@ -732,16 +956,16 @@ static fk_status release_holds(run_ctx *c, fk_error *err)
     c->seen = fk_idset_new(); /* their ids belong to their own batches */
     c->approvals = true;
     for (size_t i = 0; st == FK_OK && i < h.n; i++) {
-        fk_order *o = &c->chunk[c->nchunk];
+        fk_order *o = &c->cur->orders[c->cur->n];
         if (!fk_order_decode(h.data[i], o))
             continue;
-        c->chunk_row[c->nchunk] = h.row[i];
-        c->chunk_batch[c->nchunk] = h.batch[i];
+        c->cur->row[c->cur->n] = h.row[i];
+        c->cur->batch[c->cur->n] = h.batch[i];
         st = process_order(c, err);
         released++;
     }
     if (st == FK_OK)
-        st = commit_chunk(c, err);
+        st = drain(c, err);
     if (st == FK_OK && released && c->opts->log) {
         fk_buf m = FK_BUF_INIT;
         fk_buf_printf(&m, "checked %zu order%s held for their holding period again", released,
@@ -803,7 +1027,7 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
                         inputs_js);
 
     if ((st = ingest_all(&c, ins, ninputs, total_bytes, pick_new, NULL, err)) != FK_OK ||
-        (st = commit_chunk(&c, err)) != FK_OK)
+        (st = drain(&c, err)) != FK_OK)
         goto done;
 
     if (!opts->dry_run) {
@@ -984,21 +1208,21 @@ fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
             goto done;
     } else {
         for (size_t i = 0; i < rs.n; i++) {
-            fk_order *o = &c.chunk[c.nchunk];
+            fk_order *o = &c.cur->orders[c.cur->n];
             if (!fk_order_decode(rs.e[i].data, o)) {
                 st = fk_error_set(err, FK_EINTERNAL, opts->db_path, 0, NULL,
                                   "the stored data of order %s cannot be read",
                                   rs.e[i].order_id);
                 goto done;
             }
-            c.chunk_row[c.nchunk] = rs.e[i].row;
-            c.chunk_batch[c.nchunk] = batch_id;
+            c.cur->row[c.cur->n] = rs.e[i].row;
+            c.cur->batch[c.cur->n] = batch_id;
             if ((st = process_order(&c, err)) != FK_OK)
                 goto done;
             progress(&c, 0, 0, false);
         }
     }
-    if ((st = commit_chunk(&c, err)) != FK_OK)
+    if ((st = drain(&c, err)) != FK_OK)
         goto done;
 
     ro = opts->report;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdatomic.h>
 #include <unistd.h>
 #include "core/buf.h"
 #include "store/store_files.h"
@@ -26,10 +27,8 @@
 struct fk_outdir {
     char *path;
     int dirfd;
-    long fail_after;   /* test hook: fail writes with ENOSPC after this many files (-1: never) */
-    long written;
-    char **staged; /* final names of the files written as ".<name>.tmp" */
-    size_t nstaged, cap;
+    long fail_after;      /* test hook: fail writes with ENOSPC after this many files (-1: never) */
+    atomic_long written;  /* files written, for the test hook */
 };
 
 static fk_status mkdir_p(const char *path, fk_error *err)
@@ -71,36 +70,39 @@ fk_status fk_outdir_open(fk_outdir **out, const char *dir, fk_error *err)
      * after this many fails exactly as a full disk would. */
     const char *fa = getenv("FAKTURA_TEST_FAIL_WRITES_AFTER");
     o->fail_after = fa && *fa ? strtol(fa, NULL, 10) : -1;
+    atomic_init(&o->written, 0);
     *out = o;
     return FK_OK;
 }
 
-static void tmp_name(fk_buf *b, const char *name)
+static void tmp_name(char *out, size_t n, const char *name)
 {
-    fk_buf_reset(b);
-    fk_buf_printf(b, ".%s.tmp", name);
+    snprintf(out, n, ".%s.tmp", name);
 }
 
-fk_status fk_outdir_stage(fk_outdir *o, const char *name, const void *data, size_t n,
+fk_status fk_outdir_write(fk_outdir *o, const char *name, const void *data, size_t n,
                           fk_error *err)
 {
-    fk_buf tmp = FK_BUF_INIT;
+    char tmp[FK_OUTDIR_NAME_MAX + 8];
     fk_status st = FK_OK;
     const char *p = data;
     int fd;
 
-    tmp_name(&tmp, name);
-    unlinkat(o->dirfd, fk_buf_cstr(&tmp), 0); /* a stale one from a crash */
-    fd = openat(o->dirfd, fk_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        st = fk_error_set(err, FK_EENV, o->path, 0, name, "cannot create %s/%s: %s", o->path,
-                          fk_buf_cstr(&tmp), strerror(errno));
-        goto done;
-    }
-    if (o->fail_after >= 0 && o->written >= o->fail_after) {
+    if (strlen(name) > FK_OUTDIR_NAME_MAX)
+        return fk_error_set(err, FK_EINTERNAL, o->path, 0, name, "file name too long: %s", name);
+    tmp_name(tmp, sizeof(tmp), name);
+    /* O_TRUNC: a stale temporary file of a crashed run is simply overwritten; O_NOFOLLOW:
+     * never through a symbolic link someone put there. */
+    fd = openat(o->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return fk_error_set(err, FK_EENV, o->path, 0, name, "cannot create %s/%s: %s", o->path,
+                            tmp, strerror(errno));
+    /* Fault injection (tests/e2e/state_diskfull.sh): files are counted in the order they are
+     * written, which is input order with one render thread. */
+    if (o->fail_after >= 0 && atomic_fetch_add(&o->written, 1) >= o->fail_after) {
         errno = ENOSPC;
         st = fk_error_set(err, FK_EENV, o->path, 0, name, "cannot write %s/%s: %s", o->path,
-                          fk_buf_cstr(&tmp), strerror(errno));
+                          tmp, strerror(errno));
         n = 0;
     }
     while (n > 0) {
@@ -109,7 +111,7 @@ fk_status fk_outdir_stage(fk_outdir *o, const char *name, const void *data, size
             continue;
         if (w <= 0) {
             st = fk_error_set(err, FK_EENV, o->path, 0, name, "cannot write %s/%s: %s", o->path,
-                              fk_buf_cstr(&tmp), w < 0 ? strerror(errno) : "short write");
+                              tmp, w < 0 ? strerror(errno) : "short write");
             break;
         }
         p += w;
@@ -117,41 +119,40 @@ fk_status fk_outdir_stage(fk_outdir *o, const char *name, const void *data, size
     }
     if (close(fd) != 0 && st == FK_OK)
         st = fk_error_set(err, FK_EENV, o->path, 0, name, "cannot write %s/%s: %s", o->path,
-                          fk_buf_cstr(&tmp), strerror(errno));
-    if (st != FK_OK) {
-        unlinkat(o->dirfd, fk_buf_cstr(&tmp), 0);
-        goto done;
-    }
-    if (o->nstaged == o->cap) {
-        o->cap = o->cap ? o->cap * 2 : 64;
-        o->staged = fk_xrealloc(o->staged, o->cap * sizeof(*o->staged));
-    }
-    o->staged[o->nstaged++] = fk_xstrdup(name);
-    o->written++;
-done:
-    fk_buf_free(&tmp);
+                          tmp, strerror(errno));
+    if (st != FK_OK)
+        unlinkat(o->dirfd, tmp, 0);
     return st;
 }
 
-fk_status fk_outdir_flush(fk_outdir *o, fk_error *err)
+void fk_outdir_unwrite(fk_outdir *o, const char *name)
 {
-    fk_buf tmp = FK_BUF_INIT;
+    char tmp[FK_OUTDIR_NAME_MAX + 8];
+    if (strlen(name) > FK_OUTDIR_NAME_MAX)
+        return;
+    tmp_name(tmp, sizeof(tmp), name);
+    unlinkat(o->dirfd, tmp, 0);
+}
+
+fk_status fk_outdir_publish(fk_outdir *o, const char *const *names, size_t n, fk_error *err)
+{
+    char tmp[FK_OUTDIR_NAME_MAX + 8];
     fk_status st = FK_OK;
 
-    if (o->nstaged == 0)
+    if (n == 0)
         return FK_OK;
     /* One flush for the whole chunk. An error here means some data may be lost: treat every
-     * staged file as unwritten (never retry an fsync and trust it, "fsyncgate"). */
+     * file as unwritten (never retry an fsync and trust it, "fsyncgate"). */
     if (syncfs(o->dirfd) != 0) {
         st = fk_error_set(err, FK_EENV, o->path, 0, NULL, "cannot flush the PDFs to disk: %s",
                           strerror(errno));
         goto done;
     }
-    for (size_t i = 0; i < o->nstaged; i++) {
-        tmp_name(&tmp, o->staged[i]);
-        if (renameat(o->dirfd, fk_buf_cstr(&tmp), o->dirfd, o->staged[i]) != 0) {
+    for (size_t i = 0; i < n; i++) {
+        tmp_name(tmp, sizeof(tmp), names[i]);
+        if (renameat(o->dirfd, tmp, o->dirfd, names[i]) != 0) {
             st = fk_error_set(err, FK_EENV, o->path, 0, NULL, "cannot rename %s into place: %s",
-                              o->staged[i], strerror(errno));
+                              names[i], strerror(errno));
             goto done;
         }
     }
@@ -159,25 +160,9 @@ fk_status fk_outdir_flush(fk_outdir *o, fk_error *err)
         st = fk_error_set(err, FK_EENV, o->path, 0, NULL,
                           "cannot flush the output directory: %s", strerror(errno));
 done:
-    if (st != FK_OK)
-        fk_outdir_discard(o);
-    for (size_t i = 0; i < o->nstaged; i++)
-        free(o->staged[i]);
-    o->nstaged = 0;
-    fk_buf_free(&tmp);
+    for (size_t i = 0; st != FK_OK && i < n; i++)
+        fk_outdir_unwrite(o, names[i]);
     return st;
-}
-
-void fk_outdir_discard(fk_outdir *o)
-{
-    fk_buf tmp = FK_BUF_INIT;
-    for (size_t i = 0; i < o->nstaged; i++) {
-        tmp_name(&tmp, o->staged[i]);
-        unlinkat(o->dirfd, fk_buf_cstr(&tmp), 0);
-        free(o->staged[i]);
-    }
-    o->nstaged = 0;
-    fk_buf_free(&tmp);
 }
 
 fk_status fk_outdir_recover(fk_outdir *o, fk_orphan_fn is_orphan, void *payload, fk_log_fn log,
@@ -242,8 +227,6 @@ void fk_outdir_close(fk_outdir *o)
 {
     if (!o)
         return;
-    fk_outdir_discard(o);
-    free(o->staged);
     close(o->dirfd);
     free(o->path);
     free(o);

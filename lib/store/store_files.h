@@ -7,16 +7,21 @@
 
 typedef struct fk_outdir fk_outdir;
 
+/* The longest file name (its temporary name adds 5 bytes; NAME_MAX is 255). */
+#define FK_OUTDIR_NAME_MAX 250
+
 /* Create the directory (and parents) if missing and open it. */
 fk_status fk_outdir_open(fk_outdir **out, const char *dir, fk_error *err);
-/* Write `name` as a temporary file (not yet durable, not yet under its final name). */
-fk_status fk_outdir_stage(fk_outdir *o, const char *name, const void *data, size_t n,
+/* Write `name` as the temporary file ".<name>.tmp" (not yet durable, not yet under its
+ * final name). Safe to call from several threads at once, for different names. */
+fk_status fk_outdir_write(fk_outdir *o, const char *name, const void *data, size_t n,
                           fk_error *err);
-/* Make every staged file durable and rename it into place; then fsync the directory.
- * On failure, every staged file is removed. Call before committing their invoices. */
-fk_status fk_outdir_flush(fk_outdir *o, fk_error *err);
-/* Remove the staged temporary files (the chunk is abandoned). */
-void fk_outdir_discard(fk_outdir *o);
+/* Remove the temporary file of `name` written by fk_outdir_write (if it is there). */
+void fk_outdir_unwrite(fk_outdir *o, const char *name);
+/* Make the temporary files of `names` durable and rename each into place, then fsync the
+ * directory: one flush for all of them. On failure, the temporary files of `names` are
+ * removed. Call before committing their invoices. */
+fk_status fk_outdir_publish(fk_outdir *o, const char *const *names, size_t n, fk_error *err);
 
 /* Decide whether `stem` (a "*.pdf" file name without ".pdf") is an orphan to remove. */
 typedef fk_status (*fk_orphan_fn)(const char *stem, bool *orphan, void *payload, fk_error *err);

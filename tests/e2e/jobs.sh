@@ -1,18 +1,22 @@
 # jobs: rendering in threads changes nothing but the speed. `--jobs 1` and `--jobs 3` give
 # the same numbers for the same orders and byte-identical PDFs; a render failure in the
 # middle of a chunk takes no number, and the invoices after it are renumbered (and
-# rendered again) so the series stays gapless.
+# rendered again) so the series stays gapless. 600 orders are three chunks of 256 or
+# fewer, so chunks are rendered while the one before them is committed.
 . "$FK_SRCDIR/tests/lib/e2e.sh"
-python3 "$FK_SRCDIR/tests/lib/gen-orders.py" 150 >orders.csv
+python3 "$FK_SRCDIR/tests/lib/gen-orders.py" 600 >orders.csv
 for j in 1 3; do
     FAKTURA_TEST_FAIL_RENDER=SO-000005 expect_exit 1 "$FAKTURA" run -q --jobs $j \
         --config "$SAMPLES/faktura.ini" --db db$j.sqlite --out out$j --as-of 2026-11-20 orders.csv
     sql db$j.sqlite "SELECT order_id || ' ' || number FROM invoices ORDER BY seq" >numbers$j.txt
-    equal "invoices with --jobs $j" "$(wc -l <numbers$j.txt)" 149
-    equal "gapless with --jobs $j" "$(sql db$j.sqlite 'SELECT max(seq) || "/" || count(DISTINCT seq) FROM invoices')" "149/149"
+    equal "invoices with --jobs $j" "$(wc -l <numbers$j.txt)" 599
+    equal "gapless with --jobs $j" "$(sql db$j.sqlite 'SELECT max(seq) || "/" || count(DISTINCT seq) FROM invoices')" "599/599"
+    equal "PDFs with --jobs $j" "$(find out$j -name '*.pdf' | wc -l)" 599
+    equal "temporary files with --jobs $j" "$(find out$j -name '*.tmp' | wc -l)" 0
     expect_exit 0 "$FAKTURA" verify --db db$j.sqlite
 done
 equal "SO-000006" "$(grep '^SO-000006 ' numbers1.txt)" "SO-000006 INV-2026-000005"
+equal "SO-000600" "$(grep '^SO-000600 ' numbers1.txt)" "SO-000600 INV-2026-000599"
 cmp -s numbers1.txt numbers3.txt || fail "--jobs 1 and --jobs 3 numbered differently"
 (cd out1 && sha256sum *.pdf) >sums1.txt
 (cd out3 && sha256sum *.pdf) >sums3.txt

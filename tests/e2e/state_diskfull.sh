@@ -7,7 +7,8 @@ N=400
 python3 "$FK_SRCDIR/tests/lib/gen-orders.py" $N >orders.csv
 common="--config $SAMPLES/faktura.ini --db db.sqlite --as-of 2026-11-20"
 
-FAKTURA_TEST_FAIL_WRITES_AFTER=300 expect_exit 4 "$FAKTURA" run $common --out out orders.csv
+# One render thread: files are written (and counted by the hook) in input order.
+FAKTURA_TEST_FAIL_WRITES_AFTER=300 expect_exit 4 "$FAKTURA" run $common --jobs 1 --out out orders.csv
 contains last.err "faktura: error: out: cannot write out/.INV-2026-000301.pdf.tmp: No space left on device"
 contains last.err "retry --batch 1"
 # The first chunk (256 orders) was committed before the failure; everything after it is
