@@ -11,9 +11,11 @@
 #
 # Provides fk_use_fonts(target): FK_DEFAULT_FONT / FK_DEFAULT_FONT_BOLD as PUBLIC compile
 # definitions (so tests can render with the build's default font too), the dependency on
-# the generated files, and zlib: the renderer compresses the fonts it embeds itself
-# (lib/render/render_sfnt.h says why).
-find_package(ZLIB REQUIRED)
+# the generated files, and libdeflate: the renderer compresses the fonts it embeds itself
+# (lib/render/render_sfnt.h says why), with libdeflate (Debian's libdeflate-dev), which
+# does it in less than half of zlib's time at the same size (docs/performance.md).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate)
 
 set(FK_FONT_OUT_DIR "${CMAKE_BINARY_DIR}/fonts")
 set(FK_FONT_ENCODINGS winansi cp1250 cp1251 cp1253 cp1257 cp1254 iso8859-16 iso8859-3
@@ -68,5 +70,5 @@ function(fk_use_fonts target)
   if(TARGET fk_fonts)
     add_dependencies(${target} fk_fonts)
   endif()
-  target_link_libraries(${target} PRIVATE ZLIB::ZLIB)
+  target_link_libraries(${target} PRIVATE PkgConfig::LIBDEFLATE)
 endfunction()

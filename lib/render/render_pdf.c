@@ -42,7 +42,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <hpdf.h>
-#include <zlib.h>
+#include <libdeflate.h>
 #include "render/render.h"
 #include "render/render_sfnt.h"
 #include "core/money.h"
@@ -261,6 +261,7 @@ typedef struct model {
     fk_buf ttf;               /* scratch: a subset font file */
     unsigned char *z;         /* scratch: its compressed form */
     size_t zcap;
+    struct libdeflate_compressor *deflate; /* made once, reused for every font */
 } model;
 
 /* ---- Encodings --------------------------------------------------------------------------
@@ -441,6 +442,8 @@ static void model_free(model *m)
     fk_buf_free(&m->run);
     fk_buf_free(&m->ttf);
     free(m->z);
+    if (m->deflate)
+        libdeflate_free_compressor(m->deflate);
     memset(m, 0, sizeof(*m));
 }
 
@@ -1604,9 +1607,15 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict obj, HPDF_Stream stream)
     return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
 }
 
+/* libdeflate's level for the embedded fonts. TrueType outlines compress little (about 1.5x)
+ * whatever the effort; measured on a typical invoice's two subsets (7.2 and 6.4 KB):
+ * zlib level 1 gave 9,017 bytes in 87 us, libdeflate level 1 9,069 bytes in 34 us, level 6
+ * 8,810 bytes in 59 us. Level 6: smaller than before, in two thirds of the time. */
+#define FONT_DEFLATE_LEVEL 6
+
 /* Embed a single-byte font the fast way (render_sfnt.h): subset it to the glyphs libharu
- * marked while drawing this document, deflate it at level 1 (TrueType outlines barely
- * compress better at 6: measured 2 %) and hand libharu a finished FontDescriptor, the
+ * marked while drawing this document, deflate it (FONT_DEFLATE_LEVEL, with a compressor
+ * kept for the renderer's life) and hand libharu a finished FontDescriptor, the
  * one its own code would build (hpdf_font_tt.c, CreateDescriptor), so it skips its
  * per-byte copy. libharu clears fontdef->descriptor at the next HPDF_NewDoc. Returns
  * false if libharu should embed the font itself after all. */
@@ -1619,7 +1628,7 @@ static bool embed_font(ctx *c, int fc, int e)
     HPDF_MMgr mm = c->pdf->mmgr;
     fk_buf *raw = &c->m->ttf;
     model *m = c->m;
-    uLongf zlen;
+    size_t zlen;
     HPDF_STATUS ret = 0;
 
     /* The font itself (no companion for e) only when this document has no UTF-8 text in
@@ -1635,13 +1644,16 @@ static bool embed_font(ctx *c, int fc, int e)
     fk_buf_reset(raw);
     if (!fk_sfnt_subset(sf, a->glyph_tbl.flgs, a->num_glyphs, raw) || raw->failed)
         return false;
-    zlen = compressBound((uLong)raw->len);
+    if (!m->deflate && !(m->deflate = libdeflate_alloc_compressor(FONT_DEFLATE_LEVEL)))
+        return false;
+    zlen = libdeflate_zlib_compress_bound(m->deflate, raw->len);
     if (zlen > m->zcap) {
         free(m->z);
         m->z = fk_xmalloc(zlen);
         m->zcap = zlen;
     }
-    if (compress2(m->z, &zlen, (const Bytef *)raw->ptr, (uLong)raw->len, 1) != Z_OK)
+    zlen = libdeflate_zlib_compress(m->deflate, raw->ptr, raw->len, m->z, m->zcap);
+    if (zlen == 0)
         return false;
 
     file = HPDF_DictStream_New(mm, c->pdf->xref);
