@@ -960,6 +960,11 @@ static void test_fast_path_is_small(void **state)
         }
         /* Bjørnstad (seller) + Łańcut need two code pages; nothing more. */
         assert_true(count(fonts, "TrueType") <= 4);
+        /* Every stream is deflated by the renderer (libdeflate), none by libharu, whose
+         * streams say "/Filter [ /FlateDecode ]"; and no page content is left plain. */
+        assert_null(memmem(pdf.ptr, pdf.len, "[ /FlateDecode ]", 16));
+        assert_null(memmem(pdf.ptr, pdf.len, "\nBT\n", 4));
+        assert_non_null(memmem(pdf.ptr, pdf.len, "/Filter /FlateDecode", 20));
         text = pdf_text(&pdf);
         assert_contains(text, "Müller & Søn Łańcut GmbH");
         assert_contains(text, "Bjørnstad Ærø AS");
