@@ -16,6 +16,7 @@
  * stays small, and that a seller logo is drawn.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -976,6 +977,28 @@ static void test_fast_path_is_small(void **state)
     free(f);
 }
 
+/* The renderer's HPDF_MemSet/HPDF_MemCpy (render_pdf.c) are the ones libharu calls: the
+ * process resolves the names to them, not to libharu's byte loops. */
+static void test_libharu_uses_fast_memory_routines(void **state)
+{
+    void *lib = dlopen("libhpdf-2.3.0.so", RTLD_NOW | RTLD_NOLOAD);
+    (void)state;
+#ifdef FK_NO_HPDF_MEM_HOOKS
+    skip();
+#endif
+    assert_non_null(lib);
+    for (int i = 0; i < 2; i++) {
+        const char *name = i ? "HPDF_MemCpy" : "HPDF_MemSet";
+        void *global = dlsym(RTLD_DEFAULT, name), *own = dlsym(lib, name);
+        Dl_info info;
+        assert_non_null(global);
+        assert_true(dladdr(global, &info) != 0);
+        if (global == own || strstr(info.dli_fname, "libhpdf"))
+            fail_msg("%s resolves to libharu's own (%s)", name, info.dli_fname);
+    }
+    dlclose(lib);
+}
+
 /* Same bytes whatever the renderer drew before, with the companions, the fallback and a
  * ToUnicode CMap in play. */
 static void test_reproducible_across_invoices(void **state)
@@ -1129,6 +1152,7 @@ int main(void)
         cmocka_unit_test(test_errors_and_odd_text),
         cmocka_unit_test(test_every_script_extracts),
         cmocka_unit_test(test_fast_path_is_small),
+        cmocka_unit_test(test_libharu_uses_fast_memory_routines),
         cmocka_unit_test(test_reproducible_across_invoices),
         cmocka_unit_test(test_logo),
         cmocka_unit_test(test_dates),
