@@ -89,6 +89,20 @@ void fk_buf_putc(fk_buf *b, char c)
     fk_buf_append(b, &c, 1);
 }
 
+void fk_buf_put_int(fk_buf *b, long long v)
+{
+    char tmp[24], *p = tmp + sizeof(tmp);
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    fk_buf_append(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 void fk_buf_vprintf(fk_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;

@@ -24,6 +24,7 @@ typedef struct fk_buf {
 void fk_buf_append(fk_buf *b, const void *data, size_t n);
 void fk_buf_puts(fk_buf *b, const char *s);
 void fk_buf_putc(fk_buf *b, char c);
+void fk_buf_put_int(fk_buf *b, long long v); /* as "%lld" would, without printf */
 void fk_buf_printf(fk_buf *b, const char *fmt, ...) FK_PRINTF(2, 3);
 void fk_buf_vprintf(fk_buf *b, const char *fmt, va_list ap);
 void fk_buf_reset(fk_buf *b);         /* len = 0, keeps memory */

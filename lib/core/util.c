@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* util.c -- text, time and hashing helpers (see util.h). */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <openssl/evp.h>
@@ -206,13 +207,24 @@ bool fk_time_parse(const char *s, int64_t *out)
     return true;
 }
 
+/* OpenSSL 3 looks the algorithm up (locks, a cache) on every digest made with
+ * EVP_sha256(); one explicit fetch, kept for the process, skips that. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha256(void)
+{
+    sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 void fk_sha256_hex(const void *data, size_t n, char out[65])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     static const char hex[] = "0123456789abcdef";
 
-    EVP_Digest(data, n, md, &mdlen, EVP_sha256(), NULL);
+    pthread_once(&sha256_once, fetch_sha256);
+    EVP_Digest(data, n, md, &mdlen, sha256_md ? (const EVP_MD *)sha256_md : EVP_sha256(), NULL);
     for (unsigned i = 0; i < 32; i++) {
         out[2 * i] = hex[md[i] >> 4];
         out[2 * i + 1] = hex[md[i] & 15];

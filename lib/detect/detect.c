@@ -87,10 +87,16 @@ void fk_detect_content_hash(fk_order *o)
         const fk_line *ln = &o->lines[i];
         put(&b, FK_LINE_FIELD(ln, FK_COL_ITEM_SKU));
         put(&b, FK_LINE_FIELD(ln, FK_COL_ITEM_DESCRIPTION));
-        if (o->amounts_ok)
-            fk_buf_printf(&b, "%lld\x1f%lld\x1f%d\x1f", (long long)ln->qty_milli,
-                          (long long)ln->unit_price, (int)ln->vat_centi);
-        else {
+        if (o->amounts_ok) {
+            /* "%lld\x1f%lld\x1f%d\x1f", without printf's cost: the hashes of earlier runs
+             * are in the database and must not change. */
+            fk_buf_put_int(&b, ln->qty_milli);
+            fk_buf_putc(&b, '\x1f');
+            fk_buf_put_int(&b, ln->unit_price);
+            fk_buf_putc(&b, '\x1f');
+            fk_buf_put_int(&b, ln->vat_centi);
+            fk_buf_putc(&b, '\x1f');
+        } else {
             put(&b, FK_LINE_FIELD(ln, FK_COL_QUANTITY));
             put(&b, FK_LINE_FIELD(ln, FK_COL_UNIT_PRICE));
             put(&b, FK_LINE_FIELD(ln, FK_COL_VAT_RATE));

@@ -176,13 +176,25 @@ void fk_detect_keys(fk_order *o)
         normalise_name(o->f[FK_COL_COMPANY_NAME], name, sizeof(name));
         snprintf(o->customer_key, sizeof(o->customer_key), "name:%s", name);
     }
-    fk_buf_printf(&b, "%s\x1f%s\x1f%lld", o->customer_key, o->currency,
-                  (long long)o->gross_total);
+    /* "%s\x1f%s\x1f%lld", then "\x1e%s\x1f%s\x1f%lld\x1f%lld\x1f%d" per line, without
+     * printf's cost (the keys of earlier runs are in the database: same bytes). */
+    fk_buf_puts(&b, o->customer_key);
+    fk_buf_putc(&b, '\x1f');
+    fk_buf_puts(&b, o->currency);
+    fk_buf_putc(&b, '\x1f');
+    fk_buf_put_int(&b, o->gross_total);
     for (size_t i = 0; i < o->nlines; i++) {
         const fk_line *ln = &o->lines[i];
-        fk_buf_printf(&b, "\x1e%s\x1f%s\x1f%lld\x1f%lld\x1f%d", FK_LINE_FIELD(ln, FK_COL_ITEM_SKU),
-                      FK_LINE_FIELD(ln, FK_COL_ITEM_DESCRIPTION), (long long)ln->qty_milli,
-                      (long long)ln->unit_price, (int)ln->vat_centi);
+        fk_buf_putc(&b, '\x1e');
+        fk_buf_puts(&b, FK_LINE_FIELD(ln, FK_COL_ITEM_SKU));
+        fk_buf_putc(&b, '\x1f');
+        fk_buf_puts(&b, FK_LINE_FIELD(ln, FK_COL_ITEM_DESCRIPTION));
+        fk_buf_putc(&b, '\x1f');
+        fk_buf_put_int(&b, ln->qty_milli);
+        fk_buf_putc(&b, '\x1f');
+        fk_buf_put_int(&b, ln->unit_price);
+        fk_buf_putc(&b, '\x1f');
+        fk_buf_put_int(&b, ln->vat_centi);
     }
     fk_sha256_hex(b.ptr, b.len, o->charge_key);
     fk_buf_free(&b);
@@ -334,8 +346,10 @@ void fk_detect_rules(fk_order *o, const fk_rules *r, const fk_customer_facts *f,
 typedef struct mem_entry {
     uint64_t k1, k2;      /* 0/0: an empty slot */
     int64_t amount;       /* customer: accepted total; charge: order time */
-    uint64_t count;       /* customer: accepted invoices */
-    const char *order_id; /* charge: the first accepted order, in the pool */
+    union {               /* 32 bytes an entry: a dry run of a million orders keeps them all */
+        uint64_t count;       /* customer: accepted invoices */
+        const char *order_id; /* charge: the first accepted order, in the pool */
+    } u;
 } mem_entry;
 
 struct fk_batch_memory {
@@ -403,7 +417,7 @@ static mem_entry *upsert(fk_batch_memory *m, uint64_t k1, uint64_t k2)
     size_t i = (size_t)(k1 ^ (k2 >> 7)) & (m->cap - 1);
     while (m->slots[i].k1)
         i = (i + 1) & (m->cap - 1);
-    m->slots[i] = (mem_entry){k1, k2, 0, 0, NULL};
+    m->slots[i] = (mem_entry){k1, k2, 0, {0}};
     m->n++;
     return &m->slots[i];
 }
@@ -422,7 +436,7 @@ void fk_batch_memory_facts(const fk_batch_memory *m, const fk_order *o, const fk
     key_of('c', o->customer_key, o->currency, &k1, &k2);
     if ((e = lookup(m, k1, k2)) != NULL) {
         fk_add_checked(&f->open_amount, e->amount);
-        f->invoices_today += e->count; /* a batch issues all its invoices on one day */
+        f->invoices_today += e->u.count; /* a batch issues all its invoices on one day */
     }
     if (r->duplicate_window_hours <= 0 || f->dup_order_id[0])
         return;
@@ -432,8 +446,8 @@ void fk_batch_memory_facts(const fk_batch_memory *m, const fk_order *o, const fk
         if (d < 0)
             d = -d;
         if (d <= (int64_t)r->duplicate_window_hours * 3600 &&
-            strcmp(e->order_id, o->f[FK_COL_ORDER_ID]) != 0) {
-            snprintf(f->dup_order_id, sizeof(f->dup_order_id), "%s", e->order_id);
+            strcmp(e->u.order_id, o->f[FK_COL_ORDER_ID]) != 0) {
+            snprintf(f->dup_order_id, sizeof(f->dup_order_id), "%s", e->u.order_id);
             f->dup_time = e->amount;
         }
     }
@@ -448,13 +462,13 @@ void fk_batch_memory_add(fk_batch_memory *m, const fk_order *o, const fk_rules *
         key_of('c', o->customer_key, o->currency, &k1, &k2);
         e = upsert(m, k1, k2);
         fk_add_checked(&e->amount, o->gross_total);
-        e->count++;
+        e->u.count++;
     }
     if (r->duplicate_window_hours > 0) {
         key_of('h', o->charge_key, "", &k1, &k2);
         e = upsert(m, k1, k2);
-        if (!e->order_id) { /* the first accepted order of a charge is the one others match */
-            e->order_id = fk_strpool_dup(&m->ids, o->f[FK_COL_ORDER_ID]);
+        if (!e->u.order_id) { /* the first accepted order of a charge is the one others match */
+            e->u.order_id = fk_strpool_dup(&m->ids, o->f[FK_COL_ORDER_ID]);
             e->amount = o->order_time;
         }
     }
