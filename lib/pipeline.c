@@ -613,7 +613,8 @@ static fk_status process_order(run_ctx *c, fk_error *err)
     fk_prior_invoice prior;
 
     fk_validate_order(o, c->cfg, c->opts->as_of);
-    fk_detect_content_hash(o);
+    if (c->store) /* the hash is compared with earlier invoices and recorded, nothing else */
+        fk_detect_content_hash(o);
     fk_detect_batch_duplicate(o, c->seen);
     if (c->store && *o->f[FK_COL_ORDER_ID] &&
         !fk_order_has_finding(o, FK_CODE_DUPLICATE_ORDER_ID)) {
