@@ -126,6 +126,8 @@ typedef struct fk_order {
     char content_hash[65];             /* SHA-256 hex of the canonical order content */
     char customer_key[160];            /* "id:..", "tax:.." or "name:..": who the customer is */
     char charge_key[65];               /* SHA-256 hex of customer, currency, total and lines */
+    uint64_t mem_key[4];               /* customer+currency and charge, hashed for the batch
+                                        * memory (both set by fk_detect_keys) */
 } fk_order;
 
 /* An order's outcome as the report needs it: plain data, borrowed pointers. Built from a

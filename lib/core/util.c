@@ -143,6 +143,15 @@ void fk_format_date(int64_t t, char *buf, size_t bufsz)
     int y;
     unsigned m, d;
     fk_civil_from_days(floor_div(t, 86400), &y, &m, &d);
+    if (y >= 0 && y <= 9999 && bufsz >= 11) {
+        /* "%04d-%02u-%02u" without printf: the report formats two dates per order */
+        char v[11] = {(char)('0' + y / 1000), (char)('0' + y / 100 % 10),
+                      (char)('0' + y / 10 % 10), (char)('0' + y % 10), '-',
+                      (char)('0' + m / 10), (char)('0' + m % 10), '-',
+                      (char)('0' + d / 10), (char)('0' + d % 10), '\0'};
+        memcpy(buf, v, sizeof(v));
+        return;
+    }
     snprintf(buf, bufsz, "%04d-%02u-%02u", y, m, d);
 }
 

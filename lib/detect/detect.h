@@ -79,7 +79,8 @@ void fk_detect_rules(fk_order *o, const fk_rules *r, const fk_customer_facts *f,
 /* This batch's accepted orders, for the rules (the database holds earlier batches). */
 typedef struct fk_batch_memory fk_batch_memory;
 fk_batch_memory *fk_batch_memory_new(void);
-/* Add what this batch knows to facts (same customer, currency, charge window). */
+/* Add what this batch knows to facts (same customer, currency, charge window). Both take
+ * the order's mem_key, which fk_detect_keys sets. */
 void fk_batch_memory_facts(const fk_batch_memory *m, const fk_order *o, const fk_rules *r,
                            fk_customer_facts *f);
 /* Remember an accepted (invoiced) order (only what the enabled rules need). */

@@ -163,6 +163,8 @@ static void normalise_name(const char *in, char *out, size_t n)
     out[o] = '\0';
 }
 
+static void key_of(char tag, const char *a, const char *b, uint64_t *k1, uint64_t *k2);
+
 void fk_detect_keys(fk_order *o)
 {
     char name[128];
@@ -198,6 +200,9 @@ void fk_detect_keys(fk_order *o)
     }
     fk_sha256_hex(b.ptr, b.len, o->charge_key);
     fk_buf_free(&b);
+    /* Hashed once here: the rules look an order up in two batch memories, then add it. */
+    key_of('c', o->customer_key, o->currency, &o->mem_key[0], &o->mem_key[1]);
+    key_of('h', o->charge_key, "", &o->mem_key[2], &o->mem_key[3]);
 }
 
 /* ---- the rules ---- */
@@ -430,18 +435,15 @@ static bool customer_rules(const fk_rules *r, const fk_order *o)
 void fk_batch_memory_facts(const fk_batch_memory *m, const fk_order *o, const fk_rules *r,
                            fk_customer_facts *f)
 {
-    uint64_t k1, k2;
     const mem_entry *e;
 
-    key_of('c', o->customer_key, o->currency, &k1, &k2);
-    if ((e = lookup(m, k1, k2)) != NULL) {
+    if ((e = lookup(m, o->mem_key[0], o->mem_key[1])) != NULL) {
         fk_add_checked(&f->open_amount, e->amount);
         f->invoices_today += e->u.count; /* a batch issues all its invoices on one day */
     }
     if (r->duplicate_window_hours <= 0 || f->dup_order_id[0])
         return;
-    key_of('h', o->charge_key, "", &k1, &k2);
-    if ((e = lookup(m, k1, k2)) != NULL) {
+    if ((e = lookup(m, o->mem_key[2], o->mem_key[3])) != NULL) {
         int64_t d = e->amount - o->order_time;
         if (d < 0)
             d = -d;
@@ -455,18 +457,15 @@ void fk_batch_memory_facts(const fk_batch_memory *m, const fk_order *o, const fk
 
 void fk_batch_memory_add(fk_batch_memory *m, const fk_order *o, const fk_rules *r)
 {
-    uint64_t k1, k2;
     mem_entry *e;
 
     if (customer_rules(r, o)) {
-        key_of('c', o->customer_key, o->currency, &k1, &k2);
-        e = upsert(m, k1, k2);
+        e = upsert(m, o->mem_key[0], o->mem_key[1]);
         fk_add_checked(&e->amount, o->gross_total);
         e->u.count++;
     }
     if (r->duplicate_window_hours > 0) {
-        key_of('h', o->charge_key, "", &k1, &k2);
-        e = upsert(m, k1, k2);
+        e = upsert(m, o->mem_key[2], o->mem_key[3]);
         if (!e->u.order_id) { /* the first accepted order of a charge is the one others match */
             e->u.order_id = fk_strpool_dup(&m->ids, o->f[FK_COL_ORDER_ID]);
             e->amount = o->order_time;

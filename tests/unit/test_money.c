@@ -2,10 +2,12 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
 #include "core/money.h"
+#include "core/util.h"
 
 static void test_parse_valid(void **state)
 {
@@ -100,6 +102,31 @@ static void test_round(void **state)
     assert_true(acc == INT64_MAX);
 }
 
+/* Dates as the report and invoices write them: the fast formatting path agrees with
+ * "%04d-%02u-%02u" for every 7th day and some over 10,000 years (and the printf path
+ * beyond them). */
+static void test_format_date(void **state)
+{
+    char buf[32], want[32];
+    (void)state;
+    fk_format_date(0, buf, sizeof(buf));
+    assert_string_equal(buf, "1970-01-01");
+    fk_format_date(1795132800, buf, sizeof(buf)); /* 2026-11-20 */
+    assert_string_equal(buf, "2026-11-20");
+    fk_format_date(-86400, buf, sizeof(buf));
+    assert_string_equal(buf, "1969-12-31");
+    for (int64_t t = -62167219200LL - 86400 * 800LL; t < 253402300800LL + 86400 * 800LL;
+         t += 86400 * 7 + 3601) {
+        int y;
+        unsigned m, d;
+        int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+        fk_civil_from_days(days, &y, &m, &d);
+        snprintf(want, sizeof(want), "%04d-%02u-%02u", y, m, d);
+        fk_format_date(t, buf, sizeof(buf));
+        assert_string_equal(buf, want);
+    }
+}
+
 static void test_currency(void **state)
 {
     assert_int_equal(fk_currency_exponent("EUR"), 2);
@@ -120,7 +147,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_valid), cmocka_unit_test(test_parse_invalid),
         cmocka_unit_test(test_format),      cmocka_unit_test(test_round),
-        cmocka_unit_test(test_currency),
+        cmocka_unit_test(test_currency),    cmocka_unit_test(test_format_date),
     };
     return cmocka_run_group_tests_name("money", tests, NULL, NULL);
 }
