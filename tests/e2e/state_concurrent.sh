@@ -1,6 +1,7 @@
 # state_concurrent: a second run on the same database is refused at once (exit 4, naming
 # the other process) while the first goes on; validate and report can read meanwhile;
-# nothing is doubled.
+# nothing is doubled. The first run is stopped (SIGSTOP) once it has committed something, so
+# the checks never race its end however fast it is, and continued (SIGCONT) after them.
 . "$FK_SRCDIR/tests/lib/e2e.sh"
 N=6000
 python3 "$FK_SRCDIR/tests/lib/gen-orders.py" $N >orders.csv
@@ -15,12 +16,13 @@ until [ -s db.sqlite.lock ] && [ "$(sql db.sqlite 'SELECT count(*) FROM invoices
     [ $tries -lt 600 ] || { fail "the first run never started"; break; }
     sleep 0.05
 done
+kill -STOP $a 2>/dev/null || fail "the first run ended before the checks: make N larger"
 expect_exit 4 "$FAKTURA" run -q $common --out out2 orders.csv
 contains last.err "another faktura process (pid $a) is running on this database"
 # Readers are not blocked by the writer.
 expect_exit 0 "$FAKTURA" report --db db.sqlite --batch 1 --report during.json
 expect_exit 0 "$FAKTURA" validate -q $common orders.csv
-kill -0 $a 2>/dev/null || fail "the first run ended before the checks: make N larger"
+kill -CONT $a
 wait $a || fail "the first run failed: $(cat a.err)"
 equal "invoices" "$(sql db.sqlite 'SELECT count(*) || "/" || count(DISTINCT order_id) || "/" || max(seq) FROM invoices')" "$N/$N/$N"
 [ ! -e out2 ] || [ -z "$(ls out2)" ] || fail "the refused run wrote PDFs"
