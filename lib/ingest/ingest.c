@@ -126,6 +126,41 @@ static char *clean_value(fk_order *o, unsigned long line, const char *col, char 
     return v;
 }
 
+void *fk_ingest__queue_push(fk_ingest__queue *q)
+{
+    char *items;
+
+    if (q->head + q->len == q->cap) {
+        if (q->head > 0) {
+            memmove(q->items, (char *)q->items + q->head * q->size, q->len * q->size);
+            q->head = 0;
+        } else {
+            q->cap = q->cap ? q->cap * 2 : 8;
+            q->items = fk_xrealloc(q->items, q->cap * q->size);
+        }
+    }
+    items = q->items;
+    return items + (q->head + q->len++) * q->size;
+}
+
+void *fk_ingest__queue_pop(fk_ingest__queue *q)
+{
+    void *item;
+
+    if (q->len == 0)
+        return NULL;
+    item = fk_ingest__queue_at(q, 0);
+    q->head++;
+    if (--q->len == 0)
+        q->head = 0; /* the item stays where it is until the next push */
+    return item;
+}
+
+void *fk_ingest__queue_at(const fk_ingest__queue *q, size_t i)
+{
+    return (char *)q->items + (q->head + i) * q->size;
+}
+
 void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, size_t len,
                           unsigned long line, bool first)
 {

@@ -69,8 +69,7 @@ struct fk_csv_reader {
 
     record cur;              /* being filled by the callbacks */
     record spare;            /* an empty record whose buffers the next one reuses */
-    record *queue;           /* complete records, oldest first */
-    size_t qhead, qlen, qcap;
+    fk_ingest__queue queue;  /* complete records */
 
     bool header_done;
     int *colmap;             /* header index -> fk_column or -1 */
@@ -139,18 +138,9 @@ static void on_field(void *s, size_t len, void *data)
 
 static void push_record(fk_csv_reader *in)
 {
-    if (in->qhead + in->qlen == in->qcap) {
-        if (in->qhead > 0) {
-            memmove(in->queue, in->queue + in->qhead, in->qlen * sizeof(*in->queue));
-            in->qhead = 0;
-        } else {
-            in->qcap = in->qcap ? in->qcap * 2 : 8;
-            in->queue = fk_xrealloc(in->queue, in->qcap * sizeof(*in->queue));
-        }
-    }
     if (!in->cur.line)
         in->cur.line = in->rec_start ? in->rec_start : in->line;
-    in->queue[in->qhead + in->qlen++] = in->cur;
+    *(record *)fk_ingest__queue_push(&in->queue) = in->cur;
     in->cur = in->spare; /* empty, with buffers to reuse (or none) */
     memset(&in->spare, 0, sizeof(in->spare));
     /* A record that ended at a '\r' mid-line is followed by one on the same line. */
@@ -280,6 +270,7 @@ fk_status fk_csv_open(fk_csv_reader **out, const char *path, const fk_ingest_opt
 
     *out = NULL;
     in = fk_xcalloc(1, sizeof(*in));
+    in->queue.size = sizeof(record);
     in->path = fk_xstrdup(path);
     if (strcmp(path, "-") == 0) {
         in->fp = stdin;
@@ -454,7 +445,7 @@ static bool take_row(fk_csv_reader *in, record *r, fk_order *done)
 /* Parse until a complete record is queued or the input is exhausted. */
 static fk_status fill(fk_csv_reader *in, fk_error *err)
 {
-    while (in->qlen == 0 && !in->finished) {
+    while (in->queue.len == 0 && !in->finished) {
         if (in->eof && in->buf_pos == in->buf_len) {
             finish_parse(in);
             in->finished = true;
@@ -469,11 +460,7 @@ static fk_status fill(fk_csv_reader *in, fk_error *err)
 
 static record pop(fk_csv_reader *in)
 {
-    record r = in->queue[in->qhead++];
-    in->qlen--;
-    if (in->qlen == 0)
-        in->qhead = 0;
-    return r;
+    return *(record *)fk_ingest__queue_pop(&in->queue);
 }
 
 static fk_status read_header(fk_csv_reader *in, fk_error *err)
@@ -481,7 +468,7 @@ static fk_status read_header(fk_csv_reader *in, fk_error *err)
     fk_status st = fill(in, err);
     if (st != FK_OK)
         return st;
-    if (in->qlen == 0)
+    if (in->queue.len == 0)
         return fk_error_set(err, FK_EINPUT, in->path, 1, NULL,
                             "the file is empty: a header row is required");
     record r = pop(in);
@@ -498,7 +485,7 @@ fk_status fk_csv_next(fk_csv_reader *in, fk_order *o, bool *got, fk_error *err)
         fk_status st = fill(in, err);
         if (st != FK_OK)
             return st;
-        if (in->qlen == 0) {
+        if (in->queue.len == 0) {
             if (in->have_pending) {
                 fk_ingest__finish_order(&in->pending);
                 *o = in->pending;
@@ -534,9 +521,9 @@ void fk_csv_close(fk_csv_reader *in)
         fclose(in->fp);
     record_free(&in->cur);
     record_free(&in->spare);
-    for (size_t i = 0; i < in->qlen; i++)
-        record_free(&in->queue[in->qhead + i]);
-    free(in->queue);
+    for (size_t i = 0; i < in->queue.len; i++)
+        record_free(fk_ingest__queue_at(&in->queue, i));
+    free(in->queue.items);
     free(in->colmap);
     fk_order_clear(&in->pending);
     free(in->group_id);

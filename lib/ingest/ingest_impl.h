@@ -25,6 +25,20 @@ void fk_xml_close(fk_xml_reader *in);
 /* The orders schema compiled into the library: a copy of samples/orders.xsd. */
 const char *fk_xml__schema_text(size_t *len);
 
+/* The readers' queue of complete items (CSV records, XML orders), oldest first: one
+ * parser call may complete several before the reader hands one out. */
+typedef struct fk_ingest__queue {
+    void *items;
+    size_t size;            /* bytes per item; set before the first push */
+    size_t head, len, cap;
+} fk_ingest__queue;
+/* Room for one more item at the end (compacting or growing): the caller fills the slot. */
+void *fk_ingest__queue_push(fk_ingest__queue *q);
+/* Remove the oldest item and return it (valid until the next push), NULL if empty. */
+void *fk_ingest__queue_pop(fk_ingest__queue *q);
+/* Item i counted from the oldest (i < len), e.g. to free what is left. */
+void *fk_ingest__queue_at(const fk_ingest__queue *q, size_t i);
+
 /* Start a new order from `file` at `line`. Its fields are NULL until set: a reader calls
  * fk_ingest__finish_order before handing the order out, which makes every unset field "". */
 void fk_ingest__start_order(fk_order *o, const char *file, unsigned long line, char decsep);

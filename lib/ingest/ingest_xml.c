@@ -186,8 +186,7 @@ struct fk_xml_reader {
     char *text;
     size_t text_len, text_total;
 
-    fk_order *queue;           /* completed orders, oldest first */
-    size_t qhead, qlen, qcap;
+    fk_ingest__queue queue;    /* completed orders */
 
     bool failed;               /* the document stopped: fail_* say where and why */
     fk_status fail_status;
@@ -240,16 +239,7 @@ static void fail(fk_xml_reader *in, fk_status st, unsigned long line, const char
 
 static void queue_push(fk_xml_reader *in, fk_order *o)
 {
-    if (in->qhead + in->qlen == in->qcap) {
-        if (in->qhead > 0) {
-            memmove(in->queue, in->queue + in->qhead, in->qlen * sizeof(*in->queue));
-            in->qhead = 0;
-        } else {
-            in->qcap = in->qcap ? in->qcap * 2 : 8;
-            in->queue = fk_xrealloc(in->queue, in->qcap * sizeof(*in->queue));
-        }
-    }
-    in->queue[in->qhead + in->qlen++] = *o;
+    *(fk_order *)fk_ingest__queue_push(&in->queue) = *o;
     fk_order_init(o);
 }
 
@@ -823,7 +813,7 @@ static bool prolog_ok(const char *buf, size_t n, const char **why)
 /* Push input until an order is queued, the document stops, or the input ends. */
 static fk_status parse_some(fk_xml_reader *in, fk_error *err)
 {
-    while (in->qlen == 0 && !in->failed && !in->finished) {
+    while (in->queue.len == 0 && !in->failed && !in->finished) {
         if (in->buf_pos == in->buf_len) {
             if (in->eof && in->bytes == 0) {
                 fail(in, FK_EINPUT, 1, "the file is empty: an orders file has an <orders> "
@@ -942,6 +932,7 @@ fk_status fk_xml_open(fk_xml_reader **out, const char *path, const fk_ingest_opt
     *out = NULL;
     xmlInitParser();
     in = fk_xcalloc(1, sizeof(*in));
+    in->queue.size = sizeof(fk_order);
     in->path = fk_xstrdup(path);
     in->fd = -1;
     in->field = -1;
@@ -965,10 +956,8 @@ fk_status fk_xml_next(fk_xml_reader *in, fk_order *o, bool *got, fk_error *err)
     fk_status st = parse_some(in, err);
     if (st != FK_OK)
         return st;
-    if (in->qlen > 0) {
-        *o = in->queue[in->qhead++];
-        if (--in->qlen == 0)
-            in->qhead = 0;
+    if (in->queue.len > 0) {
+        *o = *(fk_order *)fk_ingest__queue_pop(&in->queue);
         *got = true;
         return FK_OK;
     }
@@ -998,9 +987,9 @@ void fk_xml_close(fk_xml_reader *in)
         xmlSchemaFree(in->schema);
     if (in->own_fd)
         close(in->fd);
-    for (size_t i = 0; i < in->qlen; i++)
-        fk_order_clear(&in->queue[in->qhead + i]);
-    free(in->queue);
+    for (size_t i = 0; i < in->queue.len; i++)
+        fk_order_clear(fk_ingest__queue_at(&in->queue, i));
+    free(in->queue.items);
     fk_order_clear(&in->cur);
     if (in->text) {
         memset(in->text, 0, MAX_TEXT + 1);
