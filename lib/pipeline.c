@@ -109,6 +109,9 @@ struct run_ctx {
     uint64_t done;
     char issue_date[16], due_date[16];
     int year;
+    /* Fault injection for tests/e2e/codes_coverage.sh and jobs.sh: the renderer fails for
+     * this order id exactly as it would for a libharu error (FAKTURA_TEST_FAIL_RENDER). */
+    const char *fail_render;
 };
 
 static const char eu_members[] =
@@ -233,10 +236,7 @@ static fk_status render_invoice(const run_ctx *c, fk_renderer *r, const fk_order
     inv.footer = cfg->footer;
 
     fk_buf_reset(out);
-    /* Fault injection for tests/e2e/codes_coverage.sh: the renderer fails for this order id
-     * exactly as it would for a libharu error. */
-    const char *fail = getenv("FAKTURA_TEST_FAIL_RENDER");
-    if (fail && strcmp(fail, o->f[FK_COL_ORDER_ID]) == 0)
+    if (c->fail_render && strcmp(c->fail_render, o->f[FK_COL_ORDER_ID]) == 0)
         st = fk_error_set(err, FK_EINTERNAL, NULL, 0, NULL, "injected render failure");
     else
         st = fk_renderer_render(r, &inv, out, err);
@@ -720,6 +720,7 @@ static void ctx_init(run_ctx *c, const fk_batch_options *opts)
     c->cur = &c->ch[0];
     c->fly = &c->ch[1];
     c->next_seq = -1;
+    c->fail_render = getenv("FAKTURA_TEST_FAIL_RENDER"); /* read once, not per invoice */
     c->jobs = opts->jobs > 0 ? opts->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (c->jobs < 1)
         c->jobs = 1;
