@@ -220,6 +220,22 @@ static void money(int64_t v, const fk_order *o, char *buf, size_t n)
     fk_decimal_format(v, o->exponent, buf, n);
 }
 
+/* The minimum (above = false) or maximum invoice amount, lim < 0: none set. */
+static void amount_bound(fk_order *o, int64_t lim, bool above, const fk_code *approved)
+{
+    fk_code code = above ? FK_CODE_ABOVE_MAXIMUM_AMOUNT : FK_CODE_BELOW_MINIMUM_AMOUNT;
+    char a[48], b[48];
+
+    if (lim < 0 || (above ? o->gross_total <= lim : o->gross_total >= lim) ||
+        approved_code(approved, code))
+        return;
+    money(o->gross_total, o, a, sizeof(a));
+    money(lim, o, b, sizeof(b));
+    fk_order_add_finding(o, code, NULL, "total %s %s is %s invoice amount %s %s", a,
+                         o->currency, above ? "above the maximum" : "below the minimum", b,
+                         o->currency);
+}
+
 static void disputes(fk_order *o, const fk_rules *r, int64_t as_of)
 {
     char *st = o->f[FK_COL_DISPUTE_STATUS];
@@ -291,22 +307,8 @@ void fk_detect_rules(fk_order *o, const fk_rules *r, const fk_customer_facts *f,
                              "%d hours",
                              a, o->currency, f->dup_order_id, when, r->duplicate_window_hours);
     }
-    lim = fk_rules_limit(r->minimum, r->nminimum, o->currency);
-    if (lim >= 0 && o->gross_total < lim && !approved_code(approved, FK_CODE_BELOW_MINIMUM_AMOUNT)) {
-        money(o->gross_total, o, a, sizeof(a));
-        money(lim, o, b, sizeof(b));
-        fk_order_add_finding(o, FK_CODE_BELOW_MINIMUM_AMOUNT, NULL,
-                             "total %s %s is below the minimum invoice amount %s %s", a,
-                             o->currency, b, o->currency);
-    }
-    lim = fk_rules_limit(r->maximum, r->nmaximum, o->currency);
-    if (lim >= 0 && o->gross_total > lim && !approved_code(approved, FK_CODE_ABOVE_MAXIMUM_AMOUNT)) {
-        money(o->gross_total, o, a, sizeof(a));
-        money(lim, o, b, sizeof(b));
-        fk_order_add_finding(o, FK_CODE_ABOVE_MAXIMUM_AMOUNT, NULL,
-                             "total %s %s is above the maximum invoice amount %s %s", a,
-                             o->currency, b, o->currency);
-    }
+    amount_bound(o, fk_rules_limit(r->minimum, r->nminimum, o->currency), false, approved);
+    amount_bound(o, fk_rules_limit(r->maximum, r->nmaximum, o->currency), true, approved);
     /* Credit limit: the order's own credit_limit column overrides the config's. */
     lim = fk_rules_limit(r->credit, r->ncredit, o->currency);
     const char *own = o->f[FK_COL_CREDIT_LIMIT];
