@@ -25,9 +25,11 @@
  *    on the invoice. The row/cell arrays and the string arena live in the renderer and are
  *    reused, so a batch does not malloc per row.
  *  - A few things go through libharu's installed internal headers (hpdf_doc.h,
- *    hpdf_objects.h, hpdf_fontdef.h; all functions used are exported by 2.3.0): loading a
- *    font from memory, a ToUnicode CMap for single-byte fonts, and the font descriptor of
- *    a font embedded here. Each place says why.
+ *    hpdf_objects.h, hpdf_fontdef.h, hpdf_pages.h, hpdf_streams.h; all functions used are
+ *    exported by 2.3.0): loading a font from memory, a ToUnicode CMap for single-byte
+ *    fonts, the font descriptor of a font embedded here, page content deflated here
+ *    (libdeflate), and the finished PDF read out by buffer. HPDF_MemSet/HPDF_MemCpy are
+ *    replaced in the process by libc's (see there). Each place says why.
  *  - libharu reports an error by calling a handler and then returning an error code. The
  *    handler only records the first error; each stage checks the record and the render
  *    turns it into FK_EINTERNAL. No longjmp: unwinding through libharu is not needed since
@@ -263,7 +265,7 @@ typedef struct model {
     fk_buf ttf;               /* scratch: a subset font file */
     unsigned char *z;         /* scratch: its compressed form */
     size_t zcap;
-    struct libdeflate_compressor *deflate; /* made once, reused for every font */
+    struct libdeflate_compressor *deflate; /* made once, reused for every stream */
 } model;
 
 /* ---- Encodings --------------------------------------------------------------------------
