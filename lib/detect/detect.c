@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* detect.c -- duplicate order ids within a batch and orders invoiced by an earlier batch.
  *
- * The id set is open addressing over ids packed into a string pool: memory is the ids
- * themselves plus a pointer and a quarter a slot, about 25 MB for a million ids.
+ * The id set keeps 128-bit hashes of the ids in a keymap (store/keymap.h): 40 bytes an id
+ * in memory up to a million ids, then a temporary file.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,58 +10,53 @@
 #include "core/buf.h"
 #include "core/util.h"
 #include "detect/detect.h"
+#include "store/keymap.h"
+
+/* Ids kept in memory before moving to disk: 32 MiB of records and an 8 MiB index, enough
+ * for a batch of a million orders. */
+#define IDSET_ENTRIES ((size_t)1 << 20)
 
 struct fk_idset {
-    const char **slots;
-    size_t cap, n;
-    fk_strpool ids; /* the ids themselves, packed: no allocation per id */
+    fk_keymap *map;
 };
 
 fk_idset *fk_idset_new(void)
 {
     fk_idset *s = fk_xcalloc(1, sizeof(*s));
-    s->cap = 1024;
-    s->slots = fk_xcalloc(s->cap, sizeof(*s->slots));
+    s->map = fk_keymap_new(IDSET_ENTRIES);
     return s;
 }
 
-static void insert_slot(const char **slots, size_t cap, const char *id)
+void fk_detect_key128(char tag, const char *a, const char *b, uint64_t *k1, uint64_t *k2)
 {
-    size_t i = fk_hash_str(id) & (cap - 1);
-    while (slots[i])
-        i = (i + 1) & (cap - 1);
-    slots[i] = id;
+    uint64_t h1 = 1469598103934665603ULL ^ (unsigned char)tag, h2 = 0x9E3779B97F4A7C15ULL;
+    const char *parts[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++) {
+            h1 = (h1 ^ *p) * 1099511628211ULL;
+            h2 = (h2 ^ *p) * 0x100000001B3ULL + 0x2545F4914F6CDD1DULL;
+        }
+        h1 = (h1 ^ 0x1f) * 1099511628211ULL;
+        h2 = (h2 ^ 0x1f) * 0x100000001B3ULL;
+    }
+    *k1 = h1 | 1;
+    *k2 = h2;
 }
 
+/* Two ids are the same when both 64-bit hashes match: for ids that differ that takes two
+ * independent collisions, far less likely than a disk flipping a bit. */
 bool fk_idset_add(fk_idset *s, const char *id)
 {
-    size_t i = fk_hash_str(id) & (s->cap - 1);
-    while (s->slots[i]) {
-        if (strcmp(s->slots[i], id) == 0)
-            return false;
-        i = (i + 1) & (s->cap - 1);
-    }
-    if ((s->n + 1) * 4 > s->cap * 3) {
-        size_t ncap = s->cap * 2;
-        const char **ns = fk_xcalloc(ncap, sizeof(*ns));
-        for (size_t k = 0; k < s->cap; k++)
-            if (s->slots[k])
-                insert_slot(ns, ncap, s->slots[k]);
-        free(s->slots);
-        s->slots = ns;
-        s->cap = ncap;
-    }
-    insert_slot(s->slots, s->cap, fk_strpool_dup(&s->ids, id));
-    s->n++;
-    return true;
+    uint64_t k1, k2;
+    fk_detect_key128('i', id, "", &k1, &k2);
+    return fk_keymap_insert(s->map, k1, k2);
 }
 
 void fk_idset_free(fk_idset *s)
 {
     if (!s)
         return;
-    fk_strpool_free(&s->ids);
-    free(s->slots);
+    fk_keymap_free(s->map);
     free(s);
 }
 

@@ -8,12 +8,16 @@
 #define FK_DETECT_H
 #include "core/order.h"
 
-/* The order ids of one batch (a hash set; memory grows with the number of distinct ids). */
+/* The order ids of one batch: a set of their 128-bit hashes (fk_detect_key128) in a keymap
+ * (store/keymap.h), so memory stays bounded however long the batch. */
 typedef struct fk_idset fk_idset;
 fk_idset *fk_idset_new(void);
 /* Add id; returns false if it was already there. */
 bool fk_idset_add(fk_idset *s, const char *id);
 void fk_idset_free(fk_idset *s);
+
+/* 128 bits of hash over a type tag and two strings (two different FNV-1a variants). */
+void fk_detect_key128(char tag, const char *a, const char *b, uint64_t *k1, uint64_t *k2);
 
 /* An invoice issued earlier for the same order id (from the database). */
 typedef struct fk_prior_invoice {
@@ -81,7 +85,7 @@ typedef struct fk_batch_memory fk_batch_memory;
 fk_batch_memory *fk_batch_memory_new(void);
 /* Add what this batch knows to facts (same customer, currency, charge window). Both take
  * the order's mem_key, which fk_detect_keys sets. */
-void fk_batch_memory_facts(const fk_batch_memory *m, const fk_order *o, const fk_rules *r,
+void fk_batch_memory_facts(fk_batch_memory *m, const fk_order *o, const fk_rules *r,
                            fk_customer_facts *f);
 /* Remember an accepted (invoiced) order (only what the enabled rules need). */
 void fk_batch_memory_add(fk_batch_memory *m, const fk_order *o, const fk_rules *r);

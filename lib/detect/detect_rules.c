@@ -20,6 +20,7 @@
 #include "core/money.h"
 #include "core/util.h"
 #include "detect/detect.h"
+#include "store/keymap.h"
 
 /* ---- config ---- */
 
@@ -163,7 +164,6 @@ static void normalise_name(const char *in, char *out, size_t n)
     out[o] = '\0';
 }
 
-static void key_of(char tag, const char *a, const char *b, uint64_t *k1, uint64_t *k2);
 
 void fk_detect_keys(fk_order *o)
 {
@@ -201,8 +201,8 @@ void fk_detect_keys(fk_order *o)
     fk_sha256_hex(b.ptr, b.len, o->charge_key);
     fk_buf_free(&b);
     /* Hashed once here: the rules look an order up in two batch memories, then add it. */
-    key_of('c', o->customer_key, o->currency, &o->mem_key[0], &o->mem_key[1]);
-    key_of('h', o->charge_key, "", &o->mem_key[2], &o->mem_key[3]);
+    fk_detect_key128('c', o->customer_key, o->currency, &o->mem_key[0], &o->mem_key[1]);
+    fk_detect_key128('h', o->charge_key, "", &o->mem_key[2], &o->mem_key[3]);
 }
 
 /* ---- the rules ---- */
@@ -345,88 +345,25 @@ void fk_detect_rules(fk_order *o, const fk_rules *r, const fk_customer_facts *f,
 
 /* ---- this batch's accepted orders ----
  *
- * A dry run over a million orders keeps every accepted one here, so entries are compact:
- * a 128-bit key inline (customer+currency, or the charge fingerprint), no per-entry
- * allocation, order ids packed into a string pool. Customer entries exist only when a
- * credit or rate rule needs them, charge entries only when the duplicate window is on. */
+ * A dry run over a million orders keeps every accepted one here, so the memory is a keymap
+ * (store/keymap.h): compact records in memory up to a bound, then a temporary file.
+ * Customer records (sums of accepted totals and invoices) exist only when a credit or rate
+ * rule needs them, charge records (the first accepted order of a charge and its time) only
+ * when the duplicate window is on. */
 
-typedef struct mem_entry {
-    uint64_t k1, k2;      /* 0/0: an empty slot */
-    int64_t amount;       /* customer: accepted total; charge: order time */
-    union {               /* 32 bytes an entry: a dry run of a million orders keeps them all */
-        uint64_t count;       /* customer: accepted invoices */
-        const char *order_id; /* charge: the first accepted order, in the pool */
-    } u;
-} mem_entry;
+/* Records kept in memory before moving to disk: 64 MiB of records and a 16 MiB index. A
+ * dry run of a million orders (two records an order at most) stays in memory. */
+#define BATCH_MEMORY_ENTRIES ((size_t)1 << 21)
 
 struct fk_batch_memory {
-    mem_entry *slots;
-    size_t cap, n;
-    fk_strpool ids; /* the order ids of charge entries */
+    fk_keymap *map;
 };
 
 fk_batch_memory *fk_batch_memory_new(void)
 {
     fk_batch_memory *m = fk_xcalloc(1, sizeof(*m));
-    m->cap = 256;
-    m->slots = fk_xcalloc(m->cap, sizeof(*m->slots));
+    m->map = fk_keymap_new(BATCH_MEMORY_ENTRIES);
     return m;
-}
-
-/* 128-bit key: two FNV-1a variants over a type tag and the text; never 0/0. */
-static void key_of(char tag, const char *a, const char *b, uint64_t *k1, uint64_t *k2)
-{
-    uint64_t h1 = 1469598103934665603ULL ^ (unsigned char)tag, h2 = 0x9E3779B97F4A7C15ULL;
-    const char *parts[2] = {a, b};
-    for (int i = 0; i < 2; i++) {
-        for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++) {
-            h1 = (h1 ^ *p) * 1099511628211ULL;
-            h2 = (h2 ^ *p) * 0x100000001B3ULL + 0x2545F4914F6CDD1DULL;
-        }
-        h1 = (h1 ^ 0x1f) * 1099511628211ULL;
-        h2 = (h2 ^ 0x1f) * 0x100000001B3ULL;
-    }
-    *k1 = h1 | 1; /* never an empty slot */
-    *k2 = h2;
-}
-
-static mem_entry *lookup(const fk_batch_memory *m, uint64_t k1, uint64_t k2)
-{
-    size_t i = (size_t)(k1 ^ (k2 >> 7)) & (m->cap - 1);
-    while (m->slots[i].k1) {
-        if (m->slots[i].k1 == k1 && m->slots[i].k2 == k2)
-            return &m->slots[i];
-        i = (i + 1) & (m->cap - 1);
-    }
-    return NULL;
-}
-
-static mem_entry *upsert(fk_batch_memory *m, uint64_t k1, uint64_t k2)
-{
-    mem_entry *e = lookup(m, k1, k2);
-    if (e)
-        return e;
-    if ((m->n + 1) * 4 > m->cap * 3) {
-        size_t ncap = m->cap * 2;
-        mem_entry *ns = fk_xcalloc(ncap, sizeof(*ns));
-        for (size_t k = 0; k < m->cap; k++) {
-            if (!m->slots[k].k1)
-                continue;
-            size_t i = (size_t)(m->slots[k].k1 ^ (m->slots[k].k2 >> 7)) & (ncap - 1);
-            while (ns[i].k1)
-                i = (i + 1) & (ncap - 1);
-            ns[i] = m->slots[k];
-        }
-        free(m->slots);
-        m->slots = ns;
-        m->cap = ncap;
-    }
-    size_t i = (size_t)(k1 ^ (k2 >> 7)) & (m->cap - 1);
-    while (m->slots[i].k1)
-        i = (i + 1) & (m->cap - 1);
-    m->slots[i] = (mem_entry){k1, k2, 0, {0}};
-    m->n++;
-    return &m->slots[i];
 }
 
 static bool customer_rules(const fk_rules *r, const fk_order *o)
@@ -434,52 +371,45 @@ static bool customer_rules(const fk_rules *r, const fk_order *o)
     return r->ncredit > 0 || r->invoices_per_day > 0 || *o->f[FK_COL_CREDIT_LIMIT];
 }
 
-void fk_batch_memory_facts(const fk_batch_memory *m, const fk_order *o, const fk_rules *r,
+void fk_batch_memory_facts(fk_batch_memory *m, const fk_order *o, const fk_rules *r,
                            fk_customer_facts *f)
 {
-    const mem_entry *e;
+    int64_t amount = 0, t;
+    uint64_t count = 0;
+    char id[sizeof(f->dup_order_id)];
 
-    if ((e = lookup(m, o->mem_key[0], o->mem_key[1])) != NULL) {
-        fk_add_checked(&f->open_amount, e->amount);
-        f->invoices_today += e->u.count; /* a batch issues all its invoices on one day */
+    if (fk_keymap_sum(m->map, o->mem_key[0], o->mem_key[1], &amount, &count)) {
+        fk_add_checked(&f->open_amount, amount);
+        f->invoices_today += count; /* a batch issues all its invoices on one day */
     }
     if (r->duplicate_window_hours <= 0 || f->dup_order_id[0])
         return;
-    if ((e = lookup(m, o->mem_key[2], o->mem_key[3])) != NULL) {
-        int64_t d = e->amount - o->order_time;
+    if (fk_keymap_first(m->map, o->mem_key[2], o->mem_key[3], &t, id, sizeof(id))) {
+        int64_t d = t - o->order_time;
         if (d < 0)
             d = -d;
         if (d <= (int64_t)r->duplicate_window_hours * 3600 &&
-            strcmp(e->u.order_id, o->f[FK_COL_ORDER_ID]) != 0) {
-            snprintf(f->dup_order_id, sizeof(f->dup_order_id), "%s", e->u.order_id);
-            f->dup_time = e->amount;
+            strcmp(id, o->f[FK_COL_ORDER_ID]) != 0) {
+            memcpy(f->dup_order_id, id, sizeof(id));
+            f->dup_time = t;
         }
     }
 }
 
 void fk_batch_memory_add(fk_batch_memory *m, const fk_order *o, const fk_rules *r)
 {
-    mem_entry *e;
-
-    if (customer_rules(r, o)) {
-        e = upsert(m, o->mem_key[0], o->mem_key[1]);
-        fk_add_checked(&e->amount, o->gross_total);
-        e->u.count++;
-    }
-    if (r->duplicate_window_hours > 0) {
-        e = upsert(m, o->mem_key[2], o->mem_key[3]);
-        if (!e->u.order_id) { /* the first accepted order of a charge is the one others match */
-            e->u.order_id = fk_strpool_dup(&m->ids, o->f[FK_COL_ORDER_ID]);
-            e->amount = o->order_time;
-        }
-    }
+    if (customer_rules(r, o))
+        fk_keymap_add(m->map, o->mem_key[0], o->mem_key[1], o->gross_total);
+    /* The first accepted order of a charge is the one others match. */
+    if (r->duplicate_window_hours > 0)
+        fk_keymap_keep_first(m->map, o->mem_key[2], o->mem_key[3], o->order_time,
+                             o->f[FK_COL_ORDER_ID]);
 }
 
 void fk_batch_memory_free(fk_batch_memory *m)
 {
     if (!m)
         return;
-    fk_strpool_free(&m->ids);
-    free(m->slots);
+    fk_keymap_free(m->map);
     free(m);
 }

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* keymap.h -- a map from 128-bit keys to small records, in bounded memory.
+ *
+ * What a batch must remember about its orders (their ids, accepted totals per customer,
+ * the first order of each charge) grows with the batch. A keymap keeps at most
+ * `max_entries` records in memory; when they are full it moves them to a temporary SQLite
+ * database on disk (deleted when the map is freed) and starts again, so memory stays the
+ * same for a thousand orders or a hundred million. A Bloom filter of fixed size over the
+ * moved keys sends most lookups of new keys nowhere near the disk.
+ *
+ * A key is two 64-bit halves; callers hash their text into it (two different 64-bit
+ * hashes: a false match needs both to collide). One map can hold the
+ * three kinds of record below under different keys; each key must be used with one kind.
+ *
+ * Disk errors: if moving records to disk fails (no space for the temporary file), the map
+ * keeps them in memory from then on: correct, but no longer bounded. A failed read of
+ * what was moved cannot be answered correctly, so it ends the process like an allocation
+ * failure does (the state layer survives that crash; see core/buf.h).
+ */
+#ifndef FK_STORE_KEYMAP_H
+#define FK_STORE_KEYMAP_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct fk_keymap fk_keymap;
+
+/* max_entries: records kept in memory (32 bytes each plus an 8-byte index slot per record
+ * of capacity) before they move to disk; at least 16. The environment variable
+ * FAKTURA_TEST_KEYMAP_ENTRIES=N (tests only) lowers it to N. */
+fk_keymap *fk_keymap_new(size_t max_entries);
+void fk_keymap_free(fk_keymap *m);
+
+/* Sets: add the key; returns false if it was already there. */
+bool fk_keymap_insert(fk_keymap *m, uint64_t k1, uint64_t k2);
+
+/* Sums: amount is added to the key's total (saturating at INT64_MAX) and its count goes
+ * up by one. fk_keymap_sum adds both to *amount and *count; false if the key is absent. */
+void fk_keymap_add(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t amount);
+bool fk_keymap_sum(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *amount, uint64_t *count);
+
+/* Firsts: remember (value, id) for the key unless it already has them: the first one
+ * stays. fk_keymap_first copies them out (id cut to idn - 1 bytes); false if absent. */
+void fk_keymap_keep_first(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t value,
+                          const char *id);
+bool fk_keymap_first(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *value, char *id,
+                     size_t idn);
+
+/* How many times records moved to disk (for tests and the benchmark's notes). */
+size_t fk_keymap_spills(const fk_keymap *m);
+#endif

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: MIT */
+/* store_keymap.c -- the keymap (keymap.h): records in memory, then in a temporary SQLite
+ * database once memory is full.
+ *
+ * Memory: records are dense (32 bytes each, no allocation per record) and found through an
+ * index of uint32 positions kept at most half full, so a lookup is one probe sequence and
+ * one record. Order ids of "first" records are packed into one byte array. When the
+ * records reach max_entries (or the ids 32 MiB), they are sorted by key and inserted in one
+ * transaction (sorted keys fill the B-tree page by page), then memory starts empty again.
+ *
+ * Disk: a private temporary database (sqlite3_open_v2 of "", a file SQLite deletes on
+ * close) with no journal and no syncs: it dies with the process, a crash loses nothing the
+ * rerun needs. A small page cache: lookups that miss it are served by the kernel's page
+ * cache, which the process's RSS does not count.
+ *
+ * Merging: a key may be both on disk (older) and in memory (newer). Sums add up (in memory
+ * on lookup, in SQL when moved); a "first" on disk wins over one in memory, and moving
+ * does not overwrite it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+#include "core/buf.h"
+#include "store/keymap.h"
+
+enum { KIND_SET = 0, KIND_SUM = 1, KIND_FIRST = 2 };
+
+typedef struct rec {
+    uint64_t k1, k2;
+    int64_t amount; /* sum: the total; first: the value */
+    uint32_t aux;   /* sum: the count (saturating); first: offset of the id in ids */
+    uint32_t kind;
+} rec;
+
+#define IDS_MAX ((size_t)32 << 20)  /* id bytes in memory before moving to disk */
+#define BLOOM_LOG2 26               /* 2^26 bits: 8 MiB, allocated at the first move */
+#define BLOOM_PROBES 3              /* ~5 % false positives at 10 million moved keys */
+
+struct fk_keymap {
+    rec *recs;
+    size_t n, cap, max;
+    uint32_t *idx; /* position + 1 in recs, 0: empty */
+    size_t icap;   /* a power of two, >= 2 * cap */
+    char *ids;
+    size_t ids_len, ids_cap;
+    size_t spills;
+    bool broken; /* moving to disk failed once: memory only from then on */
+    uint64_t *bloom;
+    sqlite3 *db;
+    sqlite3_stmt *st_put, *st_get;
+};
+
+fk_keymap *fk_keymap_new(size_t max_entries)
+{
+    fk_keymap *m = fk_xcalloc(1, sizeof(*m));
+    /* Test hook: a smaller bound, so end-to-end tests move records to disk with small
+     * ledgers (tests/e2e/bounded_memory.sh). */
+    const char *t = getenv("FAKTURA_TEST_KEYMAP_ENTRIES");
+    if (t && *t && strtoull(t, NULL, 10) < max_entries)
+        max_entries = (size_t)strtoull(t, NULL, 10);
+    m->max = max_entries < 16 ? 16 : max_entries;
+    m->cap = 16;
+    m->recs = fk_xmalloc(m->cap * sizeof(*m->recs));
+    m->icap = 32;
+    m->idx = fk_xcalloc(m->icap, sizeof(*m->idx));
+    return m;
+}
+
+void fk_keymap_free(fk_keymap *m)
+{
+    if (!m)
+        return;
+    sqlite3_finalize(m->st_put);
+    sqlite3_finalize(m->st_get);
+    sqlite3_close(m->db); /* deletes the temporary file */
+    free(m->bloom);
+    free(m->ids);
+    free(m->idx);
+    free(m->recs);
+    free(m);
+}
+
+size_t fk_keymap_spills(const fk_keymap *m)
+{
+    return m->spills;
+}
+
+static int64_t sat_add(int64_t a, int64_t b)
+{
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r))
+        return b > 0 ? INT64_MAX : INT64_MIN;
+    return r;
+}
+
+/* ---- memory ---- */
+
+static size_t slot_of(uint64_t k1, uint64_t k2, size_t icap)
+{
+    return (size_t)(k1 ^ (k2 >> 7)) & (icap - 1);
+}
+
+static rec *mem_find(const fk_keymap *m, uint64_t k1, uint64_t k2)
+{
+    for (size_t i = slot_of(k1, k2, m->icap); m->idx[i]; i = (i + 1) & (m->icap - 1)) {
+        rec *r = &m->recs[m->idx[i] - 1];
+        if (r->k1 == k1 && r->k2 == k2)
+            return r;
+    }
+    return NULL;
+}
+
+static void index_all(fk_keymap *m)
+{
+    memset(m->idx, 0, m->icap * sizeof(*m->idx));
+    for (size_t p = 0; p < m->n; p++) {
+        size_t i = slot_of(m->recs[p].k1, m->recs[p].k2, m->icap);
+        while (m->idx[i])
+            i = (i + 1) & (m->icap - 1);
+        m->idx[i] = (uint32_t)(p + 1);
+    }
+}
+
+static void spill(fk_keymap *m);
+
+/* A new record for a key not in memory (the caller checked). */
+static rec *mem_new(fk_keymap *m, uint64_t k1, uint64_t k2, uint32_t kind, size_t id_bytes)
+{
+    if (!m->broken && (m->n == m->max || m->ids_len + id_bytes > IDS_MAX))
+        spill(m);
+    if (m->n == m->cap) {
+        m->cap *= 2;
+        m->recs = fk_xrealloc(m->recs, m->cap * sizeof(*m->recs));
+    }
+    if (m->icap < 2 * m->cap) {
+        free(m->idx);
+        m->icap = 2 * m->cap;
+        m->idx = fk_xcalloc(m->icap, sizeof(*m->idx));
+        index_all(m);
+    }
+    rec *r = &m->recs[m->n];
+    *r = (rec){k1, k2, 0, 0, kind};
+    size_t i = slot_of(k1, k2, m->icap);
+    while (m->idx[i])
+        i = (i + 1) & (m->icap - 1);
+    m->idx[i] = (uint32_t)++m->n;
+    return r;
+}
+
+/* ---- disk ---- */
+
+static size_t bloom_bit(uint64_t k1, uint64_t k2, int probe)
+{
+    return (size_t)((k1 + (uint64_t)probe * (k2 | 1)) >> (64 - BLOOM_LOG2));
+}
+
+static bool bloom_maybe(const fk_keymap *m, uint64_t k1, uint64_t k2)
+{
+    if (!m->bloom)
+        return false;
+    for (int p = 0; p < BLOOM_PROBES; p++) {
+        size_t b = bloom_bit(k1, k2, p);
+        if (!(m->bloom[b / 64] & (1ULL << (b % 64))))
+            return false;
+    }
+    return true;
+}
+
+static void bloom_set(fk_keymap *m, uint64_t k1, uint64_t k2)
+{
+    for (int p = 0; p < BLOOM_PROBES; p++) {
+        size_t b = bloom_bit(k1, k2, p);
+        m->bloom[b / 64] |= 1ULL << (b % 64);
+    }
+}
+
+static bool open_disk(fk_keymap *m)
+{
+    static const char schema[] =
+        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+        "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -4096;"
+        "CREATE TABLE r(k1 INTEGER NOT NULL, k2 INTEGER NOT NULL, amount INTEGER NOT NULL,"
+        "  count INTEGER NOT NULL, id TEXT, PRIMARY KEY(k1, k2)) WITHOUT ROWID;";
+
+    if (sqlite3_open_v2("", &m->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+            SQLITE_OK ||
+        sqlite3_exec(m->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(m->db,
+                           "INSERT INTO r VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(k1, k2) DO "
+                           "UPDATE SET amount = amount + excluded.amount, count = count + "
+                           "excluded.count WHERE excluded.id IS NULL",
+                           -1, &m->st_put, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(m->db, "SELECT amount, count, id FROM r WHERE k1 = ?1 AND k2 = ?2",
+                           -1, &m->st_get, NULL) != SQLITE_OK)
+        return false;
+    m->bloom = fk_xcalloc((size_t)1 << (BLOOM_LOG2 - 6), sizeof(*m->bloom));
+    return true;
+}
+
+/* SQLite orders INTEGER keys as signed numbers; so does this, so inserts append. */
+static int rec_cmp(const void *a, const void *b)
+{
+    const rec *x = a, *y = b;
+    if (x->k1 != y->k1)
+        return (int64_t)x->k1 < (int64_t)y->k1 ? -1 : 1;
+    if (x->k2 != y->k2)
+        return (int64_t)x->k2 < (int64_t)y->k2 ? -1 : 1;
+    return 0;
+}
+
+/* Move every record in memory to disk. On failure they stay in memory (and so does every
+ * later one): the answers stay right, only the bound is lost. */
+static void spill(fk_keymap *m)
+{
+    bool ok = (m->db || open_disk(m)) &&
+              sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+
+    qsort(m->recs, m->n, sizeof(*m->recs), rec_cmp);
+    for (size_t p = 0; ok && p < m->n; p++) {
+        const rec *r = &m->recs[p];
+        sqlite3_stmt *st = m->st_put;
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)r->k1);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)r->k2);
+        sqlite3_bind_int64(st, 3, r->amount);
+        sqlite3_bind_int64(st, 4, r->kind == KIND_SUM ? r->aux : 0);
+        if (r->kind == KIND_FIRST)
+            sqlite3_bind_text(st, 5, m->ids + r->aux, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 5);
+        ok = sqlite3_step(st) == SQLITE_DONE;
+        sqlite3_reset(st);
+        bloom_set(m, r->k1, r->k2); /* a bit too many after a failure only costs a lookup */
+    }
+    if (ok && sqlite3_exec(m->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+        m->n = 0;
+        m->ids_len = 0;
+        memset(m->idx, 0, m->icap * sizeof(*m->idx));
+        m->spills++;
+        return;
+    }
+    if (m->db)
+        sqlite3_exec(m->db, "ROLLBACK", NULL, NULL, NULL);
+    m->broken = true;
+    index_all(m); /* the records were sorted in place */
+}
+
+static void disk_failed(fk_keymap *m)
+{
+    fprintf(stderr, "faktura: cannot read back the batch's temporary key store: %s\n",
+            sqlite3_errmsg(m->db));
+    abort();
+}
+
+/* The record moved to disk for the key, if any. *id (when not NULL) gets its id. */
+static bool disk_get(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *amount, uint64_t *count,
+                     char *id, size_t idn)
+{
+    if (!bloom_maybe(m, k1, k2))
+        return false;
+    sqlite3_stmt *st = m->st_get;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)k1);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)k2);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        /* A sum past INT64_MAX became a REAL in SQL: saturate as memory does. */
+        if (sqlite3_column_type(st, 0) == SQLITE_FLOAT)
+            *amount = sqlite3_column_double(st, 0) > 0 ? INT64_MAX : INT64_MIN;
+        else
+            *amount = sqlite3_column_int64(st, 0);
+        *count = (uint64_t)sqlite3_column_int64(st, 1);
+        if (id && idn) {
+            const unsigned char *t = sqlite3_column_text(st, 2);
+            snprintf(id, idn, "%s", t ? (const char *)t : "");
+        }
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        disk_failed(m);
+    return rc == SQLITE_ROW;
+}
+
+/* ---- the three kinds ---- */
+
+bool fk_keymap_insert(fk_keymap *m, uint64_t k1, uint64_t k2)
+{
+    int64_t a;
+    uint64_t c;
+
+    if (mem_find(m, k1, k2) || disk_get(m, k1, k2, &a, &c, NULL, 0))
+        return false;
+    mem_new(m, k1, k2, KIND_SET, 0);
+    return true;
+}
+
+void fk_keymap_add(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t amount)
+{
+    rec *r = mem_find(m, k1, k2);
+    if (!r)
+        r = mem_new(m, k1, k2, KIND_SUM, 0);
+    r->amount = sat_add(r->amount, amount);
+    if (r->aux < UINT32_MAX)
+        r->aux++;
+}
+
+bool fk_keymap_sum(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *amount, uint64_t *count)
+{
+    const rec *r = mem_find(m, k1, k2);
+    int64_t a = 0;
+    uint64_t c = 0;
+    bool found = disk_get(m, k1, k2, &a, &c, NULL, 0);
+
+    if (found) {
+        *amount = sat_add(*amount, a);
+        *count += c;
+    }
+    if (r) {
+        *amount = sat_add(*amount, r->amount);
+        *count += r->aux;
+    }
+    return found || r;
+}
+
+void fk_keymap_keep_first(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t value,
+                          const char *id)
+{
+    if (mem_find(m, k1, k2))
+        return; /* and one on disk is older still: moving keeps it */
+    size_t n = strlen(id) + 1;
+    rec *r = mem_new(m, k1, k2, KIND_FIRST, n);
+    if (m->ids_len + n > m->ids_cap) {
+        m->ids_cap = m->ids_cap ? m->ids_cap * 2 : 4096;
+        while (m->ids_cap < m->ids_len + n)
+            m->ids_cap *= 2;
+        m->ids = fk_xrealloc(m->ids, m->ids_cap);
+    }
+    memcpy(m->ids + m->ids_len, id, n);
+    r->amount = value;
+    r->aux = (uint32_t)m->ids_len;
+    m->ids_len += n;
+}
+
+bool fk_keymap_first(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *value, char *id,
+                     size_t idn)
+{
+    uint64_t c;
+    if (disk_get(m, k1, k2, value, &c, id, idn))
+        return true;
+    const rec *r = mem_find(m, k1, k2);
+    if (!r)
+        return false;
+    *value = r->amount;
+    if (idn)
+        snprintf(id, idn, "%s", m->ids + r->aux);
+    return true;
+}
