@@ -39,14 +39,48 @@ void fk_order_init(fk_order *o)
     o->exponent = -1;
 }
 
+/* Blocks of an order's strings, newest first. The first is sized for a typical order's
+ * text (the generated ledgers average about 600 bytes an order); each next one doubles. */
+struct fk_order_strings {
+    fk_order_strings *next;
+    size_t used, cap;
+    char data[];
+};
+
+#define FIRST_BLOCK 1024
+
+char *fk_order_strndup(fk_order *o, const char *s, size_t n)
+{
+    fk_order_strings *b = o->strings;
+    if (!b || b->cap - b->used < n + 1) {
+        size_t cap = b ? 2 * b->cap : FIRST_BLOCK;
+        while (cap < n + 1)
+            cap *= 2;
+        b = fk_xmalloc(sizeof(*b) + cap);
+        b->next = o->strings;
+        b->used = 0;
+        b->cap = cap;
+        o->strings = b;
+    }
+    char *d = b->data + b->used;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    b->used += n + 1;
+    return d;
+}
+
+char *fk_order_strdup(fk_order *o, const char *s)
+{
+    return fk_order_strndup(o, s, strlen(s));
+}
+
 void fk_order_clear(fk_order *o)
 {
-    free(o->file);
-    for (int i = 0; i < FK_ORDER_FIELDS; i++)
-        free(o->f[i]);
-    for (size_t i = 0; i < o->nlines; i++)
-        for (int j = 0; j < FK_COL_COUNT - FK_ORDER_FIELDS; j++)
-            free(o->lines[i].f[j]);
+    while (o->strings) {
+        fk_order_strings *b = o->strings;
+        o->strings = b->next;
+        free(b);
+    }
     free(o->lines);
     for (size_t i = 0; i < o->nfindings; i++) {
         free(o->findings[i].field);

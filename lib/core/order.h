@@ -97,7 +97,10 @@ typedef struct fk_vat_group {
     int64_t vat;      /* taxable x rate, rounded once */
 } fk_vat_group;
 
+typedef struct fk_order_strings fk_order_strings;
+
 typedef struct fk_order {
+    fk_order_strings *strings;         /* where file and the fields live (fk_order_strdup) */
     char *file;                        /* input path as given ("-" for stdin) */
     char decimal_sep;                  /* '.' or ',' (the input's dialect) */
     unsigned long line;                /* physical line of its first row (or <order> element) */
@@ -146,6 +149,11 @@ typedef struct fk_outcome_rec {
 
 void fk_order_init(fk_order *o);
 void fk_order_clear(fk_order *o);      /* free everything; o is ready for reuse */
+/* A copy of s[0, n) (NUL-terminated) owned by the order: freed by fk_order_clear with the
+ * rest, and moved with the struct. Every string of file, f[] and the lines' f[] is one of
+ * these: an order's text takes one allocation or two instead of one per field. */
+char *fk_order_strndup(fk_order *o, const char *s, size_t n);
+char *fk_order_strdup(fk_order *o, const char *s);
 fk_line *fk_order_add_line(fk_order *o);
 /* Add a finding; the message is printf-formatted and copied. At most one finding per field
  * is kept (the first), so one wrong value never cascades into many. */

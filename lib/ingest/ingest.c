@@ -65,7 +65,7 @@ void fk_ingest_close(fk_ingest *in)
 void fk_ingest__start_order(fk_order *o, const char *file, unsigned long line, char decsep)
 {
     fk_order_init(o);
-    o->file = fk_xstrdup(file);
+    o->file = fk_order_strdup(o, file);
     o->line = line;
     o->decimal_sep = decsep;
 }
@@ -74,11 +74,11 @@ void fk_ingest__finish_order(fk_order *o)
 {
     for (int i = 0; i < FK_ORDER_FIELDS; i++)
         if (!o->f[i])
-            o->f[i] = fk_xstrdup("");
+            o->f[i] = fk_order_strndup(o, "", 0);
     for (size_t l = 0; l < o->nlines; l++)
         for (int c = FK_ORDER_FIELDS; c < FK_COL_COUNT; c++)
             if (!FK_LINE_FIELD(&o->lines[l], c))
-                FK_LINE_FIELD(&o->lines[l], c) = fk_xstrdup("");
+                FK_LINE_FIELD(&o->lines[l], c) = fk_order_strndup(o, "", 0);
 }
 
 fk_line *fk_ingest__add_line(fk_order *o, unsigned long line)
@@ -170,10 +170,8 @@ void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, 
     char *v = clean_value(o, line, name, value, len);
 
     if (col >= FK_ORDER_FIELDS) {
-        if (ln) {
-            free(FK_LINE_FIELD(ln, col));
-            FK_LINE_FIELD(ln, col) = fk_xstrdup(fk_trim(v));
-        }
+        if (ln)
+            FK_LINE_FIELD(ln, col) = fk_order_strdup(o, fk_trim(v));
         return;
     }
     if (col == FK_COL_CARD_NUMBER) {
@@ -185,8 +183,7 @@ void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, 
         fk_card_masked(&card, masked, sizeof(masked));
         if (first) {
             o->card = card;
-            free(o->f[col]);
-            o->f[col] = fk_xstrdup(masked);
+            o->f[col] = fk_order_strdup(o, masked);
         } else if (card.present && strcmp(masked, have) != 0) {
             fk_order_add_finding(o, FK_CODE_ORDER_INCONSISTENT, name,
                                  "line %lu: card_number differs from the order's first row",
@@ -196,8 +193,7 @@ void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, 
     }
     fk_trim(v);
     if (first) {
-        free(o->f[col]);
-        o->f[col] = fk_xstrdup(v);
+        o->f[col] = fk_order_strdup(o, v);
     } else if (*v && strcmp(v, have) != 0) {
         fk_order_add_finding(o, FK_CODE_ORDER_INCONSISTENT, name,
                              "line %lu: %s \"%s\" differs from the order's first row \"%s\"",

@@ -84,12 +84,12 @@ bool fk_order_decode(const char *json, fk_order *o)
     }
     const char *sep = jget(root, "decimal_sep");
     fk_order_init(o);
-    o->file = fk_xstrdup(jget(root, "file"));
+    o->file = fk_order_strdup(o, jget(root, "file"));
     o->line = (unsigned long)json_integer_value(json_object_get(root, "line"));
     o->decimal_sep = *sep ? *sep : '.';
     json_t *fields = json_object_get(root, "fields");
     for (int c = 0; c < FK_ORDER_FIELDS; c++)
-        o->f[c] = fk_xstrdup(jget(fields, fk_column_name(c)));
+        o->f[c] = fk_order_strdup(o, jget(fields, fk_column_name(c)));
     json_t *card = json_object_get(root, "card");
     o->card.present = json_is_true(json_object_get(card, "present"));
     o->card.digits_only = json_is_true(json_object_get(card, "digits_only"));
@@ -103,7 +103,7 @@ bool fk_order_decode(const char *json, fk_order *o)
         fk_line *ln = fk_order_add_line(o);
         ln->line = (unsigned long)json_integer_value(json_object_get(jl, "line"));
         for (int c = FK_ORDER_FIELDS; c < FK_COL_COUNT; c++)
-            FK_LINE_FIELD(ln, c) = fk_xstrdup(jget(jl, fk_column_name(c)));
+            FK_LINE_FIELD(ln, c) = fk_order_strdup(o, jget(jl, fk_column_name(c)));
     }
     json_t *fs = json_object_get(root, "ingest_findings");
     for (size_t i = 0; i < json_array_size(fs); i++) {
