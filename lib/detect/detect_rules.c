@@ -351,9 +351,10 @@ void fk_detect_rules(fk_order *o, const fk_rules *r, const fk_customer_facts *f,
  * rule needs them, charge records (the first accepted order of a charge and its time) only
  * when the duplicate window is on. */
 
-/* Records kept in memory before moving to disk: 64 MiB of records and a 16 MiB index. A
- * dry run of a million orders (two records an order at most) stays in memory. */
-#define BATCH_MEMORY_ENTRIES ((size_t)1 << 21)
+/* Records kept in memory before moving to disk: 32 MiB of records and an 8 MiB index. A
+ * dry run of a million orders stays in memory unless the credit or rate rules are on (a
+ * customer record next to each charge record). */
+#define BATCH_MEMORY_ENTRIES ((size_t)1 << 20)
 
 struct fk_batch_memory {
     fk_keymap *map;

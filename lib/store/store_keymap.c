@@ -33,7 +33,7 @@ typedef struct rec {
     uint32_t kind;
 } rec;
 
-#define IDS_MAX ((size_t)32 << 20)  /* id bytes in memory before moving to disk */
+#define IDS_MAX ((size_t)16 << 20)  /* id bytes in memory before moving to disk */
 #define BLOOM_LOG2 26               /* 2^26 bits: 8 MiB, allocated at the first move */
 #define BLOOM_PROBES 3              /* ~5 % false positives at 10 million moved keys */
 
@@ -198,10 +198,13 @@ static bool open_disk(fk_keymap *m)
     return true;
 }
 
-/* SQLite orders INTEGER keys as signed numbers; so does this, so inserts append. */
-static int rec_cmp(const void *a, const void *b)
+/* SQLite orders INTEGER keys as signed numbers; so does this, so inserts append. The sort
+ * permutes positions (in idx, which is rebuilt anyway), not the records: qsort's buffer is
+ * then 4 bytes a record, not 32. */
+static int pos_cmp(const void *a, const void *b, void *recs)
 {
-    const rec *x = a, *y = b;
+    const rec *x = (const rec *)recs + *(const uint32_t *)a;
+    const rec *y = (const rec *)recs + *(const uint32_t *)b;
     if (x->k1 != y->k1)
         return (int64_t)x->k1 < (int64_t)y->k1 ? -1 : 1;
     if (x->k2 != y->k2)
@@ -216,9 +219,11 @@ static void spill(fk_keymap *m)
     bool ok = (m->db || open_disk(m)) &&
               sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
 
-    qsort(m->recs, m->n, sizeof(*m->recs), rec_cmp);
+    for (size_t p = 0; p < m->n; p++)
+        m->idx[p] = (uint32_t)p;
+    qsort_r(m->idx, m->n, sizeof(*m->idx), pos_cmp, m->recs);
     for (size_t p = 0; ok && p < m->n; p++) {
-        const rec *r = &m->recs[p];
+        const rec *r = &m->recs[m->idx[p]];
         sqlite3_stmt *st = m->st_put;
         sqlite3_bind_int64(st, 1, (sqlite3_int64)r->k1);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)r->k2);
@@ -242,7 +247,7 @@ static void spill(fk_keymap *m)
     if (m->db)
         sqlite3_exec(m->db, "ROLLBACK", NULL, NULL, NULL);
     m->broken = true;
-    index_all(m); /* the records were sorted in place */
+    index_all(m); /* idx held the sort */
 }
 
 static void disk_failed(fk_keymap *m)
