@@ -870,10 +870,12 @@ fk_status fk_store_customer_facts(fk_store *s, const fk_order *o, const fk_rules
             return db_error(s, err, "find overdue invoices");
     }
     if (r->duplicate_window_hours > 0 && !f->dup_order_id[0]) {
+        /* The earliest match: min() with a bare column gives that row's order_id (SQLite
+         * documents this), without the sorter an ORDER BY ... LIMIT 1 sets up per query.
+         * No match is one row of NULLs. */
         if ((rc = cached(s, &s->st_dup_charge,
-                        "SELECT order_id, order_time FROM invoices WHERE charge_key = ? AND "
-                        "order_id <> ? AND abs(order_time - ?) <= ? ORDER BY order_time "
-                        "LIMIT 1",
+                        "SELECT order_id, min(order_time) FROM invoices WHERE charge_key = ? "
+                        "AND order_id <> ? AND abs(order_time - ?) <= ?",
                         err)) != FK_OK)
             return rc;
         st = s->st_dup_charge;
@@ -881,7 +883,8 @@ fk_status fk_store_customer_facts(fk_store *s, const fk_order *o, const fk_rules
         bind_text(st, 2, o->f[FK_COL_ORDER_ID]);
         sqlite3_bind_int64(st, 3, o->order_time);
         sqlite3_bind_int64(st, 4, (sqlite3_int64)r->duplicate_window_hours * 3600);
-        if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((step = sqlite3_step(st)) == SQLITE_ROW &&
+            sqlite3_column_type(st, 0) != SQLITE_NULL) {
             snprintf(f->dup_order_id, sizeof(f->dup_order_id), "%s", sqlite3_column_text(st, 0));
             f->dup_time = sqlite3_column_int64(st, 1);
         }

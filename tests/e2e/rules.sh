@@ -81,4 +81,13 @@ expect_exit 0 "$FAKTURA" run -v $common --as-of 2026-11-21T08:00:00 next.csv
 contains last.err "checked 1 order held for their holding period again"
 equal "R-HOLD" "$(sql db.sqlite "SELECT o.status || ' ' || o.batch_id || ' ' || i.issue_date FROM orders o JOIN invoices i ON i.order_row = o.id WHERE o.order_id = 'R-HOLD'")" "invoiced 2 2026-11-21"
 expect_exit 0 "$FAKTURA" verify --db db.sqlite
+
+# A duplicate charge of orders invoiced by earlier batches (found in the database, not in
+# the batch): the message names the earliest one in the window, R-DUP1 (R-DUP2 came later,
+# R-DUP3 is outside the 24 hours).
+printf '%s\n' "$(head -n 1 "$D/rules.csv")" \
+    'R-DUP9,2026-11-19T20:00:00,C-D,Doppel GmbH,DE136695976,DE,EUR,bank_transfer,S3,Beratung,1,100.00,19,,,' >dup9.csv
+expect_exit 1 "$FAKTURA" validate $common --as-of 2026-11-21T08:00:00 --format csv --report dup9.report.csv dup9.csv
+contains dup9.report.csv "DUPLICATE_CHARGE_SUSPECTED"
+contains dup9.report.csv "as order R-DUP1 of 2026-11-19T10:00:00Z"
 finish
