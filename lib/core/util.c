@@ -17,6 +17,17 @@ bool fk_utf8_valid(const char *str, size_t n)
         size_t len;
         unsigned cp;
 
+        /* ASCII, eight bytes at a time: most of every ledger. */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ULL)
+                break;
+            i += 8;
+        }
+        if (i == n)
+            break;
+        c = s[i];
         if (c < 0x80) {
             i++;
             continue;

@@ -94,9 +94,12 @@ fk_line *fk_ingest__add_line(fk_order *o, unsigned long line)
     return ln;
 }
 
-/* Clean a value for use: valid UTF-8 without NUL, at most FK_MAX_FIELD_BYTES. */
-static char *clean_value(fk_order *o, unsigned long line, const char *col, char *v, size_t len)
+/* Clean a value for use: valid UTF-8 without NUL, at most FK_MAX_FIELD_BYTES. *len is
+ * the length after the cut. */
+static char *clean_value(fk_order *o, unsigned long line, const char *col, char *v,
+                         size_t *plen)
 {
+    size_t len = *plen;
     char shown[64];
 
     if (memchr(v, '\0', len)) {
@@ -119,11 +122,25 @@ static char *clean_value(fk_order *o, unsigned long line, const char *col, char 
         while (cut > 0 && ((unsigned char)v[cut] & 0xC0) == 0x80)
             cut--;
         v[cut] = '\0';
+        *plen = cut;
         fk_order_add_finding(o, FK_CODE_FIELD_TOO_LONG, col,
                              "line %lu: %s has %zu bytes; at most %d are accepted", line, col,
                              len, FK_MAX_FIELD_BYTES);
     }
     return v;
+}
+
+/* fk_trim for a value whose length is known: the end is cut in place, the start skipped. */
+static char *trim(char *v, size_t *len)
+{
+    size_t n = *len, a = 0;
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    while (a < n && (v[a] == ' ' || v[a] == '\t'))
+        a++;
+    v[n] = '\0';
+    *len = n - a;
+    return v + a;
 }
 
 void *fk_ingest__queue_push(fk_ingest__queue *q)
@@ -167,11 +184,13 @@ void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, 
     const char *name = fk_column_name(col);
     const char *have = col < FK_ORDER_FIELDS && o->f[col] ? o->f[col] : "";
     char shown[64];
-    char *v = clean_value(o, line, name, value, len);
+    char *v = clean_value(o, line, name, value, &len);
 
     if (col >= FK_ORDER_FIELDS) {
-        if (ln)
-            FK_LINE_FIELD(ln, col) = fk_order_strdup(o, fk_trim(v));
+        if (ln) {
+            v = trim(v, &len);
+            FK_LINE_FIELD(ln, col) = fk_order_strndup(o, v, len);
+        }
         return;
     }
     if (col == FK_COL_CARD_NUMBER) {
@@ -191,9 +210,9 @@ void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, 
         }
         return;
     }
-    fk_trim(v);
+    v = trim(v, &len);
     if (first) {
-        o->f[col] = fk_order_strdup(o, v);
+        o->f[col] = fk_order_strndup(o, v, len);
     } else if (*v && strcmp(v, have) != 0) {
         fk_order_add_finding(o, FK_CODE_ORDER_INCONSISTENT, name,
                              "line %lu: %s \"%s\" differs from the order's first row \"%s\"",
