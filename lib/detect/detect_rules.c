@@ -379,7 +379,8 @@ void fk_batch_memory_facts(fk_batch_memory *m, const fk_order *o, const fk_rules
     uint64_t count = 0;
     char id[sizeof(f->dup_order_id)];
 
-    if (fk_keymap_sum(m->map, o->mem_key[0], o->mem_key[1], &amount, &count)) {
+    if (customer_rules(r, o) &&
+        fk_keymap_sum(m->map, o->mem_key[0], o->mem_key[1], &amount, &count)) {
         fk_add_checked(&f->open_amount, amount);
         f->invoices_today += count; /* a batch issues all its invoices on one day */
     }

@@ -5,8 +5,11 @@
  * Memory: records are dense (32 bytes each, no allocation per record) and found through an
  * index of uint32 positions kept at most half full, so a lookup is one probe sequence and
  * one record. Order ids of "first" records are packed into one byte array. When the
- * records reach max_entries (or the ids 32 MiB), they are sorted by key and inserted in one
- * transaction (sorted keys fill the B-tree page by page), then memory starts empty again.
+ * records reach max_entries (or the ids 16 MiB), they are inserted in one transaction,
+ * then memory starts empty again. The index places a key by the top bits of its first
+ * half (mixed first, so callers' hashes need not be good in any particular bits), so
+ * reading it slot by slot gives the records nearly in key order: the B-tree is filled page
+ * by page without sorting anything.
  *
  * Disk: a private temporary database (sqlite3_open_v2 of "", a file SQLite deletes on
  * close) with no journal and no syncs: it dies with the process, a crash loses nothing the
@@ -35,7 +38,7 @@ typedef struct rec {
 
 #define IDS_MAX ((size_t)16 << 20)  /* id bytes in memory before moving to disk */
 #define BLOOM_LOG2 26               /* 2^26 bits: 8 MiB, allocated at the first move */
-#define BLOOM_PROBES 3              /* ~5 % false positives at 10 million moved keys */
+#define BLOOM_PROBES 4              /* ~4 % false positives at 10 million moved keys */
 
 struct fk_keymap {
     rec *recs;
@@ -96,14 +99,23 @@ static int64_t sat_add(int64_t a, int64_t b)
 
 /* ---- memory ---- */
 
-static size_t slot_of(uint64_t k1, uint64_t k2, size_t icap)
+/* A bijection (splitmix64's finaliser): applied to k1 on the way in, stored mixed. */
+static uint64_t mix(uint64_t x)
 {
-    return (size_t)(k1 ^ (k2 >> 7)) & (icap - 1);
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
+/* The top bits of the (mixed) k1: slot order is key order, give or take probing. */
+static size_t slot_of(uint64_t k1, size_t icap)
+{
+    return (size_t)(k1 >> (64 - __builtin_ctzll(icap)));
 }
 
 static rec *mem_find(const fk_keymap *m, uint64_t k1, uint64_t k2)
 {
-    for (size_t i = slot_of(k1, k2, m->icap); m->idx[i]; i = (i + 1) & (m->icap - 1)) {
+    for (size_t i = slot_of(k1, m->icap); m->idx[i]; i = (i + 1) & (m->icap - 1)) {
         rec *r = &m->recs[m->idx[i] - 1];
         if (r->k1 == k1 && r->k2 == k2)
             return r;
@@ -115,7 +127,7 @@ static void index_all(fk_keymap *m)
 {
     memset(m->idx, 0, m->icap * sizeof(*m->idx));
     for (size_t p = 0; p < m->n; p++) {
-        size_t i = slot_of(m->recs[p].k1, m->recs[p].k2, m->icap);
+        size_t i = slot_of(m->recs[p].k1, m->icap);
         while (m->idx[i])
             i = (i + 1) & (m->icap - 1);
         m->idx[i] = (uint32_t)(p + 1);
@@ -141,7 +153,7 @@ static rec *mem_new(fk_keymap *m, uint64_t k1, uint64_t k2, uint32_t kind, size_
     }
     rec *r = &m->recs[m->n];
     *r = (rec){k1, k2, 0, 0, kind};
-    size_t i = slot_of(k1, k2, m->icap);
+    size_t i = slot_of(k1, m->icap);
     while (m->idx[i])
         i = (i + 1) & (m->icap - 1);
     m->idx[i] = (uint32_t)++m->n;
@@ -150,29 +162,33 @@ static rec *mem_new(fk_keymap *m, uint64_t k1, uint64_t k2, uint32_t kind, size_
 
 /* ---- disk ---- */
 
-static size_t bloom_bit(uint64_t k1, uint64_t k2, int probe)
+/* Blocked: the probes of a key fall in one 64-byte block (one cache line), chosen by the
+ * low bits of the mixed k1 (the index uses its top bits); a lookup costs one cache miss,
+ * not BLOOM_PROBES. */
+static bool bloom_test(const fk_keymap *m, uint64_t k1, uint64_t k2, bool set)
 {
-    return (size_t)((k1 + (uint64_t)probe * (k2 | 1)) >> (64 - BLOOM_LOG2));
+    const unsigned block_bits = BLOOM_LOG2 - 9;
+    uint64_t *blk = m->bloom + (size_t)(k1 & ((1ULL << block_bits) - 1)) * 8;
+    uint64_t h = (k1 >> block_bits) ^ k2;
+    bool all = true;
+    for (int p = 0; p < BLOOM_PROBES; p++, h >>= 9) {
+        unsigned b = (unsigned)(h & 511);
+        if (set)
+            blk[b / 64] |= 1ULL << (b % 64);
+        else if (!(blk[b / 64] & (1ULL << (b % 64))))
+            all = false;
+    }
+    return all;
 }
 
 static bool bloom_maybe(const fk_keymap *m, uint64_t k1, uint64_t k2)
 {
-    if (!m->bloom)
-        return false;
-    for (int p = 0; p < BLOOM_PROBES; p++) {
-        size_t b = bloom_bit(k1, k2, p);
-        if (!(m->bloom[b / 64] & (1ULL << (b % 64))))
-            return false;
-    }
-    return true;
+    return m->bloom && bloom_test(m, k1, k2, false);
 }
 
 static void bloom_set(fk_keymap *m, uint64_t k1, uint64_t k2)
 {
-    for (int p = 0; p < BLOOM_PROBES; p++) {
-        size_t b = bloom_bit(k1, k2, p);
-        m->bloom[b / 64] |= 1ULL << (b % 64);
-    }
+    bloom_test(m, k1, k2, true);
 }
 
 static bool open_disk(fk_keymap *m)
@@ -198,20 +214,6 @@ static bool open_disk(fk_keymap *m)
     return true;
 }
 
-/* SQLite orders INTEGER keys as signed numbers; so does this, so inserts append. The sort
- * permutes positions (in idx, which is rebuilt anyway), not the records: qsort's buffer is
- * then 4 bytes a record, not 32. */
-static int pos_cmp(const void *a, const void *b, void *recs)
-{
-    const rec *x = (const rec *)recs + *(const uint32_t *)a;
-    const rec *y = (const rec *)recs + *(const uint32_t *)b;
-    if (x->k1 != y->k1)
-        return (int64_t)x->k1 < (int64_t)y->k1 ? -1 : 1;
-    if (x->k2 != y->k2)
-        return (int64_t)x->k2 < (int64_t)y->k2 ? -1 : 1;
-    return 0;
-}
-
 /* Move every record in memory to disk. On failure they stay in memory (and so does every
  * later one): the answers stay right, only the bound is lost. */
 static void spill(fk_keymap *m)
@@ -219,11 +221,12 @@ static void spill(fk_keymap *m)
     bool ok = (m->db || open_disk(m)) &&
               sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
 
-    for (size_t p = 0; p < m->n; p++)
-        m->idx[p] = (uint32_t)p;
-    qsort_r(m->idx, m->n, sizeof(*m->idx), pos_cmp, m->recs);
-    for (size_t p = 0; ok && p < m->n; p++) {
-        const rec *r = &m->recs[m->idx[p]];
+    /* SQLite orders INTEGER keys as signed numbers: those with the top bit set first. */
+    for (size_t j = 0; ok && j < m->icap; j++) {
+        size_t slot = (j + m->icap / 2) & (m->icap - 1);
+        if (!m->idx[slot])
+            continue;
+        const rec *r = &m->recs[m->idx[slot] - 1];
         sqlite3_stmt *st = m->st_put;
         sqlite3_bind_int64(st, 1, (sqlite3_int64)r->k1);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)r->k2);
@@ -246,8 +249,7 @@ static void spill(fk_keymap *m)
     }
     if (m->db)
         sqlite3_exec(m->db, "ROLLBACK", NULL, NULL, NULL);
-    m->broken = true;
-    index_all(m); /* idx held the sort */
+    m->broken = true; /* the records and idx are as they were */
 }
 
 static void disk_failed(fk_keymap *m)
@@ -289,6 +291,7 @@ static bool disk_get(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *amount, ui
 
 bool fk_keymap_insert(fk_keymap *m, uint64_t k1, uint64_t k2)
 {
+    k1 = mix(k1);
     int64_t a;
     uint64_t c;
 
@@ -300,6 +303,7 @@ bool fk_keymap_insert(fk_keymap *m, uint64_t k1, uint64_t k2)
 
 void fk_keymap_add(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t amount)
 {
+    k1 = mix(k1);
     rec *r = mem_find(m, k1, k2);
     if (!r)
         r = mem_new(m, k1, k2, KIND_SUM, 0);
@@ -310,6 +314,7 @@ void fk_keymap_add(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t amount)
 
 bool fk_keymap_sum(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *amount, uint64_t *count)
 {
+    k1 = mix(k1);
     const rec *r = mem_find(m, k1, k2);
     int64_t a = 0;
     uint64_t c = 0;
@@ -329,6 +334,7 @@ bool fk_keymap_sum(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *amount, uint
 void fk_keymap_keep_first(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t value,
                           const char *id)
 {
+    k1 = mix(k1);
     if (mem_find(m, k1, k2))
         return; /* and one on disk is older still: moving keeps it */
     size_t n = strlen(id) + 1;
@@ -348,6 +354,7 @@ void fk_keymap_keep_first(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t value,
 bool fk_keymap_first(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *value, char *id,
                      size_t idn)
 {
+    k1 = mix(k1);
     uint64_t c;
     if (disk_get(m, k1, k2, value, &c, id, idn))
         return true;
