@@ -339,6 +339,10 @@ void fk_keymap_keep_first(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t value,
         return; /* and one on disk is older still: moving keeps it */
     size_t n = strlen(id) + 1;
     rec *r = mem_new(m, k1, k2, KIND_FIRST, n);
+    if (m->ids_len + n > UINT32_MAX) { /* only after moving to disk failed: 4 GiB of ids */
+        fprintf(stderr, "faktura: the batch's order ids do not fit in memory\n");
+        abort();
+    }
     if (m->ids_len + n > m->ids_cap) {
         m->ids_cap = m->ids_cap ? m->ids_cap * 2 : 4096;
         while (m->ids_cap < m->ids_len + n)
