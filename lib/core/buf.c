@@ -157,36 +157,3 @@ char *fk_buf_take(fk_buf *b)
     b->len = b->cap = 0;
     return p;
 }
-
-struct fk_strpool_block {
-    fk_strpool_block *next;
-    size_t used;
-    char data[1 << 20];
-};
-
-const char *fk_strpool_dup(fk_strpool *p, const char *s)
-{
-    size_t n = strlen(s) + 1;
-    if (n > sizeof(p->head->data))
-        n = sizeof(p->head->data);
-    if (!p->head || p->head->used + n > sizeof(p->head->data)) {
-        fk_strpool_block *b = fk_xmalloc(sizeof(*b));
-        b->next = p->head;
-        b->used = 0;
-        p->head = b;
-    }
-    char *d = p->head->data + p->head->used;
-    memcpy(d, s, n - 1);
-    d[n - 1] = '\0';
-    p->head->used += n;
-    return d;
-}
-
-void fk_strpool_free(fk_strpool *p)
-{
-    while (p->head) {
-        fk_strpool_block *b = p->head;
-        p->head = b->next;
-        free(b);
-    }
-}

@@ -33,17 +33,6 @@ void fk_buf_free(fk_buf *b);
 /* Hand the string to the caller (free() it); the buffer is empty afterwards. */
 char *fk_buf_take(fk_buf *b);
 
-/* A string pool: many small strings packed into 1 MB blocks, freed all at once. For
- * millions of short ids (no allocation, no malloc header per string). */
-typedef struct fk_strpool_block fk_strpool_block;
-typedef struct fk_strpool {
-    fk_strpool_block *head;
-} fk_strpool;
-#define FK_STRPOOL_INIT {NULL}
-/* A copy of s in the pool (cut at 1 MB - 1 bytes); valid until fk_strpool_free. */
-const char *fk_strpool_dup(fk_strpool *p, const char *s);
-void fk_strpool_free(fk_strpool *p);
-
 /* Allocation that never returns NULL: out of memory prints and aborts (a crash the state
  * layer survives, like any other). */
 void *fk_xmalloc(size_t n);

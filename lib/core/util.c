@@ -282,13 +282,3 @@ bool fk_sha256_file(const char *path, char out[65], uint64_t *size)
     out[64] = '\0';
     return ok;
 }
-
-uint64_t fk_hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}

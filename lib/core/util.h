@@ -26,9 +26,6 @@ void fk_format_date(int64_t t, char *buf, size_t bufsz);
 /* "YYYY-MM-DDTHH:MM:SSZ". buf >= 21 bytes. */
 void fk_format_datetime(int64_t t, char *buf, size_t bufsz);
 
-/* FNV-1a: a fast non-cryptographic hash of a string, for in-memory hash tables. */
-uint64_t fk_hash_str(const char *s);
-
 /* SHA-256 of data as 64 lower-case hex digits + NUL. */
 void fk_sha256_hex(const void *data, size_t n, char out[65]);
 /* SHA-256 and size of a file; false (errno set) if it cannot be read. */

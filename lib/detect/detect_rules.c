@@ -164,7 +164,6 @@ static void normalise_name(const char *in, char *out, size_t n)
     out[o] = '\0';
 }
 
-
 void fk_detect_keys(fk_order *o)
 {
     char name[128];
