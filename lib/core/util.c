@@ -94,15 +94,23 @@ const char *fk_quote_value(const char *s, char *buf, size_t bufsz)
     return buf;
 }
 
-char *fk_trim(char *s)
+char *fk_trim_n(char *s, size_t *len)
 {
-    size_t n = strlen(s), a = 0;
+    size_t n = *len, a = 0;
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
     while (a < n && (s[a] == ' ' || s[a] == '\t'))
         a++;
-    memmove(s, s + a, n - a);
-    s[n - a] = '\0';
+    s[n] = '\0';
+    *len = n - a;
+    return s + a;
+}
+
+char *fk_trim(char *s)
+{
+    size_t n = strlen(s);
+    char *t = fk_trim_n(s, &n);
+    memmove(s, t, n + 1);
     return s;
 }
 

@@ -15,6 +15,9 @@ bool fk_has_control(const char *s);
 const char *fk_quote_value(const char *s, char *buf, size_t bufsz);
 /* Trim ASCII spaces/tabs at both ends, in place; returns s. */
 char *fk_trim(char *s);
+/* The same for s[0, *len) without moving it: cuts the end (writes a NUL at the new end,
+ * which may be s[*len]), returns the first kept byte and sets *len to the kept length. */
+char *fk_trim_n(char *s, size_t *len);
 void fk_ascii_lower(char *s);
 void fk_ascii_upper(char *s);
 

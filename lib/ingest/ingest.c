@@ -130,19 +130,6 @@ static char *clean_value(fk_order *o, unsigned long line, const char *col, char 
     return v;
 }
 
-/* fk_trim for a value whose length is known: the end is cut in place, the start skipped. */
-static char *trim(char *v, size_t *len)
-{
-    size_t n = *len, a = 0;
-    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-        n--;
-    while (a < n && (v[a] == ' ' || v[a] == '\t'))
-        a++;
-    v[n] = '\0';
-    *len = n - a;
-    return v + a;
-}
-
 void *fk_ingest__queue_push(fk_ingest__queue *q)
 {
     char *items;
@@ -188,7 +175,7 @@ void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, 
 
     if (col >= FK_ORDER_FIELDS) {
         if (ln) {
-            v = trim(v, &len);
+            v = fk_trim_n(v, &len);
             FK_LINE_FIELD(ln, col) = fk_order_strndup(o, v, len);
         }
         return;
@@ -210,7 +197,7 @@ void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, 
         }
         return;
     }
-    v = trim(v, &len);
+    v = fk_trim_n(v, &len);
     if (first) {
         o->f[col] = fk_order_strndup(o, v, len);
     } else if (*v && strcmp(v, have) != 0) {
