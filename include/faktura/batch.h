@@ -58,7 +58,8 @@ FK_EXTERN const char *fk_report_format_name(fk_report_format f);
 FK_EXTERN bool fk_report_format_parse(const char *name, fk_report_format *out);
 
 typedef struct fk_report_target {
-    const char *path;            /* "-" for stdout; a file is replaced atomically */
+    const char *path;            /* "-" for stdout; a regular file is replaced atomically,
+                                  * a device, FIFO or symlink target written through */
     fk_report_format format;
 } fk_report_target;
 

@@ -20,9 +20,11 @@
  * every format is written from the summary counters and the spool.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "core/money.h"
 #include "core/util.h"
@@ -425,43 +427,119 @@ static int write_format(fk_report *r, FILE *out, fk_report_format f, const fk_re
     return -1;
 }
 
+/* Write the report through an already open descriptor (closed here). fsync only for a
+ * regular file: a device or FIFO has nothing to make durable. Returns 0 or -1 (errno). */
+static int write_fd(fk_report *r, int fd, bool regular, const fk_report_target *t,
+                    const fk_report_options *ro)
+{
+    FILE *out = fdopen(fd, "wb");
+    if (!out) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    int rc = write_format(r, out, t->format, ro);
+    int e = errno;
+    if (rc == 0 && fflush(out) != 0)
+        rc = -1, e = errno;
+    if (rc == 0 && regular && fsync(fileno(out)) != 0)
+        rc = -1, e = errno;
+    if (fclose(out) != 0 && rc == 0)
+        rc = -1, e = errno;
+    errno = e;
+    return rc;
+}
+
+/* Replace the regular file `path` (or create it) atomically: a temporary file beside it
+ * (O_EXCL, so nothing in its place is followed or reused), fsync, rename, fsync of the
+ * directory. A reader sees the old report or the whole new one. Returns 0 or -1 (errno). */
+static int replace_file(fk_report *r, const char *path, const fk_report_target *t,
+                        const fk_report_options *ro)
+{
+    fk_buf tmp = FK_BUF_INIT, dir = FK_BUF_INIT;
+    const char *slash = strrchr(path, '/');
+    int rc = -1, fd = -1, e = 0;
+
+    if (slash)
+        fk_buf_append(&dir, path, slash == path ? 1 : (size_t)(slash - path));
+    else
+        fk_buf_append(&dir, ".", 1);
+    fk_buf_printf(&tmp, "%s/.%s.%ld.tmp", fk_buf_cstr(&dir), slash ? slash + 1 : path,
+                  (long)getpid());
+    fd = open(fk_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+    if (fd < 0 && errno == EEXIST && unlink(fk_buf_cstr(&tmp)) == 0) /* a crashed run's */
+        fd = open(fk_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                  0666);
+    if (fd < 0) {
+        e = errno;
+        goto done;
+    }
+    if (write_fd(r, fd, true, t, ro) != 0 || rename(fk_buf_cstr(&tmp), path) != 0) {
+        e = errno;
+        unlink(fk_buf_cstr(&tmp));
+        goto done;
+    }
+    int dfd = open(fk_buf_cstr(&dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || fsync(dfd) != 0) {
+        e = errno;
+        if (dfd >= 0)
+            close(dfd);
+        goto done;
+    }
+    close(dfd);
+    rc = 0;
+done:
+    fk_buf_free(&tmp);
+    fk_buf_free(&dir);
+    errno = e;
+    return rc;
+}
+
+/* Write one report target. A regular file (or none yet) is replaced atomically. Anything
+ * else is written through and never replaced: a character device such as /dev/null (run
+ * as root, a rename over it would replace the machine's /dev/null), a FIFO, a socket. A
+ * symbolic link is followed, and the same rule applies to what it points to: the link
+ * itself stays. */
 static fk_status write_target(fk_report *r, const fk_report_target *t,
                               const fk_report_options *ro, fk_error *err)
 {
-    fk_buf tmp = FK_BUF_INIT;
-    FILE *out;
-    fk_status st = FK_OK;
+    struct stat sb;
+    char *real = NULL;
+    const char *path = t->path;
+    int rc;
 
-    if (strcmp(t->path, "-") == 0) {
+    if (strcmp(path, "-") == 0) {
         if (write_format(r, stdout, t->format, ro) != 0 || fflush(stdout) != 0)
             return fk_error_set(err, FK_EENV, "-", 0, NULL,
                                 "cannot write the report to standard output: %s",
                                 strerror(errno));
         return FK_OK;
     }
-    /* Temp file + fsync + rename: a reader sees the old report or the whole new one. */
-    fk_buf_printf(&tmp, "%s.tmp", t->path);
-    out = fopen(fk_buf_cstr(&tmp), "wb");
-    if (!out) {
-        st = fk_error_set(err, FK_EENV, t->path, 0, NULL, "cannot write the report: %s",
-                          strerror(errno));
-        goto done;
+    bool dangling = false, replace;
+    if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+        real = realpath(path, NULL);
+        if (real)
+            path = real;
+        else
+            dangling = true; /* written through: open() creates what it points to */
     }
-    int rc = write_format(r, out, t->format, ro);
-    if (rc == 0 && fflush(out) != 0)
-        rc = -1;
-    if (rc == 0 && fsync(fileno(out)) != 0)
-        rc = -1;
-    if (fclose(out) != 0)
-        rc = -1;
-    if (rc != 0 || rename(fk_buf_cstr(&tmp), t->path) != 0) {
-        st = fk_error_set(err, FK_EENV, t->path, 0, NULL, "cannot write the report: %s",
-                          strerror(errno));
-        unlink(fk_buf_cstr(&tmp));
+    if (stat(path, &sb) == 0)
+        replace = S_ISREG(sb.st_mode);
+    else
+        replace = errno == ENOENT && !dangling;
+    if (replace) {
+        rc = replace_file(r, path, t, ro);
+    } else {
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY | O_CLOEXEC, 0666);
+        rc = fd < 0 ? -1 : write_fd(r, fd, false, t, ro);
     }
-done:
-    fk_buf_free(&tmp);
-    return st;
+    int e = errno;
+    free(real);
+    if (rc != 0)
+        return fk_error_set(err, FK_EENV, t->path, 0, NULL, "cannot write the report: %s",
+                            strerror(e));
+    return FK_OK;
 }
 
 fk_status fk_report_write(fk_report *r, const fk_report_options *ro, fk_error *err)

@@ -2,7 +2,7 @@
 # exit 0 when every order's status and codes match, 1 with a readable diff when not. The
 # repository's own samples are checked this way.
 . "$FK_SRCDIR/tests/lib/e2e.sh"
-v() { "$FAKTURA" validate --as-of 2026-11-20 --report /dev/null "$@"; }
+v() { "$FAKTURA" validate --as-of 2026-11-20 --report expect-report.json "$@"; }
 
 expect_exit 0 v --expect "$SAMPLES/orders.expected.csv" "$SAMPLES/orders.csv"
 contains last.err "every order matches"

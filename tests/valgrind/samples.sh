@@ -9,7 +9,7 @@ vg() {
         --log-file=vg.%p.log "$FAKTURA" "$@"
 }
 common="--config $SAMPLES/faktura.ini --db db.sqlite --out out --as-of 2026-11-20"
-expect_exit 0 vg validate -q $common --report /dev/null --expect "$SAMPLES/orders.expected.csv" \
+expect_exit 0 vg validate -q $common --report vg-report.json --expect "$SAMPLES/orders.expected.csv" \
     "$SAMPLES/orders.csv"
 expect_exit 1 vg run -q $common --format json --report r.json --format csv --report r.csv \
     --format html --report r.html --format junit --report r.xml "$SAMPLES/orders.csv"
@@ -19,7 +19,7 @@ expect_exit 1 vg retry -q $common --batch 1 fixed.csv
 expect_exit 1 vg report --db db.sqlite --batch 1 --report again.json
 expect_exit 0 vg verify -q --db db.sqlite
 # The batch memory moving to its temporary file (a bound of 16 records: dozens of moves).
-FAKTURA_TEST_KEYMAP_ENTRIES=16 expect_exit 1 vg validate -q $common --report /dev/null \
+FAKTURA_TEST_KEYMAP_ENTRIES=16 expect_exit 1 vg validate -q $common --report vg-report.json \
     "$SAMPLES/orders.csv" "$SAMPLES/orders.xml"
 for f in vg.*.log; do
     [ ! -s "$f" ] || fail "valgrind reported: $(head -20 "$f")"
