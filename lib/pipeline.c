@@ -174,7 +174,7 @@ static fk_status render_invoice(const run_ctx *c, fk_renderer *r, const fk_order
     fk_status st;
 
     memset(&inv, 0, sizeof(inv));
-    fk_format_date(o->order_time, order_date, sizeof(order_date));
+    fk_format_date(o->order_time + o->order_offset, order_date, sizeof(order_date));
     for (size_t i = 0; i < o->nlines; i++) {
         const fk_line *ln = &o->lines[i];
         lines[i] = (fk_invoice_line){FK_LINE_FIELD(ln, FK_COL_ITEM_DESCRIPTION),

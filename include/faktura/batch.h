@@ -35,8 +35,9 @@ FK_EXTERN void fk_config_free(fk_config *cfg); /* NULL is a no-op */
 /* ---- time ---- */
 
 /**
- * Parse "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]" (UTC; a trailing "Z" is accepted) into
- * seconds since the epoch. Rejects impossible dates (2026-02-30). Returns false if invalid.
+ * Parse "YYYY-MM-DD" or "YYYY-MM-DD[T ]HH:MM[:SS[.fraction]]" into seconds since the epoch,
+ * UTC. A UTC offset may follow the time ("Z", "+01:00", "+0100", " +0100"); without one the
+ * time is UTC. Rejects impossible dates (2026-02-30). Returns false if invalid.
  */
 FK_EXTERN bool fk_time_parse(const char *s, int64_t *out);
 

@@ -118,7 +118,9 @@ typedef struct fk_order {
     char tax_id_norm[32];              /* normalised VAT number, "" if none */
     char currency[4];                  /* upper-case ISO code if known, else "" */
     int exponent;                      /* minor-unit digits of `currency`, -1 if unknown */
-    int64_t order_time;                /* seconds since epoch, 0 if invalid */
+    int64_t order_time;                /* the instant, seconds since epoch UTC, 0 if invalid */
+    int32_t order_offset;              /* the UTC offset it was written with (seconds east),
+                                        * 0 if none: its date is that of order_time + this */
     bool amounts_ok;                   /* every line parsed and the totals are exact */
     fk_vat_group groups[16];
     size_t ngroups;

@@ -196,17 +196,42 @@ static bool digits(const char *s, int n, int *out)
     return true;
 }
 
-bool fk_time_parse(const char *s, int64_t *out)
+/* "+HH:MM", "+HHMM", "+HH" (or '-'), or "Z"; *sec gets the offset in seconds. */
+static bool parse_offset(const char *s, int32_t *sec)
+{
+    int hh, mm = 0;
+    if (s[0] == 'Z' && !s[1]) {
+        *sec = 0;
+        return true;
+    }
+    if ((s[0] != '+' && s[0] != '-') || !digits(s + 1, 2, &hh))
+        return false;
+    const char *p = s + 3;
+    if (*p == ':')
+        p++;
+    if (*p) {
+        if (!digits(p, 2, &mm) || p[2])
+            return false;
+        if (p == s + 3 && s[3] == ':') /* "+01:" */
+            return false;
+    } else if (s[3] == ':') {
+        return false;
+    }
+    if (hh > 18 || mm > 59)
+        return false;
+    *sec = (hh * 3600 + mm * 60) * (s[0] == '-' ? -1 : 1);
+    return true;
+}
+
+bool fk_time_parse_ex(const char *s, int64_t *local, int32_t *offset, bool *has_offset)
 {
     static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int y, m, d, hh = 0, mm = 0, ss = 0;
-    size_t n;
+    int32_t off = 0;
+    bool with_offset = false;
 
-    if (!s)
-        return false;
-    n = strlen(s);
-    if (n < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &m) || s[7] != '-' ||
-        !digits(s + 8, 2, &d))
+    if (!s || strlen(s) < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &m) ||
+        s[7] != '-' || !digits(s + 8, 2, &d))
         return false;
     if (m < 1 || m > 12 || d < 1 || y < 1900 || y > 9999)
         return false;
@@ -214,7 +239,7 @@ bool fk_time_parse(const char *s, int64_t *out)
     if ((unsigned)d > mdays[m - 1] + (m == 2 && leap))
         return false;
     s += 10;
-    if (*s == 'T' || *s == ' ') {
+    if (*s == 'T' || (*s == ' ' && s[1] >= '0' && s[1] <= '9')) {
         s++;
         if (!digits(s, 2, &hh) || s[2] != ':' || !digits(s + 3, 2, &mm))
             return false;
@@ -223,15 +248,43 @@ bool fk_time_parse(const char *s, int64_t *out)
             if (!digits(s + 1, 2, &ss))
                 return false;
             s += 3;
+            if (*s == '.' || *s == ',') { /* a fraction of a second: read, not kept */
+                int f;
+                if (!digits(s + 1, 1, &f))
+                    return false;
+                for (s++; *s >= '0' && *s <= '9'; s++)
+                    ;
+            }
         }
         if (hh > 23 || mm > 59 || ss > 59)
             return false;
-    }
-    if (*s == 'Z')
-        s++;
-    if (*s)
+        if (*s == ' ') /* "2026-11-18 09:12:44 +0100" */
+            s++;
+        if (*s) {
+            if (!parse_offset(s, &off))
+                return false;
+            with_offset = true;
+        }
+    } else if (*s == 'Z' && !s[1]) {
+        with_offset = true; /* "2026-11-18Z": a UTC day */
+    } else if (*s) {
         return false;
-    *out = fk_days_from_civil(y, (unsigned)m, (unsigned)d) * 86400 + hh * 3600 + mm * 60 + ss;
+    }
+    *local = fk_days_from_civil(y, (unsigned)m, (unsigned)d) * 86400 + hh * 3600 + mm * 60 + ss;
+    if (offset)
+        *offset = off;
+    if (has_offset)
+        *has_offset = with_offset;
+    return true;
+}
+
+bool fk_time_parse(const char *s, int64_t *out)
+{
+    int64_t local;
+    int32_t off;
+    if (!fk_time_parse_ex(s, &local, &off, NULL))
+        return false;
+    *out = local - off;
     return true;
 }
 

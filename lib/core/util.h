@@ -29,6 +29,16 @@ void fk_format_date(int64_t t, char *buf, size_t bufsz);
 /* "YYYY-MM-DDTHH:MM:SSZ". buf >= 21 bytes. */
 void fk_format_datetime(int64_t t, char *buf, size_t bufsz);
 
+/* Parse an ISO 8601 date or date-time as orders, shops and people write them:
+ * "YYYY-MM-DD", or "YYYY-MM-DD" + "T" or " " + "HH:MM[:SS[.fraction]]", optionally followed
+ * (with or without one space) by a UTC offset "Z", "+HH:MM", "+HHMM" or "+HH" (or "-"):
+ * "2026-11-18T09:12:44+01:00", "2026-11-18 09:12:44 +0100". Impossible dates fail.
+ * *local gets the wall-clock time as written, as seconds since the epoch read as if it were
+ * UTC (so fk_format_date(*local) is the date as written); *offset (may be NULL) the offset
+ * in seconds east of UTC (0 when none); *has_offset (may be NULL) whether one was given.
+ * The instant in UTC is *local - *offset (what the public fk_time_parse returns). */
+bool fk_time_parse_ex(const char *s, int64_t *local, int32_t *offset, bool *has_offset);
+
 /* SHA-256 of data as 64 lower-case hex digits + NUL. */
 void fk_sha256_hex(const void *data, size_t n, char out[65]);
 /* SHA-256 and size of a file; false (errno set) if it cannot be read. */

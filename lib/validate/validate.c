@@ -52,14 +52,18 @@ static void check_date(fk_order *o, int64_t as_of)
         fk_order_add_finding(o, FK_CODE_ORDER_DATE_INVALID, "order_date", "order_date is empty");
         return;
     }
-    if (!fk_time_parse(d, &t)) {
+    int32_t offset;
+    if (!fk_time_parse_ex(d, &t, &offset, NULL)) {
         fk_order_add_finding(o, FK_CODE_ORDER_DATE_INVALID, "order_date",
-                             "order_date \"%s\" is not a valid date (YYYY-MM-DD)",
+                             "order_date \"%s\" is not a valid date (YYYY-MM-DD, optionally "
+                             "with a time and a UTC offset)",
                              shown(d, b, sizeof(b)));
         return;
     }
-    o->order_time = t;
-    /* Compare calendar days: an order from later the same day as --as-of is not "future". */
+    o->order_time = t - offset;
+    o->order_offset = offset;
+    /* Compare calendar days: an order from later the same day as --as-of is not "future".
+     * The order's day is the one written in its own offset. */
     fk_format_date(t, od, sizeof(od));
     fk_format_date(as_of, asof, sizeof(asof));
     if (strcmp(od, asof) > 0)
@@ -179,7 +183,7 @@ static void check_payment(fk_order *o)
                                  "card number %s (%d digits) belongs to no known card brand",
                                  o->f[FK_COL_CARD_NUMBER], c->ndigits);
         }
-        if (card_expired(o->f[FK_COL_CARD_EXPIRY], o->order_time, &readable))
+        if (card_expired(o->f[FK_COL_CARD_EXPIRY], o->order_time + o->order_offset, &readable))
             fk_order_add_finding(o, FK_CODE_CARD_EXPIRED, "card_expiry",
                                  readable ? "card expired %s, before the order date"
                                           : "card_expiry \"%s\" is not MM/YY",
