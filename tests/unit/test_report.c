@@ -349,6 +349,40 @@ static void test_text_safe(void **state)
     }
 }
 
+/* Random bytes, biased towards UTF-8 lead and continuation bytes and the unsafe ranges:
+ * whatever comes in, nothing unsafe comes out, the result is valid UTF-8 (holds_unsafe
+ * checks that too), a second pass changes nothing, and quoting stays within its buffer. */
+static void test_text_safe_random(void **state)
+{
+    static const unsigned char pick[] = {0x00, 0x1b, 0x0a, 0x09, 0x7f, 0x80, 0x9b, 0xbf,
+                                         0xc2, 0xc3, 0xe2, 0x80, 0xa8, 0xae, 0xef, 0xbf,
+                                         0xbe, 0xed, 0xa0, 0xf0, 0xf4, 0x90, 0xff, 'A'};
+    uint32_t seed = 12345;
+    for (int round = 0; round < 20000; round++) {
+        char s[40], copy[40], quoted[24];
+        size_t n = (size_t)(round % 39);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = seed >> 16;
+            s[i] = (char)(r & 1 ? pick[(r >> 1) % sizeof(pick)] : (unsigned char)(r >> 3));
+            if (s[i] == '\0')
+                s[i] = 'x';
+        }
+        s[n] = '\0';
+        for (int keep = 0; keep < 2; keep++) {
+            memcpy(copy, s, n + 1);
+            fk_text_safe(copy, keep);
+            assert_false(holds_unsafe(copy, keep));
+            assert_true(strlen(copy) <= n);
+            assert_true(fk_text_is_safe(copy, keep));
+            assert_int_equal(fk_text_is_safe(s, keep), strcmp(s, copy) == 0);
+        }
+        fk_quote_value(s, quoted, sizeof(quoted));
+        assert_true(strlen(quoted) < sizeof(quoted));
+        assert_false(holds_unsafe(quoted, false));
+    }
+}
+
 /* The quoting helper of every message: safe characters, a short cut on a character
  * boundary, "..." when cut. */
 static void test_quote_value(void **state)
@@ -599,7 +633,8 @@ int main(void)
         cmocka_unit_test(test_json),  cmocka_unit_test(test_csv),
         cmocka_unit_test(test_html),  cmocka_unit_test(test_junit),
         cmocka_unit_test(test_mismatch),  cmocka_unit_test(test_text_safe),
-        cmocka_unit_test(test_quote_value), cmocka_unit_test(test_unsafe_text),
+        cmocka_unit_test(test_text_safe_random), cmocka_unit_test(test_quote_value),
+        cmocka_unit_test(test_unsafe_text),
         cmocka_unit_test(test_write_errors), cmocka_unit_test(test_expect_read),
         cmocka_unit_test(test_expect_compare),
     };
