@@ -196,13 +196,13 @@ static void vemit(FILE *fp, const char *prefix, const char *fmt, va_list ap)
     va_list again;
     va_copy(again, ap);
     int n = vsnprintf(small, sizeof(small), fmt, ap);
-    if (n >= (int)sizeof(small) && (text = malloc((size_t)n + 1)) != NULL)
-        vsnprintf(text, (size_t)n + 1, fmt, again);
-    else if (n < 0 || !text)
-        text = small; /* cut (or empty): still one safe line */
-    va_end(again);
     if (n < 0)
         small[0] = '\0';
+    else if ((size_t)n >= sizeof(small) && (text = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(text, (size_t)n + 1, fmt, again);
+    else
+        text = small; /* it fits, or no memory for more: the cut line is still safe */
+    va_end(again);
     fprintf(fp, "%s%s\n", prefix, fk_text_printable(text));
     if (text != small)
         free(text);
