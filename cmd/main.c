@@ -184,15 +184,47 @@ typedef struct cli {
     bool progress_shown;
 } cli;
 
+/* Every line that carries a message leaves through here: warnings, problems, rejected
+ * rows, expectation diffs, errors, verify problems and status lines. The prefix is ours;
+ * the message may quote input (an order id, an invoice number, a path, an option), so every
+ * control character, line separator, bidirectional control and byte that is not UTF-8 in
+ * it is printed as '?' (fk_text_printable): a value can neither forge a line nor reach the
+ * terminal as an escape sequence. The message's own text and the newline are kept. */
+static void vemit(FILE *fp, const char *prefix, const char *fmt, va_list ap)
+{
+    char small[1024], *text = small;
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof(small), fmt, ap);
+    if (n < 0)
+        small[0] = '\0';
+    else if ((size_t)n >= sizeof(small) && (text = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(text, (size_t)n + 1, fmt, again);
+    else
+        text = small; /* it fits, or no memory for more: the cut line is still safe */
+    va_end(again);
+    fprintf(fp, "%s%s\n", prefix, fk_text_printable(text));
+    if (text != small)
+        free(text);
+}
+
+static void emit(FILE *fp, const char *prefix, const char *fmt, ...) FK_PRINTF(3, 4);
+static void emit(FILE *fp, const char *prefix, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vemit(fp, prefix, fmt, ap);
+    va_end(ap);
+}
+
 static int usage_error(const char *fmt, ...) FK_PRINTF(1, 2);
 static int usage_error(const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "faktura: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vemit(stderr, "faktura: ", fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry `faktura --help`.\n");
+    fputs("Try `faktura --help`.\n", stderr);
     return EXIT_USAGE;
 }
 
@@ -210,12 +242,13 @@ static int exit_for(fk_status st)
 
 static int report_error(const fk_error *err)
 {
-    fprintf(stderr, "faktura: error: ");
-    if (err->file[0])
-        fprintf(stderr, err->line ? "%s:%lu: " : "%s: ", err->file, err->line);
-    if (err->field[0])
-        fprintf(stderr, "%s: ", err->field);
-    fprintf(stderr, "%s\n", err->message[0] ? err->message : fk_status_name(err->status));
+    char where[400] = "";
+    if (err->file[0] && err->line)
+        snprintf(where, sizeof(where), "%s:%lu: ", err->file, err->line);
+    else if (err->file[0])
+        snprintf(where, sizeof(where), "%s: ", err->file);
+    emit(stderr, "faktura: error: ", "%s%s%s%s", where, err->field,
+         err->field[0] ? ": " : "", err->message[0] ? err->message : fk_status_name(err->status));
     return exit_for(err->status);
 }
 
@@ -223,26 +256,26 @@ static void on_log(const char *msg, void *payload)
 {
     const cli *c = payload;
     if (c->verbose)
-        fprintf(stderr, "faktura: %s\n", msg);
+        emit(stderr, "faktura: ", "%s", msg);
 }
 
 static void on_warn(const char *msg, void *payload)
 {
     const cli *c = payload;
     if (!c->quiet)
-        fprintf(stderr, "faktura: warning: %s\n", msg);
+        emit(stderr, "faktura: warning: ", "%s", msg);
 }
 
 static void on_expect(const char *msg, void *payload)
 {
     (void)payload;
-    fprintf(stderr, "faktura: expect: %s\n", msg);
+    emit(stderr, "faktura: expect: ", "%s", msg);
 }
 
 static void on_problem(const char *msg, void *payload)
 {
     (void)payload;
-    fprintf(stderr, "faktura: warning: %s\n", msg); /* even with -q: a person must look */
+    emit(stderr, "faktura: warning: ", "%s", msg); /* even with -q: a person must look */
 }
 
 static void on_progress(uint64_t orders, uint64_t bytes, uint64_t total, void *payload)
@@ -441,7 +474,7 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
 static void print_problem(const char *msg, void *payload)
 {
     (void)payload;
-    printf("%s\n", msg);
+    emit(stdout, "", "%s", msg);
 }
 
 static int cmd_verify(cli *c)
@@ -461,13 +494,13 @@ static int cmd_verify(cli *c)
 static void print_line(const char *msg, void *payload)
 {
     (void)payload;
-    printf("%s\n", msg);
+    emit(stdout, "", "%s", msg);
 }
 
 static void print_rejected(const char *msg, void *payload)
 {
     (void)payload;
-    fprintf(stderr, "faktura: rejected: %s\n", msg);
+    emit(stderr, "faktura: rejected: ", "%s", msg);
 }
 
 static int cmd_payments(cli *c, char **args, int n)

@@ -53,6 +53,15 @@ FK_EXTERN fk_status fk_error_set(fk_error *err, fk_status st, const char *file, 
 /* "usage", "input", "environment", "internal". */
 FK_EXTERN const char *fk_status_name(fk_status st);
 
+/**
+ * Make a message safe to print on a terminal or in a log, in place: every control
+ * character (C0 with TAB, LF and CR, DEL, C1), the line and paragraph separators U+2028
+ * and U+2029, the bidirectional embeddings, overrides and isolates, U+FFFE, U+FFFF and
+ * every byte that is not UTF-8 becomes one '?', so a value quoted in a message can neither
+ * forge a line nor send an escape sequence. The string only shrinks. Returns s.
+ */
+FK_EXTERN char *fk_text_printable(char *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -68,25 +68,116 @@ bool fk_has_control(const char *str)
     return false;
 }
 
-const char *fk_quote_value(const char *s, char *buf, size_t bufsz)
+/* The code point at s (NUL-terminated) and its length in bytes; a byte that does not
+ * start valid UTF-8 (overlong, surrogate, beyond U+10FFFF, cut) is one byte of NOT_UTF8. */
+#define NOT_UTF8 0xFFFFFFFFu
+static uint32_t next_char(const unsigned char *s, size_t *len)
 {
-    size_t o = 0, i = 0;
+    unsigned c = s[0];
+    size_t n;
+    uint32_t cp;
+
+    *len = 1;
+    if (c < 0x80)
+        return c;
+    if ((c & 0xE0) == 0xC0)
+        n = 2, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0)
+        n = 3, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0)
+        n = 4, cp = c & 0x07;
+    else
+        return NOT_UTF8;
+    for (size_t k = 1; k < n; k++) {
+        if ((s[k] & 0xC0) != 0x80) /* the NUL at the end is no continuation byte */
+            return NOT_UTF8;
+        cp = (cp << 6) | (s[k] & 0x3F);
+    }
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return NOT_UTF8;
+    *len = n;
+    return cp;
+}
+
+/* Is code point cp shown as it is (util.h, fk_text_safe)? */
+static bool shown_as_is(uint32_t cp, bool keep_ws)
+{
+    if (cp < 0x20)
+        return keep_ws && (cp == '\t' || cp == '\n' || cp == '\r');
+    if (cp >= 0x7F && cp <= 0x9F) /* DEL and the C1 controls */
+        return false;
+    if (cp == 0x2028 || cp == 0x2029)
+        return false;
+    if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+        return false;
+    return cp != 0xFFFE && cp != 0xFFFF && cp != NOT_UTF8;
+}
+
+bool fk_text_is_safe(const char *str, bool keep_ws)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t len;
+
+    for (size_t i = 0; s[i]; i += len) {
+        if (s[i] >= 0x20 && s[i] < 0x7F) { /* ASCII text: most of every value */
+            len = 1;
+            continue;
+        }
+        if (!shown_as_is(next_char(s + i, &len), keep_ws))
+            return false;
+    }
+    return true;
+}
+
+char *fk_text_safe(char *str, bool keep_ws)
+{
+    unsigned char *s = (unsigned char *)str;
+    size_t i = 0, o = 0, len;
+
+    if (fk_text_is_safe(str, keep_ws))
+        return str;
+    while (s[i]) {
+        if (shown_as_is(next_char(s + i, &len), keep_ws)) {
+            memmove(s + o, s + i, len);
+            o += len;
+        } else {
+            s[o++] = '?';
+        }
+        i += len;
+    }
+    s[o] = '\0';
+    return str;
+}
+
+char *fk_text_printable(char *s)
+{
+    return fk_text_safe(s, false);
+}
+
+const char *fk_quote_value(const char *str, char *buf, size_t bufsz)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t o = 0, i = 0, len;
 
     if (bufsz < 8) {
         if (bufsz)
             buf[0] = '\0';
         return buf;
     }
-    for (; s[i] && o + 4 < bufsz; i++) {
-        unsigned char c = (unsigned char)s[i];
-        buf[o++] = (c < 0x20 || c == 0x7F) ? '?' : (char)c;
+    while (s[i]) {
+        bool keep = shown_as_is(next_char(s + i, &len), false);
+        size_t need = keep ? len : 1;
+        if (o + need > bufsz - 4) /* room for "..." and the NUL */
+            break;
+        if (keep)
+            memcpy(buf + o, s + i, len);
+        else
+            buf[o] = '?';
+        o += need;
+        i += len;
     }
     if (s[i]) {
-        /* Cut on a UTF-8 boundary: drop continuation bytes of a cut character. */
-        while (o > 0 && ((unsigned char)buf[o - 1] & 0xC0) == 0x80)
-            o--;
-        if (o > 0 && ((unsigned char)buf[o - 1] & 0xC0) == 0xC0)
-            o--;
         memcpy(buf + o, "...", 3);
         o += 3;
     }

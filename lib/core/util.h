@@ -10,8 +10,23 @@
 bool fk_utf8_valid(const char *s, size_t n);
 /* Does s contain a control character (C0 except none, DEL, or C1 U+0080..U+009F)? */
 bool fk_has_control(const char *s);
-/* Copy `s` for a message: control characters become '?', cut at `max` bytes (on a UTF-8
- * boundary) with "..." appended. Returns buf. */
+/* Text faktura never shows as it is: C0 controls, DEL, C1 controls (U+0080..U+009F), the
+ * line and paragraph separators U+2028 and U+2029, the bidirectional embeddings,
+ * overrides and isolates (U+202A..U+202E, U+2066..U+2069: they reorder what is
+ * displayed), the noncharacters U+FFFE and U+FFFF (XML 1.0 forbids them) and every byte
+ * that is not part of valid UTF-8. Such a character could forge a line in a log, send an
+ * escape sequence to a terminal, disguise a value or make an XML report ill-formed.
+ *
+ * fk_text_safe replaces each of them by one '?', in place (s only shrinks), and returns
+ * s. keep_ws keeps TAB, LF and CR, which a report cell may hold as they are (CSV quotes
+ * them, XML and HTML escape them); a message or a terminal line keeps none. The CLI reaches
+ * it as fk_text_printable (faktura/common.h). */
+char *fk_text_safe(char *s, bool keep_ws);
+/* Would fk_text_safe leave s as it is? */
+bool fk_text_is_safe(const char *s, bool keep_ws);
+/* Copy `s` for a message: every character fk_text_safe replaces becomes '?'; cut to
+ * bufsz - 4 bytes (on a character boundary) with "..." appended. The one helper for every
+ * message that quotes input (SECURITY.md). Returns buf. */
 const char *fk_quote_value(const char *s, char *buf, size_t bufsz);
 /* Trim ASCII spaces/tabs at both ends, in place; returns s. */
 char *fk_trim(char *s);

@@ -170,7 +170,7 @@ void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, 
 {
     const char *name = fk_column_name(col);
     const char *have = col < FK_ORDER_FIELDS && o->f[col] ? o->f[col] : "";
-    char shown[64];
+    char shown[64], shown_have[64];
     char *v = clean_value(o, line, name, value, &len);
 
     if (col >= FK_ORDER_FIELDS) {
@@ -203,6 +203,7 @@ void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, 
     } else if (*v && strcmp(v, have) != 0) {
         fk_order_add_finding(o, FK_CODE_ORDER_INCONSISTENT, name,
                              "line %lu: %s \"%s\" differs from the order's first row \"%s\"",
-                             line, name, fk_quote_value(v, shown, sizeof(shown)), have);
+                             line, name, fk_quote_value(v, shown, sizeof(shown)),
+                             fk_quote_value(have, shown_have, sizeof(shown_have)));
     }
 }

@@ -124,6 +124,20 @@ static json_t *jamount(fk_sum v, int exponent)
     return json_string(buf);
 }
 
+typedef struct spool_sink {
+    FILE *fp;
+    int e; /* errno of a failed write */
+} spool_sink;
+
+static int to_spool(const char *buf, size_t n, void *data)
+{
+    spool_sink *s = data;
+    if (fwrite(buf, 1, n, s->fp) == n)
+        return 0;
+    s->e = errno;
+    return -1;
+}
+
 fk_status fk_report_add(fk_report *r, const fk_outcome_rec *o, fk_error *err)
 {
     bool known = o->exponent >= 0 && o->currency && *o->currency;
@@ -163,11 +177,15 @@ fk_status fk_report_add(fk_report *r, const fk_outcome_rec *o, fk_error *err)
     }
     json_object_set_new(obj, "findings", fs);
     /* JSON_COMPACT escapes newlines inside strings, so one object is one line. */
-    int rc = json_dumpf(obj, r->spool, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    spool_sink sink = {r->spool, 0};
+    int rc = json_dump_callback(obj, to_spool, &sink, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(obj);
-    if (rc != 0 || fputc('\n', r->spool) == EOF)
+    if (rc == 0 && fputc('\n', r->spool) == EOF)
+        rc = -1, sink.e = errno;
+    if (rc != 0)
         return fk_error_set(err, FK_EENV, NULL, 0, NULL,
-                            "cannot write the report's temporary file: %s", strerror(errno));
+                            "cannot write the report's temporary file: %s",
+                            sink.e ? strerror(sink.e) : "jansson could not encode an order");
     r->spooled++;
     return FK_OK;
 }
@@ -214,30 +232,77 @@ void fk_report_summary(const fk_report *r, fk_summary *out)
     out->reconciled = fk_report__reconciled(r);
 }
 
-int fk_report__each(fk_report *r, int (*fn)(json_t *order, void *payload), void *payload)
+/* ---- writing helpers ---- */
+
+static const char *cause(int e, const char *none)
+{
+    return e ? strerror(e) : none;
+}
+
+fk_status fk_report__fail(fk_report_out *o, int e)
+{
+    if (strcmp(o->path, "-") == 0)
+        return fk_error_set(o->err, FK_EENV, "-", 0, NULL,
+                            "cannot write the report to standard output: %s",
+                            cause(e, "the writer failed"));
+    return fk_error_set(o->err, FK_EENV, o->path, 0, NULL, "cannot write the report: %s",
+                        cause(e, "the writer failed"));
+}
+
+fk_status fk_report__write(fk_report_out *o, const void *p, size_t n)
+{
+    if (n == 0 || fwrite(p, 1, n, o->fp) == n)
+        return FK_OK;
+    return fk_report__fail(o, errno);
+}
+
+fk_status fk_report__puts(fk_report_out *o, const char *s)
+{
+    return fk_report__write(o, s, strlen(s));
+}
+
+const char *fk_report__shown(const char *s, fk_buf *tmp)
+{
+    if (!s)
+        return "";
+    if (fk_text_is_safe(s, true))
+        return s;
+    fk_buf_reset(tmp);
+    fk_buf_puts(tmp, s);
+    if (tmp->failed)
+        return "?";
+    return fk_text_safe(tmp->ptr, true);
+}
+
+fk_status fk_report__each(fk_report *r, fk_report_out *o, fk_report_order_fn fn, void *payload)
 {
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    int rc = 0;
+    fk_status st = FK_OK;
 
-    fflush(r->spool);
-    rewind(r->spool);
-    while (rc == 0 && (n = getline(&line, &cap, r->spool)) > 0) {
+    if (fflush(r->spool) != 0)
+        return fk_error_set(o->err, FK_EENV, o->path, 0, NULL,
+                            "cannot write the report's temporary file: %s", strerror(errno));
+    rewind(r->spool); /* clears the error indicator too: ferror() below is this loop's */
+    while (st == FK_OK && (n = getline(&line, &cap, r->spool)) > 0) {
         json_error_t jerr;
-        json_t *o = json_loadb(line, (size_t)n, 0, &jerr);
-        if (!o) {
-            rc = -1;
+        json_t *order = json_loadb(line, (size_t)n, 0, &jerr);
+        if (!order) {
+            st = fk_error_set(o->err, FK_EINTERNAL, o->path, 0, NULL,
+                              "the report's temporary file holds a line that is not JSON "
+                              "(%s); this is a bug, please report it", jerr.text);
             break;
         }
-        rc = fn(o, payload);
-        json_decref(o);
+        st = fn(order, payload);
+        json_decref(order);
     }
-    if (ferror(r->spool))
-        rc = -1;
+    if (st == FK_OK && ferror(r->spool))
+        st = fk_error_set(o->err, FK_EENV, o->path, 0, NULL,
+                          "cannot read the report's temporary file back: %s", strerror(errno));
     free(line);
     fseek(r->spool, 0, SEEK_END);
-    return rc;
+    return st;
 }
 
 /* ---- JSON ---- */
@@ -280,20 +345,27 @@ static json_t *json_header(const fk_report *r)
 }
 
 typedef struct json_ctx {
-    FILE *out;
+    fk_report_out *out;
     bool first;
 } json_ctx;
 
-static int json_order(json_t *o, void *payload)
+static int dump_to(const char *buf, size_t n, void *data)
 {
-    json_ctx *c = payload;
-    if (fputs(c->first ? "\n    " : ",\n    ", c->out) == EOF)
-        return -1;
-    c->first = false;
-    return json_dumpf(o, c->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    return fk_report__write(data, buf, n) == FK_OK ? 0 : -1;
 }
 
-static int write_json(fk_report *r, FILE *out)
+static fk_status json_order(json_t *order, void *payload)
+{
+    json_ctx *c = payload;
+    fk_status st = fk_report__puts(c->out, c->first ? "\n    " : ",\n    ");
+    c->first = false;
+    if (st == FK_OK &&
+        json_dump_callback(order, dump_to, c->out, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0)
+        st = fk_report__fail(c->out, 0); /* the write's own error, if it set one, wins */
+    return st;
+}
+
+static fk_status write_json(fk_report *r, fk_report_out *o)
 {
     /* The header object is dumped without its closing brace, then "orders" is appended
      * from the spool: the document stays valid JSON without holding the orders. */
@@ -301,7 +373,7 @@ static int write_json(fk_report *r, FILE *out)
     char *head = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
     if (!head)
-        return -1;
+        return fk_report__fail(o, ENOMEM);
     size_t n = strlen(head);
     while (n > 0 && head[n - 1] != '}')
         n--;
@@ -309,18 +381,16 @@ static int write_json(fk_report *r, FILE *out)
         n--; /* drop the closing brace and the whitespace before it */
     while (n > 0 && (head[n - 1] == '\n' || head[n - 1] == ' '))
         n--;
-    int rc = 0;
-    if (n == 0 || fwrite(head, 1, n, out) != n)
-        rc = -1;
+    fk_status st = fk_report__write(o, head, n);
     free(head);
-    if (rc == 0 && fputs(",\n  \"orders\": [", out) < 0)
-        rc = -1;
-    json_ctx c = {out, true};
-    if (rc == 0)
-        rc = fk_report__each(r, json_order, &c);
-    if (rc == 0 && fputs(r->spooled ? "\n  ]\n}\n" : "]\n}\n", out) < 0)
-        rc = -1;
-    return rc;
+    if (st == FK_OK)
+        st = fk_report__puts(o, ",\n  \"orders\": [");
+    json_ctx c = {o, true};
+    if (st == FK_OK)
+        st = fk_report__each(r, o, json_order, &c);
+    if (st == FK_OK)
+        st = fk_report__puts(o, r->spooled ? "\n  ]\n}\n" : "]\n}\n");
+    return st;
 }
 
 /* ---- CSV ---- */
@@ -333,19 +403,21 @@ void fk_report_csv_safe(const char *s, fk_buf *out)
 }
 
 typedef struct csv_ctx {
-    FILE *out;
+    fk_report_out *out;
     char delim;
-    fk_buf line;
+    fk_buf line, tmp;
 } csv_ctx;
 
-/* One CSV cell, always quoted, inner quotes doubled (RFC 4180). */
+/* One CSV cell, always quoted, inner quotes doubled (RFC 4180). Every cell goes through
+ * fk_report__shown first, then (text) the formula rule. */
 static void csv_cell(csv_ctx *c, const char *s, bool text, bool last)
 {
     fk_buf v = FK_BUF_INIT;
+    s = fk_report__shown(s, &c->tmp);
     if (text)
         fk_report_csv_safe(s, &v);
     else
-        fk_buf_puts(&v, s ? s : "");
+        fk_buf_puts(&v, s);
     fk_buf_putc(&c->line, '"');
     for (const char *p = fk_buf_cstr(&v); *p; p++) {
         if (*p == '"')
@@ -366,7 +438,16 @@ static const char *jtext(json_t *o, const char *key)
     return s ? s : "";
 }
 
-static int csv_order(json_t *o, void *payload)
+/* The CSV rows of one order, written at once. */
+static fk_status csv_flush(csv_ctx *c)
+{
+    fk_status st = c->line.failed ? fk_report__fail(c->out, ENOMEM)
+                                  : fk_report__write(c->out, c->line.ptr, c->line.len);
+    fk_buf_reset(&c->line);
+    return st;
+}
+
+static fk_status csv_order(json_t *o, void *payload)
 {
     csv_ctx *c = payload;
     char lineno[24], amount[48];
@@ -378,7 +459,6 @@ static int csv_order(json_t *o, void *payload)
         for (char *p = amount; *p; p++)
             if (*p == '.')
                 *p = ',';
-    fk_buf_reset(&c->line);
     for (size_t i = 0; i < json_array_size(fs); i++) {
         json_t *f = json_array_get(fs, i);
         csv_cell(c, jtext(o, "order_id"), true, false);
@@ -392,74 +472,78 @@ static int csv_order(json_t *o, void *payload)
         csv_cell(c, jtext(f, "message"), true, false);
         csv_cell(c, jtext(f, "hint"), true, true);
     }
-    size_t n = c->line.len;
-    return (n == 0 || fwrite(c->line.ptr, 1, n, c->out) == n) ? 0 : -1;
+    return csv_flush(c);
 }
 
-static int write_csv(fk_report *r, FILE *out, const fk_report_options *ro)
+static fk_status write_csv(fk_report *r, fk_report_out *o, const fk_report_options *ro)
 {
     static const char *const cols[] = {"order_id", "file",  "line",    "status", "currency",
                                        "amount",   "code",  "field",   "message", "hint"};
-    csv_ctx c = {out, ro->csv_delimiter == ';' ? ';' : ',', FK_BUF_INIT};
-    int rc;
+    csv_ctx c = {o, ro->csv_delimiter == ';' ? ';' : ',', FK_BUF_INIT, FK_BUF_INIT};
+    fk_status st = FK_OK;
 
-    if (ro->csv_bom && fputs("\xEF\xBB\xBF", out) == EOF)
-        return -1;
+    if (ro->csv_bom)
+        st = fk_report__puts(o, "\xEF\xBB\xBF");
     for (size_t i = 0; i < 10; i++)
         csv_cell(&c, cols[i], false, i == 9);
-    rc = fwrite(c.line.ptr, 1, c.line.len, out) == c.line.len ? 0 : -1;
-    if (rc == 0)
-        rc = fk_report__each(r, csv_order, &c);
+    if (st == FK_OK)
+        st = csv_flush(&c);
+    if (st == FK_OK)
+        st = fk_report__each(r, o, csv_order, &c);
     fk_buf_free(&c.line);
-    return rc;
+    fk_buf_free(&c.tmp);
+    return st;
 }
 
 /* ---- writing ---- */
 
-static int write_format(fk_report *r, FILE *out, fk_report_format f, const fk_report_options *ro)
+static fk_status write_format(fk_report *r, fk_report_out *o, fk_report_format f,
+                              const fk_report_options *ro)
 {
     switch (f) {
-    case FK_REPORT_JSON: return write_json(r, out);
-    case FK_REPORT_CSV: return write_csv(r, out, ro);
-    case FK_REPORT_HTML: return fk_report__write_html(r, out);
-    case FK_REPORT_JUNIT: return fk_report__write_junit(r, out);
+    case FK_REPORT_JSON: return write_json(r, o);
+    case FK_REPORT_CSV: return write_csv(r, o, ro);
+    case FK_REPORT_HTML: return fk_report__write_html(r, o);
+    case FK_REPORT_JUNIT: return fk_report__write_junit(r, o);
     }
-    return -1;
+    return fk_error_set(o->err, FK_EINTERNAL, o->path, 0, NULL, "unknown report format %d",
+                        (int)f);
 }
 
 /* Write the report through an already open descriptor (closed here). fsync only for a
- * regular file: a device or FIFO has nothing to make durable. Returns 0 or -1 (errno). */
-static int write_fd(fk_report *r, int fd, bool regular, const fk_report_target *t,
-                    const fk_report_options *ro)
+ * regular file: a device or FIFO has nothing to make durable. Errors name t->path. */
+static fk_status write_fd(fk_report *r, int fd, bool regular, const fk_report_target *t,
+                          const fk_report_options *ro, fk_error *err)
 {
-    FILE *out = fdopen(fd, "wb");
-    if (!out) {
+    FILE *fp = fdopen(fd, "wb");
+    fk_report_out o = {fp, t->path, err};
+    if (!fp) {
         int e = errno;
         close(fd);
-        errno = e;
-        return -1;
+        return fk_report__fail(&o, e);
     }
-    int rc = write_format(r, out, t->format, ro);
-    int e = errno;
-    if (rc == 0 && fflush(out) != 0)
-        rc = -1, e = errno;
-    if (rc == 0 && regular && fsync(fileno(out)) != 0)
-        rc = -1, e = errno;
-    if (fclose(out) != 0 && rc == 0)
-        rc = -1, e = errno;
-    errno = e;
-    return rc;
+    fk_status st = write_format(r, &o, t->format, ro);
+    if (st == FK_OK && fflush(fp) != 0)
+        st = fk_report__fail(&o, errno);
+    if (st == FK_OK && regular && fsync(fileno(fp)) != 0)
+        st = fk_error_set(err, FK_EENV, t->path, 0, NULL,
+                          "cannot write the report: fsync: %s", strerror(errno));
+    if (fclose(fp) != 0 && st == FK_OK)
+        st = fk_report__fail(&o, errno);
+    return st;
 }
 
 /* Replace the regular file `path` (or create it) atomically: a temporary file beside it
  * (O_EXCL, so nothing in its place is followed or reused), fsync, rename, fsync of the
- * directory. A reader sees the old report or the whole new one. Returns 0 or -1 (errno). */
-static int replace_file(fk_report *r, const char *path, const fk_report_target *t,
-                        const fk_report_options *ro)
+ * directory. A reader sees the old report or the whole new one. Errors name t->path (the
+ * path as given; `path` may be where a symbolic link points). */
+static fk_status replace_file(fk_report *r, const char *path, const fk_report_target *t,
+                              const fk_report_options *ro, fk_error *err)
 {
     fk_buf tmp = FK_BUF_INIT, dir = FK_BUF_INIT;
     const char *slash = strrchr(path, '/');
-    int rc = -1, fd = -1, e = 0;
+    fk_status st = FK_OK;
+    int fd, dfd;
 
     if (slash)
         fk_buf_append(&dir, path, slash == path ? 1 : (size_t)(slash - path));
@@ -472,28 +556,33 @@ static int replace_file(fk_report *r, const char *path, const fk_report_target *
         fd = open(fk_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
                   0666);
     if (fd < 0) {
-        e = errno;
+        st = fk_error_set(err, FK_EENV, t->path, 0, NULL,
+                          "cannot create the report's temporary file %s: %s",
+                          fk_buf_cstr(&tmp), strerror(errno));
         goto done;
     }
-    if (write_fd(r, fd, true, t, ro) != 0 || rename(fk_buf_cstr(&tmp), path) != 0) {
-        e = errno;
+    if ((st = write_fd(r, fd, true, t, ro, err)) != FK_OK) {
         unlink(fk_buf_cstr(&tmp));
         goto done;
     }
-    int dfd = open(fk_buf_cstr(&dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0 || fsync(dfd) != 0) {
-        e = errno;
-        if (dfd >= 0)
-            close(dfd);
+    if (rename(fk_buf_cstr(&tmp), path) != 0) {
+        st = fk_error_set(err, FK_EENV, t->path, 0, NULL,
+                          "cannot rename the report's temporary file %s into place: %s",
+                          fk_buf_cstr(&tmp), strerror(errno));
+        unlink(fk_buf_cstr(&tmp));
         goto done;
     }
-    close(dfd);
-    rc = 0;
+    dfd = open(fk_buf_cstr(&dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || fsync(dfd) != 0)
+        st = fk_error_set(err, FK_EENV, t->path, 0, NULL,
+                          "the report is written, but its directory %s cannot be synced: %s",
+                          fk_buf_cstr(&dir), strerror(errno));
+    if (dfd >= 0)
+        close(dfd);
 done:
     fk_buf_free(&tmp);
     fk_buf_free(&dir);
-    errno = e;
-    return rc;
+    return st;
 }
 
 /* Write one report target. A regular file (or none yet) is replaced atomically. Anything
@@ -507,14 +596,14 @@ static fk_status write_target(fk_report *r, const fk_report_target *t,
     struct stat sb;
     char *real = NULL;
     const char *path = t->path;
-    int rc;
+    fk_status st;
 
     if (strcmp(path, "-") == 0) {
-        if (write_format(r, stdout, t->format, ro) != 0 || fflush(stdout) != 0)
-            return fk_error_set(err, FK_EENV, "-", 0, NULL,
-                                "cannot write the report to standard output: %s",
-                                strerror(errno));
-        return FK_OK;
+        fk_report_out o = {stdout, "-", err};
+        st = write_format(r, &o, t->format, ro);
+        if (st == FK_OK && fflush(stdout) != 0)
+            st = fk_report__fail(&o, errno);
+        return st;
     }
     bool dangling = false, replace;
     if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode)) {
@@ -529,17 +618,17 @@ static fk_status write_target(fk_report *r, const fk_report_target *t,
     else
         replace = errno == ENOENT && !dangling;
     if (replace) {
-        rc = replace_file(r, path, t, ro);
+        st = replace_file(r, path, t, ro, err);
     } else {
         int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY | O_CLOEXEC, 0666);
-        rc = fd < 0 ? -1 : write_fd(r, fd, false, t, ro);
+        if (fd < 0)
+            st = fk_error_set(err, FK_EENV, t->path, 0, NULL,
+                              "cannot open the report for writing: %s", strerror(errno));
+        else
+            st = write_fd(r, fd, false, t, ro, err);
     }
-    int e = errno;
     free(real);
-    if (rc != 0)
-        return fk_error_set(err, FK_EENV, t->path, 0, NULL, "cannot write the report: %s",
-                            strerror(e));
-    return FK_OK;
+    return st;
 }
 
 fk_status fk_report_write(fk_report *r, const fk_report_options *ro, fk_error *err)

@@ -31,11 +31,18 @@ void fk_report_free(fk_report *r);
  * '-', '@', TAB or CR gets a leading apostrophe. Appends the neutralised text to out. */
 void fk_report_csv_safe(const char *s, fk_buf *out);
 
-/* ---- expectations (`validate --expect`) ---- */
+/* ---- expectations (`validate --expect`): comparing only; ingest reads the file ---- */
 typedef struct fk_expect fk_expect;
-/* Load "order_id,status,codes" (codes separated by ';' or spaces; a header row). */
+fk_expect *fk_expect_new(void);
+/* One expectation: the order id, its status and its codes (separated by ';', ',', '|' or
+ * spaces; compared as a set). Order ids that repeat are matched occurrence by occurrence. */
+void fk_expect_add(fk_expect *e, const char *order_id, const char *status, const char *codes);
+/* Read the expectations file at path and fill *out (NULL on failure). Defined by the
+ * orchestrator (lib/pipeline_expect.c): it reads the file with ingest and hands the rows to
+ * fk_expect_add, so report reads no file of its own. */
 fk_status fk_expect_load(fk_expect **out, const char *path, fk_error *err);
-/* Compare one outcome with the next expectation for its order id; differences go to fn. */
+/* Compare one outcome with the next expectation for its order id; differences go to fn.
+ * Values from the input are quoted with fk_quote_value. */
 void fk_expect_check(fk_expect *e, const fk_outcome_rec *o, fk_log_fn fn, void *payload);
 /* Report expectations no order met; returns the number of mismatches overall. */
 uint64_t fk_expect_finish(fk_expect *e, fk_log_fn fn, void *payload);

@@ -1,22 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /* report_expect.c -- `faktura validate LEDGER --expect EXPECTED.csv`: billing rules under
- * test like code. The expectations file has a header and one row per order:
- *     order_id,status,codes
- *     SO-1020,failed,TAX_ID_CHECKSUM
- *     SO-1021,failed,TAX_ID_MISSING;COMPANY_NAME_INVALID
- * Codes are compared as a set (separated by ';', ',' or spaces). An order id that occurs
- * several times in the ledger is matched occurrence by occurrence, in file order. Every
- * difference is one readable line; orders missing on either side count too.
+ * test like code. Each expectation is an order id with the status and codes it should get
+ * (ingest reads them from the file: ingest/ingest_expect.c). Codes are compared as a set
+ * (separated by ';', ',', '|' or spaces). An order id that occurs several times in the
+ * ledger is matched occurrence by occurrence, in file order. Every difference is one
+ * readable line; orders missing on either side count too.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <csv.h>
 #include "core/buf.h"
 #include "core/util.h"
 #include "report/report.h"
+
+/* Order ids are at most 200 bytes when valid (validate.c); longer ones are cut. */
+#define SHOWN_BYTES 256
 
 typedef struct expectation {
     char *order_id, *status, *codes; /* codes: sorted, space-separated */
@@ -27,13 +26,8 @@ typedef struct expectation {
 struct fk_expect {
     expectation *e;
     size_t n, cap;
+    bool sorted;
     uint64_t mismatches;
-    /* parsing */
-    char *fields[3];
-    size_t nfields;
-    unsigned long row;
-    int col_id, col_status, col_codes;
-    char *path;
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -63,50 +57,6 @@ static char *normalise_codes(const char *in)
     return fk_buf_take(&out);
 }
 
-static void on_field(void *s, size_t len, void *data)
-{
-    fk_expect *x = data;
-    if (x->nfields < 3)
-        x->fields[x->nfields] = fk_xstrndup(s ? s : "", s ? len : 0);
-    x->nfields++;
-}
-
-static void on_row(int c, void *data)
-{
-    fk_expect *x = data;
-    (void)c;
-    size_t n = x->nfields < 3 ? x->nfields : 3;
-    if (x->row++ == 0) {
-        /* The header names the columns; default order id, status, codes. */
-        x->col_id = 0, x->col_status = 1, x->col_codes = 2;
-        for (size_t i = 0; i < n; i++) {
-            char *h = fk_trim(x->fields[i]);
-            fk_ascii_lower(h);
-            if (!strcmp(h, "order_id"))
-                x->col_id = (int)i;
-            else if (!strcmp(h, "status"))
-                x->col_status = (int)i;
-            else if (!strcmp(h, "codes"))
-                x->col_codes = (int)i;
-        }
-    } else if (n >= 2) {
-        if (x->n == x->cap) {
-            x->cap = x->cap ? x->cap * 2 : 64;
-            x->e = fk_xrealloc(x->e, x->cap * sizeof(*x->e));
-        }
-        expectation *e = &x->e[x->n];
-        e->order_id = fk_xstrdup(fk_trim(x->fields[x->col_id]));
-        e->status = fk_xstrdup(fk_trim(x->fields[x->col_status]));
-        fk_ascii_lower(e->status);
-        e->codes = normalise_codes((size_t)x->col_codes < n ? x->fields[x->col_codes] : "");
-        e->seq = x->n++;
-        e->used = false;
-    }
-    for (size_t i = 0; i < n; i++)
-        free(x->fields[i]);
-    x->nfields = 0;
-}
-
 static int cmp_exp(const void *a, const void *b)
 {
     const expectation *x = a, *y = b;
@@ -114,47 +64,33 @@ static int cmp_exp(const void *a, const void *b)
     return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-fk_status fk_expect_load(fk_expect **out, const char *path, fk_error *err)
+fk_expect *fk_expect_new(void)
 {
-    struct csv_parser p;
-    char buf[65536];
-    size_t got;
-    fk_expect *x = fk_xcalloc(1, sizeof(*x));
-    FILE *fp = fopen(path, "rb");
-    fk_status st = FK_OK;
+    return fk_xcalloc(1, sizeof(fk_expect));
+}
 
-    *out = NULL;
-    x->path = fk_xstrdup(path);
-    if (!fp) {
-        fk_expect_free(x);
-        return fk_error_set(err, FK_EINPUT, path, 0, NULL,
-                            "cannot open the expectations file: %s", strerror(errno));
+void fk_expect_add(fk_expect *x, const char *order_id, const char *status, const char *codes)
+{
+    if (x->n == x->cap) {
+        x->cap = x->cap ? x->cap * 2 : 64;
+        x->e = fk_xrealloc(x->e, x->cap * sizeof(*x->e));
     }
-    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI);
-    while ((got = fread(buf, 1, sizeof(buf), fp)) > 0) {
-        if (csv_parse(&p, buf, got, on_field, on_row, x) != got) {
-            st = fk_error_set(err, FK_EINPUT, path, x->row + 1, NULL,
-                              "the expectations file is not valid CSV: %s",
-                              csv_strerror(csv_error(&p)));
-            break;
-        }
-    }
-    if (st == FK_OK && csv_fini(&p, on_field, on_row, x) != 0)
-        st = fk_error_set(err, FK_EINPUT, path, x->row + 1, NULL,
-                          "the expectations file ends inside a quoted field");
-    for (size_t i = 0; i < x->nfields && i < 3; i++)
-        free(x->fields[i]);
-    x->nfields = 0;
-    csv_free(&p);
-    fclose(fp);
-    if (st != FK_OK) {
-        fk_expect_free(x);
-        return st;
-    }
-    if (x->n > 1)
+    expectation *e = &x->e[x->n];
+    e->order_id = fk_xstrdup(order_id ? order_id : "");
+    e->status = fk_xstrdup(status ? status : "");
+    fk_ascii_lower(e->status);
+    e->codes = normalise_codes(codes);
+    e->seq = x->n++;
+    e->used = false;
+    x->sorted = false;
+}
+
+/* Sorted by order id (then file order) before the first lookup. */
+static void sort_once(fk_expect *x)
+{
+    if (!x->sorted && x->n > 1)
         qsort(x->e, x->n, sizeof(*x->e), cmp_exp);
-    *out = x;
-    return FK_OK;
+    x->sorted = true;
 }
 
 static expectation *find(fk_expect *x, const char *id)
@@ -191,21 +127,25 @@ static void say(fk_expect *x, fk_log_fn fn, void *payload, const char *fmt, ...)
 void fk_expect_check(fk_expect *x, const fk_outcome_rec *o, fk_log_fn fn, void *payload)
 {
     fk_buf raw = FK_BUF_INIT;
+    char id[SHOWN_BYTES], want_status[64], want_codes[SHOWN_BYTES];
     for (size_t i = 0; i < o->nfindings; i++)
         fk_buf_printf(&raw, "%s ", fk_code_name(o->findings[i].code));
     char *codes = normalise_codes(fk_buf_cstr(&raw));
     const char *status = fk_outcome_name(o->outcome);
+    sort_once(x);
     expectation *e = find(x, o->order_id);
 
+    fk_quote_value(o->order_id, id, sizeof(id));
     if (!e) {
-        say(x, fn, payload, "%s (%s:%lu): not in the expectations; got %s%s%s", o->order_id,
-            o->file, o->line, status, *codes ? " " : "", codes);
+        say(x, fn, payload, "%s (%s:%lu): not in the expectations; got %s%s%s", id, o->file,
+            o->line, status, *codes ? " " : "", codes);
     } else {
         e->used = true;
         if (strcmp(e->status, status) != 0 || strcmp(e->codes, codes) != 0)
-            say(x, fn, payload, "%s (%s:%lu): expected %s%s%s, got %s%s%s", o->order_id,
-                o->file, o->line, e->status, *e->codes ? " " : "", e->codes, status,
-                *codes ? " " : "", codes);
+            say(x, fn, payload, "%s (%s:%lu): expected %s%s%s, got %s%s%s", id, o->file,
+                o->line, fk_quote_value(e->status, want_status, sizeof(want_status)),
+                *e->codes ? " " : "", fk_quote_value(e->codes, want_codes, sizeof(want_codes)),
+                status, *codes ? " " : "", codes);
     }
     free(codes);
     fk_buf_free(&raw);
@@ -213,10 +153,15 @@ void fk_expect_check(fk_expect *x, const fk_outcome_rec *o, fk_log_fn fn, void *
 
 uint64_t fk_expect_finish(fk_expect *x, fk_log_fn fn, void *payload)
 {
+    char id[SHOWN_BYTES], want_status[64], want_codes[SHOWN_BYTES];
+    sort_once(x);
     for (size_t i = 0; i < x->n; i++)
         if (!x->e[i].used)
             say(x, fn, payload, "%s: expected %s%s%s, but no such order was ingested",
-                x->e[i].order_id, x->e[i].status, *x->e[i].codes ? " " : "", x->e[i].codes);
+                fk_quote_value(x->e[i].order_id, id, sizeof(id)),
+                fk_quote_value(x->e[i].status, want_status, sizeof(want_status)),
+                *x->e[i].codes ? " " : "",
+                fk_quote_value(x->e[i].codes, want_codes, sizeof(want_codes)));
     return x->mismatches;
 }
 
@@ -230,6 +175,5 @@ void fk_expect_free(fk_expect *x)
         free(x->e[i].codes);
     }
     free(x->e);
-    free(x->path);
     free(x);
 }

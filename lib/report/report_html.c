@@ -11,14 +11,18 @@
  * invoice, grouped by what the accountant must do: fix the data (failed), decide (held),
  * nothing (skipped).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "core/buf.h"
 #include "report/report_impl.h"
 
+/* Every text from the input enters the page here: first fk_report__shown (no control,
+ * separator or bidi character, valid UTF-8), then the markup characters escaped. */
 static void esc(fk_buf *b, const char *s)
 {
-    for (; s && *s; s++) {
+    fk_buf tmp = FK_BUF_INIT;
+    for (s = fk_report__shown(s, &tmp); *s; s++) {
         switch (*s) {
         case '<': fk_buf_puts(b, "&lt;"); break;
         case '>': fk_buf_puts(b, "&gt;"); break;
@@ -28,6 +32,7 @@ static void esc(fk_buf *b, const char *s)
         default: fk_buf_putc(b, *s);
         }
     }
+    fk_buf_free(&tmp);
 }
 
 static const char *jtext(json_t *o, const char *key)
@@ -36,11 +41,11 @@ static const char *jtext(json_t *o, const char *key)
     return s ? s : "";
 }
 
-static int flush(fk_buf *b, FILE *out)
+static fk_status flush(fk_buf *b, fk_report_out *out)
 {
-    int rc = (b->len == 0 || fwrite(b->ptr, 1, b->len, out) == b->len) && !b->failed ? 0 : -1;
+    fk_status st = b->failed ? fk_report__fail(out, ENOMEM) : fk_report__write(out, b->ptr, b->len);
     fk_buf_reset(b);
-    return rc;
+    return st;
 }
 
 static const char style[] =
@@ -79,13 +84,13 @@ static const char script[] =
     "})();";
 
 typedef struct html_ctx {
-    FILE *out;
+    fk_report_out *out;
     fk_buf b;
     const char *status; /* the group being written */
     uint64_t n;
 } html_ctx;
 
-static int html_order(json_t *o, void *payload)
+static fk_status html_order(json_t *o, void *payload)
 {
     html_ctx *c = payload;
     json_t *fs = json_object_get(o, "findings");
@@ -93,7 +98,7 @@ static int html_order(json_t *o, void *payload)
     char line[24];
 
     if (strcmp(jtext(o, "status"), c->status) != 0)
-        return 0;
+        return FK_OK;
     c->n++;
     snprintf(line, sizeof(line), "%lld", (long long)json_integer_value(json_object_get(o, "line")));
     fk_buf_printf(b, "<tr class=\"%s\"><td>", c->status);
@@ -211,7 +216,7 @@ static void chart(fk_report *r, fk_buf *b)
     fk_buf_puts(b, "</svg>\n");
 }
 
-int fk_report__write_html(fk_report *r, FILE *out)
+fk_status fk_report__write_html(fk_report *r, fk_report_out *out)
 {
     static const struct {
         const char *status, *title, *what;
@@ -224,7 +229,7 @@ int fk_report__write_html(fk_report *r, FILE *out)
     html_ctx c = {out, FK_BUF_INIT, NULL, 0};
     fk_buf *b = &c.b;
     bool ok = fk_report__reconciled(r);
-    int rc = 0;
+    fk_status st;
 
     fk_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"
@@ -253,8 +258,8 @@ int fk_report__write_html(fk_report *r, FILE *out)
     if (r->spooled)
         fk_buf_puts(b, "<p><input id=\"filter\" type=\"search\" placeholder=\"Filter: order id, "
                        "code, text...\" aria-label=\"filter\"></p>\n");
-    rc |= flush(b, out);
-    for (size_t g = 0; rc == 0 && g < sizeof(groups) / sizeof(groups[0]); g++) {
+    st = flush(b, out);
+    for (size_t g = 0; st == FK_OK && g < sizeof(groups) / sizeof(groups[0]); g++) {
         uint64_t n = r->count[g == 0 ? FK_FAILED : g == 1 ? FK_HELD : FK_SKIPPED];
         if (!n)
             continue;
@@ -264,14 +269,15 @@ int fk_report__write_html(fk_report *r, FILE *out)
                        "<th class=\"sort\">Source</th><th class=\"sort\">Amount</th>"
                        "<th class=\"sort\">Codes</th><th>Findings and what to do</th></tr>"
                        "</thead><tbody>\n");
-        rc |= flush(b, out);
+        st = flush(b, out);
         c.status = groups[g].status;
-        if (rc == 0)
-            rc = fk_report__each(r, html_order, &c);
+        if (st == FK_OK)
+            st = fk_report__each(r, out, html_order, &c);
         fk_buf_puts(b, "</tbody></table>\n");
     }
     fk_buf_printf(b, "<script>%s</script>\n</body></html>\n", script);
-    rc |= flush(b, out);
+    if (st == FK_OK)
+        st = flush(b, out);
     fk_buf_free(b);
-    return rc ? -1 : 0;
+    return st;
 }
