@@ -82,7 +82,10 @@ def options():
 
 
 def make_subset(src, unicodes):
-    font = TTFont(src)
+    # recalcTimestamp=False: TTFont.save() would otherwise write the build's wall-clock
+    # time into head.modified, and every PDF embedding the font would differ per build.
+    # (Options.recalc_timestamp only applies to fontTools' own load/save helpers.)
+    font = TTFont(src, recalcTimestamp=False)
     s = subset.Subsetter(options())
     s.populate(unicodes=sorted(unicodes))
     s.subset(font)
