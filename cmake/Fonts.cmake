@@ -3,7 +3,7 @@
 # Embedding all of DejaVu Sans (two 700 KB files) costs every invoice ~25 ms and ~190 KB.
 # lib/render/subset_fonts.py (fontTools, Debian's python3-fonttools) cuts each face once,
 # at build time, into a wide Latin/Greek/Cyrillic subset (the default font) plus one small
-# companion per single-byte code page (see render_pdf.c); the renderer finds the
+# companion per single-byte code page (see render_encoding.c); the renderer finds the
 # companions next to the font it is given. Output: ${CMAKE_BINARY_DIR}/fonts/.
 #
 # Without fontTools the build still works: the default stays the full system font, and

@@ -70,7 +70,7 @@ typedef struct fk_invoice {
  * reuses it for every invoice (much of the cost of an invoice is loading a font), so
  * create it once per batch and thread, not per invoice. It holds its font files open: a
  * font deleted after fk_renderer_new() still renders. The first fk_renderer_new() raises
- * glibc's malloc trim and mmap thresholds for the process (see render_pdf.c). */
+ * glibc's malloc trim and mmap thresholds for the process (see render_libharu.c). */
 typedef struct fk_renderer fk_renderer;
 
 /* font_path: a TrueType font with Latin, Greek and Cyrillic glyphs (DejaVu Sans);

@@ -977,7 +977,7 @@ static void test_fast_path_is_small(void **state)
     free(f);
 }
 
-/* The renderer's HPDF_MemSet/HPDF_MemCpy (render_pdf.c) are the ones libharu calls: the
+/* The renderer's HPDF_MemSet/HPDF_MemCpy (render_libharu.c) are the ones libharu calls: the
  * process resolves the names to them, not to libharu's byte loops. */
 static void test_libharu_uses_fast_memory_routines(void **state)
 {
