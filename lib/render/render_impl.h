@@ -91,7 +91,8 @@ typedef struct fk_render__labels {
     const char *group, *decimal, *pct;
 } fk_render__labels;
 
-/* The texts of fk_invoice.language; English when it is not one of the four. */
+/* The texts of fk_invoice.language, taken verbatim: "en", "de", "nb" or "pl"; anything
+ * else (NULL, "", "DE", "de-AT", "no") is English. */
 const fk_render__labels *fk_render__labels_for(const char *lang);
 
 /* ---- Text: UTF-8, measuring, wrapping (render_text.c) ------------------------------------ */

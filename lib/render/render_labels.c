@@ -102,21 +102,15 @@ static const fk_render__labels LABELS[] = {
     },
 };
 
-/* "de", "DE", "de-AT" and "de_CH" all mean German; "no"/"nn" print as Bokmål. */
+/* Verbatim: no guessing from case, a region suffix or the buyer's country. Which
+ * language an order gets is decided before the renderer, which prints what it is given
+ * (issue 16: "de-AT" was German here and English in the pipeline). */
 const fk_render__labels *fk_render__labels_for(const char *lang)
 {
-    char l[3];
-
-    if (!lang || !lang[0] || !lang[1] || (lang[2] && lang[2] != '-' && lang[2] != '_'))
-        return &LABELS[0];
-    l[0] = (char)(lang[0] | 0x20);
-    l[1] = (char)(lang[1] | 0x20);
-    l[2] = '\0';
-    if (!strcmp(l, "no") || !strcmp(l, "nn"))
-        return &LABELS[2];
-    for (size_t i = 0; i < sizeof(LABELS) / sizeof(LABELS[0]); i++)
-        if (!strcmp(l, LABELS[i].lang))
-            return &LABELS[i];
+    if (lang)
+        for (size_t i = 1; i < sizeof(LABELS) / sizeof(LABELS[0]); i++)
+            if (!strcmp(lang, LABELS[i].lang))
+                return &LABELS[i];
     return &LABELS[0];
 }
 

@@ -395,6 +395,18 @@ static void test_languages_and_payments(void **state)
     free(text);
     fk_buf_free(&pdf);
 
+    /* The language is taken verbatim: "de-AT" is not "de" (the caller decides it). */
+    base_invoice(f, "de-AT");
+    add_line(f, "Kaffee", "", 1000, 400, 1000);
+    compute_totals(f);
+    render(&f->inv, &pdf);
+    text = pdf_text(&pdf);
+    assert_contains(text, "Invoice");
+    assert_contains(text, "Page 1 of 1");
+    assert_null(strstr(text, "Rechnung"));
+    free(text);
+    fk_buf_free(&pdf);
+
     /* NULL language: English; KWD has three decimals */
     base_invoice(f, NULL);
     f->inv.currency = "KWD";
