@@ -16,8 +16,8 @@
 #include <unistd.h>
 #include "render/render_hpdf.h"
 
-/* The whole file into out; FK_EENV naming it when it cannot be read or is no font size. */
-static fk_status read_font_file(const char *path, fk_buf *out, fk_error *err)
+fk_status fk_render__read_file(const char *path, const char *what, fk_buf *out,
+                               fk_error *err)
 {
     char chunk[65536];
     size_t n;
@@ -25,20 +25,29 @@ static fk_status read_font_file(const char *path, fk_buf *out, fk_error *err)
     FILE *fp = fopen(path, "rb");
 
     if (!fp)
-        return fk_error_set(err, FK_EENV, path, 0, NULL, "cannot open the font %s: %s", path,
-                            strerror(errno));
+        return fk_error_set(err, FK_EENV, path, 0, NULL, "cannot open the %s %s: %s", what,
+                            path, strerror(errno));
     while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
         fk_buf_append(out, chunk, n);
     if (ferror(fp))
-        e = errno;
+        e = errno ? errno : EIO;
     fclose(fp);
     if (e || out->failed)
-        return fk_error_set(err, FK_EENV, path, 0, NULL, "cannot read the font %s: %s", path,
-                            e ? strerror(e) : "out of memory");
-    if (out->len == 0 || out->len > UINT32_MAX)
+        return fk_error_set(err, FK_EENV, path, 0, NULL, "cannot read the %s %s: %s", what,
+                            path, e ? strerror(e) : "out of memory");
+    return FK_OK;
+}
+
+/* The whole font file into out; FK_EENV naming it when it cannot be read or is no font's
+ * size. */
+static fk_status read_font_file(const char *path, fk_buf *out, fk_error *err)
+{
+    fk_status st = fk_render__read_file(path, "font", out, err);
+
+    if (st == FK_OK && (out->len == 0 || out->len > UINT32_MAX))
         return fk_error_set(err, FK_EENV, path, 0, NULL, "the font %s is %s", path,
                             out->len ? "too large" : "empty");
-    return FK_OK;
+    return st;
 }
 
 /* Load a TrueType file into the document: libharu's name of the font in *name, or NULL

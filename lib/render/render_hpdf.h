@@ -133,6 +133,11 @@ void fk_render__add_tounicode(fk_render__doc *c);
 
 /* ---- render_font.c ---------------------------------------------------------------------- */
 
+/* A whole file appended to out; FK_EENV naming it (what: "font", "logo") if it cannot be
+ * opened or read. */
+fk_status fk_render__read_file(const char *path, const char *what, fk_buf *out,
+                               fk_error *err);
+
 /* (Re)create r->pdf and load every font into it. A font file that cannot be read is
  * FK_EENV naming it; anything libharu refuses is `hpdf_st`, with the file named and, if
  * not NULL, the invoice `number` the document was rebuilt for. */

@@ -19,7 +19,6 @@
  *    so a batch does not malloc per row.
  *  - What goes past libharu's public API is in render_libharu.c alone.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,37 +72,17 @@ fk_status fk_renderer_new(fk_renderer **out, const char *font_path, const char *
     return FK_OK;
 }
 
-/* The logo file's bytes into data, or FK_EENV naming it. */
-static fk_status read_logo(const char *png_path, fk_buf *data, fk_error *err)
-{
-    char chunk[65536];
-    FILE *fp;
-    size_t n;
-
-    fp = fopen(png_path, "rb");
-    if (!fp)
-        return fk_error_set(err, FK_EENV, png_path, 0, NULL, "cannot open the logo %s: %s",
-                            png_path, strerror(errno));
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-        fk_buf_append(data, chunk, n);
-    if (ferror(fp) || data->failed) {
-        int e = errno;
-        fclose(fp);
-        return fk_error_set(err, FK_EENV, png_path, 0, NULL, "cannot read the logo %s: %s",
-                            png_path, strerror(e));
-    }
-    fclose(fp);
-    return FK_OK;
-}
-
 /* Decode the PNG once now: a file libharu cannot read is a configuration error at
- * start-up, not a failed invoice later. Its size in pixels into r->logo_w/h. */
+ * start-up, not a failed invoice later. Its size in pixels into *w x *h. */
 static fk_status check_logo(fk_renderer *r, const char *png_path, const fk_buf *data,
-                            fk_error *err)
+                            float *w, float *h, fk_error *err)
 {
     HPDF_Image img;
     fk_status st;
 
+    if (data->len > UINT32_MAX)
+        return fk_error_set(err, FK_EUSAGE, png_path, 0, "logo", "the logo %s is too large",
+                            png_path);
     if (r->broken) {
         st = fk_render__setup_doc(r, FK_EENV, NULL, err);
         if (st != FK_OK)
@@ -123,35 +102,39 @@ static fk_status check_logo(fk_renderer *r, const char *png_path, const fk_buf *
                             "the logo %s is not a PNG image libharu can read (error 0x%04X)",
                             png_path, (unsigned)code);
     }
-    r->logo_w = (float)HPDF_Image_GetWidth(img);
-    r->logo_h = (float)HPDF_Image_GetHeight(img);
+    *w = (float)HPDF_Image_GetWidth(img);
+    *h = (float)HPDF_Image_GetHeight(img);
     HPDF_FreeDoc(r->pdf);
     fk_render__clear_error(r);
     return FK_OK;
 }
 
+/* The logo changes only when the new one is good: a refused file leaves the renderer as
+ * it was (render.h). */
 fk_status fk_renderer_set_logo(fk_renderer *r, const char *png_path, fk_error *err)
 {
     fk_buf data = FK_BUF_INIT;
     fk_status st;
+    float w = 0, h = 0;
 
     if (!r)
         return fk_error_set(err, FK_EUSAGE, NULL, 0, NULL,
                             "fk_renderer_set_logo: a renderer is required");
-    free(r->logo);
-    r->logo = NULL;
-    r->logo_len = 0;
-    if (!png_path || !png_path[0])
-        return FK_OK;
-    st = read_logo(png_path, &data, err);
-    if (st == FK_OK)
-        st = check_logo(r, png_path, &data, err);
-    if (st != FK_OK) {
-        fk_buf_free(&data);
-        return st;
+    if (png_path && png_path[0]) {
+        st = fk_render__read_file(png_path, "logo", &data, err);
+        if (st == FK_OK)
+            st = check_logo(r, png_path, &data, &w, &h, err);
+        if (st != FK_OK) {
+            fk_buf_free(&data);
+            return st;
+        }
     }
+    free(r->logo);
+    r->logo_w = w;
+    r->logo_h = h;
     r->logo_len = data.len;
-    r->logo = (unsigned char *)fk_buf_take(&data);
+    r->logo = data.len ? (unsigned char *)fk_buf_take(&data) : NULL;
+    fk_buf_free(&data);
     return FK_OK;
 }
 

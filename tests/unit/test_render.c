@@ -1062,6 +1062,7 @@ static void test_logo(void **state)
 {
     fixture *f = calloc(1, sizeof(*f));
     fk_buf pdf = FK_BUF_INIT, png = FK_BUF_INIT, bad = FK_BUF_INIT, plain = FK_BUF_INIT;
+    fk_buf again = FK_BUF_INIT;
     fk_renderer *r = new_renderer();
     fk_error err = FK_ERROR_INIT;
     char *png_path, *bad_path, *list, *text;
@@ -1101,6 +1102,16 @@ static void test_logo(void **state)
     free(text);
     free(pdf_tool(&pdf, "qpdf --check", false));
 
+    /* A refused logo leaves the one set before (render.h: the renderer is unchanged). */
+    err = (fk_error)FK_ERROR_INIT;
+    assert_int_equal(fk_renderer_set_logo(r, bad_path, &err), FK_EUSAGE);
+    err = (fk_error)FK_ERROR_INIT;
+    assert_int_equal(fk_renderer_set_logo(r, "/nonexistent/logo.png", &err), FK_EENV);
+    assert_non_null(strstr(err.message, "cannot open the logo"));
+    render_with(r, &f->inv, &again);
+    assert_int_equal(again.len, pdf.len);
+    assert_memory_equal(again.ptr, pdf.ptr, pdf.len);
+
     /* And removed again. */
     assert_int_equal(fk_renderer_set_logo(r, NULL, &err), FK_OK);
     render_with(r, &f->inv, &pdf);
@@ -1115,6 +1126,7 @@ static void test_logo(void **state)
     fk_buf_free(&png);
     fk_buf_free(&bad);
     fk_buf_free(&plain);
+    fk_buf_free(&again);
     free(f);
 }
 
