@@ -3,17 +3,18 @@
 # Embedding all of DejaVu Sans (two 700 KB files) costs every invoice ~25 ms and ~190 KB.
 # lib/render/subset_fonts.py (fontTools, Debian's python3-fonttools) cuts each face once,
 # at build time, into a wide Latin/Greek/Cyrillic subset (the default font) plus one small
-# companion per single-byte code page (see render_pdf.c); the renderer finds the
+# companion per single-byte code page (see render_encoding.c); the renderer finds the
 # companions next to the font it is given. Output: ${CMAKE_BINARY_DIR}/fonts/.
 #
 # Without fontTools the build still works: the default stays the full system font, and
 # invoices are correct but slower and larger (a warning says so).
 #
 # Provides fk_use_fonts(target): FK_DEFAULT_FONT / FK_DEFAULT_FONT_BOLD as PUBLIC compile
-# definitions (so tests can render with the build's default font too), the dependency on
-# the generated files, and libdeflate: the renderer compresses the fonts it embeds itself
-# (lib/render/render_sfnt.h says why), with libdeflate (Debian's libdeflate-dev), which
-# does it in less than half of zlib's time at the same size (docs/performance.md).
+# definitions (so tests can render with the build's default font too), FK_FONTS_SUBSET when
+# the build makes the subsets and companions, the dependency on the generated files, and
+# libdeflate: the renderer compresses the fonts it embeds itself (lib/render/render_sfnt.h
+# says why), with libdeflate (Debian's libdeflate-dev), which does it in less than half of
+# zlib's time at the same size (docs/performance.md).
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate)
 
@@ -69,6 +70,8 @@ function(fk_use_fonts target)
     FK_DEFAULT_FONT_BOLD="${FK_DEFAULT_FONT_BOLD_FILE}")
   if(TARGET fk_fonts)
     add_dependencies(${target} fk_fonts)
+    # The build makes the companions: tests must find them (and fail, not skip, if not).
+    target_compile_definitions(${target} PUBLIC FK_FONTS_SUBSET=1)
   endif()
   target_link_libraries(${target} PRIVATE PkgConfig::LIBDEFLATE)
 endfunction()

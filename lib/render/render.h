@@ -2,10 +2,11 @@
 /* render.h -- one invoice, as plain data in, one PDF as bytes out (libharu).
  *
  * The renderer knows nothing of orders, databases or files: the pipeline fills an
- * fk_invoice with every printed value already computed (amounts in minor units, dates as
- * YYYY-MM-DD, the buyer's normalised VAT number) and gets the PDF in memory. Writing it to
- * disk durably is the store's job. No wall-clock time and no random IDs go into the PDF, so
- * the same invoice renders to the same bytes, whatever the renderer rendered before. Dates
+ * fk_invoice with every printed value already computed and decided (amounts in minor units,
+ * dates as YYYY-MM-DD, the buyer's normalised VAT number, the language, reverse charge)
+ * and gets the PDF in memory; the renderer draws what it is given. Writing it to disk
+ * durably is the store's job. No wall-clock time and no random IDs go into the PDF, so the
+ * same invoice renders to the same bytes, whatever the renderer rendered before. Dates
  * print in the language's convention (en "20 Nov 2026", de/nb/pl "20.11.2026").
  */
 #ifndef FK_RENDER_H
@@ -49,7 +50,10 @@ typedef struct fk_invoice {
     const char *order_id;
     const char *currency;                     /* ISO 4217 */
     int exponent;                             /* minor-unit digits */
-    const char *language;                     /* "en", "de", "nb", "pl"; other: English */
+    const char *language;                     /* exactly "en", "de", "nb" or "pl"; anything
+                                               * else ("DE", "de-AT", NULL): English. The
+                                               * caller decides the language; the renderer
+                                               * does not guess. */
     fk_party seller, buyer;
     bool buyer_is_business;
     const fk_invoice_line *lines;
@@ -70,7 +74,7 @@ typedef struct fk_invoice {
  * reuses it for every invoice (much of the cost of an invoice is loading a font), so
  * create it once per batch and thread, not per invoice. It holds its font files open: a
  * font deleted after fk_renderer_new() still renders. The first fk_renderer_new() raises
- * glibc's malloc trim and mmap thresholds for the process (see render_pdf.c). */
+ * glibc's malloc trim and mmap thresholds for the process (see render_libharu.c). */
 typedef struct fk_renderer fk_renderer;
 
 /* font_path: a TrueType font with Latin, Greek and Cyrillic glyphs (DejaVu Sans);

@@ -164,15 +164,63 @@ static void pad4(fk_buf *out, size_t base)
         fk_buf_append(out, zero, 4 - n);
 }
 
+/* Offset table: version, numTables and the binary-search hints for it. */
+static void put_offset_table(const fk_sfnt *f, fk_buf *out)
+{
+    unsigned char h[12];
+    uint32_t pow2 = 1, log2 = 0;
+
+    while (pow2 * 2 <= f->nkeep) {
+        pow2 *= 2;
+        log2++;
+    }
+    memcpy(h, f->data, 4);
+    put16(h + 4, f->nkeep);
+    put16(h + 6, pow2 * 16);
+    put16(h + 8, log2);
+    put16(h + 10, f->nkeep * 16 - pow2 * 16);
+    fk_buf_append(out, h, 12);
+}
+
+/* The contents of table i as the subset has it; at: the new outline offsets. */
+static void put_table(const fk_sfnt *f, unsigned i, const unsigned char *used,
+                      const uint32_t *at, fk_buf *out)
+{
+    const table_rec *t = &f->tab[i];
+    const unsigned char *glyf = f->data + f->tab[f->glyf].off;
+
+    if ((int)i == f->glyf) {
+        for (unsigned g = 0; g < f->nglyphs; g++)
+            if (g == 0 || used[g])
+                fk_buf_append(out, glyf + f->gstart[g], f->gstart[g + 1] - f->gstart[g]);
+    } else if ((int)i == f->loca) {
+        unsigned char b[4];
+        for (unsigned g = 0; g <= f->nglyphs; g++) {
+            if (f->long_loca) {
+                put32(b, at[g]);
+                fk_buf_append(out, b, 4);
+            } else {
+                put16(b, at[g] / 2);
+                fk_buf_append(out, b, 2);
+            }
+        }
+    } else if (t->tag == TAG('p', 'o', 's', 't') && t->len >= 32) {
+        unsigned char post[32];
+        memcpy(post, f->data + t->off, 32);
+        put32(post, 0x00030000u);     /* format 3: no glyph names */
+        fk_buf_append(out, post, 32);
+    } else {
+        fk_buf_append(out, f->data + t->off, t->len);
+    }
+}
+
 bool fk_sfnt_subset(const fk_sfnt *f, const unsigned char *used, size_t n, fk_buf *out)
 {
-    const unsigned char *glyf;
     size_t base, dir, head_at = 0;
     uint32_t *at, pos = 0;
 
     if (!f || !used || n != f->nglyphs)
         return false;
-    glyf = f->data + f->tab[f->glyf].off;
 
     /* New outline offsets first: 'loca' may come before 'glyf' in the file. */
     at = fk_xcalloc(f->nglyphs + 1u, sizeof(*at));
@@ -184,69 +232,31 @@ bool fk_sfnt_subset(const fk_sfnt *f, const unsigned char *used, size_t n, fk_bu
     at[f->nglyphs] = pos;
 
     base = out->len;
-    {
-        /* Offset table: version, numTables and the binary-search hints for it. */
-        unsigned char h[12];
-        uint32_t pow2 = 1, log2 = 0;
-        while (pow2 * 2 <= f->nkeep) {
-            pow2 *= 2;
-            log2++;
-        }
-        memcpy(h, f->data, 4);
-        put16(h + 4, f->nkeep);
-        put16(h + 6, pow2 * 16);
-        put16(h + 8, log2);
-        put16(h + 10, f->nkeep * 16 - pow2 * 16);
-        fk_buf_append(out, h, 12);
-    }
+    put_offset_table(f, out);
     dir = out->len;
     for (unsigned i = 0; i < f->nkeep; i++)
         fk_buf_append(out, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
 
     for (unsigned i = 0, k = 0; i < f->ntab; i++) {
-        const table_rec *t = &f->tab[i];
         size_t start = out->len, len;
+        unsigned char *r;
 
         if (!f->keep[i])
             continue;
-        if ((int)i == f->glyf) {
-            for (unsigned g = 0; g < f->nglyphs; g++)
-                if (g == 0 || used[g])
-                    fk_buf_append(out, glyf + f->gstart[g], f->gstart[g + 1] - f->gstart[g]);
-        } else if ((int)i == f->loca) {
-            unsigned char b[4];
-            for (unsigned g = 0; g <= f->nglyphs; g++) {
-                if (f->long_loca) {
-                    put32(b, at[g]);
-                    fk_buf_append(out, b, 4);
-                } else {
-                    put16(b, at[g] / 2);
-                    fk_buf_append(out, b, 2);
-                }
-            }
-        } else if (t->tag == TAG('p', 'o', 's', 't') && t->len >= 32) {
-            unsigned char post[32];
-            memcpy(post, f->data + t->off, 32);
-            put32(post, 0x00030000u);     /* format 3: no glyph names */
-            fk_buf_append(out, post, 32);
-        } else {
-            fk_buf_append(out, f->data + t->off, t->len);
-            if ((int)i == f->head)
-                head_at = start;
-        }
+        put_table(f, i, used, at, out);
+        if ((int)i == f->head)
+            head_at = start;
         len = out->len - start;
         pad4(out, base);
         if (out->failed)
             break;
         if ((int)i == f->head)
             memset(out->ptr + head_at + 8, 0, 4); /* checkSumAdjustment, set below */
-        {
-            unsigned char *r = (unsigned char *)out->ptr + dir + 16 * k++;
-            put32(r, t->tag);
-            put32(r + 4, checksum((const unsigned char *)out->ptr + start, out->len - start));
-            put32(r + 8, (uint32_t)(start - base));
-            put32(r + 12, (uint32_t)len);
-        }
+        r = (unsigned char *)out->ptr + dir + 16 * k++;
+        put32(r, f->tab[i].tag);
+        put32(r + 4, checksum((const unsigned char *)out->ptr + start, out->len - start));
+        put32(r + 8, (uint32_t)(start - base));
+        put32(r + 12, (uint32_t)len);
     }
     free(at);
     if (out->failed)

@@ -15,7 +15,8 @@
 #                          code page. An invoice is drawn with these; a one-page invoice then
 #                          embeds a few KB of font instead of ~90 KB.
 #
-# Why the companions are shaped like this (lib/render/render_pdf.c relies on all of it):
+# Why the companions are shaped like this (lib/render/render_font.c and render_encoding.c
+# rely on all of it):
 #  - Each has its own PostScript/family name (suffix -FkTAG): libharu refuses to load two
 #    fonts of the same name into one document.
 #  - No hinting, no glyph names, no layout tables: libharu copies every table it knows into
@@ -35,9 +36,10 @@ import sys
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-# Keep in step with ENCODINGS in render_pdf.c (tag, Python codec). The C side checks at
-# start-up that a companion has every character libharu's table for that encoding has,
-# and uses the wide font instead if not, so a mismatch costs speed, never text.
+# Keep in step with fk_render__encodings in render_encoding.c (tag, Python codec). The C
+# side checks at start-up that a companion has every character libharu's table for that
+# encoding has, and uses the wide font instead if not, so a mismatch costs speed, never
+# text.
 ENCODINGS = [
     ("winansi", "cp1252"),
     ("cp1250", "cp1250"),
@@ -82,7 +84,10 @@ def options():
 
 
 def make_subset(src, unicodes):
-    font = TTFont(src)
+    # recalcTimestamp=False: TTFont.save() would otherwise write the build's wall-clock
+    # time into head.modified, and every PDF embedding the font would differ per build.
+    # (Options.recalc_timestamp only applies to fontTools' own load/save helpers.)
+    font = TTFont(src, recalcTimestamp=False)
     s = subset.Subsetter(options())
     s.populate(unicodes=sorted(unicodes))
     s.subset(font)

@@ -5,7 +5,9 @@
  * outlines: checked here against fontTools (Debian's python3-fonttools, the same library
  * that made the companion fonts), which verifies every table checksum and the head
  * checksum adjustment, and compares outlines glyph by glyph with the original. Broken and
- * truncated files must be refused, never read out of bounds.
+ * truncated files must be refused, never read out of bounds. The build's own fonts
+ * (cmake/Fonts.cmake) are checked too, and must be there when the build made them; a
+ * build without fontTools shows the tests that need them as skipped, never as passed.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
@@ -35,25 +37,50 @@ static bool read_file(const char *path, fk_buf *out)
     return out->len > 0;
 }
 
-/* Fonts to work on: k = 0 the system's DejaVu Sans (6,000 glyphs, layout tables, glyph
- * names), k = 1 the build's winansi companion (made by subset_fonts.py) if there is one.
- * False when there is no such font. */
-static bool font_path(int k, char *buf, size_t cap)
+/* cmocka's skip() alone shows as Passed in ctest: every skip here is counted, and main()
+ * then exits with 77, which tests/CMakeLists.txt declares as SKIP_RETURN_CODE. */
+static int skipped;
+#define SKIP_BECAUSE(why)                                                                   \
+    do {                                                                                    \
+        print_message("skipped: %s\n", why);                                                \
+        skipped++;                                                                          \
+        skip();                                                                             \
+        return; /* skip() longjmps, but cmocka does not declare it noreturn */              \
+    } while (0)
+
+/* The system's DejaVu Sans (6,000 glyphs, layout tables, glyph names), or its bold face. */
+static void system_font(bool bold, char *buf, size_t cap)
 {
     const char *dir = getenv("FK_FONT_DIR");
 
-    if (k == 0) {
-        snprintf(buf, cap, "%s/DejaVuSans.ttf",
-                 dir && dir[0] ? dir : "/usr/share/fonts/truetype/dejavu");
-        return true;
-    }
-#ifdef FK_DEFAULT_FONT
-    {
-        size_t n = strlen(FK_DEFAULT_FONT);
-        snprintf(buf, cap, "%.*s.winansi.ttf", (int)(n > 4 ? n - 4 : 0), FK_DEFAULT_FONT);
-        return access(buf, R_OK) == 0;
-    }
+    snprintf(buf, cap, "%s/DejaVuSans%s.ttf",
+             dir && dir[0] ? dir : "/usr/share/fonts/truetype/dejavu", bold ? "-Bold" : "");
+    if (access(buf, R_OK) != 0)
+        fail_msg("no font %s (FK_FONT_DIR)", buf);
+}
+
+/* The build's default font (bold: the bold one) or, with a tag, its companion for that
+ * code page, made by subset_fonts.py. A build that made them (FK_FONTS_SUBSET: fontTools
+ * was there) must have them: missing is a failure. A build without fontTools has none:
+ * false, and the caller skips visibly. */
+static bool build_font(bool bold, const char *tag, char *buf, size_t cap)
+{
+#if defined(FK_FONTS_SUBSET) && defined(FK_DEFAULT_FONT) && defined(FK_DEFAULT_FONT_BOLD)
+    const char *font = bold ? FK_DEFAULT_FONT_BOLD : FK_DEFAULT_FONT;
+    size_t n = strlen(font);
+
+    if (tag)
+        snprintf(buf, cap, "%.*s.%s.ttf", (int)(n > 4 ? n - 4 : 0), font, tag);
+    else
+        snprintf(buf, cap, "%s", font);
+    if (access(buf, R_OK) != 0)
+        fail_msg("the build made no font %s (cmake/Fonts.cmake)", buf);
+    return true;
 #else
+    (void)bold;
+    (void)tag;
+    (void)buf;
+    (void)cap;
     return false;
 #endif
 }
@@ -68,14 +95,73 @@ static int run_python(const char *script, const char *arg1, const char *arg2)
 
 static void subset_font(const char *path);
 
-static void test_subset_is_valid(void **state)
+static void test_subset_system_font(void **state)
 {
     char path[1024];
 
     (void)state;
-    for (int k = 0; k < 2; k++)
-        if (font_path(k, path, sizeof(path)))
-            subset_font(path);
+    system_font(false, path, sizeof(path));
+    subset_font(path);
+}
+
+static void test_subset_companion(void **state)
+{
+    char path[1024];
+
+    (void)state;
+    if (!build_font(false, "winansi", path, sizeof(path)))
+        SKIP_BECAUSE("this build has no subset fonts (no fontTools at configure time)");
+    subset_font(path);
+}
+
+/* head.modified (offset 28 of 'head') of a TrueType file, or -1 if there is no 'head'. */
+static long long head_modified(const fk_buf *f)
+{
+    const unsigned char *p = (const unsigned char *)f->ptr;
+    size_t ntab;
+
+    if (f->len < 12)
+        return -1;
+    ntab = (size_t)p[4] << 8 | p[5];
+    for (size_t i = 0; i < ntab && 12 + 16 * (i + 1) <= f->len; i++) {
+        const unsigned char *r = p + 12 + 16 * i;
+        size_t off = (size_t)r[8] << 24 | (size_t)r[9] << 16 | (size_t)r[10] << 8 | r[11];
+        long long v = 0;
+        if (memcmp(r, "head", 4) || off + 36 > f->len)
+            continue;
+        for (int k = 0; k < 8; k++)
+            v = v << 8 | p[off + 28 + k];
+        return v;
+    }
+    return -1;
+}
+
+/* The build's fonts carry the source font's modification time, not the build's clock:
+ * otherwise every PDF embedding them would differ from one build to the next. */
+static void test_build_fonts_reproducible(void **state)
+{
+    static const char *const TAGS[] = {NULL, "winansi", "cp1250", "cp1251", "cp1253"};
+    char src[1024], path[1024];
+
+    (void)state;
+    if (!build_font(false, NULL, path, sizeof(path)))
+        SKIP_BECAUSE("this build has no subset fonts (no fontTools at configure time)");
+    for (int bold = 0; bold < 2; bold++) {
+        fk_buf a = FK_BUF_INIT, b = FK_BUF_INIT;
+        system_font(bold, src, sizeof(src));
+        assert_true(read_file(src, &a));
+        assert_true(head_modified(&a) > 0);
+        for (size_t t = 0; t < sizeof(TAGS) / sizeof(TAGS[0]); t++) {
+            build_font(bold, TAGS[t], path, sizeof(path));
+            fk_buf_reset(&b);
+            assert_true(read_file(path, &b));
+            if (head_modified(&b) != head_modified(&a))
+                fail_msg("%s: head.modified %lld, the source's %lld", path, head_modified(&b),
+                         head_modified(&a));
+        }
+        fk_buf_free(&a);
+        fk_buf_free(&b);
+    }
 }
 
 static void subset_font(const char *path)
@@ -152,7 +238,11 @@ static void subset_font(const char *path)
             fk_buf_free(&file);
             fk_buf_free(&sub);
             fk_buf_free(&sub2);
-            skip();
+#ifdef FK_FONTS_SUBSET
+            fail_msg("/usr/bin/python3 has no fontTools, yet it made the build's fonts");
+#else
+            SKIP_BECAUSE("no fontTools (python3-fonttools) to check the subset with");
+#endif
         }
         assert_int_equal(rc, 0);
     }
@@ -173,8 +263,8 @@ static void test_broken_files(void **state)
     size_t cut;
 
     (void)state;
-    if (!font_path(1, path, sizeof(path)))
-        font_path(0, path, sizeof(path));
+    if (!build_font(false, "winansi", path, sizeof(path)))
+        system_font(false, path, sizeof(path));
     assert_true(read_file(path, &file));
     assert_null(fk_sfnt_parse(NULL, 10));
     assert_null(fk_sfnt_parse((const unsigned char *)"OTTO\0\0\0\0\0\0\0\0", 12));
@@ -206,8 +296,12 @@ static void test_broken_files(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_subset_is_valid),
+        cmocka_unit_test(test_subset_system_font),
+        cmocka_unit_test(test_subset_companion),
+        cmocka_unit_test(test_build_fonts_reproducible),
         cmocka_unit_test(test_broken_files),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+
+    return failed ? failed : skipped ? 77 : 0;
 }

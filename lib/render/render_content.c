@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: MIT */
+/* render_content.c -- what goes on an invoice, top to bottom: the title and meta data, the
+ * seller and buyer, the line table, the VAT summary and totals, the reverse-charge note,
+ * the payment block, and the page furniture (footer, running header). Each block is one
+ * function in SECTIONS that appends rows to the layout model; where the rows end up on
+ * which page is pagination's business, not this file's.
+ *
+ * Adding content (a delivery date or references in the meta data, units in the line
+ * table, a VAT note per category, a payment block with a QR code) means a new field in
+ * fk_invoice (render.h), its labels in every language (render_labels.c), and a section
+ * function here, or a row in an existing one. Keep every measurement in points from the
+ * geometry of render_impl.h, and every printed string through the layout calls, which
+ * clean and wrap it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "render/render_impl.h"
+
+typedef fk_render__colspec colspec;
+#define col fk_render__col
+#define add_columns fk_render__add_columns
+#define PLAIN (&fk_render__plain)
+
+void fk_render__logo_box(float w, float h, float *box_w, float *box_h)
+{
+    float s = LOGO_MAX_W / w;
+
+    if (LOGO_MAX_H / h < s)
+        s = LOGO_MAX_H / h;
+    *box_w = w * s;
+    *box_h = h * s;
+}
+
+/* ---- Title and meta data ---------------------------------------------------------------- */
+
+static fk_status build_header(fk_render__layout *c, fk_error *err)
+{
+    const fk_invoice *inv = c->inv;
+    const fk_render__labels *L = c->L;
+    const uint16_t *reg = c->width[FONT_REG];
+    const float mid = M_LEFT + CONTENT_W / 2 + 10;
+    const char *left_l[3] = {L->number, L->order_id, L->currency};
+    const char *left_v[3] = {inv->number, inv->order_id, inv->currency};
+    const char *right_l[3] = {L->issue_date, L->delivery_date, L->due_date};
+    float title_w = CONTENT_W + 2 * CELL_PAD;
+    const char *right_v[3] = {fk_render__date(c, inv->issue_date),
+                              fk_render__date(c, inv->order_date),
+                              fk_render__date(c, inv->due_date)};
+    float lw = 0, rw = 0;
+    colspec cs[4];
+    fk_render__rowopt o = fk_render__plain;
+    int i;
+
+    (void)err;
+    /* The logo, if any, sits at the right end of the title's row. */
+    if (c->logo)
+        title_w -= c->logo_w + 12.0f;
+    cs[0] = col(L->title, M_LEFT - CELL_PAD, title_w, SZ_TITLE, FONT_BOLD, COLOR_ACCENT,
+                ALIGN_LEFT);
+    add_columns(c, cs, 1, &o);
+    fk_render__add_spacer(c, 6);
+
+    /* Meta data as two label/value columns; labels are measured so values line up. */
+    for (i = 0; i < 3; i++) {
+        float w = fk_render__text_width(reg, SZ_BODY, left_l[i]);
+        lw = w > lw ? w : lw;
+        w = fk_render__text_width(reg, SZ_BODY, right_l[i]);
+        rw = w > rw ? w : rw;
+    }
+    lw += 2 * CELL_PAD + 6;
+    rw += 2 * CELL_PAD + 6;
+    for (i = 0; i < 3; i++) {
+        float lx = M_LEFT - CELL_PAD, rx = mid - CELL_PAD;
+        cs[0] = col(left_l[i], lx, lw, SZ_BODY, FONT_REG, COLOR_MUTED, ALIGN_LEFT);
+        cs[1] = col(left_v[i], lx + lw, mid - 12 - (lx + lw), SZ_BODY,
+                    i == 0 ? FONT_BOLD : FONT_REG, COLOR_TEXT, ALIGN_LEFT);
+        cs[2] = col(right_l[i], rx, rw, SZ_BODY, FONT_REG, COLOR_MUTED, ALIGN_LEFT);
+        cs[3] = col(right_v[i], rx + rw, M_RIGHT + CELL_PAD - (rx + rw), SZ_BODY, FONT_REG,
+                    COLOR_TEXT, ALIGN_LEFT);
+        o.last_flags = i == 2 ? ROW_RULE_STRONG : 0;
+        o.pad_bot = i == 2 ? 6 : 0;
+        add_columns(c, cs, 4, &o);
+    }
+    fk_render__add_spacer(c, 12);
+    return FK_OK;
+}
+
+/* ---- Seller and buyer ------------------------------------------------------------------- */
+
+/* One line of the seller/buyer block; skipped when both sides are empty. */
+static void party_line(fk_render__layout *c, const char *a, const char *b, int font, float size,
+                       int color)
+{
+    const float mid = M_LEFT + CONTENT_W / 2 + 10;
+    colspec cs[2];
+
+    if ((!a || !a[0]) && (!b || !b[0]))
+        return;
+    cs[0] = col(a, M_LEFT - CELL_PAD, mid - 12 - (M_LEFT - CELL_PAD), size, font, color,
+                ALIGN_LEFT);
+    cs[1] = col(b, mid - CELL_PAD, M_RIGHT + CELL_PAD - (mid - CELL_PAD), size, font, color,
+                ALIGN_LEFT);
+    add_columns(c, cs, 2, PLAIN);
+}
+
+static fk_status build_parties(fk_render__layout *c, fk_error *err)
+{
+    const fk_party *s = &c->inv->seller, *b = &c->inv->buyer;
+    const fk_render__labels *L = c->L;
+    const char *svat = s->vat_id && s->vat_id[0] ? fk_render__join(c, L->vat_id, ": ", s->vat_id)
+                                                  : "";
+    const char *bvat = b->vat_id && b->vat_id[0] ? fk_render__join(c, L->vat_id, ": ", b->vat_id)
+                                                  : "";
+
+    (void)err;
+    party_line(c, L->seller, L->buyer, FONT_BOLD, SZ_SMALL, COLOR_MUTED);
+    party_line(c, s->name, b->name, FONT_BOLD, 10.0f, COLOR_TEXT);
+    party_line(c, s->street, b->street, FONT_REG, SZ_BODY, COLOR_TEXT);
+    party_line(c, fk_render__join(c, s->postal_code, " ", s->city),
+               fk_render__join(c, b->postal_code, " ", b->city), FONT_REG, SZ_BODY, COLOR_TEXT);
+    party_line(c, s->country, b->country, FONT_REG, SZ_BODY, COLOR_TEXT);
+    party_line(c, svat, bvat, FONT_REG, SZ_BODY, COLOR_TEXT);
+    fk_render__add_spacer(c, 16);
+    return FK_OK;
+}
+
+/* ---- The line table --------------------------------------------------------------------- */
+
+/* Numeric columns are as wide as their widest value (or header word), the description
+ * gets the rest; if amounts are so long that the description would get squeezed, the
+ * whole table steps down in size. A new column is one more TC_ entry, its header label
+ * and its value in format_lines(). */
+enum { TC_NO, TC_DESC, TC_QTY, TC_UNIT, TC_VAT, TC_NET, TC_COUNT };
+
+typedef struct line_table {
+    const char *hdr[TC_COUNT];
+    const char **val;         /* nlines x TC_COUNT formatted cells (desc: raw text) */
+    float w[TC_COUNT], x[TC_COUNT];
+    float size, hsize;        /* item and header font size */
+} line_table;
+
+static void format_lines(fk_render__layout *c, line_table *t)
+{
+    const fk_invoice *inv = c->inv;
+    char no[32];
+
+    t->val = fk_xcalloc(inv->nlines ? inv->nlines * TC_COUNT : 1, sizeof(*t->val));
+    for (size_t i = 0; i < inv->nlines; i++) {
+        const fk_invoice_line *ln = &inv->lines[i];
+        const char **v = &t->val[i * TC_COUNT];
+        snprintf(no, sizeof(no), "%zu", i + 1);
+        v[TC_NO] = fk_render__dup(c->m, no, strlen(no));
+        v[TC_DESC] = ln->description;
+        v[TC_QTY] = fk_render__trimmed(c, ln->qty_milli, 3, NULL);
+        v[TC_UNIT] = fk_render__amount(c, ln->unit_price, NULL);
+        v[TC_VAT] = fk_render__trimmed(c, ln->vat_centi, 2, NULL);
+        v[TC_NET] = fk_render__amount(c, ln->net, NULL);
+    }
+}
+
+/* Width a column header needs: it may wrap, but never inside a word, and not to more than
+ * about two lines for the usual labels. */
+static float header_width(const fk_render__layout *c, const char *h, float hsize)
+{
+    const uint16_t *bold = c->width[FONT_BOLD];
+    float hw, word = 0;
+
+    for (const char *p = h; *p;) {
+        const char *q = strchr(p, ' ');
+        size_t n = q ? (size_t)(q - p) : strlen(p);
+        float ww = (float)fk_render__text_units(bold, p, n) * hsize / 1000.0f;
+        word = ww > word ? ww : word;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    hw = fk_render__text_width(bold, hsize, h);
+    hw = hw > 58.0f ? 58.0f : hw;
+    return hw > word ? hw : word;
+}
+
+/* Column widths and positions, stepping the size down until the description has room. */
+static void measure_columns(const fk_render__layout *c, line_table *t)
+{
+    size_t nlines = c->inv->nlines;
+
+    t->size = SZ_BODY;
+    t->hsize = SZ_SMALL;
+    for (;;) {
+        float used = 0;
+        for (int k = 0; k < TC_COUNT; k++) {
+            float cw = 0, hw;
+            if (k == TC_DESC)
+                continue;
+            for (size_t i = 0; i < nlines; i++) {
+                float vw = fk_render__text_width(c->width[FONT_REG], t->size,
+                                                 t->val[i * TC_COUNT + k]);
+                cw = vw > cw ? vw : cw;
+            }
+            hw = header_width(c, t->hdr[k], t->hsize);
+            t->w[k] = (cw > hw ? cw : hw) + 2 * CELL_PAD + 1.0f;
+            used += t->w[k];
+        }
+        t->w[TC_DESC] = CONTENT_W + 2 * CELL_PAD - used;
+        if (t->w[TC_DESC] >= MIN_DESC_W || t->size <= 5.0f)
+            break;
+        t->size -= 0.5f;
+        t->hsize = t->size - 1.0f;
+    }
+    t->x[0] = M_LEFT - CELL_PAD;
+    for (int k = 1; k < TC_COUNT; k++)
+        t->x[k] = t->x[k - 1] + t->w[k - 1];
+}
+
+static int add_table_header(fk_render__layout *c, const line_table *t)
+{
+    colspec cs[TC_COUNT];
+    fk_render__rowopt o = fk_render__plain;
+
+    o.flags = ROW_FILL | ROW_HEADER | ROW_KEEP_NEXT;
+    o.last_flags = ROW_KEEP_NEXT; /* the header stays with the first item */
+    o.pad_top = 3;
+    o.pad_bot = 3;
+    o.x0 = M_LEFT - CELL_PAD;
+    o.x1 = M_RIGHT + CELL_PAD;
+    for (int k = 0; k < TC_COUNT; k++)
+        cs[k] = col(t->hdr[k], t->x[k], t->w[k], t->hsize, FONT_BOLD, COLOR_TEXT,
+                    k == TC_DESC ? ALIGN_LEFT : ALIGN_RIGHT);
+    return fk_render__add_table_header(c, cs, TC_COUNT, o);
+}
+
+/* One block per item: description (wrapped) and numbers on its first line, the SKU in
+ * small print under the description. */
+static void add_item(fk_render__layout *c, const line_table *t, size_t i, int table)
+{
+    const fk_invoice_line *ln = &c->inv->lines[i];
+    colspec cs[TC_COUNT];
+    fk_render__rowopt o = fk_render__plain;
+    bool sku = ln->sku && ln->sku[0];
+
+    o.table = table;
+    o.pad_top = 3;
+    o.pad_bot = sku ? 0 : 3;
+    o.last_flags = sku ? ROW_KEEP_NEXT : ROW_RULE;
+    o.x0 = M_LEFT - CELL_PAD;
+    o.x1 = M_RIGHT + CELL_PAD;
+    for (int k = 0; k < TC_COUNT; k++)
+        cs[k] = col(t->val[i * TC_COUNT + k], t->x[k], t->w[k], t->size, FONT_REG, COLOR_TEXT,
+                    k == TC_DESC ? ALIGN_LEFT : ALIGN_RIGHT);
+    add_columns(c, cs, TC_COUNT, &o);
+    if (sku) {
+        o.pad_top = 0;
+        o.pad_bot = 3;
+        o.last_flags = ROW_RULE;
+        cs[0] = col(fk_render__join(c, c->L->sku, ": ", ln->sku), t->x[TC_DESC], t->w[TC_DESC],
+                    t->size - 1.5f, FONT_REG, COLOR_MUTED, ALIGN_LEFT);
+        add_columns(c, cs, 1, &o);
+    }
+}
+
+static fk_status build_table(fk_render__layout *c, fk_error *err)
+{
+    const fk_render__labels *L = c->L;
+    line_table t = {{L->col_no, L->col_desc, L->col_qty, L->col_unit, L->col_vat, L->col_net},
+                    NULL, {0}, {0}, 0, 0};
+    fk_status st = FK_OK;
+    int table;
+
+    format_lines(c, &t);
+    measure_columns(c, &t);
+    if (t.w[TC_DESC] < 40.0f) {
+        st = fk_error_set(err, FK_EINTERNAL, NULL, 0, NULL,
+                          "invoice %s: line amounts too long to fit the page width",
+                          fk_render__str(c->inv->number));
+        goto done;
+    }
+    table = add_table_header(c, &t);
+    for (size_t i = 0; i < c->inv->nlines; i++)
+        add_item(c, &t, i, table);
+    fk_render__add_spacer(c, 14);
+done:
+    free(t.val);
+    return st;
+}
+
+/* ---- VAT summary and totals ------------------------------------------------------------- */
+
+/* The VAT breakdown per rate, right-aligned. Returns its left edge. */
+static float build_vat_summary(fk_render__layout *c)
+{
+    const fk_invoice *inv = c->inv;
+    const fk_render__labels *L = c->L;
+    const char *hdr[3] = {L->vat_rate, L->vat_base, L->vat_amount};
+    float w[3] = {0, 0, 0}, x0;
+    fk_render__rowopt o = fk_render__plain;
+    colspec cs[3];
+    size_t i;
+    int k;
+
+    const char **v = fk_xcalloc(inv->nvat ? inv->nvat * 3 : 1, sizeof(*v));
+    for (i = 0; i < inv->nvat; i++) {
+        v[i * 3 + 0] = fk_render__trimmed(c, inv->vat[i].vat_centi, 2, L->pct);
+        v[i * 3 + 1] = fk_render__amount(c, inv->vat[i].taxable, NULL);
+        v[i * 3 + 2] = fk_render__amount(c, inv->vat[i].vat, NULL);
+    }
+    for (k = 0; k < 3; k++) {
+        float hw = fk_render__text_width(c->width[FONT_BOLD], SZ_SMALL, hdr[k]);
+        w[k] = hw > 70.0f ? 70.0f : hw;
+        for (i = 0; i < inv->nvat; i++) {
+            float vw = fk_render__text_width(c->width[FONT_REG], SZ_BODY, v[i * 3 + k]);
+            w[k] = vw > w[k] ? vw : w[k];
+        }
+        w[k] += 2 * CELL_PAD + 12;
+    }
+    x0 = M_RIGHT + CELL_PAD - (w[0] + w[1] + w[2]);
+    if (x0 < M_LEFT - CELL_PAD)
+        x0 = M_LEFT - CELL_PAD;
+
+    o.x0 = x0;
+    o.x1 = M_RIGHT + CELL_PAD;
+    cs[0] = col(L->vat_summary, x0, M_RIGHT + CELL_PAD - x0, SZ_HEAD, FONT_BOLD, COLOR_TEXT,
+                ALIGN_LEFT);
+    o.pad_bot = 2;
+    add_columns(c, cs, 1, &o);
+
+    o.flags = ROW_FILL;
+    o.pad_top = o.pad_bot = 3;
+    for (k = 0; k < 3; k++)
+        cs[k] = col(hdr[k], k ? cs[k - 1].x + w[k - 1] : x0, w[k], SZ_SMALL, FONT_BOLD,
+                    COLOR_TEXT, ALIGN_RIGHT);
+    add_columns(c, cs, 3, &o);
+    o.flags = 0;
+    o.last_flags = ROW_RULE;
+    o.pad_top = o.pad_bot = 2;
+    for (i = 0; i < inv->nvat; i++) {
+        for (k = 0; k < 3; k++)
+            cs[k] = col(v[i * 3 + k], k ? cs[k - 1].x + w[k - 1] : x0, w[k], SZ_BODY, FONT_REG,
+                        COLOR_TEXT, ALIGN_RIGHT);
+        add_columns(c, cs, 3, &o);
+    }
+    free(v);
+    return x0;
+}
+
+/* The three totals: amounts with currency in one right-aligned column, labels before it.
+ * Their rules start no further left than x0 (the VAT summary's edge) or the labels. */
+static void build_total_lines(fk_render__layout *c, float x0)
+{
+    const fk_invoice *inv = c->inv;
+    const fk_render__labels *L = c->L;
+    const uint16_t *reg = c->width[FONT_REG], *bold = c->width[FONT_BOLD];
+    const char *tl[3] = {L->net_total, L->vat_total, L->gross_total};
+    const char *tv[3];
+    float amw = 0, lx;
+    fk_render__rowopt o = fk_render__plain;
+    colspec cs[2];
+    int k;
+
+    tv[0] = fk_render__amount(c, inv->net_total, inv->currency);
+    tv[1] = fk_render__amount(c, inv->vat_total, inv->currency);
+    tv[2] = fk_render__amount(c, inv->gross_total, inv->currency);
+    for (k = 0; k < 3; k++) {
+        float aw = fk_render__text_width(k == 2 ? bold : reg, k == 2 ? 10.0f : SZ_BODY, tv[k]);
+        amw = aw > amw ? aw : amw;
+    }
+    amw += 2 * CELL_PAD + 4;
+    lx = M_LEFT + CONTENT_W * 0.3f;
+    if (lx > M_RIGHT + CELL_PAD - amw - 60)
+        lx = M_LEFT - CELL_PAD;
+    /* Rules span the totals as printed, not the whole label column. */
+    for (k = 0; k < 3; k++) {
+        float lw = fk_render__text_width(k == 2 ? bold : reg, k == 2 ? 10.0f : SZ_BODY, tl[k]);
+        float start = M_RIGHT + CELL_PAD - amw - lw - 2 * CELL_PAD;
+        x0 = start < x0 ? start : x0;
+    }
+    o.x0 = x0 < lx ? lx : x0;
+    o.x1 = M_RIGHT + CELL_PAD;
+    for (k = 0; k < 3; k++) {
+        bool gross = k == 2;
+        float sz = gross ? 10.0f : SZ_BODY;
+        cs[0] = col(tl[k], lx, M_RIGHT + CELL_PAD - amw - lx, sz, gross ? FONT_BOLD : FONT_REG,
+                    COLOR_TEXT, ALIGN_RIGHT);
+        cs[1] = col(tv[k], M_RIGHT + CELL_PAD - amw, amw, sz, gross ? FONT_BOLD : FONT_REG,
+                    COLOR_TEXT, ALIGN_RIGHT);
+        o.pad_top = gross ? 4 : 1;
+        o.pad_bot = 1;
+        o.last_flags = k == 1 ? ROW_RULE_STRONG : 0;
+        add_columns(c, cs, 2, &o);
+    }
+}
+
+/* VAT breakdown per rate and the three totals, right-aligned, kept on one page. */
+static fk_status build_totals(fk_render__layout *c, fk_error *err)
+{
+    size_t first = c->m->nrows;
+    float x0;
+
+    (void)err;
+    x0 = build_vat_summary(c);
+    fk_render__add_spacer(c, 8);
+    build_total_lines(c, x0);
+    fk_render__keep_together(c, first);
+    fk_render__add_spacer(c, 14);
+    return FK_OK;
+}
+
+static fk_status build_reverse_charge(fk_render__layout *c, fk_error *err)
+{
+    size_t first = c->m->nrows;
+    colspec cs[1];
+
+    (void)err;
+    if (!c->inv->reverse_charge)
+        return FK_OK;
+    cs[0] = col(c->L->reverse_charge, M_LEFT - CELL_PAD, CONTENT_W + 2 * CELL_PAD, SZ_HEAD,
+                FONT_BOLD, COLOR_TEXT, ALIGN_LEFT);
+    add_columns(c, cs, 1, PLAIN);
+    cs[0] = col(c->L->reverse_note, M_LEFT - CELL_PAD, CONTENT_W + 2 * CELL_PAD, SZ_BODY,
+                FONT_REG, COLOR_TEXT, ALIGN_LEFT);
+    add_columns(c, cs, 1, PLAIN);
+    fk_render__keep_together(c, first);
+    fk_render__add_spacer(c, 14);
+    return FK_OK;
+}
+
+/* ---- Payment ---------------------------------------------------------------------------- */
+
+/* A full-width paragraph of body text. */
+static void paragraph(fk_render__layout *c, const char *text)
+{
+    colspec cs[1];
+
+    cs[0] = col(text, M_LEFT - CELL_PAD, CONTENT_W + 2 * CELL_PAD, SZ_BODY, FONT_REG,
+                COLOR_TEXT, ALIGN_LEFT);
+    add_columns(c, cs, 1, PLAIN);
+}
+
+/* Width of the label column for these labels (one per value row). */
+static float label_column(const fk_render__layout *c, const char *const lab[3])
+{
+    float lw = 0;
+
+    for (int k = 0; k < 3; k++) {
+        float w = fk_render__text_width(c->width[FONT_REG], SZ_BODY, lab[k]);
+        lw = w > lw ? w : lw;
+    }
+    return lw + 2 * CELL_PAD + 8;
+}
+
+static void label_value(fk_render__layout *c, const char *label, const char *value, float lw)
+{
+    colspec cs[2];
+
+    if (!value || !value[0])
+        return;
+    cs[0] = col(label, M_LEFT - CELL_PAD, lw, SZ_BODY, FONT_REG, COLOR_MUTED, ALIGN_LEFT);
+    cs[1] = col(value, M_LEFT - CELL_PAD + lw, CONTENT_W + 2 * CELL_PAD - lw, SZ_BODY,
+                FONT_REG, COLOR_TEXT, ALIGN_LEFT);
+    add_columns(c, cs, 2, PLAIN);
+}
+
+static void payment_sepa(fk_render__layout *c)
+{
+    const fk_render__labels *L = c->L;
+    const char *const lab[3] = {L->mandate, L->account, ""};
+    float lw = label_column(c, lab);
+
+    paragraph(c, L->sepa_text);
+    label_value(c, L->mandate, c->inv->mandate_id, lw);
+    label_value(c, L->account, c->inv->iban_masked, lw);
+}
+
+/* "Paid by VISA ****1234"; a brand-less card reads "Paid by card ****1234". */
+static void payment_card(fk_render__layout *c)
+{
+    const fk_invoice *inv = c->inv;
+    const char *brand = inv->card_brand && inv->card_brand[0] ? inv->card_brand
+                                                               : c->L->card_word;
+    const char *s = fk_render__join(c, c->L->paid_by, " ", brand);
+
+    if (inv->card_last4 && inv->card_last4[0]) {
+        const char *mask = fk_render__join(c, "****", "", inv->card_last4);
+        s = fk_render__join(c, s, " ", mask);
+    }
+    paragraph(c, s);
+}
+
+static void payment_transfer(fk_render__layout *c)
+{
+    const fk_render__labels *L = c->L;
+    const char *const lab[3] = {L->iban, L->bic, L->reference};
+    float lw = label_column(c, lab);
+
+    paragraph(c, L->transfer_text);
+    label_value(c, L->iban, c->inv->seller_iban, lw);
+    label_value(c, L->bic, c->inv->seller_bic, lw);
+    label_value(c, L->reference, c->inv->payment_reference, lw);
+}
+
+static fk_status build_payment(fk_render__layout *c, fk_error *err)
+{
+    size_t first = c->m->nrows;
+    colspec cs[1];
+
+    (void)err;
+    cs[0] = col(c->L->payment, M_LEFT - CELL_PAD, CONTENT_W + 2 * CELL_PAD, SZ_HEAD, FONT_BOLD,
+                COLOR_TEXT, ALIGN_LEFT);
+    add_columns(c, cs, 1, PLAIN);
+    switch (c->inv->payment) {
+    case FK_INV_PAY_SEPA:
+        payment_sepa(c);
+        break;
+    case FK_INV_PAY_CARD:
+        payment_card(c);
+        break;
+    case FK_INV_PAY_TRANSFER:
+    default:
+        payment_transfer(c);
+        break;
+    }
+    fk_render__keep_together(c, first);
+    return FK_OK;
+}
+
+/* ---- The whole invoice ------------------------------------------------------------------ */
+
+/* Page furniture first: the footer's height decides where content must stop. */
+static fk_status build_furniture(fk_render__layout *c, fk_error *err)
+{
+    float foot_top;
+
+    c->footer = NULL;
+    c->nfooter = 0;
+    if (c->inv->footer && c->inv->footer[0])
+        c->footer = fk_render__wrap_text(c, c->inv->footer, FONT_REG, FOOT_SIZE, CONTENT_W,
+                                         &c->nfooter);
+    if (c->nfooter > 0)
+        foot_top = FOOT_BASE + 12.0f + (float)(c->nfooter - 1) * FOOT_SIZE * LEAD + FOOT_SIZE;
+    else
+        foot_top = FOOT_BASE + SZ_SMALL;
+    c->bottom = foot_top + 12.0f;
+    if (TOP_CONT - c->bottom < 250.0f)
+        return fk_error_set(err, FK_EINTERNAL, NULL, 0, "footer",
+                            "invoice %s: footer text too long (%d lines)",
+                            fk_render__str(c->inv->number), c->nfooter);
+    c->running = fk_render__join(c, c->L->title, " ", c->inv->number);
+    return FK_OK;
+}
+
+typedef fk_status (*section_fn)(fk_render__layout *c, fk_error *err);
+
+/* The invoice from top to bottom. */
+static const section_fn SECTIONS[] = {
+    build_furniture, build_header, build_parties, build_table, build_totals,
+    build_reverse_charge, build_payment,
+};
+
+fk_status fk_render__build(fk_render__layout *c, fk_error *err)
+{
+    for (size_t i = 0; i < sizeof(SECTIONS) / sizeof(SECTIONS[0]); i++) {
+        fk_status st = SECTIONS[i](c, err);
+        if (st != FK_OK)
+            return st;
+    }
+    return FK_OK;
+}
