@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sqlite3.h>
 #include "core/buf.h"
+#include "core/testhook.h"
 #include "store/keymap.h"
 
 enum { KIND_SET = 0, KIND_SUM = 1, KIND_FIRST = 2 };
@@ -49,6 +50,7 @@ struct fk_keymap {
     size_t ids_len, ids_cap;
     size_t spills;
     bool broken; /* moving to disk failed once: memory only from then on */
+    bool lost;   /* ...and its rollback failed too: what is on disk cannot be trusted */
     uint64_t *bloom;
     sqlite3 *db;
     sqlite3_stmt *st_put, *st_get;
@@ -57,11 +59,9 @@ struct fk_keymap {
 fk_keymap *fk_keymap_new(size_t max_entries)
 {
     fk_keymap *m = fk_xcalloc(1, sizeof(*m));
-    /* Test hook: a smaller bound, so end-to-end tests move records to disk with small
-     * ledgers (tests/e2e/bounded_memory.sh). */
-    const char *t = getenv("FAKTURA_TEST_KEYMAP_ENTRIES");
-    if (t && *t && strtoull(t, NULL, 10) < max_entries)
-        max_entries = (size_t)strtoull(t, NULL, 10);
+    size_t hook = fk_testhooks_get()->keymap_entries;
+    if (hook && hook < max_entries)
+        max_entries = hook;
     m->max = max_entries < 16 ? 16 : max_entries;
     m->cap = 16;
     m->recs = fk_xmalloc(m->cap * sizeof(*m->recs));
@@ -247,24 +247,31 @@ static void spill(fk_keymap *m)
         m->spills++;
         return;
     }
-    if (m->db)
-        sqlite3_exec(m->db, "ROLLBACK", NULL, NULL, NULL);
+    if (m->db && !sqlite3_get_autocommit(m->db) &&
+        (sqlite3_exec(m->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK ||
+         !sqlite3_get_autocommit(m->db)))
+        m->lost = true;
     m->broken = true; /* the records and idx are as they were */
 }
 
-static void disk_failed(fk_keymap *m)
+static fk_status disk_failed(fk_keymap *m, fk_error *err)
 {
-    fprintf(stderr, "faktura: cannot read back the batch's temporary key store: %s\n",
-            sqlite3_errmsg(m->db));
-    abort();
+    return fk_error_set(err, FK_EENV, NULL, 0, NULL,
+                        "cannot read back the batch's temporary key store (in $SQLITE_TMPDIR, "
+                        "else $TMPDIR, else /var/tmp): %s",
+                        m->lost ? "a write to it failed and could not be undone"
+                                : sqlite3_errmsg(m->db));
 }
 
-/* The record moved to disk for the key, if any. *id (when not NULL) gets its id. */
-static bool disk_get(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *amount, uint64_t *count,
-                     char *id, size_t idn)
+/* The record moved to disk for the key, if any (*found). *id (when not NULL) gets its id. */
+static fk_status disk_get(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *amount,
+                          uint64_t *count, char *id, size_t idn, bool *found, fk_error *err)
 {
+    *found = false;
     if (!bloom_maybe(m, k1, k2))
-        return false;
+        return FK_OK;
+    if (m->lost)
+        return disk_failed(m, err);
     sqlite3_stmt *st = m->st_get;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)k1);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)k2);
@@ -283,22 +290,29 @@ static bool disk_get(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *amount, ui
     }
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        disk_failed(m);
-    return rc == SQLITE_ROW;
+        return disk_failed(m, err);
+    *found = rc == SQLITE_ROW;
+    return FK_OK;
 }
 
 /* ---- the three kinds ---- */
 
-bool fk_keymap_insert(fk_keymap *m, uint64_t k1, uint64_t k2)
+fk_status fk_keymap_insert(fk_keymap *m, uint64_t k1, uint64_t k2, bool *added, fk_error *err)
 {
     k1 = mix(k1);
     int64_t a;
     uint64_t c;
+    bool on_disk;
+    fk_status st;
 
-    if (mem_find(m, k1, k2) || disk_get(m, k1, k2, &a, &c, NULL, 0))
-        return false;
+    *added = false;
+    if (mem_find(m, k1, k2))
+        return FK_OK;
+    if ((st = disk_get(m, k1, k2, &a, &c, NULL, 0, &on_disk, err)) != FK_OK || on_disk)
+        return st;
     mem_new(m, k1, k2, KIND_SET, 0);
-    return true;
+    *added = true;
+    return FK_OK;
 }
 
 void fk_keymap_add(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t amount)
@@ -312,15 +326,18 @@ void fk_keymap_add(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t amount)
         r->aux++;
 }
 
-bool fk_keymap_sum(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *amount, uint64_t *count)
+fk_status fk_keymap_sum(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *amount,
+                        uint64_t *count, bool *found, fk_error *err)
 {
     k1 = mix(k1);
     const rec *r = mem_find(m, k1, k2);
     int64_t a = 0;
     uint64_t c = 0;
-    bool found = disk_get(m, k1, k2, &a, &c, NULL, 0);
+    fk_status st = disk_get(m, k1, k2, &a, &c, NULL, 0, found, err);
 
-    if (found) {
+    if (st != FK_OK)
+        return st;
+    if (*found) {
         *amount = sat_add(*amount, a);
         *count += c;
     }
@@ -328,21 +345,23 @@ bool fk_keymap_sum(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *amount, uint
         *amount = sat_add(*amount, r->amount);
         *count += r->aux;
     }
-    return found || r;
+    *found = *found || r;
+    return FK_OK;
 }
 
-void fk_keymap_keep_first(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t value,
-                          const char *id)
+fk_status fk_keymap_keep_first(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t value,
+                               const char *id, fk_error *err)
 {
     k1 = mix(k1);
     if (mem_find(m, k1, k2))
-        return; /* and one on disk is older still: moving keeps it */
+        return FK_OK; /* and one on disk is older still: moving keeps it */
     size_t n = strlen(id) + 1;
+    if (m->broken && m->ids_len + n > UINT32_MAX) /* only after moving to disk failed */
+        return fk_error_set(err, FK_EENV, NULL, 0, NULL,
+                            "the batch's order ids (4 GiB) do not fit in memory, and its "
+                            "temporary key store (in $SQLITE_TMPDIR, else $TMPDIR, else "
+                            "/var/tmp) could not be written");
     rec *r = mem_new(m, k1, k2, KIND_FIRST, n);
-    if (m->ids_len + n > UINT32_MAX) { /* only after moving to disk failed: 4 GiB of ids */
-        fprintf(stderr, "faktura: the batch's order ids do not fit in memory\n");
-        abort();
-    }
     if (m->ids_len + n > m->ids_cap) {
         m->ids_cap = m->ids_cap ? m->ids_cap * 2 : 4096;
         while (m->ids_cap < m->ids_len + n)
@@ -353,20 +372,23 @@ void fk_keymap_keep_first(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t value,
     r->amount = value;
     r->aux = (uint32_t)m->ids_len;
     m->ids_len += n;
+    return FK_OK;
 }
 
-bool fk_keymap_first(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *value, char *id,
-                     size_t idn)
+fk_status fk_keymap_first(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *value, char *id,
+                          size_t idn, bool *found, fk_error *err)
 {
     k1 = mix(k1);
     uint64_t c;
-    if (disk_get(m, k1, k2, value, &c, id, idn))
-        return true;
+    fk_status st = disk_get(m, k1, k2, value, &c, id, idn, found, err);
+    if (st != FK_OK || *found)
+        return st;
     const rec *r = mem_find(m, k1, k2);
     if (!r)
-        return false;
+        return FK_OK;
     *value = r->amount;
     if (idn)
         snprintf(id, idn, "%s", m->ids + r->aux);
-    return true;
+    *found = true;
+    return FK_OK;
 }

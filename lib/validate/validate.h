@@ -3,7 +3,8 @@
  *
  * Adds a finding for every problem (at most one per field) and fills the derived fields of
  * the order: customer type, payment method, normalised tax ID, currency and exponent, line
- * nets, VAT per rate and totals. Never touches the database or the disk.
+ * nets, VAT per rate and totals, and the decisions the invoice depends on (its language,
+ * reverse charge, the buyer's EU membership). Never touches the database or the disk.
  */
 #ifndef FK_VALIDATE_H
 #define FK_VALIDATE_H

@@ -24,7 +24,7 @@ static void test_list(void **state)
     }
     /* fk_code_next walks every entry of codes.def, none skipped. */
     int defined = 0;
-#define FK_CODE(name, value, status, hint) defined++;
+#define FK_CODE(name, value, status, release, hint) defined++;
 #include "faktura/codes.def"
 #undef FK_CODE
     assert_int_equal(n, defined);
