@@ -12,10 +12,12 @@
  * hashes: a false match needs both to collide). One map can hold the
  * three kinds of record below under different keys; each key must be used with one kind.
  *
- * Disk errors: if moving records to disk fails (no space for the temporary file), the map
- * keeps them in memory from then on: correct, but no longer bounded. A failed read of
- * what was moved cannot be answered correctly: the call returns FK_EENV (the batch stops
- * cleanly; nothing is answered wrong, nothing aborts).
+ * Disk errors: room for a move is reserved in the temporary file before anything is
+ * moved, so a full disk (or a file size limit) leaves the file as it was; the map then keeps
+ * its records in memory from then on: correct, but no longer bounded. A failed read of
+ * what was moved (or a move that failed half-way for another reason) cannot be answered
+ * correctly: the call returns FK_EENV (the batch stops cleanly; nothing is answered wrong,
+ * nothing aborts).
  */
 #ifndef FK_STORE_KEYMAP_H
 #define FK_STORE_KEYMAP_H

@@ -11,18 +11,23 @@
  * reading it slot by slot gives the records nearly in key order: the B-tree is filled page
  * by page without sorting anything.
  *
- * Disk: a private temporary database (sqlite3_open_v2 of "", a file SQLite deletes on
- * close) with no journal and no syncs: it dies with the process, a crash loses nothing the
- * rerun needs. A small page cache: lookups that miss it are served by the kernel's page
- * cache, which the process's RSS does not count.
+ * Disk: a private temporary database (a file in the temporary directory, unlinked as soon
+ * as it is open) with no journal and no syncs: it dies with the process, a crash loses
+ * nothing the rerun needs. Before each move its blocks are allocated (reserve()), so a full
+ * disk stops the move before anything changed, and the file keeps what earlier moves put
+ * there. A small page cache: lookups that miss it are served by the kernel's page cache,
+ * which the process's RSS does not count.
  *
  * Merging: a key may be both on disk (older) and in memory (newer). Sums add up (in memory
  * on lookup, in SQL when moved); a "first" on disk wins over one in memory, and moving
  * does not overwrite it.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include "core/buf.h"
 #include "core/testhook.h"
@@ -40,6 +45,7 @@ typedef struct rec {
 #define IDS_MAX ((size_t)16 << 20)  /* id bytes in memory before moving to disk */
 #define BLOOM_LOG2 26               /* 2^26 bits: 8 MiB, allocated at the first move */
 #define BLOOM_PROBES 4              /* ~4 % false positives at 10 million moved keys */
+#define RESERVE_EXTRA (64 << 10)    /* room reserved beyond the estimate of a move */
 
 struct fk_keymap {
     rec *recs;
@@ -50,10 +56,11 @@ struct fk_keymap {
     size_t ids_len, ids_cap;
     size_t spills;
     bool broken; /* moving to disk failed once: memory only from then on */
-    bool lost;   /* ...and its rollback failed too: what is on disk cannot be trusted */
+    bool lost;   /* ...half-way through a move: what is on disk cannot be trusted */
     uint64_t *bloom;
     sqlite3 *db;
-    sqlite3_stmt *st_put, *st_get;
+    int fd;        /* the database file, for reserving room in it; -1: none */
+    sqlite3_stmt *st_put, *st_get, *st_size;
 };
 
 fk_keymap *fk_keymap_new(size_t max_entries)
@@ -63,6 +70,7 @@ fk_keymap *fk_keymap_new(size_t max_entries)
     if (hook && hook < max_entries)
         max_entries = hook;
     m->max = max_entries < 16 ? 16 : max_entries;
+    m->fd = -1;
     m->cap = 16;
     m->recs = fk_xmalloc(m->cap * sizeof(*m->recs));
     m->icap = 32;
@@ -70,13 +78,13 @@ fk_keymap *fk_keymap_new(size_t max_entries)
     return m;
 }
 
+static void close_disk(fk_keymap *m);
+
 void fk_keymap_free(fk_keymap *m)
 {
     if (!m)
         return;
-    sqlite3_finalize(m->st_put);
-    sqlite3_finalize(m->st_get);
-    sqlite3_close(m->db); /* deletes the temporary file */
+    close_disk(m);
     free(m->bloom);
     free(m->ids);
     free(m->idx);
@@ -191,6 +199,38 @@ static void bloom_set(fk_keymap *m, uint64_t k1, uint64_t k2)
     bloom_test(m, k1, k2, true);
 }
 
+static void close_disk(fk_keymap *m)
+{
+    sqlite3_finalize(m->st_put);
+    sqlite3_finalize(m->st_get);
+    sqlite3_finalize(m->st_size);
+    sqlite3_close(m->db);
+    m->st_put = m->st_get = m->st_size = NULL;
+    m->db = NULL;
+    /* Only now: closing any descriptor of the file would drop SQLite's locks on it. */
+    if (m->fd >= 0)
+        close(m->fd);
+    m->fd = -1;
+}
+
+/* Where the temporary file goes: where SQLite puts its own temporary files (README:
+ * $SQLITE_TMPDIR, else $TMPDIR, else /var/tmp, ...): the first writable directory. These
+ * variables configure the machine, they are no test hook. */
+static const char *temp_dir(void)
+{
+    const char *dirs[] = {getenv("SQLITE_TMPDIR"), getenv("TMPDIR"), "/var/tmp", "/usr/tmp",
+                          "/tmp", "."};
+    struct stat sb;
+    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+        if (dirs[i] && *dirs[i] && stat(dirs[i], &sb) == 0 && S_ISDIR(sb.st_mode) &&
+            access(dirs[i], W_OK | X_OK) == 0)
+            return dirs[i];
+    return NULL;
+}
+
+/* The file is made here (not by SQLite, whose own temporary files leave no handle to
+ * reserve room in) and unlinked as soon as SQLite has it open: it goes with the map, or
+ * with the process. */
 static bool open_disk(fk_keymap *m)
 {
     static const char schema[] =
@@ -198,29 +238,69 @@ static bool open_disk(fk_keymap *m)
         "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -4096;"
         "CREATE TABLE r(k1 INTEGER NOT NULL, k2 INTEGER NOT NULL, amount INTEGER NOT NULL,"
         "  count INTEGER NOT NULL, id TEXT, PRIMARY KEY(k1, k2)) WITHOUT ROWID;";
+    const char *dir = temp_dir();
+    fk_buf path = FK_BUF_INIT;
+    int rc;
 
-    if (sqlite3_open_v2("", &m->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-            SQLITE_OK ||
-        sqlite3_exec(m->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+    if (!dir)
+        return false;
+    fk_buf_printf(&path, "%s/faktura-keymap-XXXXXX", dir);
+    m->fd = path.failed ? -1 : mkostemp(path.ptr, O_CLOEXEC);
+    if (m->fd < 0) {
+        fk_buf_free(&path);
+        return false;
+    }
+    rc = sqlite3_open_v2(path.ptr, &m->db, SQLITE_OPEN_READWRITE, NULL);
+    unlink(path.ptr);
+    fk_buf_free(&path);
+    if (rc != SQLITE_OK || sqlite3_exec(m->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(m->db,
                            "INSERT INTO r VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(k1, k2) DO "
                            "UPDATE SET amount = amount + excluded.amount, count = count + "
                            "excluded.count WHERE excluded.id IS NULL",
                            -1, &m->st_put, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(m->db, "SELECT amount, count, id FROM r WHERE k1 = ?1 AND k2 = ?2",
-                           -1, &m->st_get, NULL) != SQLITE_OK)
+                           -1, &m->st_get, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(m->db,
+                           "SELECT page_count * page_size FROM pragma_page_count(), "
+                           "pragma_page_size()",
+                           -1, &m->st_size, NULL) != SQLITE_OK) {
+        close_disk(m); /* nothing was moved yet: memory alone answers everything */
         return false;
+    }
     m->bloom = fk_xcalloc((size_t)1 << (BLOOM_LOG2 - 6), sizeof(*m->bloom));
     return true;
 }
 
-/* Move every record in memory to disk. On failure they stay in memory (and so does every
- * later one): the answers stay right, only the bound is lost. */
+/* Allocate every block of the file a move can write to before moving anything: a full
+ * disk (or a file size limit) is then met here, where nothing has changed yet, and not
+ * half-way through the move, which (the file has no journal) would leave it half-written.
+ * From the file's start: SQLite may leave pages it has not written yet as holes. A record
+ * takes about 48 bytes and its id on disk; B-tree pages are at least half full, so three
+ * times that is room enough. */
+static bool reserve(fk_keymap *m)
+{
+    sqlite3_int64 size = -1;
+    if (sqlite3_step(m->st_size) == SQLITE_ROW)
+        size = sqlite3_column_int64(m->st_size, 0);
+    sqlite3_reset(m->st_size);
+    if (size < 0)
+        return false;
+    size += 3 * ((sqlite3_int64)m->n * 48 + (sqlite3_int64)m->ids_len) + RESERVE_EXTRA;
+    return posix_fallocate(m->fd, 0, (off_t)size) == 0;
+}
+
+/* Move every record in memory to disk. If the disk has no room, they stay in memory (and
+ * so does every later one): the answers stay right, only the bound is lost. A move that
+ * fails after the room was found leaves the file untrustworthy: later lookups that reach
+ * it fail (FK_EENV) rather than answer wrong. */
 static void spill(fk_keymap *m)
 {
-    bool ok = (m->db || open_disk(m)) &&
-              sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
-
+    if ((!m->db && !open_disk(m)) || !reserve(m)) {
+        m->broken = true; /* the records and idx are as they were; the disk too */
+        return;
+    }
+    bool ok = sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
     /* SQLite orders INTEGER keys as signed numbers: those with the top bit set first. */
     for (size_t j = 0; ok && j < m->icap; j++) {
         size_t slot = (j + m->icap / 2) & (m->icap - 1);
@@ -238,7 +318,7 @@ static void spill(fk_keymap *m)
             sqlite3_bind_null(st, 5);
         ok = sqlite3_step(st) == SQLITE_DONE;
         sqlite3_reset(st);
-        bloom_set(m, r->k1, r->k2); /* a bit too many after a failure only costs a lookup */
+        bloom_set(m, r->k1, r->k2);
     }
     if (ok && sqlite3_exec(m->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
         m->n = 0;
@@ -247,11 +327,10 @@ static void spill(fk_keymap *m)
         m->spills++;
         return;
     }
-    if (m->db && !sqlite3_get_autocommit(m->db) &&
-        (sqlite3_exec(m->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK ||
-         !sqlite3_get_autocommit(m->db)))
-        m->lost = true;
-    m->broken = true; /* the records and idx are as they were */
+    if (!sqlite3_get_autocommit(m->db))
+        sqlite3_exec(m->db, "ROLLBACK", NULL, NULL, NULL);
+    m->lost = true;
+    m->broken = true;
 }
 
 static fk_status disk_failed(fk_keymap *m, fk_error *err)
@@ -259,8 +338,7 @@ static fk_status disk_failed(fk_keymap *m, fk_error *err)
     return fk_error_set(err, FK_EENV, NULL, 0, NULL,
                         "cannot read back the batch's temporary key store (in $SQLITE_TMPDIR, "
                         "else $TMPDIR, else /var/tmp): %s",
-                        m->lost ? "a write to it failed and could not be undone"
-                                : sqlite3_errmsg(m->db));
+                        m->lost ? "a write to it failed half-way" : sqlite3_errmsg(m->db));
 }
 
 /* The record moved to disk for the key, if any (*found). *id (when not NULL) gets its id. */
