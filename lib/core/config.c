@@ -245,6 +245,17 @@ static int handler(void *user, const char *section, const char *name, const char
     if (!fk_utf8_valid(value, strlen(value)) || fk_has_control(value))
         return refuse(st, name, "[%s] %s must be UTF-8 text without control characters", section,
                     name);
+    unsigned long first = fk_config_line(st->cfg, section, name);
+    if (first) {
+        /* inih passes an indented line as the value of the key before it, again. */
+        if (st->linebuf && (st->linebuf[0] == ' ' || st->linebuf[0] == '\t'))
+            return refuse(st, name,
+                        "[%s] %s (line %lu) goes on in an indented line: write the value on "
+                        "one line",
+                        section, name, first);
+        return refuse(st, name, "[%s] %s is given twice (lines %lu and %lu): keep one", section,
+                    name, first, st->line);
+    }
     remember_key(st->cfg, section, name, st->line);
     return set_value(st, s, section, name, value);
 }
