@@ -23,8 +23,10 @@ typedef struct fk_config fk_config; /* opaque */
 typedef void (*fk_log_fn)(const char *msg, void *payload);
 
 /**
- * Load the config file at `path`. Missing seller details or a malformed value fail with
- * FK_EUSAGE, naming the file, line and key. Unknown keys are passed to `warn` (may be NULL).
+ * Load the config file at `path`. Missing seller details, a seller country, VAT number,
+ * IBAN or BIC that fails the customers' checks, a malformed value, a key given twice or a
+ * number format whose series could collide fail with FK_EUSAGE, naming the file, line and
+ * key. Unknown keys are passed to `warn` (may be NULL).
  * A NULL path gives the built-in defaults without a seller: enough for a dry run only.
  * @param[out] out  the config; free it with fk_config_free()
  */

@@ -13,7 +13,12 @@
 fk_status fk_config_load(fk_config **out, const char *path, fk_log_fn warn, void *payload,
                          fk_error *err)
 {
-    return fk_config__parse(out, path, warn, payload, err);
+    fk_status st = fk_config__parse(out, path, warn, payload, err);
+    if (st == FK_OK && (st = fk_validate_seller(*out, err)) != FK_OK) {
+        fk_config_free(*out);
+        *out = NULL;
+    }
+    return st;
 }
 
 /* The order's holds that an approval may release, space-separated in name order. */

@@ -424,3 +424,37 @@ void fk_validate_order(fk_order *o, const fk_config *cfg, int64_t as_of)
     decide_language(o);
     decide_tax(o, cfg);
 }
+
+/* ---- the seller ---- */
+
+fk_status fk_validate_seller(fk_config *cfg, fk_error *err)
+{
+    char b[64], norm[64];
+    const char *path = cfg->path;
+    fk_code c;
+
+    if (!cfg->seller_country)
+        return FK_OK; /* no seller (the built-in defaults): `run` refuses those */
+    fk_ascii_upper(cfg->seller_country);
+    if (!fk_country_known(cfg->seller_country))
+        return fk_error_set(err, FK_EUSAGE, path, fk_config_line(cfg, "seller", "country"),
+                            "country", "[seller] country \"%s\" is not an ISO 3166 alpha-2 code",
+                            shown(cfg->seller_country, b, sizeof(b)));
+    c = fk_taxid_check(cfg->seller_vat_id, cfg->seller_country, norm, sizeof(norm));
+    if (c != FK_CODE_NONE)
+        return fk_error_set(err, FK_EUSAGE, path, fk_config_line(cfg, "seller", "vat_id"),
+                            "vat_id", "[seller] vat_id \"%s\": %s (country %s)",
+                            shown(cfg->seller_vat_id, b, sizeof(b)), taxid_problem(c),
+                            cfg->seller_country);
+    if (fk_iban_check(cfg->seller_iban, norm, sizeof(norm)) != FK_CODE_NONE)
+        return fk_error_set(err, FK_EUSAGE, path, fk_config_line(cfg, "seller", "iban"), "iban",
+                            "[seller] iban \"%s\" is not a valid IBAN (country, length or "
+                            "check digits)",
+                            shown(cfg->seller_iban, b, sizeof(b)));
+    char cc[3] = {norm[0], norm[1], '\0'};
+    if (cfg->seller_bic && *cfg->seller_bic && fk_bic_check(cfg->seller_bic, cc) != FK_CODE_NONE)
+        return fk_error_set(err, FK_EUSAGE, path, fk_config_line(cfg, "seller", "bic"), "bic",
+                            "[seller] bic \"%s\" is malformed or not of the IBAN's country %s",
+                            shown(cfg->seller_bic, b, sizeof(b)), cc);
+    return FK_OK;
+}

@@ -12,4 +12,9 @@
 #include "core/order.h"
 
 void fk_validate_order(fk_order *o, const fk_config *cfg, int64_t as_of);
+
+/* The seller's identifiers, checked with the customers' validators: its country (made
+ * upper case), VAT number, IBAN and BIC (when given). A config without a seller passes.
+ * FK_EUSAGE naming the file, line and key. */
+fk_status fk_validate_seller(fk_config *cfg, fk_error *err);
 #endif
