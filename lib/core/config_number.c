@@ -222,6 +222,50 @@ bool fk_config_number_matches(const fk_config *cfg, const char *stem)
 }
 
 
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Does the text of piece i begin (first = true) or end with a digit, for any value? A
+ * {prefix} piece is judged by the prefix itself; {year} and {seq} are all digits. */
+static bool piece_digit_edge(const format *f, size_t i, const char *prefix, bool first)
+{
+    const piece *pc = &f->p[i];
+    switch (pc->kind) {
+    case P_LIT:
+        return is_digit(first ? pc->s[0] : pc->s[pc->n - 1]);
+    case P_PREFIX:
+        return *prefix && is_digit(first ? prefix[0] : prefix[strlen(prefix) - 1]);
+    default:
+        return true;
+    }
+}
+
+/* Can two series (another prefix, another year) write the same number? Only where a run of
+ * digits crosses the prefix's edge: with "{prefix}{seq}", prefix A1 and number 1 give
+ * "A11", as prefix A and number 11 do. {year} and {seq} are digits of a width the number
+ * does not tell, so a prefix must not end in a digit right before them (or a literal
+ * digit), nor begin with one right after them. Returns why, or NULL when unambiguous. */
+static const char *numbering_ambiguous(const format *f, const char *prefix)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        if (f->p[i].kind != P_PREFIX)
+            continue;
+        if (i + 1 < f->n && piece_digit_edge(f, i + 1, prefix, true) &&
+            piece_digit_edge(f, i, prefix, false))
+            return "ends in a digit right before digits of the number: another prefix could "
+                   "write the same numbers (A1 and 1 give A11, as A and 11 do); end it with a "
+                   "letter or put a separator such as '-' after {prefix}";
+        if (i > 0 && piece_digit_edge(f, i - 1, prefix, false) &&
+            piece_digit_edge(f, i, prefix, true))
+            return "begins with a digit right after digits of the number: another prefix could "
+                   "write the same numbers; begin it with a letter or put a separator such as "
+                   "'-' before {prefix}";
+    }
+    return NULL;
+}
+
 fk_status fk_config__check_numbering(const fk_config *cfg, unsigned long format_line,
                                      unsigned long prefix_line, fk_error *err)
 {
@@ -244,5 +288,10 @@ fk_status fk_config__check_numbering(const fk_config *cfg, unsigned long format_
                             fk_quote_value(cfg->number_format, shown, sizeof(shown)),
                             fk_quote_value(cfg->number_prefix, shown2, sizeof(shown2)),
                             format_max_len(&fmt, cfg->number_prefix), NUMBER_MAX);
+    if ((why = numbering_ambiguous(&fmt, cfg->number_prefix)) != NULL)
+        return fk_error_set(err, FK_EUSAGE, path, prefix_line ? prefix_line : format_line,
+                            "prefix", "[numbering] prefix \"%s\" in format \"%s\" %s",
+                            fk_quote_value(cfg->number_prefix, shown2, sizeof(shown2)),
+                            fk_quote_value(cfg->number_format, shown, sizeof(shown)), why);
     return FK_OK;
 }
