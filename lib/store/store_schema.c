@@ -151,6 +151,8 @@ fk_status fk_store__check_version(fk_store *s, fk_error *err)
     read_version(s, &version, &ignored); /* unreadable: reported as version -1 below */
     if (version == SCHEMA_VERSION)
         return FK_OK;
+    if (version > SCHEMA_VERSION)
+        return too_new(s, version, err);
     return fk_error_set(err, FK_EENV, s->path, 0, NULL,
                         "the database has schema version %d, this faktura reads %d; run "
                         "`faktura run` once to upgrade it",
