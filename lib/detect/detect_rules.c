@@ -40,7 +40,12 @@ static void normalise_name(const char *in, fk_buf *out)
     }
 }
 
-/* The customer key: "id:<customer_id>", "tax:<VAT number>" or "name:<normalised name>". */
+/* The customer key, compared in full: "id:<customer_id>", "tax:<VAT number>" or
+ * "name:<normalised name>". A key too long for o->customer_key becomes its kind and the
+ * SHA-256 of the whole key ("id#<64 hex digits>"), never a cut copy: two customers whose
+ * ids or names share a long beginning stay two customers. Keys that fit are the same
+ * bytes as ever (earlier batches' invoices carry them); a long key that an older faktura
+ * cut to 159 bytes does not match its hashed form. */
 static void customer_key(fk_order *o)
 {
     fk_buf k = FK_BUF_INIT;
@@ -56,9 +61,13 @@ static void customer_key(fk_order *o)
         kind = "name";
         normalise_name(o->f[FK_COL_COMPANY_NAME], &k);
     }
-    if (!strcmp(kind, "name") && k.len > 126) /* the name is cut at 126 bytes */
-        k.ptr[126] = '\0';
-    snprintf(o->customer_key, sizeof(o->customer_key), "%s:%s", kind, fk_buf_cstr(&k));
+    if (strlen(kind) + 1 + k.len < sizeof(o->customer_key)) {
+        snprintf(o->customer_key, sizeof(o->customer_key), "%s:%s", kind, fk_buf_cstr(&k));
+    } else {
+        char hex[65];
+        fk_sha256_hex(fk_buf_cstr(&k), k.len, hex);
+        snprintf(o->customer_key, sizeof(o->customer_key), "%s#%s", kind, hex);
+    }
     fk_buf_free(&k);
 }
 
