@@ -491,12 +491,6 @@ static int cmd_verify(cli *c)
     return problems ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
 }
 
-static void print_line(const char *msg, void *payload)
-{
-    (void)payload;
-    emit(stdout, "", "%s", msg);
-}
-
 static void print_rejected(const char *msg, void *payload)
 {
     (void)payload;
@@ -551,11 +545,49 @@ static int cmd_approve(cli *c, char **ids, int n)
     return approved == (uint64_t)n ? EXIT_ALL_INVOICED : EXIT_NOT_INVOICED;
 }
 
+/* `faktura status`, as text: a table of the batches, then the open holds. */
+typedef struct status_out {
+    bool header, holds;
+} status_out;
+
+static void print_status_header(status_out *so)
+{
+    if (!so->header)
+        printf("batch  kind  as_of                 state    orders  invoiced  failed  held  "
+               "skipped\n");
+    so->header = true;
+}
+
+static void print_batch_row(const fk_batch_row *b, void *payload)
+{
+    print_status_header(payload);
+    printf("%-6lld %-5s %-21s %-8s %6llu %9llu %7llu %5llu %8llu\n", (long long)b->id, b->kind,
+           b->as_of, b->state, (unsigned long long)b->orders,
+           (unsigned long long)b->count[FK_INVOICED], (unsigned long long)b->count[FK_FAILED],
+           (unsigned long long)b->count[FK_HELD], (unsigned long long)b->count[FK_SKIPPED]);
+}
+
+static void print_hold_row(const fk_hold_row *h, void *payload)
+{
+    status_out *so = payload;
+    if (!so->holds)
+        printf("\nopen holds:\n");
+    so->holds = true;
+    /* The order id and the message quote input: through emit, like every message. */
+    emit(stdout, "", "  batch %lld  %s  %s: %s%s%s%s", (long long)h->batch_id, h->order_id,
+         h->code, h->message, h->approvals ? " [approved: " : "",
+         h->approvals ? h->approvals : "", h->approvals ? "]" : "");
+}
+
 static int cmd_status(cli *c)
 {
     fk_error err = FK_ERROR_INIT;
-    if (fk_status_list(c->db, c->batch, print_line, c, &err) != FK_OK)
+    status_out so = {false, false};
+    if (fk_status_list(c->db, c->batch, print_batch_row, print_hold_row, &so, &err) != FK_OK)
         return report_error(&err);
+    print_status_header(&so); /* no batch at all: the table's header alone */
+    if (!so.holds)
+        printf("\nno open holds\n");
     return EXIT_ALL_INVOICED;
 }
 

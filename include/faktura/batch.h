@@ -23,8 +23,10 @@ typedef struct fk_config fk_config; /* opaque */
 typedef void (*fk_log_fn)(const char *msg, void *payload);
 
 /**
- * Load the config file at `path`. Missing seller details or a malformed value fail with
- * FK_EUSAGE, naming the file, line and key. Unknown keys are passed to `warn` (may be NULL).
+ * Load the config file at `path`. Missing seller details, a seller country, VAT number,
+ * IBAN or BIC that fails the customers' checks, a malformed value, a key given twice or a
+ * number format whose series could collide fail with FK_EUSAGE, naming the file, line and
+ * key. Unknown keys are passed to `warn` (may be NULL).
  * A NULL path gives the built-in defaults without a seller: enough for a dry run only.
  * @param[out] out  the config; free it with fk_config_free()
  */
@@ -174,9 +176,36 @@ FK_EXTERN fk_status fk_approve(const char *db_path, int64_t batch_id,
                                const char *who, int64_t now, fk_log_fn problem, void *payload,
                                uint64_t *approved, fk_error *err);
 
-/* Batches with their counts per status (one, or all when batch_id is 0), then the open
- * holds: one line each to `line`. */
-FK_EXTERN fk_status fk_status_list(const char *db_path, int64_t batch_id, fk_log_fn line,
+/* One batch as `faktura status` lists it. */
+typedef struct fk_batch_row {
+    int64_t id;
+    const char *kind;                  /* "run" */
+    const char *as_of;                 /* "2026-11-20T00:00:00Z" */
+    const char *state;                 /* "running", "done", "aborted" */
+    uint64_t orders;
+    uint64_t count[FK_OUTCOME_COUNT];  /* per outcome */
+} fk_batch_row;
+
+/* One finding of a held order, with the approvals recorded for the order. */
+typedef struct fk_hold_row {
+    int64_t batch_id;
+    const char *order_id;
+    const char *code;                  /* the finding's code name ("CREDIT_LIMIT_EXCEEDED") */
+    const char *message;
+    const char *approvals;             /* "CODES by WHO; ...", or NULL when none */
+} fk_hold_row;
+
+typedef void (*fk_batch_row_fn)(const fk_batch_row *row, void *payload);
+typedef void (*fk_hold_row_fn)(const fk_hold_row *row, void *payload);
+
+/**
+ * The batches (one, or all when batch_id is 0) with their counts per status, each to
+ * `batches`, in id order; then every finding of every held order (of that batch, or all),
+ * each to `holds`, in input order. Either callback may be NULL. A row and its strings live
+ * until the callback returns. FK_EUSAGE when there is no database at db_path.
+ */
+FK_EXTERN fk_status fk_status_list(const char *db_path, int64_t batch_id,
+                                   fk_batch_row_fn batches, fk_hold_row_fn holds,
                                    void *payload, fk_error *err);
 
 /**

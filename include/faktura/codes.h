@@ -20,7 +20,7 @@ typedef enum fk_outcome {
 
 typedef enum fk_code {
     FK_CODE_NONE = 0,
-#define FK_CODE(name, value, status, hint) FK_CODE_##name = value,
+#define FK_CODE(name, value, status, release, hint) FK_CODE_##name = value,
 #include "codes.def"
 #undef FK_CODE
 } fk_code;
@@ -35,6 +35,8 @@ FK_EXTERN fk_code fk_code_from_name(const char *name);
 FK_EXTERN fk_outcome fk_code_outcome(fk_code c);
 /* The default hint. Never NULL for a known code. */
 FK_EXTERN const char *fk_code_hint(fk_code c);
+/* May `faktura approve` release a hold of this code (codes.def's RELEASE column)? */
+FK_EXTERN bool fk_code_approvable(fk_code c);
 /* Iterate: every code in value order; returns FK_CODE_NONE after the last. Start with NONE. */
 FK_EXTERN fk_code fk_code_next(fk_code c);
 

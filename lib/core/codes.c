@@ -7,20 +7,25 @@ typedef struct code_info {
     fk_code code;
     const char *name;
     fk_outcome outcome;
+    bool approvable;
     const char *hint;
 } code_info;
 
 #define FAILED FK_FAILED
 #define HELD FK_HELD
 #define SKIPPED FK_SKIPPED
+#define APPROVABLE true
+#define NOT_APPROVABLE false
 static const code_info codes[] = {
-#define FK_CODE(name, value, status, hint) {FK_CODE_##name, #name, status, hint},
+#define FK_CODE(name, value, status, release, hint) {FK_CODE_##name, #name, status, release, hint},
 #include "faktura/codes.def"
 #undef FK_CODE
 };
 #undef FAILED
 #undef HELD
 #undef SKIPPED
+#undef APPROVABLE
+#undef NOT_APPROVABLE
 #define NCODES (sizeof(codes) / sizeof(codes[0]))
 
 static const code_info *find(fk_code c)
@@ -66,6 +71,12 @@ const char *fk_code_hint(fk_code c)
 {
     const code_info *ci = find(c);
     return ci ? ci->hint : "";
+}
+
+bool fk_code_approvable(fk_code c)
+{
+    const code_info *ci = find(c);
+    return ci && ci->approvable;
 }
 
 fk_code fk_code_next(fk_code c)

@@ -1,9 +1,22 @@
 /* SPDX-License-Identifier: MIT */
-/* config.h -- the parsed config file (the layout behind the public opaque fk_config). */
+/* config.h -- the parsed config file (the layout behind the public opaque fk_config).
+ *
+ * The file is parsed once (fk_config__parse, core/config.c), every section included: the
+ * generation rules of [thresholds] and [disputes] land in `rules`. The public
+ * fk_config_load (pipeline/admin.c) parses, then has validate check the seller's
+ * identifiers (fk_validate_seller), which core cannot call.
+ */
 #ifndef FK_CONFIG_H
 #define FK_CONFIG_H
 #include <stdbool.h>
 #include "faktura/batch.h"
+#include "core/rules.h"
+
+/* A setting found in the file, with its line (for errors found after the parse). */
+typedef struct fk_config_key {
+    char *section, *name;
+    unsigned long line;
+} fk_config_key;
 
 struct fk_config {
     char *path;
@@ -20,7 +33,23 @@ struct fk_config {
     /* [render] */
     char *font, *font_bold;
     char *logo;               /* optional seller logo (PNG), top right of page 1 */
+    /* [thresholds], [disputes]: the generation rules (fk_rules_defaults when not set) */
+    fk_rules rules;
+    /* every known setting the file gave, in file order */
+    fk_config_key *keys;
+    size_t nkeys, capkeys;
 };
+
+/* Parse the file at `path` (NULL: the built-in defaults, no seller) and check what core
+ * can: every setting's syntax and range, a key given twice, the seller's details present,
+ * the number format. Errors name the file, line and key (FK_EUSAGE). */
+fk_status fk_config__parse(fk_config **out, const char *path, fk_log_fn warn, void *payload,
+                           fk_error *err);
+/* The line where the file set [section] key, 0 if it did not. */
+unsigned long fk_config_line(const fk_config *cfg, const char *section, const char *key);
+/* The [numbering] checks (config_number.c); lines for the errors. */
+fk_status fk_config__check_numbering(const fk_config *cfg, unsigned long format_line,
+                                     unsigned long prefix_line, fk_error *err);
 
 /* Format invoice number `seq` of the series for `year` into buf; the series key (the
  * format with {seq} left out, e.g. "INV-2026") into key. */

@@ -125,6 +125,12 @@ typedef struct fk_order {
     fk_vat_group groups[16];
     size_t ngroups;
     int64_t net_total, vat_total, gross_total;
+    /* the tax and language decisions, made once by validate; the pipeline and the
+     * renderer only read them */
+    char language[3];                  /* the invoice's language: "en", "de", "nb" or "pl" */
+    bool buyer_in_eu;                  /* the buyer's country is an EU member state */
+    bool reverse_charge;               /* intra-EU business supply without VAT (VAT
+                                        * Directive art. 196): the invoice says so */
 
     /* set by the pipeline */
     fk_outcome outcome;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* util.c -- text, time and hashing helpers (see util.h). */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -404,7 +405,7 @@ void fk_sha256_hex(const void *data, size_t n, char out[65])
     out[64] = '\0';
 }
 
-bool fk_sha256_file(const char *path, char out[65], uint64_t *size)
+fk_status fk_sha256_file(const char *path, char out[65], uint64_t *size, fk_error *err)
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE], buf[65536];
@@ -412,25 +413,45 @@ bool fk_sha256_file(const char *path, char out[65], uint64_t *size)
     FILE *fp = fopen(path, "rb");
     EVP_MD_CTX *ctx;
     size_t n;
-    bool ok;
+    int read_errno = 0;
 
     *size = 0;
+    out[0] = '\0';
     if (!fp)
-        return false;
+        return fk_error_set(err, FK_EENV, path, 0, NULL, "%s", strerror(errno));
     ctx = EVP_MD_CTX_new();
     EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
     while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
         EVP_DigestUpdate(ctx, buf, n);
         *size += n;
     }
-    ok = !ferror(fp);
+    if (ferror(fp))
+        read_errno = errno ? errno : EIO;
     fclose(fp);
     EVP_DigestFinal_ex(ctx, md, &mdlen);
     EVP_MD_CTX_free(ctx);
+    if (read_errno)
+        return fk_error_set(err, FK_EENV, path, 0, NULL, "%s", strerror(read_errno));
     for (unsigned i = 0; i < 32; i++) {
         out[2 * i] = hex[md[i] >> 4];
         out[2 * i + 1] = hex[md[i] & 15];
     }
     out[64] = '\0';
-    return ok;
+    return FK_OK;
+}
+
+void fk_key128(char tag, const char *a, const char *b, uint64_t *k1, uint64_t *k2)
+{
+    uint64_t h1 = 1469598103934665603ULL ^ (unsigned char)tag, h2 = 0x9E3779B97F4A7C15ULL;
+    const char *parts[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++) {
+            h1 = (h1 ^ *p) * 1099511628211ULL;
+            h2 = (h2 ^ *p) * 0x100000001B3ULL + 0x2545F4914F6CDD1DULL;
+        }
+        h1 = (h1 ^ 0x1f) * 1099511628211ULL;
+        h2 = (h2 ^ 0x1f) * 0x100000001B3ULL;
+    }
+    *k1 = h1 | 1;
+    *k2 = h2;
 }

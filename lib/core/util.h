@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "faktura/common.h"
 
 /* Is s[0..n) valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF)? */
 bool fk_utf8_valid(const char *s, size_t n);
@@ -56,6 +57,11 @@ bool fk_time_parse_ex(const char *s, int64_t *local, int32_t *offset, bool *has_
 
 /* SHA-256 of data as 64 lower-case hex digits + NUL. */
 void fk_sha256_hex(const void *data, size_t n, char out[65]);
-/* SHA-256 and size of a file; false (errno set) if it cannot be read. */
-bool fk_sha256_file(const char *path, char out[65], uint64_t *size);
+/* SHA-256 and size of a file. FK_EENV when it cannot be opened or read: err->file is the
+ * path, err->message the reason (strerror's words). */
+fk_status fk_sha256_file(const char *path, char out[65], uint64_t *size, fk_error *err);
+
+/* 128 bits of hash over a type tag and two strings (two different FNV-1a variants), for
+ * the keymaps' keys: a false match needs both 64-bit halves to collide. */
+void fk_key128(char tag, const char *a, const char *b, uint64_t *k1, uint64_t *k2);
 #endif

@@ -1,64 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* detect.c -- duplicate order ids within a batch and orders invoiced by an earlier batch.
- *
- * The id set keeps 128-bit hashes of the ids in a keymap (store/keymap.h): 40 bytes an id
- * in memory up to a million ids, then a temporary file.
- */
+/* detect.c -- duplicate order ids within a batch and orders invoiced by an earlier batch. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/buf.h"
 #include "core/util.h"
 #include "detect/detect.h"
-#include "store/keymap.h"
-
-/* Ids kept in memory before moving to disk: 32 MiB of records and an 8 MiB index, enough
- * for a batch of a million orders. */
-#define IDSET_ENTRIES ((size_t)1 << 20)
-
-struct fk_idset {
-    fk_keymap *map;
-};
-
-fk_idset *fk_idset_new(void)
-{
-    fk_idset *s = fk_xcalloc(1, sizeof(*s));
-    s->map = fk_keymap_new(IDSET_ENTRIES);
-    return s;
-}
-
-void fk_detect_key128(char tag, const char *a, const char *b, uint64_t *k1, uint64_t *k2)
-{
-    uint64_t h1 = 1469598103934665603ULL ^ (unsigned char)tag, h2 = 0x9E3779B97F4A7C15ULL;
-    const char *parts[2] = {a, b};
-    for (int i = 0; i < 2; i++) {
-        for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++) {
-            h1 = (h1 ^ *p) * 1099511628211ULL;
-            h2 = (h2 ^ *p) * 0x100000001B3ULL + 0x2545F4914F6CDD1DULL;
-        }
-        h1 = (h1 ^ 0x1f) * 1099511628211ULL;
-        h2 = (h2 ^ 0x1f) * 0x100000001B3ULL;
-    }
-    *k1 = h1 | 1;
-    *k2 = h2;
-}
-
-/* Two ids are the same when both 64-bit hashes match: for ids that differ that takes two
- * independent collisions, far less likely than a disk flipping a bit. */
-bool fk_idset_add(fk_idset *s, const char *id)
-{
-    uint64_t k1, k2;
-    fk_detect_key128('i', id, "", &k1, &k2);
-    return fk_keymap_insert(s->map, k1, k2);
-}
-
-void fk_idset_free(fk_idset *s)
-{
-    if (!s)
-        return;
-    fk_keymap_free(s->map);
-    free(s);
-}
 
 /* Fields separated by a byte that cannot occur in them (values are NUL-free UTF-8). */
 static void put(fk_buf *b, const char *s)
@@ -102,12 +49,12 @@ void fk_detect_content_hash(fk_order *o)
     fk_buf_free(&b);
 }
 
-void fk_detect_batch_duplicate(fk_order *o, fk_idset *seen)
+void fk_detect_batch_duplicate(fk_order *o, bool seen_before)
 {
     const char *id = o->f[FK_COL_ORDER_ID];
     if (!*id)
         return;
-    if (!fk_idset_add(seen, id))
+    if (seen_before)
         fk_order_add_finding(o, FK_CODE_DUPLICATE_ORDER_ID, "order_id",
                              "order_id \"%s\" already appeared earlier in this batch (first "
                              "occurrence kept; this one starts at %s line %lu)",

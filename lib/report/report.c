@@ -45,16 +45,47 @@ fk_status fk_report_new(fk_report **out, fk_error *err)
     return FK_OK;
 }
 
+/* The input paths as JSON strings (a path that is not UTF-8 is named so). */
+static json_t *inputs_array(const fk_report *r)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < r->ninputs; i++) {
+        json_t *s = json_string(r->inputs[i]);
+        json_array_append_new(a, s ? s : json_string("(not UTF-8)"));
+    }
+    return a;
+}
+
+static void free_inputs(fk_report *r)
+{
+    for (size_t i = 0; i < r->ninputs; i++)
+        free(r->inputs[i]);
+    free(r->inputs);
+    free(r->inputs_json);
+    r->inputs = NULL;
+    r->ninputs = 0;
+    r->inputs_json = NULL;
+}
+
 void fk_report_set_batch(fk_report *r, int64_t id, const char *kind, const char *as_of,
-                         const char *inputs_json)
+                         const char *const *inputs, size_t ninputs)
 {
     r->batch_id = id;
     free(r->kind);
     free(r->as_of);
-    free(r->inputs_json);
+    free_inputs(r);
     r->kind = fk_xstrdup(kind);
     r->as_of = fk_xstrdup(as_of);
-    r->inputs_json = fk_xstrdup(inputs_json ? inputs_json : "[]");
+    r->inputs = fk_xcalloc(ninputs ? ninputs : 1, sizeof(*r->inputs));
+    for (size_t i = 0; i < ninputs; i++)
+        r->inputs[i] = fk_xstrdup(inputs[i]);
+    r->ninputs = ninputs;
+    /* The compact JSON array, as the HTML report shows it. */
+    json_t *a = inputs_array(r);
+    r->inputs_json = json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    if (!r->inputs_json)
+        r->inputs_json = fk_xstrdup("[]");
 }
 
 static fk_report_currency *sums_for(fk_report *r, const char *code, int exponent)
@@ -311,14 +342,13 @@ static json_t *json_header(const fk_report *r)
 {
     json_t *root = json_object(), *batch = json_object(), *sum = json_object();
     json_t *totals = json_object();
-    json_error_t jerr;
-    json_t *inputs = json_loads(r->inputs_json ? r->inputs_json : "[]", 0, &jerr);
+    json_t *inputs = inputs_array(r);
 
     json_object_set_new(root, "version", json_integer(1));
     json_object_set_new(batch, "id", r->batch_id ? json_integer(r->batch_id) : json_null());
     json_object_set_new(batch, "kind", jstr(r->kind ? r->kind : ""));
     json_object_set_new(batch, "as_of", jstr(r->as_of ? r->as_of : ""));
-    json_object_set_new(batch, "inputs", inputs ? inputs : json_array());
+    json_object_set_new(batch, "inputs", inputs);
     json_object_set_new(root, "batch", batch);
 
     json_object_set_new(sum, "orders", json_integer((json_int_t)r->orders));
@@ -649,7 +679,7 @@ void fk_report_free(fk_report *r)
         fclose(r->spool);
     free(r->kind);
     free(r->as_of);
-    free(r->inputs_json);
+    free_inputs(r);
     free(r);
 }
 

@@ -15,9 +15,10 @@
 typedef struct fk_report fk_report;
 
 fk_status fk_report_new(fk_report **out, fk_error *err);
-/* Describe the batch. id 0: a dry run (no batch in the database). inputs_json: JSON array. */
+/* Describe the batch. id 0: a dry run (no batch in the database). inputs: the paths of
+ * its input files (copied). */
 void fk_report_set_batch(fk_report *r, int64_t id, const char *kind, const char *as_of,
-                         const char *inputs_json);
+                         const char *const *inputs, size_t ninputs);
 fk_status fk_report_add(fk_report *r, const fk_outcome_rec *o, fk_error *err);
 /* The sum of invoices recorded in the database for this batch, per currency: checked
  * against the invoiced sums of the outcomes (reconciliation). */
@@ -38,7 +39,7 @@ fk_expect *fk_expect_new(void);
  * spaces; compared as a set). Order ids that repeat are matched occurrence by occurrence. */
 void fk_expect_add(fk_expect *e, const char *order_id, const char *status, const char *codes);
 /* Read the expectations file at path and fill *out (NULL on failure). Defined by the
- * orchestrator (lib/pipeline_expect.c): it reads the file with ingest and hands the rows to
+ * orchestrator (lib/pipeline/expect.c): it reads the file with ingest and hands the rows to
  * fk_expect_add, so report reads no file of its own. */
 fk_status fk_expect_load(fk_expect **out, const char *path, fk_error *err);
 /* Compare one outcome with the next expectation for its order id; differences go to fn.

@@ -25,7 +25,10 @@ struct fk_report {
     FILE *spool;           /* one JSON object a line: the non-invoiced orders */
     uint64_t spooled;
     int64_t batch_id;
-    char *kind, *as_of, *inputs_json;
+    char *kind, *as_of;
+    char **inputs;         /* the input paths */
+    size_t ninputs;
+    char *inputs_json;     /* the same as a compact JSON array (the HTML report shows it) */
     uint64_t orders;
     uint64_t count[FK_OUTCOME_COUNT];
     uint64_t code_count[FK_REPORT_MAX_CODE]; /* findings per code value */

@@ -12,39 +12,45 @@
  * hashes: a false match needs both to collide). One map can hold the
  * three kinds of record below under different keys; each key must be used with one kind.
  *
- * Disk errors: if moving records to disk fails (no space for the temporary file), the map
- * keeps them in memory from then on: correct, but no longer bounded. A failed read of
- * what was moved cannot be answered correctly, so it ends the process like an allocation
- * failure does (the state layer survives that crash; see core/buf.h).
+ * Disk errors: room for a move is reserved in the temporary file before anything is
+ * moved, so a full disk (or a file size limit) leaves the file as it was; the map then keeps
+ * its records in memory from then on: correct, but no longer bounded. A failed read of
+ * what was moved (or a move that failed half-way for another reason) cannot be answered
+ * correctly: the call returns FK_EENV (the batch stops cleanly; nothing is answered wrong,
+ * nothing aborts).
  */
 #ifndef FK_STORE_KEYMAP_H
 #define FK_STORE_KEYMAP_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "faktura/common.h"
 
 typedef struct fk_keymap fk_keymap;
 
 /* max_entries: records kept in memory (32 bytes each plus an 8-byte index slot per record
- * of capacity) before they move to disk; at least 16. The environment variable
- * FAKTURA_TEST_KEYMAP_ENTRIES=N (tests only) lowers it to N. */
+ * of capacity) before they move to disk; at least 16. The test hook
+ * FAKTURA_TEST_KEYMAP_ENTRIES (core/testhook.h) lowers it. */
 fk_keymap *fk_keymap_new(size_t max_entries);
 void fk_keymap_free(fk_keymap *m);
 
-/* Sets: add the key; returns false if it was already there. */
-bool fk_keymap_insert(fk_keymap *m, uint64_t k1, uint64_t k2);
+/* Sets: add the key; *added is false if it was already there. */
+fk_status fk_keymap_insert(fk_keymap *m, uint64_t k1, uint64_t k2, bool *added, fk_error *err);
 
 /* Sums: amount is added to the key's total (saturating at INT64_MAX) and its count goes
- * up by one. fk_keymap_sum adds both to *amount and *count; false if the key is absent. */
+ * up by one. fk_keymap_sum adds both to *amount and *count; *found is false if the key
+ * is absent. */
 void fk_keymap_add(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t amount);
-bool fk_keymap_sum(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *amount, uint64_t *count);
+fk_status fk_keymap_sum(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *amount,
+                        uint64_t *count, bool *found, fk_error *err);
 
 /* Firsts: remember (value, id) for the key unless it already has them: the first one
- * stays. fk_keymap_first copies them out (id cut to idn - 1 bytes); false if absent. */
-void fk_keymap_keep_first(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t value,
-                          const char *id);
-bool fk_keymap_first(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *value, char *id,
-                     size_t idn);
+ * stays. fk_keymap_first copies them out (id cut to idn - 1 bytes); *found is false if
+ * absent. */
+fk_status fk_keymap_keep_first(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t value,
+                               const char *id, fk_error *err);
+fk_status fk_keymap_first(fk_keymap *m, uint64_t k1, uint64_t k2, int64_t *value, char *id,
+                          size_t idn, bool *found, fk_error *err);
 
 /* How many times records moved to disk (for tests and the benchmark's notes). */
 size_t fk_keymap_spills(const fk_keymap *m);

@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* store.h -- faktura's state in SQLite: batches, orders, findings, invoices, number series.
+/* store.h -- faktura's state in SQLite: batches, orders, findings, invoices, number series,
+ * payments and approvals. Storage only: which rows mean what (which holds an approval may
+ * release, which payment is acceptable, how `status` looks) is decided by the callers.
  *
  * Durability rules (RELIABILITY.md §1): WAL + synchronous=FULL, foreign keys on, a busy
  * timeout, BEGIN IMMEDIATE for every write transaction. An invoice number is consumed in
  * the same transaction that records its invoice, so a crash before COMMIT leaves neither a
  * gap nor a duplicate. "At most one invoice per order id" is a UNIQUE constraint.
+ *
+ * The files: store_db.c (handle, lock, transactions, the one statement helper),
+ * store_schema.c (schema, migrations), store_orders.c (orders, numbering), store_batch.c
+ * (batches and reading them back), store_facts.c (the rules' queries), store_review.c
+ * (approvals, holds, status), store_payments.c (payment rows).
  */
 #ifndef FK_STORE_H
 #define FK_STORE_H
@@ -12,7 +19,7 @@
 #include <stdint.h>
 #include "faktura/batch.h"
 #include "core/order.h"
-#include "detect/detect.h"
+#include "core/rules.h"
 
 typedef struct fk_store fk_store;
 
@@ -28,36 +35,38 @@ fk_status fk_store_begin(fk_store *s, fk_error *err);   /* BEGIN IMMEDIATE */
 fk_status fk_store_commit(fk_store *s, fk_error *err);
 void fk_store_rollback(fk_store *s);
 
-/* Record a new batch (in its own transaction). inputs_json: a JSON array of the inputs. */
+/* ---- batches (store_batch.c) ---- */
+
+/* Record a new batch (in its own transaction), with the paths of its inputs. */
 fk_status fk_store_batch_create(fk_store *s, const char *kind, const char *as_of,
-                                const char *inputs_json, const char *out_dir, int64_t *id,
-                                fk_error *err);
+                                const char *const *inputs, size_t ninputs, const char *out_dir,
+                                int64_t *id, fk_error *err);
 fk_status fk_store_batch_finish(fk_store *s, int64_t id, const char *state, fk_error *err);
 
-/* The invoice already issued for order_id, if any. */
-fk_status fk_store_prior(fk_store *s, const char *order_id, fk_prior_invoice *out,
-                         fk_error *err);
-/* Is `number` a recorded invoice number? */
-fk_status fk_store_has_number(fk_store *s, const char *number, bool *out, fk_error *err);
+typedef struct fk_batch_info {
+    int64_t id;
+    char kind[16];
+    char as_of[32];
+    char **inputs;     /* owned (fk_batch_info_free): the input paths */
+    size_t ninputs;
+    char *out_dir;     /* owned */
+    char state[16];
+} fk_batch_info;
 
-/* The next sequence number of series `key` (not consumed until fk_store_invoice_add). */
-fk_status fk_store_peek_seq(fk_store *s, const char *key, int64_t *seq, fk_error *err);
+/* *found is false when there is no such batch. */
+fk_status fk_store_batch_get(fk_store *s, int64_t id, fk_batch_info *out, bool *found,
+                             fk_error *err);
+/* Free what fk_store_batch_get allocated (a zeroed info is fine). */
+void fk_batch_info_free(fk_batch_info *bi);
 
-typedef struct fk_invoice_rec {
-    const char *number, *series;
-    int64_t seq;
-    const char *issue_date, *due_date;
-    const char *pdf_name;      /* file name inside the batch's out dir */
-    uint64_t pdf_size;
-    const char *pdf_sha256;
-} fk_invoice_rec;
-
-/* Record an order's outcome and findings in batch `batch_id`: a new row when `row` is 0,
- * else (a retry) replace the outcome of that not-yet-invoiced row. With `inv`, also its
- * invoice, consuming inv->seq of inv->series (which must be the peeked value). A
- * non-invoiced order keeps its ingested data for retries. Inside a transaction. */
-fk_status fk_store_order_record(fk_store *s, int64_t batch_id, int64_t row, const fk_order *o,
-                                const fk_invoice_rec *inv, fk_error *err);
+typedef void (*fk_stored_order_fn)(const fk_outcome_rec *o, void *payload);
+/* Call fn for every order of the batch, in input order. */
+fk_status fk_store_batch_orders(fk_store *s, int64_t id, fk_stored_order_fn fn, void *payload,
+                                fk_error *err);
+/* Sum of the gross totals of the invoices recorded for the batch, per currency. */
+typedef void (*fk_currency_sum_fn)(const char *currency, __int128 sum, void *payload);
+fk_status fk_store_batch_invoice_sums(fk_store *s, int64_t id, fk_currency_sum_fn fn,
+                                      void *payload, fk_error *err);
 
 /* The failed and held orders of a batch, for `retry`: fn gets the row, the order id and
  * the stored data (JSON, see store_codec.h). */
@@ -83,58 +92,82 @@ typedef void (*fk_series_fn)(const char *series, int64_t count, int64_t max, int
                              int64_t next_seq, void *payload);
 fk_status fk_store_series_check(fk_store *s, fk_series_fn fn, void *payload, fk_error *err);
 
-/* ---- reading a batch back (for `faktura report`) ---- */
-typedef struct fk_batch_info {
-    int64_t id;
-    char kind[16];
-    char as_of[32];
-    char *inputs_json; /* owned: free() */
-    char *out_dir;     /* owned: free() */
-    char state[16];
-} fk_batch_info;
+/* ---- orders and numbering (store_orders.c) ---- */
 
-fk_status fk_store_batch_get(fk_store *s, int64_t id, fk_batch_info *out, bool *found,
-                             fk_error *err);
+/* The invoice already issued for order_id, if any. */
+fk_status fk_store_prior(fk_store *s, const char *order_id, fk_prior_invoice *out,
+                         fk_error *err);
+/* Is `number` a recorded invoice number? */
+fk_status fk_store_has_number(fk_store *s, const char *number, bool *out, fk_error *err);
 
-typedef void (*fk_stored_order_fn)(const fk_outcome_rec *o, void *payload);
-/* Call fn for every order of the batch, in input order. */
-fk_status fk_store_batch_orders(fk_store *s, int64_t id, fk_stored_order_fn fn, void *payload,
-                                fk_error *err);
-/* Sum of the gross totals of the invoices recorded for the batch, per currency. */
-typedef void (*fk_currency_sum_fn)(const char *currency, __int128 sum, void *payload);
-fk_status fk_store_batch_invoice_sums(fk_store *s, int64_t id, fk_currency_sum_fn fn,
-                                      void *payload, fk_error *err);
-/* ---- generation rules ---- */
+/* The next sequence number of series `key` (not consumed until fk_store_order_record). */
+fk_status fk_store_peek_seq(fk_store *s, const char *key, int64_t *seq, fk_error *err);
+
+typedef struct fk_invoice_rec {
+    const char *number, *series;
+    int64_t seq;
+    const char *issue_date, *due_date;
+    const char *pdf_name;      /* file name inside the batch's out dir */
+    uint64_t pdf_size;
+    const char *pdf_sha256;
+} fk_invoice_rec;
+
+/* Record an order's outcome and findings in batch `batch_id`: a new row when `row` is 0,
+ * else (a retry) replace the outcome of that not-yet-invoiced row. With `inv`, also its
+ * invoice, consuming inv->seq of inv->series (which must be the peeked value). A
+ * non-invoiced order keeps its ingested data for retries. Inside a transaction. */
+fk_status fk_store_order_record(fk_store *s, int64_t batch_id, int64_t row, const fk_order *o,
+                                const fk_invoice_rec *inv, fk_error *err);
+
+/* ---- the generation rules' facts (store_facts.c) ---- */
+
 /* Add to f what the database knows (earlier batches than exclude_batch; 0: all). */
 fk_status fk_store_customer_facts(fk_store *s, const fk_order *o, const fk_rules *r,
                                   int64_t exclude_batch, const char *issue_date, int64_t as_of,
                                   fk_customer_facts *f, fk_error *err);
-/* The held codes an accountant released for the order (terminated by FK_CODE_NONE). */
+
+/* ---- review: approvals, holds, status (store_review.c) ---- */
+
+/* The codes an accountant released for the order (terminated by FK_CODE_NONE). */
 fk_status fk_store_approved_codes(fk_store *s, int64_t batch_id, const char *order_id,
                                   fk_code *out, size_t n, fk_error *err);
-/* Record an approval of the order's releasable holds; codes_out gets them ("" when the
- * order is not held for a releasable reason: nothing is recorded then). */
-fk_status fk_store_approve(fk_store *s, int64_t batch_id, const char *order_id,
-                           const char *reason, const char *who, const char *when,
-                           char *codes_out, size_t n, fk_error *err);
-/* Orders held only for their holding period, in any batch (to release them). */
+/* The distinct codes of the findings of the order if it is held (in name order), each to
+ * fn; none when it is not held. */
+typedef void (*fk_code_fn)(fk_code code, const char *name, void *payload);
+fk_status fk_store_held_codes(fk_store *s, int64_t batch_id, const char *order_id,
+                              fk_code_fn fn, void *payload, fk_error *err);
+/* Record an approval: the released codes (their names, space-separated), why, who, when. */
+fk_status fk_store_approval_add(fk_store *s, int64_t batch_id, const char *order_id,
+                                const char *codes, const char *reason, const char *who,
+                                const char *when, fk_error *err);
+/* Held orders whose only finding code is `code` (named as in codes.def), in any batch. */
 typedef void (*fk_held_fn)(int64_t row, int64_t batch_id, const char *order_id,
                            const char *data, void *payload);
-fk_status fk_store_expired_holds(fk_store *s, fk_held_fn fn, void *payload, fk_error *err);
-/* One payment row. */
-typedef struct fk_payment_in {
-    const char *invoice_number, *amount, *paid_on, *payment_id, *currency, *source;
-} fk_payment_in;
-typedef enum fk_payment_result {
-    FK_PAYMENT_RECORDED, FK_PAYMENT_DUPLICATE, FK_PAYMENT_REJECTED
-} fk_payment_result;
-/* Record a payment (inside a transaction): unknown invoices, currency mismatches,
- * overpayments and bad values are rejected with the reason in `why`; a row seen before
- * (same payment_id, else same row) is a duplicate and records nothing. */
-fk_status fk_store_payment_add(fk_store *s, const fk_payment_in *p, fk_payment_result *res,
-                               char *why, size_t whysz, fk_error *err);
+fk_status fk_store_held_only_for(fk_store *s, const char *code, fk_held_fn fn, void *payload,
+                                 fk_error *err);
+/* Batches (one, or all when batch_id is 0) with their counts per status, in id order; then
+ * every finding of every held order with the order's approvals, in order. Rows are
+ * borrowed for the call. */
+fk_status fk_store_status(fk_store *s, int64_t batch_id, fk_batch_row_fn batches,
+                          fk_hold_row_fn holds, void *payload, fk_error *err);
 
-/* Batches with their counts, then the open holds, one line each. */
-fk_status fk_store_status(fk_store *s, int64_t batch_id, fk_log_fn fn, void *payload,
-                          fk_error *err);
+/* ---- payment rows (store_payments.c); the acceptance rules are the caller's ---- */
+
+/* The invoice a payment names: its currency, gross total and what was paid on it so far. */
+typedef struct fk_invoice_balance {
+    bool found;
+    char currency[8];
+    int64_t gross, paid;
+} fk_invoice_balance;
+fk_status fk_store_invoice_balance(fk_store *s, const char *number, fk_invoice_balance *out,
+                                   fk_error *err);
+/* Is a payment with this key (payment_id, else the row's hash) recorded? */
+fk_status fk_store_payment_seen(fk_store *s, const char *key, bool *seen, fk_error *err);
+typedef struct fk_payment_rec {
+    const char *key, *invoice_number;
+    int64_t amount;      /* minor units, > 0 */
+    const char *paid_on, *source;
+} fk_payment_rec;
+/* Record a payment (inside a transaction). */
+fk_status fk_store_payment_insert(fk_store *s, const fk_payment_rec *p, fk_error *err);
 #endif

@@ -116,3 +116,32 @@ bool fk_order_decode(const char *json, fk_order *o)
     json_decref(root);
     return true;
 }
+
+char *fk_inputs_encode(const char *const *inputs, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *s = json_string(inputs[i]);
+        json_array_append_new(a, s ? s : json_string("(not UTF-8)"));
+    }
+    char *out = json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    return out ? out : fk_xstrdup("[]");
+}
+
+char **fk_inputs_decode(const char *json, size_t *n)
+{
+    json_error_t jerr;
+    json_t *a = json ? json_loads(json, 0, &jerr) : NULL;
+    size_t k = 0, len = json_is_array(a) ? json_array_size(a) : 0;
+    char **out = fk_xcalloc(len + 1, sizeof(*out));
+
+    for (size_t i = 0; i < len; i++) {
+        const char *s = json_string_value(json_array_get(a, i));
+        if (s)
+            out[k++] = fk_xstrdup(s);
+    }
+    json_decref(a);
+    *n = k;
+    return out;
+}

@@ -22,6 +22,7 @@
 #include <stdatomic.h>
 #include <unistd.h>
 #include "core/buf.h"
+#include "core/testhook.h"
 #include "store/store_files.h"
 
 struct fk_outdir {
@@ -66,10 +67,9 @@ fk_status fk_outdir_open(fk_outdir **out, const char *dir, fk_error *err)
     fk_outdir *o = fk_xcalloc(1, sizeof(*o));
     o->path = fk_xstrdup(dir);
     o->dirfd = fd;
-    /* Fault injection for the disk-full tests (tests/e2e/state_diskfull.sh): the Nth file
-     * after this many fails exactly as a full disk would. */
-    const char *fa = getenv("FAKTURA_TEST_FAIL_WRITES_AFTER");
-    o->fail_after = fa && *fa ? strtol(fa, NULL, 10) : -1;
+    /* Fault injection for the disk-full tests (core/testhook.h): the files after this many
+     * fail exactly as on a full disk. */
+    o->fail_after = fk_testhooks_get()->fail_writes_after;
     atomic_init(&o->written, 0);
     *out = o;
     return FK_OK;

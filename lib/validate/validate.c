@@ -29,6 +29,14 @@ static const char *shown(const char *v, char *buf, size_t n)
     return fk_quote_value(v, buf, n);
 }
 
+static const char *taxid_problem(fk_code c)
+{
+    return c == FK_CODE_TAX_ID_CHECKSUM              ? "the check digit is wrong"
+           : c == FK_CODE_TAX_ID_FORMAT             ? "wrong length or characters"
+           : c == FK_CODE_TAX_ID_COUNTRY_MISMATCH   ? "its prefix names another country"
+                                                    : "VAT numbers of this country cannot be checked";
+}
+
 static void check_order_id(fk_order *o)
 {
     const char *id = o->f[FK_COL_ORDER_ID];
@@ -131,13 +139,7 @@ static void check_customer(fk_order *o, const fk_config *cfg)
         if (c != FK_CODE_NONE) {
             o->tax_id_norm[0] = '\0';
             fk_order_add_finding(o, c, "tax_id", "tax_id \"%s\": %s (country %s)",
-                                 shown(tax, b, sizeof(b)),
-                                 c == FK_CODE_TAX_ID_CHECKSUM ? "the check digit is wrong"
-                                 : c == FK_CODE_TAX_ID_FORMAT ? "wrong length or characters"
-                                 : c == FK_CODE_TAX_ID_COUNTRY_MISMATCH
-                                     ? "its prefix names another country"
-                                     : "VAT numbers of this country cannot be checked",
-                                 country);
+                                 shown(tax, b, sizeof(b)), taxid_problem(c), country);
         }
     }
 }
@@ -235,66 +237,71 @@ static bool check_currency(fk_order *o)
     return true;
 }
 
+/* Parse one line's quantity, VAT rate and unit price. Returns false if one is unusable. */
+static bool parse_line(fk_order *o, fk_line *ln, char sep, bool currency_ok)
+{
+    const char *desc = FK_LINE_FIELD(ln, FK_COL_ITEM_DESCRIPTION);
+    const char *qty = FK_LINE_FIELD(ln, FK_COL_QUANTITY);
+    const char *price = FK_LINE_FIELD(ln, FK_COL_UNIT_PRICE);
+    const char *rate = FK_LINE_FIELD(ln, FK_COL_VAT_RATE);
+    char b[64];
+    bool ok = true;
+    fk_decimal_rc rc;
+    int64_t r;
+
+    if (!*desc)
+        fk_order_add_finding(o, FK_CODE_DESCRIPTION_MISSING, "item_description",
+                             "line %lu: item_description is empty", ln->line);
+    rc = fk_decimal_parse(qty, sep, 3, &ln->qty_milli);
+    if (rc != FK_DEC_OK || ln->qty_milli <= 0) {
+        fk_order_add_finding(o, FK_CODE_QUANTITY_INVALID, "quantity",
+                             "line %lu: quantity \"%s\" is not a positive number with at "
+                             "most 3 decimals",
+                             ln->line, shown(qty, b, sizeof(b)));
+        ok = false;
+    }
+    rc = fk_decimal_parse(rate, sep, 2, &r);
+    if (rc != FK_DEC_OK || r < 0 || r > 10000) {
+        fk_order_add_finding(o, FK_CODE_VAT_RATE_INVALID, "vat_rate",
+                             "line %lu: vat_rate \"%s\" is not a percentage from 0 to 100 "
+                             "with at most 2 decimals",
+                             ln->line, shown(rate, b, sizeof(b)));
+        ok = false;
+    } else {
+        ln->vat_centi = (int32_t)r;
+    }
+    if (!currency_ok)
+        return false;
+    rc = fk_decimal_parse(price, sep, o->exponent, &ln->unit_price);
+    if (rc != FK_DEC_OK) {
+        fk_code c = rc == FK_DEC_PRECISION ? FK_CODE_AMOUNT_PRECISION
+                    : rc == FK_DEC_RANGE   ? FK_CODE_AMOUNT_OVERFLOW
+                                           : FK_CODE_AMOUNT_INVALID;
+        fk_order_add_finding(o, c, "unit_price",
+                             rc == FK_DEC_PRECISION
+                                 ? "line %lu: unit_price \"%s\" has more decimals than %s "
+                                   "allows (%d)"
+                             : rc == FK_DEC_RANGE ? "line %lu: unit_price \"%s\" is too large "
+                                                    "(%s, %d decimals)"
+                                                  : "line %lu: unit_price \"%s\" is not a "
+                                                    "plain decimal number (%s, %d decimals)",
+                             ln->line, shown(price, b, sizeof(b)), o->currency, o->exponent);
+        ok = false;
+    }
+    return ok;
+}
+
 /* Parse every line and compute the totals. Returns false if any amount is unusable. */
 static bool compute_amounts(fk_order *o, bool currency_ok)
 {
-    char b[64];
     bool ok = true;
     char sep = o->decimal_sep ? o->decimal_sep : '.';
 
     if (o->nlines == 0)
         return false;
-    for (size_t i = 0; i < o->nlines; i++) {
-        fk_line *ln = &o->lines[i];
-        const char *desc = FK_LINE_FIELD(ln, FK_COL_ITEM_DESCRIPTION);
-        const char *qty = FK_LINE_FIELD(ln, FK_COL_QUANTITY);
-        const char *price = FK_LINE_FIELD(ln, FK_COL_UNIT_PRICE);
-        const char *rate = FK_LINE_FIELD(ln, FK_COL_VAT_RATE);
-        fk_decimal_rc rc;
-        int64_t r;
-
-        if (!*desc)
-            fk_order_add_finding(o, FK_CODE_DESCRIPTION_MISSING, "item_description",
-                                 "line %lu: item_description is empty", ln->line);
-        rc = fk_decimal_parse(qty, sep, 3, &ln->qty_milli);
-        if (rc != FK_DEC_OK || ln->qty_milli <= 0) {
-            fk_order_add_finding(o, FK_CODE_QUANTITY_INVALID, "quantity",
-                                 "line %lu: quantity \"%s\" is not a positive number with at "
-                                 "most 3 decimals",
-                                 ln->line, shown(qty, b, sizeof(b)));
+    for (size_t i = 0; i < o->nlines; i++)
+        if (!parse_line(o, &o->lines[i], sep, currency_ok))
             ok = false;
-        }
-        rc = fk_decimal_parse(rate, sep, 2, &r);
-        if (rc != FK_DEC_OK || r < 0 || r > 10000) {
-            fk_order_add_finding(o, FK_CODE_VAT_RATE_INVALID, "vat_rate",
-                                 "line %lu: vat_rate \"%s\" is not a percentage from 0 to 100 "
-                                 "with at most 2 decimals",
-                                 ln->line, shown(rate, b, sizeof(b)));
-            ok = false;
-        } else {
-            ln->vat_centi = (int32_t)r;
-        }
-        if (!currency_ok) {
-            ok = false;
-            continue;
-        }
-        rc = fk_decimal_parse(price, sep, o->exponent, &ln->unit_price);
-        if (rc != FK_DEC_OK) {
-            fk_code c = rc == FK_DEC_PRECISION ? FK_CODE_AMOUNT_PRECISION
-                        : rc == FK_DEC_RANGE   ? FK_CODE_AMOUNT_OVERFLOW
-                                               : FK_CODE_AMOUNT_INVALID;
-            fk_order_add_finding(o, c, "unit_price",
-                                 rc == FK_DEC_PRECISION
-                                     ? "line %lu: unit_price \"%s\" has more decimals than %s "
-                                       "allows (%d)"
-                                 : rc == FK_DEC_RANGE ? "line %lu: unit_price \"%s\" is too large "
-                                                        "(%s, %d decimals)"
-                                                      : "line %lu: unit_price \"%s\" is not a "
-                                                        "plain decimal number (%s, %d decimals)",
-                                 ln->line, shown(price, b, sizeof(b)), o->currency, o->exponent);
-            ok = false;
-        }
-    }
     if (!ok)
         return false;
 
@@ -350,6 +357,66 @@ overflow:
     return false;
 }
 
+/* ---- tax and language: decided here once; the pipeline and the renderer only read them ---- */
+
+static const char eu_members[] =
+    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK ";
+
+static bool in_eu(const char *cc)
+{
+    if (!cc || strlen(cc) != 2)
+        return false;
+    for (const char *p = eu_members; *p; p += 3)
+        if (p[0] == cc[0] && p[1] == cc[1])
+            return true;
+    return false;
+}
+
+/* The invoice language: the order's `language` if supported, else from the buyer's
+ * country, else English. Only the four exact codes count: any other value given, "de-AT"
+ * and "de_CH" included, gives English (the renderer on its own would read "de-AT" as
+ * German; this rule is the one every PDF so far was made with, so it stays). */
+static void decide_language(fk_order *o)
+{
+    static const char *const supported[] = {"en", "de", "nb", "pl"};
+    const char *cc = o->f[FK_COL_COUNTRY];
+    const char *lang = "en";
+    char given[8];
+
+    snprintf(given, sizeof(given), "%s", o->f[FK_COL_LANGUAGE]);
+    fk_ascii_lower(given);
+    if (given[0]) {
+        for (size_t i = 0; i < sizeof(supported) / sizeof(supported[0]); i++)
+            if (strcmp(given, supported[i]) == 0)
+                lang = supported[i];
+    } else if (!strcmp(cc, "DE") || !strcmp(cc, "AT") || !strcmp(cc, "LI")) {
+        lang = "de";
+    } else if (!strcmp(cc, "NO")) {
+        lang = "nb";
+    } else if (!strcmp(cc, "PL")) {
+        lang = "pl";
+    }
+    memcpy(o->language, lang, 3);
+}
+
+/* Reverse charge (VAT Directive art. 196): a business buyer with a valid VAT number in
+ * another member state than the seller's, and no VAT charged on any line. */
+static void decide_tax(fk_order *o, const fk_config *cfg)
+{
+    const char *cc = o->f[FK_COL_COUNTRY];
+
+    o->buyer_in_eu = in_eu(cc);
+    o->reverse_charge = false;
+    if (!o->amounts_ok || o->customer_type != FK_BUSINESS || !o->tax_id_norm[0] ||
+        o->vat_total != 0)
+        return;
+    for (size_t i = 0; i < o->nlines; i++)
+        if (o->lines[i].vat_centi != 0)
+            return;
+    o->reverse_charge = in_eu(cfg->seller_country) && o->buyer_in_eu &&
+                        strcmp(cfg->seller_country, cc) != 0;
+}
+
 void fk_validate_order(fk_order *o, const fk_config *cfg, int64_t as_of)
 {
     check_order_id(o);
@@ -358,4 +425,40 @@ void fk_validate_order(fk_order *o, const fk_config *cfg, int64_t as_of)
     check_payment(o);
     bool cur_ok = check_currency(o);
     o->amounts_ok = compute_amounts(o, cur_ok);
+    decide_language(o);
+    decide_tax(o, cfg);
+}
+
+/* ---- the seller ---- */
+
+fk_status fk_validate_seller(fk_config *cfg, fk_error *err)
+{
+    char b[64], norm[64];
+    const char *path = cfg->path;
+    fk_code c;
+
+    if (!cfg->seller_country)
+        return FK_OK; /* no seller (the built-in defaults): `run` refuses those */
+    fk_ascii_upper(cfg->seller_country);
+    if (!fk_country_known(cfg->seller_country))
+        return fk_error_set(err, FK_EUSAGE, path, fk_config_line(cfg, "seller", "country"),
+                            "country", "[seller] country \"%s\" is not an ISO 3166 alpha-2 code",
+                            shown(cfg->seller_country, b, sizeof(b)));
+    c = fk_taxid_check(cfg->seller_vat_id, cfg->seller_country, norm, sizeof(norm));
+    if (c != FK_CODE_NONE)
+        return fk_error_set(err, FK_EUSAGE, path, fk_config_line(cfg, "seller", "vat_id"),
+                            "vat_id", "[seller] vat_id \"%s\": %s (country %s)",
+                            shown(cfg->seller_vat_id, b, sizeof(b)), taxid_problem(c),
+                            cfg->seller_country);
+    if (fk_iban_check(cfg->seller_iban, norm, sizeof(norm)) != FK_CODE_NONE)
+        return fk_error_set(err, FK_EUSAGE, path, fk_config_line(cfg, "seller", "iban"), "iban",
+                            "[seller] iban \"%s\" is not a valid IBAN (country, length or "
+                            "check digits)",
+                            shown(cfg->seller_iban, b, sizeof(b)));
+    char cc[3] = {norm[0], norm[1], '\0'};
+    if (cfg->seller_bic && *cfg->seller_bic && fk_bic_check(cfg->seller_bic, cc) != FK_CODE_NONE)
+        return fk_error_set(err, FK_EUSAGE, path, fk_config_line(cfg, "seller", "bic"), "bic",
+                            "[seller] bic \"%s\" is malformed or not of the IBAN's country %s",
+                            shown(cfg->seller_bic, b, sizeof(b)), cc);
+    return FK_OK;
 }

@@ -3,7 +3,8 @@
  *
  * Adds a finding for every problem (at most one per field) and fills the derived fields of
  * the order: customer type, payment method, normalised tax ID, currency and exponent, line
- * nets, VAT per rate and totals. Never touches the database or the disk.
+ * nets, VAT per rate and totals, and the decisions the invoice depends on (its language,
+ * reverse charge, the buyer's EU membership). Never touches the database or the disk.
  */
 #ifndef FK_VALIDATE_H
 #define FK_VALIDATE_H
@@ -11,4 +12,9 @@
 #include "core/order.h"
 
 void fk_validate_order(fk_order *o, const fk_config *cfg, int64_t as_of);
+
+/* The seller's identifiers, checked with the customers' validators: its country (made
+ * upper case), VAT number, IBAN and BIC (when given). A config without a seller passes.
+ * FK_EUSAGE naming the file, line and key. */
+fk_status fk_validate_seller(fk_config *cfg, fk_error *err);
 #endif

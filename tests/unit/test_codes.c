@@ -24,7 +24,7 @@ static void test_list(void **state)
     }
     /* fk_code_next walks every entry of codes.def, none skipped. */
     int defined = 0;
-#define FK_CODE(name, value, status, hint) defined++;
+#define FK_CODE(name, value, status, release, hint) defined++;
 #include "faktura/codes.def"
 #undef FK_CODE
     assert_int_equal(n, defined);
@@ -36,8 +36,35 @@ static void test_list(void **state)
     assert_string_equal(fk_outcome_name(FK_HELD), "held");
 }
 
+/* codes.def's RELEASE column: the holds `faktura approve` may release, and only holds. */
+static void test_approvable(void **state)
+{
+    static const fk_code want[] = {
+        FK_CODE_DUPLICATE_CHARGE_SUSPECTED, FK_CODE_BELOW_MINIMUM_AMOUNT,
+        FK_CODE_ABOVE_MAXIMUM_AMOUNT,       FK_CODE_CREDIT_LIMIT_EXCEEDED,
+        FK_CODE_RATE_LIMIT_EXCEEDED,        FK_CODE_OVERDUE_BALANCE,
+    };
+    size_t n = 0;
+    for (fk_code c = fk_code_next(FK_CODE_NONE); c != FK_CODE_NONE; c = fk_code_next(c)) {
+        bool listed = false;
+        for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+            listed |= want[i] == c;
+        assert_int_equal(fk_code_approvable(c), listed);
+        if (fk_code_approvable(c)) {
+            assert_int_equal(fk_code_outcome(c), FK_HELD);
+            n++;
+        }
+    }
+    assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+    /* a hold that passes by itself, or needs an answer, is no approval's to release */
+    assert_false(fk_code_approvable(FK_CODE_HOLDING_PERIOD));
+    assert_false(fk_code_approvable(FK_CODE_DISPUTE_OPEN));
+    assert_false(fk_code_approvable(FK_CODE_NONE));
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_list)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_list),
+                                       cmocka_unit_test(test_approvable)};
     return cmocka_run_group_tests_name("codes", tests, NULL, NULL);
 }

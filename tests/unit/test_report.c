@@ -45,7 +45,8 @@ static fk_report *make_report(void)
         {FK_CODE_COMPANY_NAME_INVALID, "company_name", "<b>bold</b> & \"quoted\"", NULL},
     };
     assert_int_equal(fk_report_new(&r, &err), FK_OK);
-    fk_report_set_batch(r, 7, "run", "2026-11-20T00:00:00Z", "[\"in.csv\"]");
+    static const char *const inputs[] = {"in.csv"};
+    fk_report_set_batch(r, 7, "run", "2026-11-20T00:00:00Z", inputs, 1);
     for (size_t i = 0; i < NHOSTILE; i++) {
         fk_outcome_rec o = {hostile_ids[i], "in.csv", "EUR", (unsigned long)(i + 2),
                             FK_FAILED, 1250 + (int64_t)i, true, 2, f, 2};
@@ -415,7 +416,8 @@ static fk_report *make_unsafe_report(void)
     fk_report *r = NULL;
     fk_error err = FK_ERROR_INIT;
     assert_int_equal(fk_report_new(&r, &err), FK_OK);
-    fk_report_set_batch(r, 3, "run\x1b[2J", "2026-11-20T00:00:00Z", "[\"in\\u001b.csv\"]");
+    static const char *const inputs[] = {"in\x1b.csv"};
+    fk_report_set_batch(r, 3, "run\x1b[2J", "2026-11-20T00:00:00Z", inputs, 1);
     for (size_t i = 0; i < NUNSAFE; i++) {
         char *v = (char *)unsafe_ids[i]; /* fk_finding's strings are not const; not written */
         fk_finding f[1] = {{FK_CODE_ORDER_ID_INVALID, v, v, v}};

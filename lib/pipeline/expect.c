@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* pipeline_expect.c -- `--expect FILE`: ingest reads the expectations file into plain rows,
- * the report compares them with the outcomes. Like pipeline.c, this file only wires the two
- * stages together, so neither includes the other. */
+/* expect.c -- `--expect FILE`: ingest reads the expectations file into plain rows,
+ * the report compares them with the outcomes. Like the rest of lib/pipeline, this file
+ * only wires the two stages together, so neither includes the other. */
 #include "ingest/ingest_expect.h"
 #include "report/report.h"
 

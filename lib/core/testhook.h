@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* testhook.h -- the one seam for test-only fault injection.
+ *
+ * The end-to-end tests need failures a real machine gives rarely and never on cue. Each
+ * hook is an environment variable, read once per process (the first fk_testhooks() call,
+ * thread-safe) and never again; unset, every hook is off. Nothing else in the library reads
+ * the environment for tests. The hooks, all of them:
+ *
+ *   FAKTURA_TEST_FAIL_RENDER=ORDER_ID   the renderer fails for that order id exactly as it
+ *                                       would for a libharu error (RENDER_FAILED):
+ *                                       tests/e2e/codes_coverage.sh, jobs.sh
+ *   FAKTURA_TEST_FAIL_WRITES_AFTER=N    every PDF after the first N written by an output
+ *                                       directory fails as on a full disk (ENOSPC):
+ *                                       tests/e2e/state_diskfull.sh, codes_coverage.sh
+ *   FAKTURA_TEST_KEYMAP_ENTRIES=N       a keymap keeps at most N records in memory (at
+ *                                       least 16; only lowers the bound), so small ledgers
+ *                                       move them to disk: tests/e2e/bounded_memory.sh,
+ *                                       keymap_disk_full.sh, tests/valgrind/samples.sh
+ */
+#ifndef FK_CORE_TESTHOOK_H
+#define FK_CORE_TESTHOOK_H
+#include <stddef.h>
+
+typedef struct fk_testhooks {
+    const char *fail_render;  /* NULL: off */
+    long fail_writes_after;   /* -1: off */
+    size_t keymap_entries;    /* 0: off */
+} fk_testhooks;
+
+/* The hooks of this process (never NULL; lives as long as the process). */
+const fk_testhooks *fk_testhooks_get(void);
+#endif

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/* admin.c -- the public calls around the batches that wire stages together: loading the
+ * config (core parses, validate checks the seller), approvals and the status overview.
+ * The rules are the stages' (codes.def says which holds an approval may release); the
+ * store only reads and writes rows. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/util.h"
+#include "pipeline/pipeline.h"
+#include "validate/validate.h"
+
+fk_status fk_config_load(fk_config **out, const char *path, fk_log_fn warn, void *payload,
+                         fk_error *err)
+{
+    fk_status st = fk_config__parse(out, path, warn, payload, err);
+    if (st == FK_OK && (st = fk_validate_seller(*out, err)) != FK_OK) {
+        fk_config_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+/* The order's holds that an approval may release, space-separated in name order. */
+static void add_approvable(fk_code code, const char *name, void *payload)
+{
+    fk_buf *codes = payload;
+    if (fk_code_approvable(code))
+        fk_buf_printf(codes, "%s%s", codes->len ? " " : "", name);
+}
+
+static void not_held(int64_t batch_id, const char *order_id, fk_log_fn problem_fn,
+                     void *payload)
+{
+    fk_buf m = FK_BUF_INIT;
+    if (!problem_fn)
+        return;
+    fk_buf_printf(&m, "order %s of batch %lld is not held for a reason that can be approved "
+                      "(see `faktura status --batch %lld`)",
+                  order_id, (long long)batch_id, (long long)batch_id);
+    problem_fn(fk_buf_cstr(&m), payload);
+    fk_buf_free(&m);
+}
+
+/* Record the approvals, in one transaction: all of them or (on a database error) none. */
+static fk_status approve_all(fk_store *s, int64_t batch_id, const char *const *order_ids,
+                             size_t n, const char *reason, const char *who, const char *when,
+                             fk_log_fn problem_fn, void *payload, uint64_t *approved,
+                             fk_error *err)
+{
+    fk_buf codes = FK_BUF_INIT;
+    fk_status st = fk_store_begin(s, err);
+
+    for (size_t i = 0; st == FK_OK && i < n; i++) {
+        fk_buf_reset(&codes);
+        st = fk_store_held_codes(s, batch_id, order_ids[i], add_approvable, &codes, err);
+        if (st != FK_OK)
+            break;
+        if (!codes.len) {
+            not_held(batch_id, order_ids[i], problem_fn, payload);
+            continue;
+        }
+        st = fk_store_approval_add(s, batch_id, order_ids[i], fk_buf_cstr(&codes), reason, who,
+                                   when, err);
+        if (st == FK_OK)
+            (*approved)++;
+    }
+    fk_buf_free(&codes);
+    if (st == FK_OK)
+        return fk_store_commit(s, err);
+    fk_store_rollback(s);
+    return st;
+}
+
+fk_status fk_approve(const char *db_path, int64_t batch_id, const char *const *order_ids,
+                     size_t n, const char *reason, const char *who, int64_t now,
+                     fk_log_fn problem_fn, void *payload, uint64_t *approved, fk_error *err)
+{
+    fk_store *s = NULL;
+    fk_batch_info bi;
+    char when[32];
+    fk_status st;
+
+    *approved = 0;
+    memset(&bi, 0, sizeof(bi));
+    if (!reason || !*reason)
+        return fk_error_set(err, FK_EUSAGE, NULL, 0, "reason",
+                            "an approval needs a reason (--reason TEXT)");
+    if ((st = fk_store_open(&s, db_path, err)) != FK_OK)
+        return st;
+    if ((st = fk_pipeline__get_batch(s, db_path, batch_id, &bi, err)) == FK_OK) {
+        fk_format_datetime(now, when, sizeof(when));
+        st = approve_all(s, batch_id, order_ids, n, reason, who, when, problem_fn, payload,
+                         approved, err);
+    }
+    fk_batch_info_free(&bi);
+    fk_store_close(s);
+    return st;
+}
+
+fk_status fk_status_list(const char *db_path, int64_t batch_id, fk_batch_row_fn batches,
+                         fk_hold_row_fn holds, void *payload, fk_error *err)
+{
+    fk_store *s = NULL;
+    fk_status st = fk_pipeline__open_reader(&s, db_path, err);
+    if (st != FK_OK)
+        return st;
+    st = fk_store_status(s, batch_id, batches, holds, payload, err);
+    fk_store_close(s);
+    return st;
+}

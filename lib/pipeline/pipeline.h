@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/* pipeline.h -- the orchestrator's shared state: the only code that knows every stage.
+ *
+ * For each order, in input order:
+ *   ingest -> validate -> detect (duplicate id, earlier invoice, rules) -> outcome
+ *   invoiced: number (peeked) -> render into memory -> write the PDF -> record + consume
+ *   otherwise: record the order and its findings
+ * and every outcome goes to the report. Work is committed in chunks: the chunk's PDFs are
+ * made durable and renamed into place first, then one transaction commits the chunk's
+ * numbers, invoices and outcomes (see store/store_files.c for why this order).
+ *
+ * Two chunks are open at a time. While the render threads render, write and hash the PDFs
+ * of one chunk, this thread checks the orders of the next one, then records and commits
+ * the chunk before it: the database has one writer, the thread that owns it, and the
+ * rules see the orders not yet committed through each chunk's batch memory.
+ *
+ * A dry run (`validate`) does the same checks, reads the database (if any) to know which
+ * orders were invoiced before, and writes nothing but the report.
+ *
+ * The files: invoice_map.c (an order as the renderer's invoice), render_pool.c (the render
+ * threads), chunk.c (the chunk commit protocol), run.c (a batch: run and validate),
+ * retry.c (retry and report), verify.c, admin.c (config loading, approvals, status),
+ * payments.c (the payments file and its acceptance rules).
+ */
+#ifndef FK_PIPELINE_H
+#define FK_PIPELINE_H
+#include <pthread.h>
+#include "faktura/batch.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/order.h"
+#include "ingest/ingest.h"
+#include "render/render.h"
+#include "report/report.h"
+#include "store/memory.h"
+#include "store/store.h"
+#include "store/store_files.h"
+
+#define CHUNK_ORDERS 256 /* orders per transaction (and per flush of their PDFs) */
+#define FK_MAX_JOBS 64
+
+/* A chunk of orders on its way through the pipeline, in input order. */
+typedef struct chunk {
+    fk_order *orders;
+    int64_t *row;          /* existing row (a retry) or 0 */
+    int64_t *batch;        /* the batch the order belongs to */
+    bool *pending;         /* to be rendered and written by the render threads */
+    int64_t *seqs;         /* its (provisional) sequence number */
+    char (*numbers)[128];  /* its invoice number */
+    char (*files)[160];    /* its PDF's file name */
+    char (*sha)[65];       /* its PDF's SHA-256 */
+    bool *written;         /* its temporary file is on disk */
+    fk_buf *pdfs;          /* its rendered PDF */
+    fk_error *rerr;        /* its render error */
+    fk_error *werr;        /* its write error */
+    size_t n;
+    int64_t first_seq;     /* the sequence number of its first invoice, -1: none */
+    fk_batch_memory *mem;  /* its accepted orders, for the rules until it commits */
+} chunk;
+
+typedef struct run_ctx run_ctx;
+
+typedef struct render_thread {
+    run_ctx *c;
+    int index;             /* its renderer */
+} render_thread;
+
+/* The render threads: each takes the next slot of the submitted chunk, renders it with the
+ * thread's own renderer (one libharu document each), writes and hashes it. */
+typedef struct render_pool {
+    pthread_mutex_t mu;
+    pthread_cond_t work, idle;
+    chunk *job;            /* the chunk being rendered, NULL if none */
+    size_t next, left;     /* its next slot to take; slots not finished */
+    bool stop;
+    int nthreads;
+    pthread_t th[FK_MAX_JOBS];
+    render_thread args[FK_MAX_JOBS];
+} render_pool;
+
+struct run_ctx {
+    const fk_batch_options *opts;
+    const fk_config *cfg;
+    fk_store *store;       /* NULL in a dry run without a database */
+    fk_outdir *outdir;     /* NULL in a dry run */
+    fk_report *report;     /* NULL in a retry (its report is made from the database) */
+    fk_expect *expect;     /* expectations to compare outcomes with, or NULL */
+    fk_idset *seen;
+    int64_t batch_id;
+    bool in_txn;
+    /* The chunk being filled and the one being rendered; orders are kept until their
+     * chunk commits: only committed outcomes go to the report, and a chunk whose PDFs
+     * cannot be written is recorded again without them. */
+    chunk ch[2];
+    chunk *cur, *fly;
+    int jobs;              /* render threads */
+    fk_renderer *renderers[FK_MAX_JOBS]; /* one per thread; NULL in a dry run */
+    render_pool pool;
+    bool pool_up;
+    int64_t next_seq;      /* the series' next number after the chunks numbered, -1: ask */
+    char series[128];      /* the series' key */
+    bool approvals;        /* look up approvals (retry, release) */
+    bool write_failed;     /* the disk refused a PDF: no more rendering in this batch */
+    fk_error write_err;
+    uint64_t done;
+    char issue_date[16], due_date[16];
+    int year;
+    /* The test hook FAKTURA_TEST_FAIL_RENDER (core/testhook.h), or NULL. */
+    const char *fail_render;
+};
+
+/* invoice_map.c: render order o as invoice `number` into out. */
+fk_status fk_pipeline__render(const run_ctx *c, fk_renderer *r, const fk_order *o,
+                              const char *number, fk_buf *out, fk_error *err);
+
+/* render_pool.c */
+/* Render, write and hash slot i of chunk k; a failure stays in the slot's rerr or werr. */
+void fk_pipeline__work_slot(run_ctx *c, fk_renderer *r, chunk *k, size_t i);
+/* Start the render threads (fewer, even none, is not an error: a chunk no thread takes is
+ * rendered by this thread when it is submitted). */
+void fk_pipeline__pool_start(run_ctx *c);
+/* Wait until the submitted chunk (if any) is rendered and written. */
+void fk_pipeline__pool_wait(run_ctx *c);
+void fk_pipeline__pool_submit(run_ctx *c, chunk *k);
+void fk_pipeline__pool_stop(run_ctx *c);
+
+/* chunk.c */
+void fk_pipeline__chunk_init(chunk *k);
+void fk_pipeline__chunk_free(chunk *k);
+/* Remove the chunk's temporary files not yet renamed into place. */
+void fk_pipeline__unwrite_chunk(run_ctx *c, chunk *k);
+/* The chunk being filled is full (or the input ended): move the chunks on one step. */
+fk_status fk_pipeline__advance(run_ctx *c, fk_error *err);
+/* Everything checked so far is committed and reported. */
+fk_status fk_pipeline__drain(run_ctx *c, fk_error *err);
+
+/* run.c: the context of a batch, and the orders through it. */
+void fk_pipeline__ctx_init(run_ctx *c, const fk_batch_options *opts);
+void fk_pipeline__ctx_free(run_ctx *c);
+/* Check the last slot of the current chunk, and move on when the chunk is full. */
+fk_status fk_pipeline__process_order(run_ctx *c, fk_error *err);
+/* Open what writing needs: the output directory (recovered from an interrupted run) and
+ * the renderers. The store is already open. */
+fk_status fk_pipeline__open_writer(run_ctx *c, const char *out_dir, fk_error *err);
+fk_status fk_pipeline__open_inputs(const fk_batch_options *opts, const char *const *inputs,
+                                   size_t n, fk_ingest ***out, uint64_t *total, fk_error *err);
+void fk_pipeline__close_inputs(fk_ingest **ins, size_t n);
+/* Which row (and batch) an ingested order goes to: row 0 for a new one. false: the order
+ * is not part of this pass (a retry takes only the batch's failed and held orders). */
+typedef bool (*fk_pick_fn)(run_ctx *c, const fk_order *o, int64_t *row, int64_t *batch,
+                           void *payload);
+/* Every order of the inputs through process_order, with progress. */
+fk_status fk_pipeline__ingest_all(run_ctx *c, fk_ingest **ins, size_t n, uint64_t total,
+                                  fk_pick_fn pick, void *payload, fk_error *err);
+void fk_pipeline__progress(run_ctx *c, uint64_t bytes, uint64_t total, bool last);
+/* The batch's end: a disk that refused PDFs makes the whole call an environment failure. */
+fk_status fk_pipeline__write_failure(const run_ctx *c, fk_error *err);
+void fk_pipeline__add_recorded(const char *currency, __int128 sum, void *payload);
+void fk_pipeline__first_target(const fk_report_options *ro, fk_summary *out);
+/* The batch `batch_id`, or FK_EUSAGE when there is none. */
+fk_status fk_pipeline__get_batch(fk_store *s, const char *db_path, int64_t batch_id,
+                                 fk_batch_info *bi, fk_error *err);
+/* Open an existing database to read; FK_EUSAGE when there is none at db_path. */
+fk_status fk_pipeline__open_reader(fk_store **s, const char *db_path, fk_error *err);
+#endif
