@@ -40,14 +40,23 @@ static const char usage_main[] =
     "                        process the failed and held orders of a batch again (from the\n"
     "                        database, or from corrected INPUT files); nothing is invoiced twice\n"
     "  report --batch ID     write the report of an earlier batch again from the database\n"
-    "  verify [--batch ID]   check every recorded PDF against its SHA-256 and the number\n"
-    "                        series for gaps and repeats (exit 0: all well, 1: problems)\n"
+    "  verify [--batch ID] [--repair]\n"
+    "                        check every recorded PDF against its SHA-256 and the number\n"
+    "                        series for gaps and repeats (exit 0: all well, 1: problems);\n"
+    "                        --repair renders missing or changed PDFs again\n"
     "  payments FILE.csv     record payments (invoice_number, amount, paid_on[, payment_id,\n"
     "                        currency]): what makes invoices open or overdue\n"
     "  approve --batch ID ORDER_ID... --reason TEXT\n"
     "                        release held orders (duplicate suspicion, amount limits,\n"
     "                        credit or rate limit, overdue balance) for the next retry\n"
     "  status [--batch ID]   batches with their counts per status, and the open holds\n"
+    "  show NUMBER           the stored invoice of record (JSON, docs/invoice.md)\n"
+    "  reprint NUMBER [--out FILE]\n"
+    "                        render an invoice's PDF again from its stored document,\n"
+    "                        byte-identical to the one issued (exit 1 if not)\n"
+    "  invoices [--from DATE] [--to DATE] [--format csv|json] [--report FILE]\n"
+    "                        the sales journal (VAT register): one row per invoice and\n"
+    "                        VAT breakdown, with payment status\n"
     "  codes [--markdown]    list the finding codes with their outcome and hint\n"
     "\n"
     "Run `faktura COMMAND --help` for a command's options.\n"
@@ -112,12 +121,54 @@ static const char usage_retry[] =
     "4 environment, 5 internal.\n";
 
 static const char usage_verify[] =
-    "Usage: faktura verify [--batch ID] [--db FILE]\n"
+    "Usage: faktura verify [--batch ID] [--db FILE] [--repair [--config FILE]]\n"
     "\n"
     "Check every recorded invoice (of batch ID, or all): its PDF exists with the recorded\n"
     "size and SHA-256; and every number series has no gap and no repeat. Problems are\n"
-    "listed on stdout. Exit code: 0 all well, 1 problems found, 2 usage, 4 database\n"
-    "unreadable.\n";
+    "listed on stdout.\n"
+    "\n"
+    "--repair renders each missing or changed PDF again from its stored document (with the\n"
+    "fonts and logo of --config, default faktura.ini if present) and writes it back when\n"
+    "the bytes are the ones issued; each repair is listed, and what cannot be repaired\n"
+    "(no stored document, a rendering that differs) stays a problem. It holds the run lock.\n"
+    "Exit code: 0 all well (after repairs), 1 problems left, 2 usage, 4 database\n"
+    "unreadable or locked.\n";
+
+static const char usage_show[] =
+    "Usage: faktura show NUMBER [--format json] [--db FILE]\n"
+    "\n"
+    "Print the stored document of invoice NUMBER: the invoice of record, as issued (the\n"
+    "JSON of docs/invoice.md). An invoice issued before faktura stored invoice content has\n"
+    "only its totals: they are printed, and the exit code is 1.\n"
+    "Exit codes: 0 shown, 1 no such invoice or no stored content, 2 usage, 4 database.\n";
+
+static const char usage_reprint[] =
+    "Usage: faktura reprint NUMBER [--out FILE] [--config FILE] [--db FILE]\n"
+    "\n"
+    "Render the PDF of invoice NUMBER again from its stored document, with the fonts and\n"
+    "logo of --config (default faktura.ini if present, else the built-in fonts), and check\n"
+    "it against the SHA-256 recorded when it was issued. Only a byte-identical PDF is\n"
+    "written: to FILE (`-` is stdout; default: the invoice's file name, NUMBER.pdf with '/'\n"
+    "as '_', in the current directory).\n"
+    "Exit codes: 0 written and identical, 1 no such invoice, no stored content, or the\n"
+    "rendering differs (nothing written), 2 usage, 4 environment.\n";
+
+static const char usage_invoices[] =
+    "Usage: faktura invoices [--from DATE] [--to DATE] [--format csv|json] [--report FILE]\n"
+    "                        [--as-of DATE] [--db FILE]\n"
+    "\n"
+    "The sales journal (VAT register) from the stored invoices of record: one row per\n"
+    "invoice and VAT breakdown with number, issue_date, delivery_date, period_start,\n"
+    "period_end, buyer_name, buyer_vat_id, buyer_country, currency, vat_category,\n"
+    "vat_rate, net, vat, gross (the invoice's), exchange_rate, accounting_currency,\n"
+    "vat_accounting, payment_reference, status (open, paid, overdue on --as-of), paid and\n"
+    "stored (no: issued before documents were stored, one row of totals). JSON also\n"
+    "carries the sums per currency and per category and rate.\n"
+    "\n"
+    "Options: --from/--to YYYY-MM-DD (issue dates, inclusive), --format csv (default) or\n"
+    "json (default from the --report file's extension), --report FILE (default stdout;\n"
+    "a file is replaced atomically), --as-of DATE (default now), --db FILE.\n"
+    "Exit codes: 0 written, 2 usage, 4 database or output unwritable.\n";
 
 static const char usage_payments[] =
     "Usage: faktura payments [--db FILE] FILE.csv\n"
@@ -179,6 +230,8 @@ typedef struct cli {
     bool decimal_comma;
     int jobs;
     int64_t batch;
+    const char *from, *to;
+    bool repair;
     bool quiet, verbose, markdown, out_given;
     bool tty;
     bool progress_shown;
@@ -608,9 +661,176 @@ static int cmd_report(cli *c)
     return outcome_exit(&sum);
 }
 
+/* The config of the commands that render but run no batch (reprint, verify --repair):
+ * --config, else faktura.ini when there is one, else the built-in defaults (the fonts of
+ * the build). */
+static int load_render_config(const cli *c, fk_config **cfg)
+{
+    fk_error err = FK_ERROR_INIT;
+    const char *config = c->config;
+    if (!config && access("faktura.ini", F_OK) == 0)
+        config = "faktura.ini";
+    if (fk_config_load(cfg, config, on_warn, (void *)c, &err) != FK_OK)
+        return report_error(&err);
+    return -1;
+}
+
+static int cmd_verify_repair(cli *c)
+{
+    fk_error err = FK_ERROR_INIT;
+    fk_config *cfg = NULL;
+    uint64_t checked = 0, problems = 0, repaired = 0;
+    int rc;
+
+    if ((rc = load_render_config(c, &cfg)) >= 0)
+        return rc;
+    fk_status st = fk_verify_repair(cfg, c->db, c->batch, print_problem, print_problem, c,
+                                    &checked, &problems, &repaired, &err);
+    fk_config_free(cfg);
+    if (st != FK_OK)
+        return report_error(&err);
+    if (!c->quiet || problems)
+        fprintf(stderr, "faktura: verify: %llu invoices checked, %llu repaired, %llu problem%s "
+                        "left\n",
+                (unsigned long long)checked, (unsigned long long)repaired,
+                (unsigned long long)problems, problems == 1 ? "" : "s");
+    return problems ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
+}
+
+static int one_number(const char *cmd, int n)
+{
+    if (n != 1)
+        return usage_error("%s takes exactly one invoice NUMBER", cmd);
+    return -1;
+}
+
+static int cmd_show(cli *c, char **args, int n)
+{
+    fk_error err = FK_ERROR_INIT;
+    fk_shown_invoice si;
+    int rc;
+
+    if ((rc = one_number("show", n)) >= 0)
+        return rc;
+    if (c->nformats > 1 || (c->nformats == 1 && c->formats[0] != FK_REPORT_JSON))
+        return usage_error("%s", "show writes --format json only");
+    if (fk_show(c->db, args[0], &si, &err) != FK_OK)
+        return report_error(&err);
+    if (!si.found) {
+        emit(stderr, "faktura: ", "there is no invoice %s in %s", args[0], c->db);
+        rc = EXIT_NOT_INVOICED;
+    } else if (!si.has_content) {
+        emit(stderr, "faktura: ",
+             "invoice %s was issued on %s, before faktura stored invoice content: only its "
+             "totals are known: net %s, VAT %s, gross %s %s",
+             args[0], si.issue_date, si.net, si.vat, si.gross, si.currency);
+        rc = EXIT_NOT_INVOICED;
+    } else {
+        fputs(si.json, stdout);
+        fputc('\n', stdout);
+        rc = fflush(stdout) == 0 ? EXIT_ALL_INVOICED : EXIT_ENV;
+    }
+    fk_shown_invoice_free(&si);
+    return rc;
+}
+
+static int cmd_reprint(cli *c, char **args, int n)
+{
+    fk_error err = FK_ERROR_INIT;
+    fk_config *cfg = NULL;
+    fk_reprint_info info;
+    int rc;
+
+    if ((rc = one_number("reprint", n)) >= 0)
+        return rc;
+    if ((rc = load_render_config(c, &cfg)) >= 0)
+        return rc;
+    fk_status st = fk_reprint(cfg, c->db, args[0], c->out_given ? c->out : NULL, &info, &err);
+    fk_config_free(cfg);
+    if (st != FK_OK)
+        return report_error(&err);
+    switch (info.result) {
+    case FK_REPRINT_IDENTICAL:
+        if (!c->quiet)
+            emit(stderr, "faktura: ",
+                 "reprint: invoice %s written to %s (%llu bytes, SHA-256 %s: identical to the "
+                 "PDF issued)",
+                 args[0], strcmp(info.path, "-") ? info.path : "standard output",
+                 (unsigned long long)info.size, info.sha256);
+        return EXIT_ALL_INVOICED;
+    case FK_REPRINT_UNKNOWN:
+        emit(stderr, "faktura: ", "there is no invoice %s in %s", args[0], c->db);
+        return EXIT_NOT_INVOICED;
+    case FK_REPRINT_NO_CONTENT:
+        emit(stderr, "faktura: ",
+             "invoice %s was issued before faktura stored invoice content: it cannot be "
+             "rendered again (its PDF is the only copy; `faktura show %s` has its totals)",
+             args[0], args[0]);
+        return EXIT_NOT_INVOICED;
+    case FK_REPRINT_DIFFERENT:
+        emit(stderr, "faktura: error: ",
+             "reprint: invoice %s renders to other bytes than were issued (%llu bytes, SHA-256 "
+             "%s; issued %llu bytes, %s): nothing written. Are the fonts and logo of [render] "
+             "the ones it was issued with?",
+             args[0], (unsigned long long)info.size, info.sha256,
+             (unsigned long long)info.recorded_size, info.recorded_sha256);
+        return EXIT_NOT_INVOICED;
+    }
+    return EXIT_INTERNAL;
+}
+
+static bool plain_date(const char *s)
+{
+    int64_t t;
+    return s && strlen(s) == 10 && fk_time_parse(s, &t);
+}
+
+static int cmd_invoices(cli *c, char **args, int n)
+{
+    fk_error err = FK_ERROR_INIT;
+    fk_journal_options o = {NULL, NULL, 0, FK_JOURNAL_CSV, "-"};
+    fk_journal_summary sum;
+
+    if (n > 0)
+        return usage_error("invoices takes no INPUT (\"%s\")", args[0]);
+    if (c->nreports > 1 || c->nformats > 1)
+        return usage_error("%s", "invoices writes one --report in one --format");
+    if ((c->from && !plain_date(c->from)) || (c->to && !plain_date(c->to)))
+        return usage_error("--from and --to must be dates, YYYY-MM-DD (\"%s\")",
+                           c->from && !plain_date(c->from) ? c->from : c->to);
+    o.from = c->from;
+    o.to = c->to;
+    o.path = c->nreports ? c->reports[0] : "-";
+    if (c->nformats) {
+        if (c->formats[0] != FK_REPORT_CSV && c->formats[0] != FK_REPORT_JSON)
+            return usage_error("%s", "invoices writes --format csv or json");
+        o.format = c->formats[0] == FK_REPORT_JSON ? FK_JOURNAL_JSON : FK_JOURNAL_CSV;
+    } else {
+        const char *dot = strrchr(o.path, '.');
+        o.format = dot && !strcmp(dot, ".json") ? FK_JOURNAL_JSON : FK_JOURNAL_CSV;
+    }
+    if (c->as_of_text) {
+        if (!fk_time_parse(c->as_of_text, &o.as_of))
+            return usage_error("--as-of \"%s\" is not a date (YYYY-MM-DD[THH:MM:SS])",
+                               c->as_of_text);
+    } else {
+        o.as_of = (int64_t)time(NULL);
+    }
+    if (fk_journal(c->db, &o, &sum, &err) != FK_OK)
+        return report_error(&err);
+    if (!c->quiet)
+        fprintf(stderr, "faktura: invoices: %llu invoices, %llu rows (%llu issued before "
+                        "invoice content was stored); journal %s\n",
+                (unsigned long long)sum.invoices, (unsigned long long)sum.rows,
+                (unsigned long long)sum.without_content,
+                strcmp(o.path, "-") ? o.path : "on stdout");
+    return EXIT_ALL_INVOICED;
+}
+
 enum { OPT_DB = 256, OPT_OUT, OPT_CONFIG, OPT_REPORT, OPT_FORMAT, OPT_AS_OF, OPT_INPUT_FORMAT,
        OPT_BATCH, OPT_MARKDOWN, OPT_DELIMITER, OPT_DECIMAL_COMMA, OPT_CSV_BOM,
-       OPT_CSV_DELIMITER, OPT_EXPECT, OPT_REASON, OPT_BY, OPT_JOBS };
+       OPT_CSV_DELIMITER, OPT_EXPECT, OPT_REASON, OPT_BY, OPT_JOBS, OPT_FROM, OPT_TO,
+       OPT_REPAIR };
 
 int main(int argc, char **argv)
 {
@@ -632,6 +852,9 @@ int main(int argc, char **argv)
         {"reason", required_argument, NULL, OPT_REASON},
         {"by", required_argument, NULL, OPT_BY},
         {"jobs", required_argument, NULL, OPT_JOBS},
+        {"from", required_argument, NULL, OPT_FROM},
+        {"to", required_argument, NULL, OPT_TO},
+        {"repair", no_argument, NULL, OPT_REPAIR},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -646,7 +869,8 @@ int main(int argc, char **argv)
     c.tty = isatty(STDERR_FILENO);
     if (argc < 2)
         return usage_error("%s", "a COMMAND is needed (run, validate, retry, report, verify, "
-                                 "payments, approve, status, codes)");
+                                 "payments, approve, status, show, reprint, invoices, "
+                                 "codes)");
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         fputs(usage_main, stdout);
         return EXIT_ALL_INVOICED;
@@ -658,7 +882,8 @@ int main(int argc, char **argv)
     c.cmd = argv[1];
     if (strcmp(c.cmd, "run") && strcmp(c.cmd, "validate") && strcmp(c.cmd, "report") &&
         strcmp(c.cmd, "codes") && strcmp(c.cmd, "retry") && strcmp(c.cmd, "verify") &&
-        strcmp(c.cmd, "payments") && strcmp(c.cmd, "approve") && strcmp(c.cmd, "status"))
+        strcmp(c.cmd, "payments") && strcmp(c.cmd, "approve") && strcmp(c.cmd, "status") &&
+        strcmp(c.cmd, "show") && strcmp(c.cmd, "reprint") && strcmp(c.cmd, "invoices"))
         return usage_error("unknown command \"%s\"", c.cmd);
 
     optind = 2;
@@ -677,6 +902,9 @@ int main(int argc, char **argv)
         case OPT_EXPECT: c.expect = optarg; break;
         case OPT_REASON: c.reason = optarg; break;
         case OPT_BY: c.by = optarg; break;
+        case OPT_FROM: c.from = optarg; break;
+        case OPT_TO: c.to = optarg; break;
+        case OPT_REPAIR: c.repair = true; break;
         case OPT_JOBS: {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -740,6 +968,12 @@ int main(int argc, char **argv)
                 fputs(usage_approve, stdout);
             else if (!strcmp(c.cmd, "status"))
                 fputs(usage_status, stdout);
+            else if (!strcmp(c.cmd, "show"))
+                fputs(usage_show, stdout);
+            else if (!strcmp(c.cmd, "reprint"))
+                fputs(usage_reprint, stdout);
+            else if (!strcmp(c.cmd, "invoices"))
+                fputs(usage_invoices, stdout);
             else if (!strcmp(c.cmd, "codes"))
                 fputs("Usage: faktura codes [--markdown]\n\nList every finding code with the "
                       "outcome it gives an order and the hint for the accountant.\n",
@@ -774,8 +1008,14 @@ int main(int argc, char **argv)
     if (!strcmp(c.cmd, "verify")) {
         if (optind < argc)
             return usage_error("verify takes no INPUT (\"%s\")", argv[optind]);
-        return cmd_verify(&c);
+        return c.repair ? cmd_verify_repair(&c) : cmd_verify(&c);
     }
+    if (!strcmp(c.cmd, "show"))
+        return cmd_show(&c, argv + optind, argc - optind);
+    if (!strcmp(c.cmd, "reprint"))
+        return cmd_reprint(&c, argv + optind, argc - optind);
+    if (!strcmp(c.cmd, "invoices"))
+        return cmd_invoices(&c, argv + optind, argc - optind);
     if (!strcmp(c.cmd, "report")) {
         if (optind < argc)
             return usage_error("report takes no INPUT (\"%s\")", argv[optind]);

@@ -121,6 +121,13 @@ fk_status fk_pipeline__build_document(const run_ctx *c, const fk_order *o, const
 fk_status fk_pipeline__render(const run_ctx *c, fk_renderer *r, const fk_order *o,
                               const char *number, fk_buf *out, fk_buf *json, fk_error *err);
 
+/* documents.c: render invoice `number` again from its stored document and, when the bytes
+ * are those recorded, write its PDF back durably (*repaired); else why says why not. The
+ * renderer is made on first use (*r, freed by the caller). */
+fk_status fk_pipeline__repair(fk_store *s, const fk_config *cfg, fk_renderer **r,
+                              const char *number, bool *repaired, char *why, size_t whysz,
+                              fk_error *err);
+
 /* render_pool.c */
 /* Render, write and hash slot i of chunk k; a failure stays in the slot's rerr or werr. */
 void fk_pipeline__work_slot(run_ctx *c, fk_renderer *r, chunk *k, size_t i);

@@ -134,6 +134,7 @@ typedef struct fk_stored_invoice {
     int64_t net, vat, gross;
     int64_t paid;              /* sum of its recorded payments */
     char *pdf_path;            /* out_dir/pdf_name */
+    char *out_dir, *pdf_name;  /* its batch's output directory, its file name there */
     int64_t pdf_size;
     char pdf_sha256[65];
     bool has_content;          /* issued with a stored document (schema 3 on) */

@@ -10,6 +10,8 @@
 void fk_stored_invoice_free(fk_stored_invoice *si)
 {
     free(si->pdf_path);
+    free(si->out_dir);
+    free(si->pdf_name);
     free(si->content);
     memset(si, 0, sizeof(*si));
 }
@@ -18,7 +20,8 @@ void fk_stored_invoice_free(fk_stored_invoice *si)
     "SELECT i.number, i.issue_date, i.due_date, i.currency, i.net, i.vat, i.gross, "       \
     "COALESCE((SELECT SUM(p.amount) FROM payments p WHERE p.invoice_number = i.number), "  \
     "0), COALESCE(b.out_dir, '.') || '/' || i.pdf_name, i.pdf_size, i.pdf_sha256, "        \
-    "i.has_document, d.content, d.sha256, d.kind, d.version "                               \
+    "i.has_document, d.content, d.sha256, d.kind, d.version, COALESCE(b.out_dir, '.'), "   \
+    "i.pdf_name "                                                                          \
     "FROM invoices i JOIN batches b ON b.id = i.batch_id "                                  \
     "LEFT JOIN documents d ON d.number = i.number "
 
@@ -26,6 +29,8 @@ void fk_stored_invoice_free(fk_stored_invoice *si)
 static void fill(sqlite3_stmt *row, fk_stored_invoice *si)
 {
     free(si->pdf_path);
+    free(si->out_dir);
+    free(si->pdf_name);
     free(si->content);
     si->found = true;
     fk_store__col_copy(si->number, sizeof(si->number), row, 0);
@@ -47,6 +52,8 @@ static void fill(sqlite3_stmt *row, fk_stored_invoice *si)
     fk_store__col_copy(si->content_sha256, sizeof(si->content_sha256), row, 13);
     fk_store__col_copy(si->kind, sizeof(si->kind), row, 14);
     si->version = sqlite3_column_int(row, 15);
+    si->out_dir = fk_xstrdup(fk_store__col_text(row, 16));
+    si->pdf_name = fk_xstrdup(fk_store__col_text(row, 17));
 }
 
 static void get_one(sqlite3_stmt *row, void *payload)
