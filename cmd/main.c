@@ -49,6 +49,8 @@ static const char usage_main[] =
     "  approve --batch ID ORDER_ID... --reason TEXT\n"
     "                        release held orders (duplicate suspicion, amount limits,\n"
     "                        credit or rate limit, overdue balance) for the next retry\n"
+    "  cancel --batch ID ORDER_ID... --reason TEXT\n"
+    "                        cancel failed or held orders that must never be invoiced\n"
     "  status [--batch ID]   batches with their counts per status, and the open holds\n"
     "  show NUMBER           the stored invoice of record (JSON, docs/invoice.md)\n"
     "  reprint NUMBER [--out FILE]\n"
@@ -190,6 +192,17 @@ static const char usage_approve[] =
     "are recorded. Holding periods pass by themselves; open disputes need an answer.\n"
     "Exit codes: 0 all released, 1 some orders were not held for such a reason, 2 usage,\n"
     "4 database locked or unwritable.\n";
+
+static const char usage_cancel[] =
+    "Usage: faktura cancel --batch ID ORDER_ID... --reason TEXT [--by NAME] [--db FILE]\n"
+    "\n"
+    "Cancel failed or held orders of batch ID that must never be invoiced: each gets the\n"
+    "outcome `cancelled` with who (--by, default the login name), why and when; `retry`\n"
+    "no longer takes it; `status` and the reports show it, and the reconciliation\n"
+    "counts it (invoiced + failed + held + skipped + cancelled + credited = ingested).\n"
+    "An issued invoice is corrected with `faktura credit`, not cancelled.\n"
+    "Exit codes: 0 all cancelled (or cancelled before), 1 some orders are invoiced,\n"
+    "settled or not in the batch, 2 usage, 4 database locked or unwritable.\n";
 
 static const char usage_status[] =
     "Usage: faktura status [--batch ID] [--db FILE]\n"
@@ -425,12 +438,16 @@ static void print_summary(const cli *c, const fk_summary *s, const char *report)
     fprintf(stderr, "faktura: %s", c->cmd);
     if (s->batch_id)
         fprintf(stderr, " batch %lld", (long long)s->batch_id);
-    fprintf(stderr, ": %llu orders: %llu invoiced, %llu failed, %llu held, %llu skipped; %s; "
-                    "report %s\n",
+    fprintf(stderr, ": %llu orders: %llu invoiced, %llu failed, %llu held, %llu skipped",
             (unsigned long long)s->orders, (unsigned long long)s->count[FK_INVOICED],
             (unsigned long long)s->count[FK_FAILED], (unsigned long long)s->count[FK_HELD],
-            (unsigned long long)s->count[FK_SKIPPED],
-            s->reconciled ? "reconciled" : "NOT RECONCILED",
+            (unsigned long long)s->count[FK_SKIPPED]);
+    /* Corrections only when there are some: the line stays what it always was without. */
+    if (s->count[FK_CANCELLED])
+        fprintf(stderr, ", %llu cancelled", (unsigned long long)s->count[FK_CANCELLED]);
+    if (s->count[FK_CREDITED])
+        fprintf(stderr, ", %llu credited", (unsigned long long)s->count[FK_CREDITED]);
+    fprintf(stderr, "; %s; report %s\n", s->reconciled ? "reconciled" : "NOT RECONCILED",
             strcmp(report, "-") == 0 ? "on stdout" : report);
 }
 
@@ -567,6 +584,39 @@ static int cmd_payments(cli *c, char **args, int n)
     return sum.rejected ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
 }
 
+/* Who does it: --by, else the login name. */
+static const char *who_is(const cli *c)
+{
+    const char *who = c->by;
+    if (!who || !*who)
+        who = getenv("SUDO_USER");
+    if (!who || !*who)
+        who = getenv("USER");
+    if (!who || !*who)
+        who = getenv("LOGNAME");
+    return who && *who ? who : "unknown";
+}
+
+static int cmd_cancel(cli *c, char **ids, int n)
+{
+    fk_error err = FK_ERROR_INIT;
+    uint64_t cancelled = 0;
+
+    if (c->batch <= 0)
+        return usage_error("%s", "cancel needs --batch ID");
+    if (n == 0)
+        return usage_error("%s", "cancel needs at least one ORDER_ID");
+    if (!c->reason || !*c->reason)
+        return usage_error("%s", "cancel needs --reason TEXT (it is recorded)");
+    if (fk_cancel(c->db, c->batch, (const char *const *)ids, (size_t)n, c->reason, who_is(c),
+                  (int64_t)time(NULL), print_rejected, c, &cancelled, &err) != FK_OK)
+        return report_error(&err);
+    if (!c->quiet || cancelled < (uint64_t)n)
+        fprintf(stderr, "faktura: cancel: %llu of %d order%s cancelled in batch %lld\n",
+                (unsigned long long)cancelled, n, n == 1 ? "" : "s", (long long)c->batch);
+    return cancelled == (uint64_t)n ? EXIT_ALL_INVOICED : EXIT_NOT_INVOICED;
+}
+
 static int cmd_approve(cli *c, char **ids, int n)
 {
     fk_error err = FK_ERROR_INIT;
@@ -607,17 +657,18 @@ static void print_status_header(status_out *so)
 {
     if (!so->header)
         printf("batch  kind  as_of                 state    orders  invoiced  failed  held  "
-               "skipped\n");
+               "skipped  cancelled  credited\n");
     so->header = true;
 }
 
 static void print_batch_row(const fk_batch_row *b, void *payload)
 {
     print_status_header(payload);
-    printf("%-6lld %-5s %-21s %-8s %6llu %9llu %7llu %5llu %8llu\n", (long long)b->id, b->kind,
-           b->as_of, b->state, (unsigned long long)b->orders,
+    printf("%-6lld %-5s %-21s %-8s %6llu %9llu %7llu %5llu %8llu %10llu %9llu\n",
+           (long long)b->id, b->kind, b->as_of, b->state, (unsigned long long)b->orders,
            (unsigned long long)b->count[FK_INVOICED], (unsigned long long)b->count[FK_FAILED],
-           (unsigned long long)b->count[FK_HELD], (unsigned long long)b->count[FK_SKIPPED]);
+           (unsigned long long)b->count[FK_HELD], (unsigned long long)b->count[FK_SKIPPED],
+           (unsigned long long)b->count[FK_CANCELLED], (unsigned long long)b->count[FK_CREDITED]);
 }
 
 static void print_hold_row(const fk_hold_row *h, void *payload)
@@ -869,8 +920,8 @@ int main(int argc, char **argv)
     c.tty = isatty(STDERR_FILENO);
     if (argc < 2)
         return usage_error("%s", "a COMMAND is needed (run, validate, retry, report, verify, "
-                                 "payments, approve, status, show, reprint, invoices, "
-                                 "codes)");
+                                 "payments, approve, cancel, credit, status, show, "
+                                 "reprint, invoices, codes)");
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         fputs(usage_main, stdout);
         return EXIT_ALL_INVOICED;
@@ -883,7 +934,8 @@ int main(int argc, char **argv)
     if (strcmp(c.cmd, "run") && strcmp(c.cmd, "validate") && strcmp(c.cmd, "report") &&
         strcmp(c.cmd, "codes") && strcmp(c.cmd, "retry") && strcmp(c.cmd, "verify") &&
         strcmp(c.cmd, "payments") && strcmp(c.cmd, "approve") && strcmp(c.cmd, "status") &&
-        strcmp(c.cmd, "show") && strcmp(c.cmd, "reprint") && strcmp(c.cmd, "invoices"))
+        strcmp(c.cmd, "show") && strcmp(c.cmd, "reprint") && strcmp(c.cmd, "invoices") &&
+        strcmp(c.cmd, "cancel") && strcmp(c.cmd, "credit"))
         return usage_error("unknown command \"%s\"", c.cmd);
 
     optind = 2;
@@ -966,6 +1018,8 @@ int main(int argc, char **argv)
                 fputs(usage_payments, stdout);
             else if (!strcmp(c.cmd, "approve"))
                 fputs(usage_approve, stdout);
+            else if (!strcmp(c.cmd, "cancel"))
+                fputs(usage_cancel, stdout);
             else if (!strcmp(c.cmd, "status"))
                 fputs(usage_status, stdout);
             else if (!strcmp(c.cmd, "show"))
@@ -1000,6 +1054,8 @@ int main(int argc, char **argv)
         return cmd_payments(&c, argv + optind, argc - optind);
     if (!strcmp(c.cmd, "approve"))
         return cmd_approve(&c, argv + optind, argc - optind);
+    if (!strcmp(c.cmd, "cancel"))
+        return cmd_cancel(&c, argv + optind, argc - optind);
     if (!strcmp(c.cmd, "status")) {
         if (optind < argc)
             return usage_error("status takes no INPUT (\"%s\")", argv[optind]);

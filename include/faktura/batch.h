@@ -255,6 +255,19 @@ FK_EXTERN fk_status fk_approve(const char *db_path, int64_t batch_id,
                                const char *who, int64_t now, fk_log_fn problem, void *payload,
                                uint64_t *approved, fk_error *err);
 
+/**
+ * Cancel failed or held orders of batch `batch_id` that must never be invoiced: each gets
+ * the outcome `cancelled` with who, why and when (a finding ORDER_CANCELLED says so in
+ * every report), and `retry` no longer takes it. An order that is invoiced, unknown in
+ * the batch, or otherwise settled is passed to `problem` and left alone; one cancelled
+ * before counts as cancelled. All in one transaction. *cancelled counts the orders that
+ * are cancelled now.
+ */
+FK_EXTERN fk_status fk_cancel(const char *db_path, int64_t batch_id,
+                              const char *const *order_ids, size_t n, const char *reason,
+                              const char *who, int64_t now, fk_log_fn problem, void *payload,
+                              uint64_t *cancelled, fk_error *err);
+
 /* One batch as `faktura status` lists it. */
 typedef struct fk_batch_row {
     int64_t id;
@@ -262,7 +275,7 @@ typedef struct fk_batch_row {
     const char *as_of;                 /* "2026-11-20T00:00:00Z" */
     const char *state;                 /* "running", "done", "aborted" */
     uint64_t orders;
-    uint64_t count[FK_OUTCOME_COUNT];  /* per outcome */
+    uint64_t count[FK_OUTCOME_COUNT];  /* per outcome (cancelled and credited included) */
 } fk_batch_row;
 
 /* One finding of a held order, with the approvals recorded for the order. */

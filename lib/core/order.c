@@ -134,7 +134,7 @@ bool fk_order_has_finding(const fk_order *o, fk_code code)
 
 fk_outcome fk_order_outcome(const fk_order *o)
 {
-    bool failed = false, held = false, skipped = false;
+    bool failed = false, held = false, skipped = false, cancelled = false, credited = false;
 
     if (o->nfindings == 0)
         return FK_INVOICED;
@@ -143,9 +143,17 @@ fk_outcome fk_order_outcome(const fk_order *o)
         case FK_FAILED: failed = true; break;
         case FK_HELD: held = true; break;
         case FK_SKIPPED: skipped = true; break;
+        case FK_CANCELLED: cancelled = true; break;
+        case FK_CREDITED: credited = true; break;
         case FK_INVOICED: break;
         }
     }
+    /* A person's cancellation and an issued credit note are final: what else the order
+     * had is kept as its history, but it is done with. */
+    if (cancelled)
+        return FK_CANCELLED;
+    if (credited)
+        return FK_CREDITED;
     /* Data that must be fixed comes first: holding or skipping a broken order would hide
      * the error from the accountant. */
     if (failed)

@@ -74,7 +74,7 @@ typedef void (*fk_retry_fn)(int64_t row, const char *order_id, const char *data,
 fk_status fk_store_retry_set(fk_store *s, int64_t batch_id, fk_retry_fn fn, void *payload,
                              fk_error *err);
 
-/* The order ids of a batch's settled orders (invoiced or skipped), for a retry's
+/* The order ids of a batch's settled orders (invoiced, skipped, cancelled, credited), for a retry's
  * duplicate-id check. */
 typedef void (*fk_id_fn)(const char *order_id, void *payload);
 fk_status fk_store_settled_ids(fk_store *s, int64_t batch_id, fk_id_fn fn, void *payload,
@@ -185,6 +185,18 @@ fk_status fk_store_held_only_for(fk_store *s, const char *code, fk_held_fn fn, v
  * borrowed for the call. */
 fk_status fk_store_status(fk_store *s, int64_t batch_id, fk_batch_row_fn batches,
                           fk_hold_row_fn holds, void *payload, fk_error *err);
+
+/* The order `order_id` of batch `batch_id` (its failed or held row first when the id is
+ * there twice): its row and status; *found false when the batch has no such order. */
+fk_status fk_store_order_find(fk_store *s, int64_t batch_id, const char *order_id,
+                              int64_t *row, char *status, size_t n, bool *found,
+                              fk_error *err);
+/* Cancel a failed or held order (inside a transaction): status 'cancelled', a finding
+ * ORDER_CANCELLED with `message`, and who, why and when in the cancellations. */
+fk_status fk_store_order_cancel(fk_store *s, int64_t row, int64_t batch_id,
+                                const char *order_id, const char *previous_status,
+                                const char *reason, const char *who, const char *when,
+                                const char *message, fk_error *err);
 
 /* ---- payment rows (store_payments.c); the acceptance rules are the caller's ---- */
 

@@ -206,7 +206,7 @@ fk_status fk_store_settled_ids(fk_store *s, int64_t batch_id, fk_id_fn fn, void 
     ids_ctx c = {fn, payload};
     return fk_sql(s, STMT_COUNT, "read the batch's order ids", get_id, &c, err,
                   "SELECT order_id FROM orders WHERE batch_id = ? AND "
-                  "status IN ('invoiced', 'skipped') ORDER BY id",
+                  "status IN ('invoiced', 'skipped', 'cancelled', 'credited') ORDER BY id",
                   "i", batch_id);
 }
 
