@@ -49,6 +49,10 @@ static const char usage_main[] =
     "  approve --batch ID ORDER_ID... --reason TEXT\n"
     "                        release held orders (duplicate suspicion, amount limits,\n"
     "                        credit or rate limit, overdue balance) for the next retry\n"
+    "  credit --invoice NUMBER --reason TEXT [--line N[:QTY]]... [--id KEY]\n"
+    "  credit --from FILE.csv\n"
+    "                        issue credit notes (own gapless series, stored, in the\n"
+    "                        invoice's language)\n"
     "  cancel --batch ID ORDER_ID... --reason TEXT\n"
     "                        cancel failed or held orders that must never be invoiced\n"
     "  status [--batch ID]   batches with their counts per status, and the open holds\n"
@@ -204,6 +208,27 @@ static const char usage_cancel[] =
     "Exit codes: 0 all cancelled (or cancelled before), 1 some orders are invoiced,\n"
     "settled or not in the batch, 2 usage, 4 database locked or unwritable.\n";
 
+static const char usage_credit[] =
+    "Usage: faktura credit --invoice NUMBER --reason TEXT [--line N[:QTY]]... [--id KEY]\n"
+    "                      [--config FILE] [--db FILE] [--out DIR] [--as-of DATE]\n"
+    "       faktura credit --from FILE.csv [--config FILE] [--db FILE] [--out DIR] [--as-of DATE]\n"
+    "\n"
+    "Issue a credit note for invoice NUMBER: for the whole invoice (all that remains\n"
+    "creditable), or for lines N (1-based, as printed), optionally QTY of a line. Credit\n"
+    "notes have their own gapless series ([numbering] credit_format, credit_prefix; default\n"
+    "CN-YYYY-000001), are written in the invoice's language from its stored document, and\n"
+    "are documents of record (`show`, `reprint`, `verify`). The PDF goes to DIR (default\n"
+    "out). Prints the credit note's number.\n"
+    "Refused, with nothing issued and no number used: an unknown invoice, more than remains\n"
+    "creditable on a line (credits add up across credit notes), a key (--id) used before\n"
+    "with other content. The same key with the same content prints the existing number.\n"
+    "\n"
+    "--from FILE.csv issues many: columns credit_id, invoice_number, reason and optional\n"
+    "line, quantity; rows sharing a credit_id form one credit note (no line: the whole\n"
+    "invoice). Each refusal is listed with file, line and why; the others are issued.\n"
+    "Exit codes: 0 issued (or issued before under the same key), 1 refused (some refused),\n"
+    "2 usage, 3 unreadable FILE.csv, 4 environment.\n";
+
 static const char usage_status[] =
     "Usage: faktura status [--batch ID] [--db FILE]\n"
     "\n"
@@ -244,6 +269,9 @@ typedef struct cli {
     int jobs;
     int64_t batch;
     const char *from, *to;
+    const char *invoice, *id;
+    const char *lines[256];
+    size_t nlines;
     bool repair;
     bool quiet, verbose, markdown, out_given;
     bool tty;
@@ -617,6 +645,97 @@ static int cmd_cancel(cli *c, char **ids, int n)
     return cancelled == (uint64_t)n ? EXIT_ALL_INVOICED : EXIT_NOT_INVOICED;
 }
 
+static void print_credit(const fk_credit_info *info, const char *file, unsigned long line,
+                         void *payload)
+{
+    const cli *c = payload;
+    switch (info->result) {
+    case FK_CREDIT_ISSUED:
+        printf("%s\n", info->number);
+        if (!c->quiet)
+            emit(stderr, "faktura: ", "credit: credit note %s issued for invoice %s: %s %s",
+                 info->number, info->invoice_number, info->gross, info->currency);
+        break;
+    case FK_CREDIT_EXISTING:
+        printf("%s\n", info->number);
+        if (!c->quiet)
+            emit(stderr, "faktura: ", "credit: credit note %s was issued before under this key "
+                                      "(nothing new)",
+                 info->number);
+        break;
+    case FK_CREDIT_REFUSED:
+        if (file)
+            emit(stderr, "faktura: refused: ", "%s:%lu: %s", file, line, info->why);
+        else
+            emit(stderr, "faktura: refused: ", "%s", info->why);
+        break;
+    }
+}
+
+static int cmd_credit(cli *c, char **args, int n)
+{
+    fk_error err = FK_ERROR_INIT;
+    fk_config *cfg = NULL;
+    fk_credit_options o = {NULL, c->db, c->out, 0, on_log, c};
+    fk_credit_line lines[256];
+    int rc;
+
+    if (n > 0)
+        return usage_error("credit takes no INPUT (\"%s\"): --invoice NUMBER or --from FILE.csv",
+                           args[0]);
+    if (!c->from == !c->invoice)
+        return usage_error("%s", "credit needs --invoice NUMBER or --from FILE.csv (one of them)");
+    if (c->from && (c->reason || c->nlines || c->id))
+        return usage_error("%s", "credit --from FILE.csv takes the reasons, lines and keys from "
+                                 "the file");
+    if (c->invoice && (!c->reason || !*c->reason))
+        return usage_error("%s", "credit needs --reason TEXT (it is printed on the credit note)");
+    for (size_t i = 0; i < c->nlines; i++) {
+        const char *colon = strchr(c->lines[i], ':');
+        char *end;
+        errno = 0;
+        unsigned long v = strtoul(c->lines[i], &end, 10);
+        if (errno || end == c->lines[i] || (*end && *end != ':') || v == 0 ||
+            c->lines[i][0] == '-' || c->lines[i][0] == '+' || (colon && !colon[1]))
+            return usage_error("--line needs N or N:QTY (N a line number from 1, QTY a "
+                               "quantity), not \"%s\"",
+                               c->lines[i]);
+        lines[i] = (fk_credit_line){v, colon ? colon + 1 : NULL};
+    }
+    if (c->as_of_text) {
+        if (!fk_time_parse(c->as_of_text, &o.as_of))
+            return usage_error("--as-of \"%s\" is not a date (YYYY-MM-DD[THH:MM:SS])",
+                               c->as_of_text);
+    } else {
+        o.as_of = (int64_t)time(NULL);
+    }
+    if (fk_config_load(&cfg, c->config ? c->config : "faktura.ini", on_warn, c, &err) != FK_OK)
+        return report_error(&err);
+    o.config = cfg;
+    if (c->from) {
+        fk_credit_summary sum;
+        fk_status st = fk_credit_import(&o, c->from, print_credit, c, &sum, &err);
+        fk_config_free(cfg);
+        if (st != FK_OK)
+            return report_error(&err);
+        if (!c->quiet || sum.refused)
+            fprintf(stderr, "faktura: credit: %llu credit notes: %llu issued, %llu issued "
+                            "before, %llu refused\n",
+                    (unsigned long long)sum.notes, (unsigned long long)sum.issued,
+                    (unsigned long long)sum.existing, (unsigned long long)sum.refused);
+        return sum.refused ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
+    }
+    fk_credit_request rq = {c->id, c->invoice, c->reason, lines, c->nlines};
+    fk_credit_info info;
+    fk_status st = fk_credit(&o, &rq, &info, &err);
+    fk_config_free(cfg);
+    if (st != FK_OK)
+        return report_error(&err);
+    print_credit(&info, NULL, 0, c);
+    rc = info.result == FK_CREDIT_REFUSED ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
+    return fflush(stdout) == 0 ? rc : EXIT_ENV;
+}
+
 static int cmd_approve(cli *c, char **ids, int n)
 {
     fk_error err = FK_ERROR_INIT;
@@ -881,7 +1000,7 @@ static int cmd_invoices(cli *c, char **args, int n)
 enum { OPT_DB = 256, OPT_OUT, OPT_CONFIG, OPT_REPORT, OPT_FORMAT, OPT_AS_OF, OPT_INPUT_FORMAT,
        OPT_BATCH, OPT_MARKDOWN, OPT_DELIMITER, OPT_DECIMAL_COMMA, OPT_CSV_BOM,
        OPT_CSV_DELIMITER, OPT_EXPECT, OPT_REASON, OPT_BY, OPT_JOBS, OPT_FROM, OPT_TO,
-       OPT_REPAIR };
+       OPT_REPAIR, OPT_INVOICE, OPT_LINE, OPT_ID };
 
 int main(int argc, char **argv)
 {
@@ -906,6 +1025,9 @@ int main(int argc, char **argv)
         {"from", required_argument, NULL, OPT_FROM},
         {"to", required_argument, NULL, OPT_TO},
         {"repair", no_argument, NULL, OPT_REPAIR},
+        {"invoice", required_argument, NULL, OPT_INVOICE},
+        {"line", required_argument, NULL, OPT_LINE},
+        {"id", required_argument, NULL, OPT_ID},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -957,6 +1079,13 @@ int main(int argc, char **argv)
         case OPT_FROM: c.from = optarg; break;
         case OPT_TO: c.to = optarg; break;
         case OPT_REPAIR: c.repair = true; break;
+        case OPT_INVOICE: c.invoice = optarg; break;
+        case OPT_ID: c.id = optarg; break;
+        case OPT_LINE:
+            if (c.nlines == sizeof(c.lines) / sizeof(c.lines[0]))
+                return usage_error("at most %zu --line", sizeof(c.lines) / sizeof(c.lines[0]));
+            c.lines[c.nlines++] = optarg;
+            break;
         case OPT_JOBS: {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -1020,6 +1149,8 @@ int main(int argc, char **argv)
                 fputs(usage_approve, stdout);
             else if (!strcmp(c.cmd, "cancel"))
                 fputs(usage_cancel, stdout);
+            else if (!strcmp(c.cmd, "credit"))
+                fputs(usage_credit, stdout);
             else if (!strcmp(c.cmd, "status"))
                 fputs(usage_status, stdout);
             else if (!strcmp(c.cmd, "show"))
@@ -1056,6 +1187,8 @@ int main(int argc, char **argv)
         return cmd_approve(&c, argv + optind, argc - optind);
     if (!strcmp(c.cmd, "cancel"))
         return cmd_cancel(&c, argv + optind, argc - optind);
+    if (!strcmp(c.cmd, "credit"))
+        return cmd_credit(&c, argv + optind, argc - optind);
     if (!strcmp(c.cmd, "status")) {
         if (optind < argc)
             return usage_error("status takes no INPUT (\"%s\")", argv[optind]);

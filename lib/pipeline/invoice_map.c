@@ -127,7 +127,10 @@ static void fill_lines(fk_document *d, const fk_order *o)
                                  ln->unit,
                                  "",
                                  ln->services,
-                                 ln->split_payment};
+                                 ln->split_payment,
+                                 0,
+                                 0,
+                                 0};
         memcpy(lines[i].category, ln->category, sizeof(lines[i].category));
     }
     for (size_t g = 0; g < o->ngroups; g++) {

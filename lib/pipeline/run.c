@@ -180,19 +180,7 @@ static void check_pdf(const char *number, const char *series, int64_t seq, const
 static fk_status is_orphan(const char *stem, bool *orphan, void *payload, fk_error *err)
 {
     run_ctx *c = payload;
-    bool recorded = false;
-    fk_status st;
-
-    char number[128];
-
-    *orphan = false;
-    /* The file of invoice FV/2026/000001 is FV_2026_000001.pdf. */
-    if (!fk_config_number_from_file(c->cfg, stem, number, sizeof(number)))
-        return FK_OK; /* not ours: never touch a file faktura did not name */
-    if ((st = fk_store_has_number(c->store, number, &recorded, err)) != FK_OK)
-        return st;
-    *orphan = !recorded;
-    return FK_OK;
+    return fk_pipeline__is_orphan(c->cfg, c->store, stem, orphan, err);
 }
 
 fk_status fk_pipeline__open_writer(run_ctx *c, const char *out_dir, fk_error *err)

@@ -49,11 +49,13 @@ fk_status fk_store_customer_facts(fk_store *s, const fk_order *o, const fk_rules
     fk_status rc = FK_OK;
 
     /* Open balance: every earlier invoice of the customer in this currency, less what was
-     * paid on it. Needed by the credit limit only. */
+     * paid on it and what its credit notes took off. Needed by the credit limit only. */
     if (r->ncredit > 0 || *o->f[FK_COL_CREDIT_LIMIT])
         rc = fk_sql(s, STMT_OPEN, "sum the open balance", add_amount, &f->open_amount, err,
                     "SELECT COALESCE(SUM(i.gross - COALESCE((SELECT SUM(p.amount) FROM "
-                    "payments p WHERE p.invoice_number = i.number), 0)), 0) FROM invoices i "
+                    "payments p WHERE p.invoice_number = i.number), 0) + COALESCE((SELECT "
+                    "SUM(c.gross) FROM credit_notes c WHERE c.invoice_number = i.number), 0)"
+                    "), 0) FROM invoices i "
                     "WHERE i.customer_key = ? AND i.currency = ? AND i.batch_id <> ?",
                     "tti", o->customer_key, o->currency, exclude_batch);
     if (rc == FK_OK && r->invoices_per_day > 0)
@@ -67,8 +69,10 @@ fk_status fk_store_customer_facts(fk_store *s, const fk_order *o, const fk_rules
         fk_format_date(as_of - (int64_t)r->overdue_days * 86400, limit, sizeof(limit));
         rc = fk_sql(s, STMT_OVERDUE, "find overdue invoices", add_overdue, &c, err,
                     "SELECT i.number FROM invoices i WHERE i.customer_key = ? AND "
-                    "i.due_date < ? AND i.gross > COALESCE((SELECT SUM(p.amount) FROM "
-                    "payments p WHERE p.invoice_number = i.number), 0) "
+                    "i.due_date < ? AND i.gross + COALESCE((SELECT SUM(c.gross) FROM "
+                    "credit_notes c WHERE c.invoice_number = i.number), 0) > "
+                    "COALESCE((SELECT SUM(p.amount) FROM payments p WHERE p.invoice_number = "
+                    "i.number), 0) "
                     "ORDER BY i.due_date, i.number LIMIT 10",
                     "tt", o->customer_key, limit);
     }

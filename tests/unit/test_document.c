@@ -47,8 +47,8 @@ static void full(fk_document *d, fk_doc_line *lines, fk_doc_vat *vat)
                           "PL7251234567", "b@example.pl", "7251234567", "", ""};
     d->buyer_is_business = true;
     lines[0] = (fk_doc_line){"Dźwig «wynajem»", "CRN-1", 2500, 125000, 2300, 312500, "DAY",
-                             "S", true, true};
-    lines[1] = (fk_doc_line){"Książka", "", 1000, 5990, 0, 5990, "C62", "E", false, false};
+                             "S", true, true, 0, 0, 0};
+    lines[1] = (fk_doc_line){"Książka", "", 1000, 5990, 0, 5990, "C62", "E", false, false, 0, 0, 0};
     d->lines = lines;
     d->nlines = 2;
     vat[0] = (fk_doc_vat){0, 5990, 0, "E", 0, "art. 43 ust. 1 pkt 1", "VATEX-EU-132",
