@@ -989,9 +989,10 @@ static int cmd_invoices(cli *c, char **args, int n)
     if (fk_journal(c->db, &o, &sum, &err) != FK_OK)
         return report_error(&err);
     if (!c->quiet)
-        fprintf(stderr, "faktura: invoices: %llu invoices, %llu rows (%llu issued before "
-                        "invoice content was stored); journal %s\n",
-                (unsigned long long)sum.invoices, (unsigned long long)sum.rows,
+        fprintf(stderr, "faktura: invoices: %llu invoices, %llu credit notes, %llu rows (%llu "
+                        "issued before invoice content was stored); journal %s\n",
+                (unsigned long long)sum.invoices, (unsigned long long)sum.credit_notes,
+                (unsigned long long)sum.rows,
                 (unsigned long long)sum.without_content,
                 strcmp(o.path, "-") ? o.path : "on stdout");
     return EXIT_ALL_INVOICED;

@@ -214,7 +214,8 @@ typedef struct fk_journal_options {
 
 typedef struct fk_journal_summary {
     uint64_t invoices;         /* listed */
-    uint64_t rows;             /* one per invoice and VAT breakdown */
+    uint64_t credit_notes;     /* listed (negative rows, kind credit_note) */
+    uint64_t rows;             /* one per invoice or credit note and VAT breakdown */
     uint64_t without_content;  /* issued before documents were stored: one row of totals */
 } fk_journal_summary;
 
