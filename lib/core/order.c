@@ -124,6 +124,21 @@ void fk_order_add_finding(fk_order *o, fk_code code, const char *field, const ch
     f->hint = NULL;
 }
 
+void fk_order_drop_finding(fk_order *o, fk_code code)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < o->nfindings; i++) {
+        if (o->findings[i].code == code) {
+            free(o->findings[i].field);
+            free(o->findings[i].message);
+            free(o->findings[i].hint);
+            continue;
+        }
+        o->findings[k++] = o->findings[i];
+    }
+    o->nfindings = k;
+}
+
 bool fk_order_has_finding(const fk_order *o, fk_code code)
 {
     for (size_t i = 0; i < o->nfindings; i++)

@@ -205,6 +205,8 @@ fk_line *fk_order_add_line(fk_order *o);
 void fk_order_add_finding(fk_order *o, fk_code code, const char *field, const char *fmt, ...)
     FK_PRINTF(4, 5);
 bool fk_order_has_finding(const fk_order *o, fk_code code);
+/* Remove the findings of `code` (a decision that replaces them, such as a chargeback's). */
+void fk_order_drop_finding(fk_order *o, fk_code code);
 /* The outcome its findings give: none -> INVOICED, else the most severe (SKIPPED only when
  * every finding says skipped; FAILED before HELD). */
 fk_outcome fk_order_outcome(const fk_order *o);

@@ -110,6 +110,8 @@ struct run_ctx {
     int year;
     /* The test hook FAKTURA_TEST_FAIL_RENDER (core/testhook.h), or NULL. */
     const char *fail_render;
+    /* Chargebacks (issue 19): credit notes issued while the batch runs. */
+    void *credits;         /* credit_writer, made on the first chargeback */
 };
 
 /* invoice_map.c: the document of order o as invoice `number` (borrowing from o and the
