@@ -19,7 +19,6 @@
  *  - ICC profile: read once per renderer, checked to be an RGB monitor or output profile
  *    of ICC version 2 to 4 (ISO 19005-3 6.2.3), deflated once, kept.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "render/render_hpdf.h"
@@ -244,6 +243,41 @@ fk_status fk_render__facturx_check(fk_renderer *r, const fk_invoice *inv, const 
 
 /* ---- The document --------------------------------------------------------------------------- */
 
+static char *put_digits(char *p, int v, int n)
+{
+    for (int i = n - 1; i >= 0; i--, v /= 10)
+        p[i] = (char)('0' + v % 10);
+    return p + n;
+}
+
+/* "D:YYYYMMDDHHmmSS+00'00'" and "YYYY-MM-DDTHH:mm:SS+00:00" (each buffer 32 bytes). */
+static void format_dates(const fx_date *t, char *pdf, char *xmp)
+{
+    char *p = pdf, *x = xmp;
+
+    *p++ = 'D';
+    *p++ = ':';
+    p = put_digits(p, t->y, 4);
+    p = put_digits(p, t->mo, 2);
+    p = put_digits(p, t->d, 2);
+    p = put_digits(p, t->h, 2);
+    p = put_digits(p, t->mi, 2);
+    p = put_digits(p, t->s, 2);
+    memcpy(p, "+00'00'", 8);
+    x = put_digits(x, t->y, 4);
+    *x++ = '-';
+    x = put_digits(x, t->mo, 2);
+    *x++ = '-';
+    x = put_digits(x, t->d, 2);
+    *x++ = 'T';
+    x = put_digits(x, t->h, 2);
+    *x++ = ':';
+    x = put_digits(x, t->mi, 2);
+    *x++ = ':';
+    x = put_digits(x, t->s, 2);
+    memcpy(x, "+00:00", 7);
+}
+
 /* Text into XML element content. The text went through fk_render__clean(): valid UTF-8, no
  * control characters, so escaping the three special characters is all it needs. */
 static void xml_text(fk_buf *b, const char *s)
@@ -260,19 +294,46 @@ static void xml_text(fk_buf *b, const char *s)
     }
 }
 
-static void xmp_property(fk_buf *b, const char *name, const char *desc)
-{
-    fk_buf_printf(b,
-                  "       <rdf:li rdf:parseType=\"Resource\">\n"
-                  "        <pdfaProperty:name>%s</pdfaProperty:name>\n"
-                  "        <pdfaProperty:valueType>Text</pdfaProperty:valueType>\n"
-                  "        <pdfaProperty:category>external</pdfaProperty:category>\n"
-                  "        <pdfaProperty:description>%s</pdfaProperty:description>\n"
-                  "       </rdf:li>\n",
-                  name, desc);
-}
+#define XMP_PROPERTY(name, desc)                                                           \
+    "       <rdf:li rdf:parseType=\"Resource\">\n"                                            \
+    "        <pdfaProperty:name>" name "</pdfaProperty:name>\n"                                 \
+    "        <pdfaProperty:valueType>Text</pdfaProperty:valueType>\n"                           \
+    "        <pdfaProperty:category>external</pdfaProperty:category>\n"                         \
+    "        <pdfaProperty:description>" desc "</pdfaProperty:description>\n"                   \
+    "       </rdf:li>\n"
 
-/* The XMP packet (UTF-8, no "bytes" or "encoding" attribute: ISO 19005-3 6.6.2.1). */
+/* The PDF/A extension schema that declares the fx: properties, as the Factur-X 1.0
+ * specification gives it (../shared/einvoice/facturx/xmp/Factur-X_extension_schema.xmp). */
+static const char XMP_FX_SCHEMA[] =
+    "  <rdf:Description rdf:about=\"\"\n"
+    "    xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"\n"
+    "    xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"\n"
+    "    xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n"
+    "   <pdfaExtension:schemas>\n"
+    "    <rdf:Bag>\n"
+    "     <rdf:li rdf:parseType=\"Resource\">\n"
+    "      <pdfaSchema:schema>Factur-X PDFA Extension Schema</pdfaSchema:schema>\n"
+    "      <pdfaSchema:namespaceURI>" FX_NS "</pdfaSchema:namespaceURI>\n"
+    "      <pdfaSchema:prefix>fx</pdfaSchema:prefix>\n"
+    "      <pdfaSchema:property>\n"
+    "       <rdf:Seq>\n"
+    XMP_PROPERTY("DocumentFileName", "name of the embedded XML invoice file")
+    XMP_PROPERTY("DocumentType", "INVOICE")
+    XMP_PROPERTY("Version", "The actual version of the Factur-X XML schema")
+    XMP_PROPERTY("ConformanceLevel", "The conformance level of the embedded Factur-X data")
+    "       </rdf:Seq>\n"
+    "      </pdfaSchema:property>\n"
+    "     </rdf:li>\n"
+    "    </rdf:Bag>\n"
+    "   </pdfaExtension:schemas>\n"
+    "  </rdf:Description>\n"
+    " </rdf:RDF>\n"
+    "</x:xmpmeta>\n"
+    "<?xpacket end=\"w\"?>";
+
+/* The XMP packet (UTF-8, no "bytes" or "encoding" attribute: ISO 19005-3 6.6.2.1). Built
+ * with plain appends (no printf): it is made for every invoice. The fx: values passed
+ * plain_ascii() and need no escaping. */
 static void build_xmp(fk_buf *b, const fk_facturx *fx, const char *title, const char *creator,
                       const char *producer, const char *date)
 {
@@ -295,49 +356,28 @@ static void build_xmp(fk_buf *b, const fk_facturx *fx, const char *title, const 
                    "  <rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n"
                    "   <xmp:CreatorTool>");
     xml_text(b, creator);
-    fk_buf_printf(b, "</xmp:CreatorTool>\n"
-                     "   <xmp:CreateDate>%s</xmp:CreateDate>\n"
-                     "   <xmp:ModifyDate>%s</xmp:ModifyDate>\n"
-                     "  </rdf:Description>\n"
-                     "  <rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
-                     "   <pdf:Producer>",
-                  date, date);
-    xml_text(b, producer);
-    fk_buf_printf(b, "</pdf:Producer>\n"
-                     "  </rdf:Description>\n"
-                     "  <rdf:Description rdf:about=\"\" xmlns:fx=\"" FX_NS "\">\n"
-                     "   <fx:DocumentType>%s</fx:DocumentType>\n"
-                     "   <fx:DocumentFileName>%s</fx:DocumentFileName>\n"
-                     "   <fx:Version>%s</fx:Version>\n"
-                     "   <fx:ConformanceLevel>%s</fx:ConformanceLevel>\n"
-                     "  </rdf:Description>\n",
-                  DEF(fx->document_type, "INVOICE"), DEF(fx->file_name, "factur-x.xml"),
-                  DEF(fx->version, "1.0"), DEF(fx->conformance, "EN 16931"));
-    fk_buf_puts(b, "  <rdf:Description rdf:about=\"\"\n"
-                   "    xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"\n"
-                   "    xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"\n"
-                   "    xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n"
-                   "   <pdfaExtension:schemas>\n"
-                   "    <rdf:Bag>\n"
-                   "     <rdf:li rdf:parseType=\"Resource\">\n"
-                   "      <pdfaSchema:schema>Factur-X PDFA Extension Schema</pdfaSchema:schema>\n"
-                   "      <pdfaSchema:namespaceURI>" FX_NS "</pdfaSchema:namespaceURI>\n"
-                   "      <pdfaSchema:prefix>fx</pdfaSchema:prefix>\n"
-                   "      <pdfaSchema:property>\n"
-                   "       <rdf:Seq>\n");
-    xmp_property(b, "DocumentFileName", "name of the embedded XML invoice file");
-    xmp_property(b, "DocumentType", "INVOICE");
-    xmp_property(b, "Version", "The actual version of the Factur-X XML schema");
-    xmp_property(b, "ConformanceLevel", "The conformance level of the embedded Factur-X data");
-    fk_buf_puts(b, "       </rdf:Seq>\n"
-                   "      </pdfaSchema:property>\n"
-                   "     </rdf:li>\n"
-                   "    </rdf:Bag>\n"
-                   "   </pdfaExtension:schemas>\n"
+    fk_buf_puts(b, "</xmp:CreatorTool>\n   <xmp:CreateDate>");
+    fk_buf_puts(b, date);
+    fk_buf_puts(b, "</xmp:CreateDate>\n   <xmp:ModifyDate>");
+    fk_buf_puts(b, date);
+    fk_buf_puts(b, "</xmp:ModifyDate>\n"
                    "  </rdf:Description>\n"
-                   " </rdf:RDF>\n"
-                   "</x:xmpmeta>\n"
-                   "<?xpacket end=\"w\"?>");
+                   "  <rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+                   "   <pdf:Producer>");
+    xml_text(b, producer);
+    fk_buf_puts(b, "</pdf:Producer>\n"
+                   "  </rdf:Description>\n"
+                   "  <rdf:Description rdf:about=\"\" xmlns:fx=\"" FX_NS "\">\n"
+                   "   <fx:DocumentType>");
+    fk_buf_puts(b, DEF(fx->document_type, "INVOICE"));
+    fk_buf_puts(b, "</fx:DocumentType>\n   <fx:DocumentFileName>");
+    fk_buf_puts(b, DEF(fx->file_name, "factur-x.xml"));
+    fk_buf_puts(b, "</fx:DocumentFileName>\n   <fx:Version>");
+    fk_buf_puts(b, DEF(fx->version, "1.0"));
+    fk_buf_puts(b, "</fx:Version>\n   <fx:ConformanceLevel>");
+    fk_buf_puts(b, DEF(fx->conformance, "EN 16931"));
+    fk_buf_puts(b, "</fx:ConformanceLevel>\n  </rdf:Description>\n");
+    fk_buf_append(b, XMP_FX_SCHEMA, sizeof(XMP_FX_SCHEMA) - 1);
 }
 
 void fk_render__facturx_finish(fk_render__doc *c)
@@ -368,10 +408,7 @@ void fk_render__facturx_finish(fk_render__doc *c)
     if (HPDF_SetInfoDateAttr(c->pdf, HPDF_INFO_CREATION_DATE, hd) != HPDF_OK ||
         HPDF_SetInfoDateAttr(c->pdf, HPDF_INFO_MOD_DATE, hd) != HPDF_OK)
         return;                       /* recorded by the handler */
-    snprintf(pdf_date, sizeof(pdf_date), "D:%04d%02d%02d%02d%02d%02d+00'00'", t.y, t.mo, t.d,
-             t.h, t.mi, t.s);
-    snprintf(xmp_date, sizeof(xmp_date), "%04d-%02d-%02dT%02d:%02d:%02d+00:00", t.y, t.mo, t.d,
-             t.h, t.mi, t.s);
+    format_dates(&t, pdf_date, xmp_date);
     creator = HPDF_GetInfoAttr(c->pdf, HPDF_INFO_CREATOR);
     producer = HPDF_GetInfoAttr(c->pdf, HPDF_INFO_PRODUCER);
     if (!identity_cmap(r)) {

@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -926,14 +928,136 @@ static void test_alpha_logo(void **state)
     fk_buf_free(&png);
 }
 
-int main(void)
+/* ---- benchmark hook (never run by ctest) ---------------------------------------------------
+ *
+ *   build/tests/test_render_facturx --bench N [XML [OUT.pdf]]
+ *
+ * renders the test invoice N times as a plain PDF and N times as a Factur-X PDF with XML
+ * (default: the kit's EN 16931 example) embedded, on one renderer, five rounds, and prints
+ * the CPU time per invoice of each (fastest round) and the difference: the cost of the PDF/A-3 additions. Under
+ * `valgrind --tool=callgrind` the same loop shows where that cost goes. Timing stays out
+ * of the test suite (no timed tests); docs/einvoice.md records the figures. OUT.pdf keeps
+ * the last Factur-X PDF, e.g. for a PDF/A validator on another machine. */
+static double cpu_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The timed loops: *plain and *fxs get the fastest round's CPU seconds, *plain_len and
+ * *fx_len the sizes. False (message printed) if a render fails. */
+static bool bench_rounds(fk_renderer *r, const fk_invoice *inv, const fk_facturx *fx, int n,
+                         fk_buf *pdf, double *plain, double *fxs, size_t *plain_len,
+                         size_t *fx_len)
+{
+    fk_error err = FK_ERROR_INIT;
+
+    for (int i = 0; i < 20; i++) {    /* warm up both paths */
+        fk_buf_reset(pdf);
+        fk_renderer_render(r, inv, pdf, &err);
+        fk_buf_reset(pdf);
+        fk_renderer_render_facturx(r, inv, fx, pdf, &err);
+    }
+    /* Five rounds of n each, alternating; the fastest round of each kind counts: on a
+     * shared machine the slow rounds measure the neighbours. */
+    *plain = *fxs = 1e9;
+    for (int round = 0; round < 5; round++) {
+        double t0 = cpu_seconds(), tp, tf;
+
+        for (int i = 0; i < n; i++) {
+            fk_buf_reset(pdf);
+            if (fk_renderer_render(r, inv, pdf, &err) != FK_OK)
+                goto failed;
+        }
+        tp = cpu_seconds() - t0;
+        *plain_len = pdf->len;
+        t0 = cpu_seconds();
+        for (int i = 0; i < n; i++) {
+            fk_buf_reset(pdf);
+            if (fk_renderer_render_facturx(r, inv, fx, pdf, &err) != FK_OK)
+                goto failed;
+        }
+        tf = cpu_seconds() - t0;
+        *fx_len = pdf->len;
+        *plain = tp < *plain ? tp : *plain;
+        *fxs = tf < *fxs ? tf : *fxs;
+    }
+    return true;
+failed:
+    fprintf(stderr, "bench: %s\n", err.message);
+    return false;
+}
+
+static int bench(int n, const char *xml_path, const char *out_path)
+{
+    fixture f;
+    fk_renderer *r = NULL;
+    fk_facturx fx;
+    fk_buf pdf = FK_BUF_INIT, xml = FK_BUF_INIT;
+    fk_error err = FK_ERROR_INIT;
+    double plain = 0, fxs = 0;
+    size_t plain_len = 0, fx_len = 0;
+    int rc = 2;
+    FILE *fp;
+
+    if (setup(NULL) != 0)
+        return 2;
+    if (!read_whole(xml_path ? xml_path : kit_path, &xml) || xml.len == 0) {
+        fprintf(stderr, "bench: cannot read %s\n", xml_path ? xml_path : kit_path);
+        goto done;
+    }
+    invoice(&f);
+    memset(&fx, 0, sizeof(fx));
+    fx.xml = xml.ptr;
+    fx.xml_len = xml.len;
+    if (fk_renderer_new(&r, font_reg, font_bold, &err) != FK_OK ||
+        fk_renderer_prepare_facturx(r, &err) != FK_OK) {
+        fprintf(stderr, "bench: %s\n", err.message);
+        goto done;
+    }
+    if (!bench_rounds(r, &f.inv, &fx, n, &pdf, &plain, &fxs, &plain_len, &fx_len)) {
+        rc = 1;
+        goto done;
+    }
+    printf("fonts %s, XML %zu bytes, best of 5 rounds of %d invoices each\n", font_reg,
+           xml.len, n);
+    printf("plain PDF:    %8.1f us CPU per invoice, %zu bytes\n", plain / n * 1e6, plain_len);
+    printf("Factur-X PDF: %8.1f us CPU per invoice, %zu bytes\n", fxs / n * 1e6, fx_len);
+    printf("PDF/A-3 additions: %.1f us CPU per invoice, %zd bytes\n", (fxs - plain) / n * 1e6,
+           (ssize_t)(fx_len - plain_len));
+    rc = 0;
+    if (out_path) {
+        bool ok = (fp = fopen(out_path, "wb")) != NULL;
+        ok = ok && fwrite(pdf.ptr, 1, pdf.len, fp) == pdf.len;
+        if (fp && fclose(fp) != 0)
+            ok = false;
+        if (!ok) {
+            fprintf(stderr, "bench: cannot write %s\n", out_path);
+            rc = 2;
+        }
+    }
+done:
+    fk_renderer_free(r);
+    fk_buf_free(&pdf);
+    fk_buf_free(&xml);
+    teardown(NULL);
+    return rc;
+}
+
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_structure),  cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_parameters), cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_fonts_pdfa), cmocka_unit_test(test_alpha_logo),
     };
-    int failed = cmocka_run_group_tests(tests, setup, teardown);
+    int failed;
 
+    if (argc >= 3 && !strcmp(argv[1], "--bench"))
+        return bench(atoi(argv[2]) > 0 ? atoi(argv[2]) : 1000, argc > 3 ? argv[3] : NULL,
+                     argc > 4 ? argv[4] : NULL);
+    failed = cmocka_run_group_tests(tests, setup, teardown);
     return failed ? failed : skipped ? 77 : 0;
 }
