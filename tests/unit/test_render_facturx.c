@@ -503,8 +503,8 @@ static void test_structure(void **state)
     assert_string_equal(str(meta, "/Subtype"), "/XML");
     assert_null(json_object_get(meta, "/Filter"));
     stream_bytes(path, str(cat, "/Metadata"), false, &bytes);
-    assert_memory_equal(bytes.ptr, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>",
-                        53);
+    assert_memory_equal(bytes.ptr,
+                        "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>", 53);
     assert_false(mem_find(bytes.ptr, bytes.len, "bytes="));
     assert_false(mem_find(bytes.ptr, bytes.len, "encoding="));
     doc = xmlReadMemory(bytes.ptr, (int)bytes.len, "xmp.xml", NULL, XML_PARSE_NONET);
@@ -933,9 +933,10 @@ static void test_alpha_logo(void **state)
  *   build/tests/test_render_facturx --bench N [XML [OUT.pdf]]
  *
  * renders the test invoice N times as a plain PDF and N times as a Factur-X PDF with XML
- * (default: the kit's EN 16931 example) embedded, on one renderer, five rounds, and prints
- * the CPU time per invoice of each (fastest round) and the difference: the cost of the PDF/A-3 additions. Under
- * `valgrind --tool=callgrind` the same loop shows where that cost goes. Timing stays out
+ * (default: the kit's EN 16931 example) embedded, on one renderer, in five rounds, and
+ * prints the CPU time per invoice of each (fastest round) and the difference: the cost of
+ * the PDF/A-3 additions. Under `valgrind --tool=callgrind` the same loop shows where that
+ * cost goes. Timing stays out
  * of the test suite (no timed tests); docs/einvoice.md records the figures. OUT.pdf keeps
  * the last Factur-X PDF, e.g. for a PDF/A validator on another machine. */
 static double cpu_seconds(void)
