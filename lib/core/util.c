@@ -5,6 +5,7 @@
 #include <string.h>
 #include <openssl/evp.h>
 #include "faktura/batch.h"
+#include "core/pan.h"
 #include "core/util.h"
 
 bool fk_utf8_valid(const char *str, size_t n)
@@ -81,6 +82,7 @@ const char *fk_quote_value(const char *s, char *buf, size_t bufsz)
         unsigned char c = (unsigned char)s[i];
         buf[o++] = (c < 0x20 || c == 0x7F) ? '?' : (char)c;
     }
+    fk_pan_mask_copy(s, buf, o); /* a card number is masked, even one the cut shortens */
     if (s[i]) {
         /* Cut on a UTF-8 boundary: drop continuation bytes of a cut character. */
         while (o > 0 && ((unsigned char)buf[o - 1] & 0xC0) == 0x80)

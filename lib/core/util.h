@@ -10,8 +10,8 @@
 bool fk_utf8_valid(const char *s, size_t n);
 /* Does s contain a control character (C0 except none, DEL, or C1 U+0080..U+009F)? */
 bool fk_has_control(const char *s);
-/* Copy `s` for a message: control characters become '?', cut at `max` bytes (on a UTF-8
- * boundary) with "..." appended. Returns buf. */
+/* Copy `s` for a message: control characters become '?', card numbers are masked
+ * (core/pan.h), cut at `max` bytes (on a UTF-8 boundary) with "..." appended. Returns buf. */
 const char *fk_quote_value(const char *s, char *buf, size_t bufsz);
 /* Trim ASCII spaces/tabs at both ends, in place; returns s. */
 char *fk_trim(char *s);
