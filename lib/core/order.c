@@ -151,6 +151,8 @@ void fk_order_mask_fields(fk_order *o)
 {
     /* The finding belongs to the data, as ingestion's own do: stored with the order, so a
      * retry from the masked data fails it again instead of invoicing the masked value. */
+    if (o->values_masked)
+        return;
     bool data_only = o->nfindings == o->ningest_findings;
     for (int c = 0; c < FK_ORDER_FIELDS; c++)
         if (c != FK_COL_CARD_NUMBER && o->f[c])

@@ -111,6 +111,8 @@ typedef struct fk_order {
     fk_finding *findings;
     size_t nfindings, cap_findings;
     size_t ningest_findings;           /* findings [0, n) come from ingestion itself */
+    bool values_masked;                /* ingestion masked card numbers as values entered
+                                        * (fk_order_mask_value): no need to look again */
 
     /* derived by validate */
     fk_customer_type customer_type;
@@ -168,9 +170,9 @@ bool fk_order_mask_value(fk_order *o, fk_column col, char *value, size_t len,
                          unsigned long line);
 /* fk_order_mask_value over every field the order holds but card_number (only ever kept
  * masked), for orders that did not just come through ingestion, which masks each value as
- * it enters: an order stored by an older version and read back for a retry. Called before
- * any check adds a finding, its findings count as ingestion's (ningest_findings): they are
- * stored with the order's data. */
+ * it enters (values_masked): an order stored by an older version and read back for a
+ * retry. Called before any check adds a finding, its findings count as ingestion's
+ * (ningest_findings): they are stored with the order's data. */
 void fk_order_mask_fields(fk_order *o);
 bool fk_order_has_finding(const fk_order *o, fk_code code);
 /* The outcome its findings give: none -> INVOICED, else the most severe (SKIPPED only when

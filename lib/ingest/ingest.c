@@ -216,6 +216,7 @@ void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, 
     /* A card number in any other field is masked before the value is quoted or kept
      * (CARD_NUMBER_IN_FIELD). */
     fk_order_mask_value(o, col, value, len, line);
+    o->values_masked = true;
     char *v = clean_value(o, line, name, value, &len);
 
     if (col >= FK_ORDER_FIELDS) {
