@@ -208,7 +208,8 @@ static void mask_span(char *dst, size_t len, const fk_pan_span *sp)
             dst[j] = '*';
 }
 
-size_t fk_pan_mask(char *s, size_t n)
+/* One pass over s: mask the runs found, return how many. */
+static size_t mask_pass(char *s, size_t n)
 {
     fk_pan_span sp;
     size_t count = 0;
@@ -219,6 +220,19 @@ size_t fk_pan_mask(char *s, size_t n)
     return count;
 }
 
+size_t fk_pan_mask(char *s, size_t n)
+{
+    /* Masking can make a new group start: the kept last four digits, or the rest of a
+     * group the mask began in, no longer follow the masked digits. Joined with what comes
+     * after, they may look like a card number of their own, so the passes go on until
+     * none is found (each masks at least nine more digits): what is returned never holds
+     * a card-like run. */
+    size_t count = 0, c;
+    while ((c = mask_pass(s, n)) > 0)
+        count += c;
+    return count;
+}
+
 void fk_pan_mask_copy(const char *src, char *dst, size_t len)
 {
     fk_pan_span sp;
@@ -226,4 +240,5 @@ void fk_pan_mask_copy(const char *src, char *dst, size_t len)
     for (size_t from = 0; from < len && fk_pan_find(src, n, from, &sp) && sp.start < len;
          from = sp.end)
         mask_span(dst, len, &sp);
+    fk_pan_mask(dst, len); /* what the cut or the mask made card-like */
 }

@@ -38,10 +38,12 @@ typedef struct fk_pan_span {
 bool fk_pan_find(const char *s, size_t n, size_t from, fk_pan_span *out);
 /* Does s[0, n) hold a card-like run? */
 bool fk_pan_present(const char *s, size_t n);
-/* Mask every card-like run of s[0, n) in place. Returns how many there were. */
+/* Mask every card-like run of s[0, n) in place, until none is left (masking can join the
+ * last four digits of one with the digits after it into a new one). Returns how many
+ * runs were masked. */
 size_t fk_pan_mask(char *s, size_t n);
 /* Mask dst[0, len), a byte-for-byte copy of the start of the NUL-terminated `src`, by the
- * card-like runs of all of src: so a run the copy cuts is masked as well (a message quotes
- * the start of a value). */
+ * card-like runs of all of src, so that a run the copy cuts is masked as well (a message
+ * quotes the start of a value); then as fk_pan_mask, so that dst holds no card-like run. */
 void fk_pan_mask_copy(const char *src, char *dst, size_t len);
 #endif

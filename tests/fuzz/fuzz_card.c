@@ -9,8 +9,8 @@
  * ("VISA ****1111") has at most 4 digits, in one run, and they are the input's last four.
  * The masked form is written into buffers of every exact size without overrun.
  * The scanner: masking only turns digits into '*' and leaves no card-like run behind
- * (idempotent); every run it masks keeps exactly its last four digits; masking a cut copy
- * gives the cut of the masked text; and whatever fk_card_inspect calls a card number
+ * (idempotent), in the text and in a cut copy; every run it finds has all its digits but
+ * the last four masked, in both; and whatever fk_card_inspect calls a card number
  * (brand, Luhn, 13-19 digits, digits apart by at most three spaces or dashes; not an
  * EAN-13) the scanner finds as one. */
 #include <limits.h>
@@ -75,7 +75,17 @@ static void check_scanner(const char *raw, const fk_card *c, const char *digits,
     FUZZ_CHECK(!fk_pan_present(m, n));
     FUZZ_CHECK(fk_pan_mask(m, n) == 0);
 
-    /* each masked run keeps its last four digits, and only those */
+    /* a cut copy, masked by the whole text, holds no card-like run either */
+    size_t cut = n / 2;
+    char *d = malloc(cut + 1);
+    FUZZ_CHECK(d != NULL);
+    memcpy(d, raw, cut);
+    d[cut] = '\0';
+    fk_pan_mask_copy(raw, d, cut);
+    FUZZ_CHECK(!fk_pan_present(d, cut));
+
+    /* each run found masks all its digits but its last four (the mask of a later pass
+     * may take those too), in the text and in the cut copy */
     fk_pan_span sp;
     for (size_t from = 0; fk_pan_find(raw, n, from, &sp); from = sp.end) {
         size_t kept = 0, masked = 0;
@@ -85,24 +95,14 @@ static void check_scanner(const char *raw, const fk_card *c, const char *digits,
             if (!is_digit(raw[i]))
                 continue;
             if (i < sp.keep) {
-                FUZZ_CHECK(m[i] == '*');
+                FUZZ_CHECK(m[i] == '*' && (i >= cut || d[i] == '*'));
                 masked++;
             } else {
-                FUZZ_CHECK(m[i] == raw[i]);
                 kept++;
             }
         }
         FUZZ_CHECK(kept == 4 && masked + kept >= 13 && masked + kept <= 19);
     }
-
-    /* a cut copy, masked by the whole text, is the cut of the masked text */
-    size_t cut = n / 2;
-    char *d = malloc(cut + 1);
-    FUZZ_CHECK(d != NULL);
-    memcpy(d, raw, cut);
-    d[cut] = '\0';
-    fk_pan_mask_copy(raw, d, cut);
-    FUZZ_CHECK(memcmp(d, m, cut) == 0);
     free(d);
 
     /* what the card check calls a card number, the scanner finds */
