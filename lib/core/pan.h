@@ -13,10 +13,14 @@
  * "4111 1111 1111 1111 12/27" is found), and does not begin right after an ASCII letter
  * (a word or a code: "FI2112345600000785"); its leading digits and length are those of a
  * card brand (fk_card_brand) and its Luhn check holds. Not card-like, so that real data
- * keeps working: digits inside a valid IBAN (two letters, two digits, 11 to 30 letters or digits
- * in groups, ISO 7064 MOD 97-10 = 1: "DK50 0040 0440 1162 43" holds a run that looks like
- * a Maestro number), and a 13-digit run that is a valid EAN-13 (a product code in
- * item_sku: a tenth of German and British EANs pass a 13-digit Visa or Maestro check).
+ * keeps working: digits inside a valid IBAN (two letters, two digits, 11 to 30 letters or
+ * digits in groups, ISO 7064 MOD 97-10 = 1: "DK50 0040 0440 1162 43" holds a run that
+ * looks like a Maestro number), and a 13-digit run that is a valid EAN-13 (a product code
+ * in item_sku: a tenth of German and British EANs pass a 13-digit Visa or Maestro check).
+ * Without the registry's lengths (lib/validate) the shortest valid IBAN is taken, so
+ * that a card number right after an IBAN is found: in an IBAN of more than 28 characters
+ * written in groups, a shorter prefix that passes MOD 97 by chance (1 in 97) leaves the
+ * rest to the scan.
  *
  * Masking keeps the length and the separators and replaces every digit of the run but the
  * last four with '*': "4111 1111 1111 1111" becomes "**** **** **** 1111". Nothing here
