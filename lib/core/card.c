@@ -36,8 +36,8 @@
  *  - UNIONPAY also issues 81x numbers (810, 8110-8171), which no other brand uses.
  *  - the remaining ranges are disjoint (AMEX 34/37, JCB 3528-3589, DINERS 300-305, 36,
  *    38-39; VISA 4).
- * Ranges and lengths follow braintree's credit-card-type tables (src/lib/card-types.ts),
- * which the issuers' own published ranges back.
+ * UnionPay's 81x ranges and 14- and 15-digit numbers and Maestro's 59 and 63 are taken
+ * from braintree's credit-card-type tables (src/lib/card-types.ts).
  * When the range matches but the length does not, the search goes on; if nothing matches,
  * the brand is "" (the caller reports CARD_BRAND_UNKNOWN or CARD_NUMBER_INVALID). */
 typedef struct iin_range {
