@@ -419,6 +419,7 @@ static void decide_tax(fk_order *o, const fk_config *cfg)
 
 void fk_validate_order(fk_order *o, const fk_config *cfg, int64_t as_of)
 {
+    fk_order_mask_fields(o); /* first: every message below quotes masked values only */
     check_order_id(o);
     check_date(o, as_of);
     check_customer(o, cfg);
