@@ -52,6 +52,11 @@
 #define READ_CHUNK (64 * 1024)
 #define PUSH_PIECE (16 * 1024)       /* bytes per xmlParseChunk: few orders queue up */
 #define MAX_TEXT (64 * 1024)         /* bytes of a value kept; longer ones are reported */
+/* Text between two tags: libxml2's own limit without XML_PARSE_HUGE (XML_MAX_TEXT_LENGTH).
+ * Its push parser applies it only when it builds a tree; through SAX the schema validator
+ * collects an element's text without limit (100 MB of text took 110 MB), so it is applied
+ * here: more stops the file. */
+#define MAX_TEXT_RUN 10000000
 #define MAX_TRACKED_DEPTH 8          /* deeper elements are never part of the model */
 #define MAX_DEPTH 32                 /* deeper nesting stops the file: orders need 5 levels */
 #define MAX_ATTRIBUTES 64            /* per tag; more stops the file (orders have none) */
@@ -184,6 +189,7 @@ struct fk_xml_reader {
     unsigned nschema, schema_more; /* schema findings of `cur`, and those dropped */
     uint64_t schema_errors;        /* in the whole document */
     int field;                 /* column whose text is collected, or -1 */
+    uint64_t text_run;         /* bytes of text since the last tag */
     unsigned long field_line;
     char *text;
     size_t text_len, text_total;
@@ -191,7 +197,7 @@ struct fk_xml_reader {
     fk_ingest__queue queue;    /* completed orders */
 
     bool sniffed;              /* the first bytes were checked (prolog_check) */
-    bool stopped;              /* xmlStopParser was called */
+    bool stopped;              /* xmlStopParser was called (after a failure) */
     bool failed;               /* the document stopped: fail_* say where and why */
     fk_status fail_status;
     unsigned long fail_line;
@@ -224,13 +230,16 @@ static unsigned long parser_line(const fk_xml_reader *in)
 
 /* Stop the document: nothing after this point is read. The first reason wins.
  *
- * This only records the failure: the callbacks ignore everything after it, and parse()
- * stops the parser when xmlParseChunk returns. xmlStopParser frees the parser's input
- * buffer, which libxml2 2.9.14 allows only where it looks for it: between calls, or from a
- * SAX content callback (it checks for a stopped parser after each; stop_parser). An error
- * handler may be called from deep inside the input's decoding (a bad byte during an
- * encoding switch), which then goes on with the freed buffer: a use-after-free and SIGSEGV
- * found with a declared "UTF7" and one invalid byte. */
+ * fail() is called from inside libxml2 (SAX callbacks, error handlers), where xmlStopParser
+ * is not safe in 2.9.14: it frees the parser's input, and libxml2 may still read it after
+ * the callback returns. Two crashes showed it: an error handler called from inside the
+ * input's decoding during an encoding switch (a declared "UTF7" and one bad byte: SIGSEGV),
+ * and the schema validator, which the plug calls after our SAX handler with the same
+ * event's text (a 10 MB value stopped in on_text: a use-after-free under ASan). So here the
+ * parser is only halted, as xmlStopParser does but without freeing anything: no more SAX
+ * events, and the state libxml2 checks after every callback set to the end of the
+ * document, so it returns at once (a DOCTYPE's internal subset is never parsed). parse()
+ * calls xmlStopParser when xmlParseChunk has returned. */
 static void fail(fk_xml_reader *in, fk_status st, unsigned long line, const char *fmt, ...)
     FK_PRINTF(4, 5);
 static void fail(fk_xml_reader *in, fk_status st, unsigned long line, const char *fmt, ...)
@@ -245,16 +254,9 @@ static void fail(fk_xml_reader *in, fk_status st, unsigned long line, const char
     va_start(ap, fmt);
     vsnprintf(in->fail_msg, sizeof(in->fail_msg), fmt, ap);
     va_end(ap);
-}
-
-/* Stop the parser now: only from a SAX content callback (start tag, DOCTYPE), never from an
- * error handler (see fail), or after xmlParseChunk returned. A DOCTYPE must stop it at once,
- * before its internal subset is read. */
-static void stop_parser(fk_xml_reader *in)
-{
     if (in->ctxt && !in->stopped) {
-        xmlStopParser(in->ctxt);
-        in->stopped = true;
+        in->ctxt->disableSAX = 1;
+        in->ctxt->instate = XML_PARSER_EOF;
     }
 }
 
@@ -381,7 +383,6 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const
     fail(in, FK_EINPUT, parser_line(in),
          "DOCTYPE declarations are not accepted: an orders file needs no DTD, and its "
          "entities are refused for safety");
-    stop_parser(in);
 }
 
 /* Never called (a DOCTYPE stops the file first); refuse if it ever were. */
@@ -466,6 +467,7 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     if (in->failed)
         return;
     settle(in);
+    in->text_run = 0;
     parent = in->depth <= MAX_TRACKED_DEPTH ? (enum kind)in->kind[in->depth] : K_OTHER;
     in->depth++;
     /* libxml2 2.9's push parser has no depth limit of its own: 100,000 nested elements
@@ -473,7 +475,6 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     if (in->depth > MAX_DEPTH) {
         fail(in, FK_EINPUT, line, "elements are nested more than %d deep; an orders file "
              "has 5 levels (docs/input.md)", MAX_DEPTH);
-        stop_parser(in);
         return;
     }
     if (in->depth == 1) {
@@ -482,13 +483,11 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
             fail(in, FK_EINPUT, line, "the root element <%s> has a namespace (\"%s\"); "
                  "faktura's <orders> has none", fk_quote_value(name, shown, sizeof(shown)),
                  fk_quote_value(uri ? (const char *)uri : "", shown_uri, sizeof(shown_uri)));
-            stop_parser(in);
             return;
         }
         if (strcmp(name, "orders") != 0) {
             fail(in, FK_EINPUT, line, "the root element is <%s>; an orders file has <orders> "
                  "(docs/input.md)", fk_quote_value(name, shown, sizeof(shown)));
-            stop_parser(in);
             return;
         }
         k = K_ROOT;
@@ -574,6 +573,7 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     if (in->failed)
         return;
     settle(in);
+    in->text_run = 0;
     enum kind k = in->depth <= MAX_TRACKED_DEPTH ? (enum kind)in->kind[in->depth] : K_OTHER;
     switch (k) {
     case K_OFIELD:
@@ -604,6 +604,12 @@ static void on_text(void *ctx, const xmlChar *s, int len)
     if (in->failed)
         return;
     settle(in);
+    in->text_run += len > 0 ? (uint64_t)len : 0;
+    if (in->text_run > MAX_TEXT_RUN) {
+        fail(in, FK_EINPUT, parser_line(in), "a text of more than %d bytes between two tags "
+             "(libxml2's limit for a text node)", MAX_TEXT_RUN);
+        return;
+    }
     if (in->field < 0 || in->depth > MAX_TRACKED_DEPTH || len <= 0)
         return;
     enum kind k = (enum kind)in->kind[in->depth];
@@ -743,9 +749,11 @@ static void parse(fk_xml_reader *in, const char *data, size_t n, bool terminate)
     handlers_enter(in, &s);
     int rc = xmlParseChunk(in->ctxt, data, (int)n, terminate);
     handlers_leave(&s);
-    if (in->failed)
-        stop_parser(in); /* here, not in the error handler that saw it (see fail) */
-    else
+    if (in->failed && !in->stopped) {
+        xmlStopParser(in->ctxt); /* here, not inside libxml2 (see fail) */
+        in->stopped = true;
+    }
+    if (!in->failed)
         settle(in);
     /* Belt and braces: libxml2's own verdicts, in case an error bypassed the handlers
      * (an invalid document still parses "successfully"). */

@@ -1,7 +1,7 @@
-/* test_ingest_xml_encoding.c -- the XML encoding guard: only UTF-8, US-ASCII and ISO-8859-1
+/* test_ingest_xml_limits.c -- the XML encoding guard: only UTF-8, US-ASCII and ISO-8859-1
  * reach libxml2, however the file says otherwise (a byte order mark, NUL bytes, EBCDIC, a
- * declaration padded far out, split across reads, or never closed); and an order's lines
- * past the limit cost one finding. */
+ * declaration padded far out, split across reads, or never closed); an order's lines past
+ * the limit cost one finding; text between two tags is capped at libxml2's 10 MB. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -258,6 +258,25 @@ static void test_too_many_lines(void **state)
     fk_buf_free(&b);
 }
 
+/* Text past libxml2's limit for a text node (10 MB) stops the file: libxml2 2.9.14's push
+ * parser does not apply it through SAX, and the schema validator keeps an element's text
+ * (a 100 MB value took 110 MB). Shorter values are one finding (test_ingest_xml.c). */
+static void test_text_limit(void **state)
+{
+    fk_buf b = FK_BUF_INIT;
+    fk_buf_puts(&b, "<orders>\n<order><order_id>T1</order_id>\n<company_name>");
+    for (int i = 0; i < 10000001; i++)
+        fk_buf_putc(&b, 'x');
+    fk_buf_puts(&b, "</company_name></order>\n" ORDER_UTF8 "</orders>\n");
+    got g;
+    read_doc(b.ptr, b.len, &g);
+    assert_int_equal(g.st, FK_EINPUT);
+    assert_int_equal(g.n, 0);
+    assert_int_equal(g.err.line, 3);
+    assert_non_null(strstr(g.err.message, "a text of more than 10000000 bytes"));
+    fk_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_accepted),
         cmocka_unit_test(test_declaration_in_pieces),
         cmocka_unit_test(test_too_many_lines),
+        cmocka_unit_test(test_text_limit),
     };
-    return cmocka_run_group_tests_name("ingest_xml_encoding", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("ingest_xml_limits", tests, NULL, NULL);
 }
