@@ -1,8 +1,9 @@
 # bad_stream: input that broke the streaming promises (issue 15, the bad-input catalogue).
 # CSV: one stray quote swallowed every later row ("1 orders"); /dev/zero and input without
-# a line end grew memory without end; one 300 MB cell took 580 MB; a 200,000-row order
-# added a finding per row past the 10,000-line limit; CR-only line ends made every finding
-# say line 1; a UTF-16 file got a cut "header lacks..." message. XML: a 300 MB value grew
+# a line end grew memory without end (in the orders and in `faktura payments`); one 300 MB
+# cell took 580 MB; a 200,000-row order added a finding per row past the 10,000-line
+# limit; CR-only line ends made every finding say line 1; a UTF-16 file got a cut "header
+# lacks..." message. XML: a 300 MB value grew
 # memory with it (libxml2's schema validator keeps the text), and a 200,000-line order
 # added a finding per line. Memory is checked as faktura's own peak RSS (the generator of a
 # piped input is not counted; faktura is stopped the moment it passes the bound), never as
@@ -130,6 +131,9 @@ piped devzero 3 none -- $vargs /dev/zero
 contains last.err "faktura: error: /dev/zero:1: the file starts with NUL bytes"
 piped noline 3 sh -c "head -c 100000000 /dev/zero | tr '\\0' x" -- $vargs -
 contains last.err "faktura: error: -:1: the header row is malformed (it does not end within"
+# the payments file too (`faktura payments`)
+piped payments 3 none -- payments --db pay.sqlite /dev/zero
+contains last.err "faktura: error: /dev/zero:1: the header row is longer than 65536 bytes"
 piped zeros 1 sh -c "printf '%s\\n' '$hdr'; head -c 200000000 /dev/zero" -- \
     $vargs --report zeros.json -
 contains last.err "1 orders: 0 invoiced, 1 failed"
