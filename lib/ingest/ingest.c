@@ -81,12 +81,20 @@ void fk_ingest__finish_order(fk_order *o)
                 FK_LINE_FIELD(&o->lines[l], c) = fk_order_strndup(o, "", 0);
 }
 
-fk_line *fk_ingest__add_line(fk_order *o, unsigned long line)
+void fk_ingest__too_many_lines(fk_order *o, unsigned long line)
+{
+    fk_order_add_finding(o, FK_CODE_ROW_MALFORMED, NULL,
+                         "line %lu: the order has more than %d lines; this line and the "
+                         "rest of the order are not read", line, FK_MAX_LINES_PER_ORDER);
+}
+
+fk_line *fk_ingest__add_line(fk_order *o, unsigned long line, bool *told)
 {
     if (o->nlines >= FK_MAX_LINES_PER_ORDER) {
-        fk_order_add_finding(o, FK_CODE_ROW_MALFORMED, NULL,
-                             "line %lu: the order has more than %d lines", line,
-                             FK_MAX_LINES_PER_ORDER);
+        /* One finding, not one per line: a million-line order would carry a million. */
+        if (!*told)
+            fk_ingest__too_many_lines(o, line);
+        *told = true;
         return NULL;
     }
     fk_line *ln = fk_order_add_line(o); /* fields NULL until set or finished */
@@ -235,4 +243,27 @@ void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, 
                              line, name, fk_quote_value(v, shown, sizeof(shown)),
                              fk_quote_value(have, shown_have, sizeof(shown_have)));
     }
+}
+
+void fk_ingest__set_cut_field(fk_order *o, fk_line *ln, fk_column col, char *value, size_t len,
+                              uint64_t total, unsigned long line, bool first)
+{
+    const char *name = fk_column_name(col);
+    size_t cut = len;
+
+    /* Cut where clean_value would (before a UTF-8 continuation byte), so the kept part
+     * stays valid UTF-8 when the value is. */
+    if (cut > FK_MAX_FIELD_BYTES) {
+        cut = FK_MAX_FIELD_BYTES;
+        while (cut > 0 && ((unsigned char)value[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    value[cut] = '\0';
+    fk_ingest__set_field(o, ln, col, value, cut, line, first);
+    /* After the value's own checks: a field keeps its first finding (a NUL byte, bytes that
+     * are not UTF-8), as when the whole value was there. */
+    if (total > FK_MAX_FIELD_BYTES)
+        fk_order_add_finding(o, FK_CODE_FIELD_TOO_LONG, name,
+                             "line %lu: %s has %llu bytes; at most %d are accepted", line,
+                             name, (unsigned long long)total, FK_MAX_FIELD_BYTES);
 }
