@@ -98,6 +98,7 @@ struct run_ctx {
     render_pool pool;
     bool pool_up;
     int64_t next_seq;      /* the series' next number after the chunks numbered, -1: ask */
+    int64_t reserved_to;   /* numbers below this are recorded as pending files, -1: none */
     char series[128];      /* the series' key */
     bool approvals;        /* look up approvals (retry, release) */
     bool write_failed;     /* the disk refused a PDF: no more rendering in this batch */
@@ -139,9 +140,11 @@ void fk_pipeline__ctx_init(run_ctx *c, const fk_batch_options *opts);
 void fk_pipeline__ctx_free(run_ctx *c);
 /* Check the last slot of the current chunk, and move on when the chunk is full. */
 fk_status fk_pipeline__process_order(run_ctx *c, fk_error *err);
-/* Open what writing needs: the output directory (recovered from an interrupted run) and
- * the renderers. The store is already open. */
+/* Open what writing needs: the output directory (claimed for the database, recovered from
+ * an interrupted run) and the renderers. The store is already open. */
 fk_status fk_pipeline__open_writer(run_ctx *c, const char *out_dir, fk_error *err);
+/* No file of the output directory is pending any more (in a transaction of its own). */
+fk_status fk_pipeline__clear_pending(run_ctx *c, fk_error *err);
 fk_status fk_pipeline__open_inputs(const fk_batch_options *opts, const char *const *inputs,
                                    size_t n, fk_ingest ***out, uint64_t *total, fk_error *err);
 void fk_pipeline__close_inputs(fk_ingest **ins, size_t n);

@@ -208,6 +208,7 @@ fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
     else
         st = retry_stored(&c, &rs, err);
     if (st != FK_OK || (st = fk_pipeline__drain(&c, err)) != FK_OK ||
+        (!c.write_failed && (st = fk_pipeline__clear_pending(&c, err)) != FK_OK) ||
         (st = retry_report(&c, &bi, out_dir, out, err)) != FK_OK)
         goto done;
     st = fk_pipeline__write_failure(&c, err);

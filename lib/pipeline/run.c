@@ -22,6 +22,8 @@
 
 /* ---- one order ---- */
 
+static void warn(const run_ctx *c, const char *fmt, ...) FK_PRINTF(2, 3);
+
 /* The generation rules for an order that would otherwise be invoiced. The database knows
  * every committed order; the batch memories know the accepted orders not yet committed
  * (the two open chunks, or everything in a dry run, which records nothing). */
@@ -30,17 +32,21 @@ static fk_status apply_rules(run_ctx *c, fk_order *o, fk_error *err)
     const fk_rules *r = &c->cfg->rules;
     fk_customer_facts f;
     fk_code approved[16] = {FK_CODE_NONE};
+    bool stale = false;
     fk_status st;
 
     memset(&f, 0, sizeof(f));
     fk_detect_keys(o);
     if (c->store) {
-        if ((st = fk_store_customer_facts(c->store, o, r, 0, c->issue_date, c->opts->as_of, &f,
+        if ((st = fk_store_customer_facts(c->store, o, r, c->issue_date, c->opts->as_of, &f,
                                           err)) != FK_OK)
             return st;
+        /* An approval covers the content that was reviewed: changed since, the order is
+         * checked afresh (issue 15, item 4). */
         if (c->approvals &&
             (st = fk_store_approved_codes(c->store, c->cur->batch[c->cur->n],
-                                          o->f[FK_COL_ORDER_ID], approved, 16, err)) != FK_OK)
+                                          o->f[FK_COL_ORDER_ID], o->content_hash, o->amounts_ok,
+                                          o->gross_total, approved, 16, &stale, err)) != FK_OK)
             return st;
     }
     /* the older orders first */
@@ -48,6 +54,10 @@ static fk_status apply_rules(run_ctx *c, fk_order *o, fk_error *err)
         (st = fk_batch_memory_facts(c->cur->mem, o, r, &f, err)) != FK_OK)
         return st;
     fk_detect_rules(o, r, &f, c->opts->as_of, approved);
+    if (stale && fk_order_outcome(o) == FK_HELD)
+        warn(c, "order %s of batch %lld changed since it was approved: it is held again; "
+                "`faktura approve` it again once it is reviewed",
+             o->f[FK_COL_ORDER_ID], (long long)c->cur->batch[c->cur->n]);
     return FK_OK;
 }
 
@@ -111,6 +121,7 @@ void fk_pipeline__ctx_init(run_ctx *c, const fk_batch_options *opts)
     c->cur = &c->ch[0];
     c->fly = &c->ch[1];
     c->next_seq = -1;
+    c->reserved_to = -1;
     c->fail_render = fk_testhooks_get()->fail_render;
     c->jobs = opts->jobs > 0 ? opts->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (c->jobs < 1)
@@ -141,7 +152,6 @@ void fk_pipeline__ctx_free(run_ctx *c)
     fk_store_close(c->store);
 }
 
-static void warn(const run_ctx *c, const char *fmt, ...) FK_PRINTF(2, 3);
 static void warn(const run_ctx *c, const char *fmt, ...)
 {
     fk_buf m = FK_BUF_INIT;
@@ -172,27 +182,88 @@ static void check_pdf(const char *number, const char *series, int64_t seq, const
              "verify`", number, (long long)sb.st_size, (long long)size, path);
 }
 
+/* Recovery: a PDF a run recorded as pending is an orphan when no invoice records it. */
 static fk_status is_orphan(const char *stem, bool *orphan, void *payload, fk_error *err)
 {
     run_ctx *c = payload;
     bool recorded = false;
-    fk_status st;
+    fk_status st = fk_store_has_number(c->store, stem, &recorded, err);
+    *orphan = st == FK_OK && !recorded;
+    return st;
+}
 
-    *orphan = false;
+/* Claiming a directory without a marker: a PDF named like an invoice of this series that
+ * no invoice records may be another database's. */
+static fk_status is_foreign(const char *stem, bool *foreign, void *payload, fk_error *err)
+{
+    run_ctx *c = payload;
+    *foreign = false;
     if (!fk_config_number_matches(c->cfg, stem))
-        return FK_OK; /* not ours: never touch a file faktura did not name */
-    if ((st = fk_store_has_number(c->store, stem, &recorded, err)) != FK_OK)
-        return st;
-    *orphan = !recorded;
-    return FK_OK;
+        return FK_OK; /* not named like ours: none of our business */
+    return is_orphan(stem, foreign, payload, err);
+}
+
+typedef struct name_list {
+    char **v;
+    size_t n, cap;
+} name_list;
+
+static void name_add(const char *name, void *payload)
+{
+    name_list *l = payload;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->v = fk_xrealloc(l->v, l->cap * sizeof(*l->v));
+    }
+    l->v[l->n++] = fk_xstrdup(name);
+}
+
+static void name_list_free(name_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+}
+
+/* Start-up recovery: of the files an interrupted run of this database recorded as pending
+ * in this directory, the ones no invoice records go; then none is pending any more. */
+static fk_status recover_outdir(run_ctx *c, fk_error *err)
+{
+    name_list pending = {NULL, 0, 0};
+    const char *dir = fk_outdir_real(c->outdir);
+    fk_status st = fk_store_pending_list(c->store, dir, name_add, &pending, err);
+
+    if (st == FK_OK && pending.n)
+        st = fk_outdir_recover(c->outdir, (const char *const *)pending.v, pending.n, is_orphan,
+                               c, c->opts->log, c->opts->log_payload, err);
+    if (st == FK_OK && pending.n)
+        st = fk_pipeline__clear_pending(c, err);
+    name_list_free(&pending);
+    return st;
+}
+
+fk_status fk_pipeline__clear_pending(run_ctx *c, fk_error *err)
+{
+    fk_status st = fk_store_begin(c->store, err);
+    if (st == FK_OK && (st = fk_store_pending_clear(c->store, fk_outdir_real(c->outdir), err)) ==
+                           FK_OK)
+        return fk_store_commit(c->store, err);
+    fk_store_rollback(c->store);
+    return st;
 }
 
 fk_status fk_pipeline__open_writer(run_ctx *c, const char *out_dir, fk_error *err)
 {
+    const char *id = fk_store_id(c->store);
     fk_status st;
+
+    if (!id)
+        return fk_error_set(err, FK_EINTERNAL, c->opts->db_path, 0, NULL,
+                            "the database has no identity (meta.database_id)");
     if ((st = fk_outdir_open(&c->outdir, out_dir, err)) != FK_OK ||
-        (st = fk_outdir_recover(c->outdir, is_orphan, c, c->opts->log, c->opts->log_payload,
-                                err)) != FK_OK ||
+        (st = fk_outdir_claim(c->outdir, id, fk_store_real_path(c->store), is_foreign, c,
+                              err)) != FK_OK ||
+        (st = recover_outdir(c, err)) != FK_OK ||
         (st = fk_store_invoices(c->store, 0, true, check_pdf, c, err)) != FK_OK)
         return st;
     for (int i = 0; i < c->jobs; i++) {
@@ -435,8 +506,8 @@ static fk_status open_state(run_ctx *c, const char *as_of, const char *const *in
         return fk_store_open_readonly(&c->store, opts->db_path, err);
     if ((st = fk_store_open(&c->store, opts->db_path, err)) != FK_OK ||
         (st = fk_pipeline__open_writer(c, opts->out_dir, err)) != FK_OK ||
-        (st = fk_store_batch_create(c->store, "run", as_of, inputs, ninputs, opts->out_dir,
-                                    &c->batch_id, err)) != FK_OK)
+        (st = fk_store_batch_create(c->store, "run", as_of, inputs, ninputs,
+                                    fk_outdir_real(c->outdir), &c->batch_id, err)) != FK_OK)
         return st;
     return release_holds(c, err);
 }
@@ -477,6 +548,8 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
     if ((st = fk_pipeline__ingest_all(&c, ins, ninputs, total_bytes, pick_new, NULL, err)) !=
             FK_OK ||
         (st = fk_pipeline__drain(&c, err)) != FK_OK)
+        goto done;
+    if (!opts->dry_run && !c.write_failed && (st = fk_pipeline__clear_pending(&c, err)) != FK_OK)
         goto done;
     if (!opts->dry_run &&
         ((st = fk_store_batch_finish(c.store, c.batch_id, "done", err)) != FK_OK ||
