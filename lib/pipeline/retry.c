@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "pipeline/pipeline.h"
 #include "store/store_codec.h"
 
@@ -196,6 +197,17 @@ fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
         goto done;
     }
     const char *out_dir = opts->out_dir ? opts->out_dir : bi.out_dir;
+    struct stat sb;
+    if (!opts->out_dir && bi.out_dir_relative &&
+        (stat(bi.out_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
+        /* Never a new directory in a guessed place: half the batch would be elsewhere. */
+        st = fk_error_set(err, FK_EUSAGE, opts->db_path, 0, "out",
+                          "batch %lld recorded its output directory as \"%s\", relative to "
+                          "the directory it ran in, which was not recorded, and it is not in "
+                          "the database's directory (%s): give it with --out",
+                          (long long)batch_id, bi.out_dir_relative, bi.out_dir);
+        goto done;
+    }
     if ((st = fk_pipeline__open_writer(&c, out_dir, err)) != FK_OK ||
         (st = fk_store_retry_set(c.store, batch_id, retry_add, &rs, err)) != FK_OK ||
         /* An order id twice in the batch stays a duplicate on retry, as on a fresh run. */

@@ -102,6 +102,13 @@ typedef void (*fk_invoice_fn)(const char *number, const char *series, int64_t se
                               void *payload);
 fk_status fk_store_invoices(fk_store *s, int64_t batch_id, bool last_batch_only,
                             fk_invoice_fn fn, void *payload, fk_error *err);
+/* The batches (one, or all when batch_id is 0) with invoices whose output directory an
+ * older faktura recorded relative to its working directory: fn gets the recorded path and
+ * the path it is resolved to (in the database's directory). */
+typedef void (*fk_relative_dir_fn)(int64_t batch_id, const char *recorded, const char *resolved,
+                                   void *payload);
+fk_status fk_store_relative_dirs(fk_store *s, int64_t batch_id, fk_relative_dir_fn fn,
+                                 void *payload, fk_error *err);
 /* Per series: count, max and distinct count of sequence numbers (gapless: all three equal). */
 typedef void (*fk_series_fn)(const char *series, int64_t count, int64_t max, int64_t distinct,
                              int64_t next_seq, void *payload);

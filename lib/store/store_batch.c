@@ -293,3 +293,28 @@ fk_status fk_store_series_check(fk_store *s, fk_series_fn fn, void *payload, fk_
                   "LEFT JOIN invoices i ON i.series = s.key GROUP BY s.key ORDER BY s.key",
                   NULL);
 }
+
+typedef struct rel_ctx {
+    fk_store *s;
+    fk_relative_dir_fn fn;
+    void *payload;
+} rel_ctx;
+
+static void get_relative(sqlite3_stmt *row, void *payload)
+{
+    rel_ctx *c = payload;
+    char *dir = resolve_dir(c->s, fk_store__col_text(row, 1));
+    c->fn(sqlite3_column_int64(row, 0), fk_store__col_text(row, 1), dir, c->payload);
+    free(dir);
+}
+
+fk_status fk_store_relative_dirs(fk_store *s, int64_t batch_id, fk_relative_dir_fn fn,
+                                 void *payload, fk_error *err)
+{
+    rel_ctx c = {s, fn, payload};
+    return fk_sql(s, STMT_COUNT, "read the output directories", get_relative, &c, err,
+                  "SELECT b.id, b.out_dir FROM batches b WHERE (?1 = 0 OR b.id = ?1) AND "
+                  "b.out_dir <> '' AND substr(b.out_dir, 1, 1) <> '/' AND EXISTS (SELECT 1 "
+                  "FROM invoices i WHERE i.batch_id = b.id) ORDER BY b.id",
+                  "i", batch_id);
+}
