@@ -312,15 +312,22 @@ fk_status fk_pipeline__ingest_all(run_ctx *c, fk_ingest **ins, size_t n, uint64_
 {
     uint64_t before = 0, b, t;
 
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !c->interrupted; i++) {
+        c->input = i;
         for (;;) {
             bool got;
             fk_order *o = &c->cur->orders[c->cur->n];
+            if (fk_pipeline__stop_requested()) {
+                c->interrupted = true;
+                break;
+            }
             fk_status st = fk_ingest_next(ins[i], o, &got, err);
             if (st != FK_OK)
                 return st;
             if (!got)
                 break;
+            if (c->labels)
+                o->file = fk_order_strdup(o, c->labels[i]);
             if (!pick(c, o, &c->cur->row[c->cur->n], &c->cur->batch[c->cur->n], payload)) {
                 fk_order_clear(o);
                 continue;
@@ -336,6 +343,35 @@ fk_status fk_pipeline__ingest_all(run_ctx *c, fk_ingest **ins, size_t n, uint64_
     }
     fk_pipeline__progress(c, before, total, true);
     return FK_OK;
+}
+
+fk_status fk_pipeline__changed_input(run_ctx *c, fk_error *err)
+{
+    fk_buf m = FK_BUF_INIT;
+    fk_buf_printf(&m, "the file changed after faktura had read it through (is something still "
+                      "writing it?): batch %lld is incomplete, `faktura retry --batch %lld` "
+                      "with the complete inputs finishes it; what was read now: %s",
+                  (long long)c->batch_id, (long long)c->batch_id, err->message);
+    err->status = FK_EINCOMPLETE;
+    snprintf(err->message, sizeof(err->message), "%s", fk_buf_cstr(&m));
+    fk_buf_free(&m);
+    return FK_EINCOMPLETE;
+}
+
+fk_status fk_pipeline__stopped(run_ctx *c, uint64_t recorded, const char *const *inputs,
+                               size_t ninputs, fk_error *err)
+{
+    fk_buf names = FK_BUF_INIT;
+    fk_status st;
+    for (size_t i = 0; i < ninputs; i++)
+        fk_buf_printf(&names, " %s", inputs[i]);
+    st = fk_error_set(err, FK_EINCOMPLETE, NULL, 0, NULL,
+                      "interrupted: batch %lld has its first %llu orders recorded and is "
+                      "marked interrupted; `faktura retry --batch %lld%s` finishes it",
+                      (long long)c->batch_id, (unsigned long long)recorded,
+                      (long long)c->batch_id, fk_buf_cstr(&names));
+    fk_buf_free(&names);
+    return st;
 }
 
 void fk_pipeline__close_inputs(fk_ingest **ins, size_t n)
@@ -432,7 +468,7 @@ static void held_free(held_list *h)
 static fk_status recheck_held(run_ctx *c, const held_list *h, size_t *released, fk_error *err)
 {
     fk_status st = FK_OK;
-    for (size_t i = 0; st == FK_OK && i < h->n; i++) {
+    for (size_t i = 0; st == FK_OK && i < h->n && !fk_pipeline__stop_requested(); i++) {
         fk_order *o = &c->cur->orders[c->cur->n];
         if (!fk_order_decode(h->data[i], o))
             continue;
@@ -512,6 +548,21 @@ static fk_status open_state(run_ctx *c, const char *as_of, const char *const *in
     return release_holds(c, err);
 }
 
+/* An environment error stopped the batch before its end: say how to finish it. */
+static void incomplete_hint(const run_ctx *c, const char *const *inputs, size_t ninputs,
+                            fk_error *err)
+{
+    fk_buf m = FK_BUF_INIT;
+    fk_buf_printf(&m, "%s; batch %lld is incomplete: when this is fixed, `faktura retry "
+                      "--batch %lld",
+                  err->message, (long long)c->batch_id, (long long)c->batch_id);
+    for (size_t i = 0; i < ninputs; i++)
+        fk_buf_printf(&m, " %s", inputs[i]);
+    fk_buf_puts(&m, "` finishes it");
+    snprintf(err->message, sizeof(err->message), "%s", fk_buf_cstr(&m));
+    fk_buf_free(&m);
+}
+
 static fk_status check_options(const fk_batch_options *opts, size_t ninputs, fk_error *err)
 {
     if (!opts || opts->version != FK_BATCH_OPTIONS_VERSION || !opts->config || ninputs == 0 ||
@@ -528,6 +579,7 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
 {
     run_ctx c;
     fk_ingest **ins = NULL;
+    fk_prescan scan = {NULL, 0, 0};
     fk_status st;
     char as_of[32];
     uint64_t total_bytes = 0;
@@ -537,18 +589,31 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
         return st;
     fk_pipeline__ctx_init(&c, opts);
     fk_format_datetime(opts->as_of, as_of, sizeof(as_of));
-    if ((st = fk_pipeline__open_inputs(opts, inputs, ninputs, &ins, &total_bytes, err)) !=
+    /* Nothing is recorded before every input was read through (prescan.c); a dry run
+     * records nothing anyway. */
+    if ((!opts->dry_run &&
+         (st = fk_pipeline__prescan(opts, inputs, ninputs, NULL, NULL, &scan, err)) != FK_OK) ||
+        (st = fk_pipeline__open_inputs(opts, inputs, ninputs, &ins, &total_bytes, err)) !=
             FK_OK ||
+        (!opts->dry_run &&
+         (st = fk_pipeline__inputs_unchanged(inputs, ninputs, &scan, err)) != FK_OK) ||
         (st = load_expect(&c, err)) != FK_OK ||
         (st = open_state(&c, as_of, inputs, ninputs, err)) != FK_OK ||
         (st = fk_report_new(&c.report, err)) != FK_OK)
         goto done;
     fk_report_set_batch(c.report, c.batch_id, opts->dry_run ? "validate" : "run", as_of, inputs,
                         ninputs);
-    if ((st = fk_pipeline__ingest_all(&c, ins, ninputs, total_bytes, pick_new, NULL, err)) !=
-            FK_OK ||
-        (st = fk_pipeline__drain(&c, err)) != FK_OK)
+    st = fk_pipeline__ingest_all(&c, ins, ninputs, total_bytes, pick_new, NULL, err);
+    if (st == FK_OK)
+        st = fk_pipeline__drain(&c, err);
+    else if (st == FK_EINPUT && !opts->dry_run)
+        st = fk_pipeline__changed_input(&c, err);
+    if (st == FK_OK && c.interrupted)
+        st = opts->dry_run ? fk_error_set(err, FK_EINCOMPLETE, NULL, 0, NULL, "interrupted")
+                           : fk_pipeline__stopped(&c, c.done, inputs, ninputs, err);
+    if (st != FK_OK)
         goto done;
+    c.complete = true;
     if (!opts->dry_run && !c.write_failed && (st = fk_pipeline__clear_pending(&c, err)) != FK_OK)
         goto done;
     if (!opts->dry_run &&
@@ -563,11 +628,17 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
     finish_expect(&c, out);
     st = fk_pipeline__write_failure(&c, err);
 done:
-    if (st != FK_OK && c.store && !opts->dry_run && c.batch_id && !c.write_failed) {
+    /* A batch that stopped before its inputs ended is incomplete: what its chunks committed
+     * stays (the first orders of the inputs), and `retry` with the inputs finishes it. */
+    if (st != FK_OK && c.store && !opts->dry_run && c.batch_id && !c.complete) {
         fk_store_rollback(c.store);
         c.in_txn = false;
-        fk_store_batch_finish(c.store, c.batch_id, "aborted", NULL);
+        fk_store_batch_finish(c.store, c.batch_id, c.interrupted ? "interrupted" : "aborted",
+                              NULL);
+        if (st == FK_EENV)
+            incomplete_hint(&c, inputs, ninputs, err);
     }
+    fk_pipeline__prescan_free(&scan);
     fk_pipeline__close_inputs(ins, ninputs);
     fk_pipeline__ctx_free(&c);
     return st;

@@ -89,6 +89,18 @@ typedef void (*fk_retry_fn)(int64_t row, const char *order_id, const char *data,
 fk_status fk_store_retry_set(fk_store *s, int64_t batch_id, fk_retry_fn fn, void *payload,
                              fk_error *err);
 
+/* A recorded order of a batch, in input order: finishing an incomplete batch matches its
+ * inputs with them. */
+typedef struct fk_recorded_row {
+    bool found;
+    int64_t row;
+    char file[4096];
+    unsigned long line;
+    char order_id[1100];   /* ingestion keeps at most 1,024 bytes of a value */
+} fk_recorded_row;
+/* The batch's first order recorded after row `after` (0: its first). */
+fk_status fk_store_batch_row_after(fk_store *s, int64_t batch_id, int64_t after,
+                                   fk_recorded_row *out, fk_error *err);
 /* The order ids of a batch's settled orders (invoiced or skipped), for a retry's
  * duplicate-id check. */
 typedef void (*fk_id_fn)(const char *order_id, void *payload);

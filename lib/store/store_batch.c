@@ -318,3 +318,23 @@ fk_status fk_store_relative_dirs(fk_store *s, int64_t batch_id, fk_relative_dir_
                   "FROM invoices i WHERE i.batch_id = b.id) ORDER BY b.id",
                   "i", batch_id);
 }
+
+static void get_row(sqlite3_stmt *row, void *payload)
+{
+    fk_recorded_row *r = payload;
+    r->found = true;
+    r->row = sqlite3_column_int64(row, 0);
+    fk_store__col_copy(r->file, sizeof(r->file), row, 1);
+    r->line = (unsigned long)sqlite3_column_int64(row, 2);
+    fk_store__col_copy(r->order_id, sizeof(r->order_id), row, 3);
+}
+
+fk_status fk_store_batch_row_after(fk_store *s, int64_t batch_id, int64_t after,
+                                   fk_recorded_row *out, fk_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    return fk_sql(s, STMT_ROW_AFTER, "read the batch's orders", get_row, out, err,
+                  "SELECT id, file, line, order_id FROM orders WHERE batch_id = ? AND id > ? "
+                  "ORDER BY id LIMIT 1",
+                  "ii", batch_id, after);
+}

@@ -250,7 +250,7 @@ static fk_status open_db(fk_store **out, const char *path, bool readonly, fk_err
 
     s->path = fk_xstrdup(path);
     s->lock_fd = -1;
-    s->full_after = fk_testhooks_get()->db_full_after;
+    s->full_after = -1; /* counted from the end of the open (the migrations' commits not) */
     *out = NULL;
     if ((rc = take_lock(s, readonly, &missing, err)) != FK_OK)
         goto fail;
@@ -281,6 +281,7 @@ static fk_status open_db(fk_store **out, const char *path, bool readonly, fk_err
                      NULL)) != FK_OK)
         goto fail;
     s->commits = 0;
+    s->full_after = readonly ? -1 : fk_testhooks_get()->db_full_after;
     *out = s;
     return FK_OK;
 fail:
