@@ -231,9 +231,11 @@ static void put_lines(fk_buf *b, const fk_document *d, bool *outer)
         kv_str(b, "supply_type", ln->services ? "services" : "goods", &first);
         kv_bool(b, "split_payment", ln->split_payment, &first);
         if (fk_document_is_credit(d)) {
-            kv_int(b, "invoice_line", ln->invoice_line, &first);
-            kv_int(b, "quantity_before_milli", ln->qty_before_milli, &first);
-            kv_int(b, "net_before", ln->net_before, &first);
+            static const fk_doc_correction none = {0, 0, 0};
+            const fk_doc_correction *k = d->corrections ? &d->corrections[i] : &none;
+            kv_int(b, "invoice_line", k->invoice_line, &first);
+            kv_int(b, "quantity_before_milli", k->qty_before_milli, &first);
+            kv_int(b, "net_before", k->net_before, &first);
         }
         fk_buf_putc(b, '}');
     }
@@ -447,6 +449,9 @@ static void get_lines(decoder *c, json_t *root)
     json_t *a = get_kind(c, root, "lines", JSON_ARRAY, "is not an array");
     size_t n = a ? json_array_size(a) : 0;
     fk_doc_line *lines = n ? fk_document_alloc(c->d, n * sizeof(*lines)) : NULL;
+    fk_doc_correction *corr = n && fk_document_is_credit(c->d)
+                                  ? fk_document_alloc(c->d, n * sizeof(*corr))
+                                  : NULL;
 
     for (size_t i = 0; i < n && !c->failed; i++) {
         json_t *o = json_array_get(a, i);
@@ -474,15 +479,17 @@ static void get_lines(decoder *c, json_t *root)
             fail(c, "supply_type", "is neither goods nor services");
         ln->services = strcmp(st, "services") == 0;
         ln->split_payment = get_bool(c, o, "split_payment");
-        if (fk_document_is_credit(c->d)) {
-            ln->invoice_line = (int32_t)get_int(c, o, "invoice_line", 1, 1000000000);
-            ln->qty_before_milli = get_int(c, o, "quantity_before_milli", -MONEY_MAX, MONEY_MAX);
-            ln->net_before = get_int(c, o, "net_before", -MONEY_MAX, MONEY_MAX);
+        if (corr) {
+            corr[i].invoice_line = (int32_t)get_int(c, o, "invoice_line", 1, 1000000000);
+            corr[i].qty_before_milli =
+                get_int(c, o, "quantity_before_milli", -MONEY_MAX, MONEY_MAX);
+            corr[i].net_before = get_int(c, o, "net_before", -MONEY_MAX, MONEY_MAX);
         }
     }
     c->where = "";
     c->d->lines = lines;
     c->d->nlines = n;
+    c->d->corrections = corr;
 }
 
 static void get_vat(decoder *c, json_t *root)

@@ -61,13 +61,16 @@ typedef struct fk_doc_line {
     char category[3];          /* BT-151 UNCL5305: S Z E AE K G O */
     bool services;             /* supply type: services (true) or goods */
     bool split_payment;        /* Poland: Annex 15 goods (split payment) */
-    /* A credit note's line (kind "credit_note") corrects one line of its invoice: qty_milli
-     * and net are the difference (negative), unit_price the invoice's; before: what the
-     * line was before this correction (the invoice's, less earlier credit notes); after =
-     * before + the difference. Encoded only for credit notes. */
-    int32_t invoice_line;      /* BT-126-like: the corrected line's position, 1-based */
-    int64_t qty_before_milli, net_before;
 } fk_doc_line;
+
+/* A credit note's line (kind "credit_note") corrects one line of its invoice: the line's
+ * qty_milli and net are the difference (negative), its unit_price the invoice's; before:
+ * what the invoice's line was before this correction (less earlier credit notes); after =
+ * before + the difference. One per line of a credit note; encoded only for credit notes. */
+typedef struct fk_doc_correction {
+    int32_t invoice_line;      /* the corrected line's position on the invoice, 1-based */
+    int64_t qty_before_milli, net_before;
+} fk_doc_correction;
 
 /* A VAT breakdown (BG-23): one per category and rate (and exemption reason). */
 typedef struct fk_doc_vat {
@@ -123,6 +126,7 @@ typedef struct fk_document {
     bool buyer_is_business;
     const fk_doc_line *lines;
     size_t nlines;
+    const fk_doc_correction *corrections; /* a credit note's, one per line; else NULL */
     const fk_doc_vat *vat;              /* ascending rate, then category */
     size_t nvat;
     int64_t net_total;                  /* BT-106 = BT-109 (no allowances or charges) */
@@ -134,7 +138,7 @@ typedef struct fk_document {
     fk_doc_payment payment;
     const char *payment_means;          /* BG-16 BT-81 UNCL4461: "58" SEPA credit transfer,
                                          * "30" other credit transfer, "59" SEPA direct
-                                         * debit, "54" card */
+                                         * debit, "48" bank card */
     int payment_terms_days;             /* BT-20, in days from the issue date */
     const char *seller_iban, *seller_bic; /* BT-84, BT-86 */
     const char *payment_reference;      /* BT-83, electronic form ("RF18539007547034") */

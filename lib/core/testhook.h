@@ -22,6 +22,10 @@
  *                                       "credit-published" (renamed into place and synced,
  *                                       its transaction not yet committed):
  *                                       tests/e2e/credit_crash.sh
+ *   FAKTURA_TEST_DB_FULL_AFTER=N        after N committed write transactions of a writer,
+ *                                       the database may not grow any more: SQLite fails
+ *                                       exactly as on a full disk (SQLITE_FULL):
+ *                                       tests/e2e/bad_state_db_full.sh
  */
 #ifndef FK_CORE_TESTHOOK_H
 #define FK_CORE_TESTHOOK_H
@@ -31,6 +35,7 @@ typedef struct fk_testhooks {
     const char *fail_render;  /* NULL: off */
     long fail_writes_after;   /* -1: off */
     size_t keymap_entries;    /* 0: off */
+    long db_full_after;       /* -1: off */
     const char *kill_at;      /* NULL: off */
 } fk_testhooks;
 

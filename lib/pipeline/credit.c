@@ -37,18 +37,20 @@ fk_status fk_pipeline__is_orphan(const fk_config *cfg, fk_store *s, const char *
 
     *orphan = false;
     /* The file of invoice FV/2026/000001 is FV_2026_000001.pdf; CN-2026-000001.pdf is a
-     * credit note's. A file neither series names is never touched. */
+     * credit note's. A name that is no number of today's formats (an older format's,
+     * without '/') is looked up as it is, as an invoice and as a credit note. Only files
+     * recorded as pending are asked about (store_pending.c). */
     if (fk_config_number_from_file(cfg, stem, number, sizeof(number))) {
-        if ((st = fk_store_has_number(s, number, &recorded, err)) != FK_OK)
-            return st;
+        st = fk_store_has_number(s, number, &recorded, err);
     } else if (fk_config_credit_number_from_file(cfg, stem, number, sizeof(number))) {
-        if ((st = fk_store_has_credit_number(s, number, &recorded, err)) != FK_OK)
-            return st;
+        st = fk_store_has_credit_number(s, number, &recorded, err);
     } else {
-        return FK_OK;
+        st = fk_store_has_number(s, stem, &recorded, err);
+        if (st == FK_OK && !recorded)
+            st = fk_store_has_credit_number(s, stem, &recorded, err);
     }
-    *orphan = !recorded;
-    return FK_OK;
+    *orphan = st == FK_OK && !recorded;
+    return st;
 }
 
 /* ---- the writer ---- */
@@ -172,7 +174,7 @@ static void add_prior(const char *number, const char *json, void *payload)
         return;
     }
     for (size_t i = 0; i < d.nlines; i++) {
-        size_t k = (size_t)d.lines[i].invoice_line - 1;
+        size_t k = d.corrections ? (size_t)d.corrections[i].invoice_line - 1 : SIZE_MAX;
         if (k < c->inv->nlines) {
             c->qty[k] -= d.lines[i].qty_milli;
             c->net[k] -= d.lines[i].net;
@@ -206,6 +208,8 @@ static bool build_credit(fk_document *d, const fk_document *inv, const credited 
                          const char *reason, fk_credit_info *info)
 {
     fk_doc_line *lines = fk_document_alloc(d, (inv->nlines ? inv->nlines : 1) * sizeof(*lines));
+    fk_doc_correction *corr = fk_document_alloc(d, (inv->nlines ? inv->nlines : 1) *
+                                                       sizeof(*corr));
     fk_doc_vat *vat = fk_document_alloc(d, (inv->nvat ? inv->nvat : 1) * sizeof(*vat));
     int64_t gtax[FK_DOCUMENT_MAX_VAT] = {0};
     bool touched[FK_DOCUMENT_MAX_VAT] = {false};
@@ -265,13 +269,11 @@ static bool build_credit(fk_document *d, const fk_document *inv, const credited 
             free(all);
             return false;
         }
+        corr[nl] = (fk_doc_correction){(int32_t)(i + 1), left_qty, left_net};
         fk_doc_line *l = &lines[nl++];
         *l = *ol;
         l->qty_milli = -qty;
         l->net = -net;
-        l->invoice_line = (int32_t)(i + 1);
-        l->qty_before_milli = left_qty;
-        l->net_before = left_net;
         size_t g = group_of(inv, ol->category, ol->vat_centi);
         if (g != SIZE_MAX) {
             gtax[g] += net;
@@ -293,7 +295,7 @@ static bool build_credit(fk_document *d, const fk_document *inv, const credited 
                 continue;
             int64_t left = inv->lines[i].net - cr->net[i];
             for (size_t k = 0; k < nl; k++)
-                if ((size_t)lines[k].invoice_line == i + 1)
+                if ((size_t)corr[k].invoice_line == i + 1)
                     left += lines[k].net;
             if (left > 0)
                 last = false;
@@ -346,6 +348,7 @@ static bool build_credit(fk_document *d, const fk_document *inv, const credited 
     d->buyer_is_business = inv->buyer_is_business;
     d->lines = lines;
     d->nlines = nl;
+    d->corrections = corr;
     d->vat = vat;
     d->nvat = nv;
     d->payment = inv->payment;
@@ -460,6 +463,13 @@ static fk_status publish(credit_writer *w, const fk_document *d, const char *ser
     fk_config_number_file(d->number, stem, sizeof(stem));
     snprintf(name, sizeof(name), "%s.pdf", stem);
     const char *names[1] = {name};
+    /* The file may be left behind unrecorded: say so before it is written (a start-up
+     * recovery removes only such files), in a transaction of its own. Nothing else writes
+     * in between: the run lock is held. */
+    if ((st = fk_store_pending_add(w->store, fk_outdir_real(w->outdir), name, err)) != FK_OK ||
+        (st = fk_store_commit(w->store, err)) != FK_OK ||
+        (st = fk_store_begin(w->store, err)) != FK_OK)
+        goto done;
     if ((st = fk_outdir_write(w->outdir, name, pdf.ptr, pdf.len, err)) != FK_OK)
         goto done;
     fk_testhook_kill_at("credit-written");
@@ -469,7 +479,7 @@ static fk_status publish(credit_writer *w, const fk_document *d, const char *ser
     fk_testhook_kill_at("credit-published");
     fk_credit_rec rec = {d->number, series, seq, key, hash, d->preceding_number, order_row,
                          d->issue_date, d->currency, d->net_total, d->vat_total,
-                         d->gross_total, d->credit_reason, fk_outdir_path(w->outdir), name,
+                         d->gross_total, d->credit_reason, fk_outdir_real(w->outdir), name,
                          pdf.len, pdf_sha, fk_buf_cstr(&json), doc_sha};
     st = fk_store_credit_record(w->store, &rec, err);
     if (st == FK_OK)
@@ -580,9 +590,61 @@ static fk_status orphan_cb(const char *stem, bool *orphan, void *payload, fk_err
     return fk_pipeline__is_orphan(cs->w.cfg, cs->store, stem, orphan, err);
 }
 
+/* Claiming a directory without a marker: a PDF named like one of ours that the database
+ * does not record may be another database's. */
+static fk_status foreign_cb(const char *stem, bool *foreign, void *payload, fk_error *err)
+{
+    credit_session *cs = payload;
+    char number[128];
+    *foreign = false;
+    if (!fk_config_number_from_file(cs->w.cfg, stem, number, sizeof(number)) &&
+        !fk_config_credit_number_from_file(cs->w.cfg, stem, number, sizeof(number)))
+        return FK_OK;
+    return fk_pipeline__is_orphan(cs->w.cfg, cs->store, stem, foreign, err);
+}
+
+typedef struct names {
+    char **v;
+    size_t n, cap;
+} names;
+
+static void names_add(const char *name, void *payload)
+{
+    names *l = payload;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->v = fk_xrealloc(l->v, l->cap * sizeof(*l->v));
+    }
+    l->v[l->n++] = fk_xstrdup(name);
+}
+
+/* What a killed run or credit recorded as pending in the directory: removed unless
+ * recorded, then forgotten. */
+static fk_status recover(credit_session *cs, const fk_credit_options *o, fk_error *err)
+{
+    names p = {NULL, 0, 0};
+    const char *dir = fk_outdir_real(cs->outdir);
+    fk_status st = fk_store_pending_list(cs->store, dir, names_add, &p, err);
+
+    if (st == FK_OK && p.n)
+        st = fk_outdir_recover(cs->outdir, (const char *const *)p.v, p.n, orphan_cb, cs, o->log,
+                               o->log_payload, err);
+    if (st == FK_OK && p.n && (st = fk_store_begin(cs->store, err)) == FK_OK) {
+        if ((st = fk_store_pending_clear(cs->store, dir, err)) == FK_OK)
+            st = fk_store_commit(cs->store, err);
+        else
+            fk_store_rollback(cs->store);
+    }
+    for (size_t i = 0; i < p.n; i++)
+        free(p.v[i]);
+    free(p.v);
+    return st;
+}
+
 static fk_status session_open(credit_session *cs, const fk_credit_options *o, fk_error *err)
 {
     fk_status st;
+    const char *id;
 
     memset(cs, 0, sizeof(*cs));
     if (!o || !o->config || !o->db_path || !o->out_dir)
@@ -594,8 +656,15 @@ static fk_status session_open(credit_session *cs, const fk_credit_options *o, fk
         (st = fk_outdir_open(&cs->outdir, o->out_dir, err)) != FK_OK)
         return st;
     fk_pipeline__credit_writer_init(&cs->w, cs->store, cs->outdir, o->config, o->as_of);
-    /* What a killed run or credit left behind, before any number is peeked. */
-    return fk_outdir_recover(cs->outdir, orphan_cb, cs, o->log, o->log_payload, err);
+    if (!(id = fk_store_id(cs->store)))
+        return fk_error_set(err, FK_EINTERNAL, o->db_path, 0, NULL,
+                            "the database has no identity (meta.database_id)");
+    /* The directory is this database's; what a killed run or credit left behind goes,
+     * before any number is peeked. */
+    if ((st = fk_outdir_claim(cs->outdir, id, fk_store_real_path(cs->store), foreign_cb, cs,
+                              err)) != FK_OK)
+        return st;
+    return recover(cs, o, err);
 }
 
 static void session_close(credit_session *cs)

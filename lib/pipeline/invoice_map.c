@@ -127,10 +127,7 @@ static void fill_lines(fk_document *d, const fk_order *o)
                                  ln->unit,
                                  "",
                                  ln->services,
-                                 ln->split_payment,
-                                 0,
-                                 0,
-                                 0};
+                                 ln->split_payment};
         memcpy(lines[i].category, ln->category, sizeof(lines[i].category));
     }
     for (size_t g = 0; g < o->ngroups; g++) {

@@ -686,7 +686,8 @@ static fk_status build_correction(fk_render__layout *c, fk_error *err)
     size_t first = c->m->nrows;
 
     (void)err;
-    if (!fk_document_is_credit(inv) || strcmp(L->lang, "pl") != 0 || !inv->nlines)
+    if (!fk_document_is_credit(inv) || strcmp(L->lang, "pl") != 0 || !inv->nlines ||
+        !inv->corrections)
         return FK_OK;
     w[1] = FULL_W - (w[0] + w[2] + w[3] + w[4] + w[5]);
     x[0] = M_LEFT - CELL_PAD;
@@ -706,12 +707,13 @@ static fk_status build_correction(fk_render__layout *c, fk_error *err)
     o.flags = 0;
     for (size_t i = 0; i < inv->nlines; i++) {
         const fk_doc_line *ln = &inv->lines[i];
+        const fk_doc_correction *k = &inv->corrections[i];
         const char *state[3] = {L->before, L->after, L->difference};
-        int64_t qty[3] = {ln->qty_before_milli, ln->qty_before_milli + ln->qty_milli,
+        int64_t qty[3] = {k->qty_before_milli, k->qty_before_milli + ln->qty_milli,
                           ln->qty_milli};
-        int64_t net[3] = {ln->net_before, ln->net_before + ln->net, ln->net};
+        int64_t net[3] = {k->net_before, k->net_before + ln->net, ln->net};
         char no[24];
-        snprintf(no, sizeof(no), "%d", (int)ln->invoice_line);
+        snprintf(no, sizeof(no), "%d", (int)k->invoice_line);
         for (int r = 0; r < 3; r++) {
             o.pad_top = r == 0 ? 3 : 1;
             o.pad_bot = r == 2 ? 3 : 1;
