@@ -48,6 +48,8 @@ typedef struct cli {
     bool decimal_comma;
     int jobs;
     int64_t batch;
+    const char *from, *to; /* invoices: issue dates, inclusive */
+    bool repair;           /* verify --repair */
     bool quiet, verbose, markdown, out_given;
     bool tty;
     bool progress_shown;
@@ -511,6 +513,172 @@ static int cmd_report(cli *c)
     return outcome_exit(&sum);
 }
 
+/* The config of the commands that render but run no batch (reprint, verify --repair):
+ * --config, else faktura.ini when there is one, else the built-in defaults (the fonts of
+ * the build). */
+static int load_render_config(const cli *c, fk_config **cfg)
+{
+    fk_error err = FK_ERROR_INIT;
+    const char *config = c->config;
+    if (!config && access("faktura.ini", F_OK) == 0)
+        config = "faktura.ini";
+    if (fk_config_load(cfg, config, on_warn, (void *)c, &err) != FK_OK)
+        return report_error(&err);
+    return -1;
+}
+
+static int cmd_verify_repair(cli *c)
+{
+    fk_error err = FK_ERROR_INIT;
+    fk_config *cfg = NULL;
+    uint64_t checked = 0, problems = 0, repaired = 0;
+    int rc;
+
+    if ((rc = load_render_config(c, &cfg)) >= 0)
+        return rc;
+    fk_status st = fk_verify_repair(cfg, c->db, c->batch, print_problem, print_problem, c,
+                                    &checked, &problems, &repaired, &err);
+    fk_config_free(cfg);
+    if (st != FK_OK)
+        return report_error(&err);
+    if (!c->quiet || problems)
+        fprintf(stderr, "faktura: verify: %llu invoices checked, %llu repaired, %llu problem%s "
+                        "left\n",
+                (unsigned long long)checked, (unsigned long long)repaired,
+                (unsigned long long)problems, problems == 1 ? "" : "s");
+    return problems ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
+}
+
+static int one_number(const char *cmd, int n)
+{
+    if (n != 1)
+        return usage_error("%s takes exactly one invoice NUMBER", cmd);
+    return -1;
+}
+
+static int cmd_show(cli *c, char **args, int n)
+{
+    fk_error err = FK_ERROR_INIT;
+    fk_shown_invoice si;
+    int rc;
+
+    if ((rc = one_number("show", n)) >= 0)
+        return rc;
+    if (c->nformats > 1 || (c->nformats == 1 && c->formats[0] != FK_REPORT_JSON))
+        return usage_error("%s", "show writes --format json only");
+    if (fk_show(c->db, args[0], &si, &err) != FK_OK)
+        return report_error(&err);
+    if (!si.found) {
+        emit(stderr, "faktura: ", "there is no invoice %s in %s", args[0], c->db);
+        rc = EXIT_NOT_INVOICED;
+    } else if (!si.has_content) {
+        emit(stderr, "faktura: ",
+             "invoice %s was issued on %s, before faktura stored invoice content: only its "
+             "totals are known: net %s, VAT %s, gross %s %s",
+             args[0], si.issue_date, si.net, si.vat, si.gross, si.currency);
+        rc = EXIT_NOT_INVOICED;
+    } else {
+        fputs(si.json, stdout);
+        fputc('\n', stdout);
+        rc = fflush(stdout) == 0 ? EXIT_ALL_INVOICED : EXIT_ENV;
+    }
+    fk_shown_invoice_free(&si);
+    return rc;
+}
+
+static int cmd_reprint(cli *c, char **args, int n)
+{
+    fk_error err = FK_ERROR_INIT;
+    fk_config *cfg = NULL;
+    fk_reprint_info info;
+    int rc;
+
+    if ((rc = one_number("reprint", n)) >= 0)
+        return rc;
+    if ((rc = load_render_config(c, &cfg)) >= 0)
+        return rc;
+    fk_status st = fk_reprint(cfg, c->db, args[0], c->out_given ? c->out : NULL, &info, &err);
+    fk_config_free(cfg);
+    if (st != FK_OK)
+        return report_error(&err);
+    switch (info.result) {
+    case FK_REPRINT_IDENTICAL:
+        if (!c->quiet)
+            emit(stderr, "faktura: ",
+                 "reprint: invoice %s written to %s (%llu bytes, SHA-256 %s: identical to the "
+                 "PDF issued)",
+                 args[0], strcmp(info.path, "-") ? info.path : "standard output",
+                 (unsigned long long)info.size, info.sha256);
+        return EXIT_ALL_INVOICED;
+    case FK_REPRINT_UNKNOWN:
+        emit(stderr, "faktura: ", "there is no invoice %s in %s", args[0], c->db);
+        return EXIT_NOT_INVOICED;
+    case FK_REPRINT_NO_CONTENT:
+        emit(stderr, "faktura: ",
+             "invoice %s was issued before faktura stored invoice content: it cannot be "
+             "rendered again (its PDF is the only copy; `faktura show %s` has its totals)",
+             args[0], args[0]);
+        return EXIT_NOT_INVOICED;
+    case FK_REPRINT_DIFFERENT:
+        emit(stderr, "faktura: error: ",
+             "reprint: invoice %s renders to other bytes than were issued (%llu bytes, SHA-256 "
+             "%s; issued %llu bytes, %s): nothing written. Are the fonts and logo of [render] "
+             "the ones it was issued with?",
+             args[0], (unsigned long long)info.size, info.sha256,
+             (unsigned long long)info.recorded_size, info.recorded_sha256);
+        return EXIT_NOT_INVOICED;
+    }
+    return EXIT_INTERNAL;
+}
+
+static bool plain_date(const char *s)
+{
+    int64_t t;
+    return s && strlen(s) == 10 && fk_time_parse(s, &t);
+}
+
+static int cmd_invoices(cli *c, char **args, int n)
+{
+    fk_error err = FK_ERROR_INIT;
+    fk_journal_options o = {NULL, NULL, 0, FK_JOURNAL_CSV, "-"};
+    fk_journal_summary sum;
+
+    if (n > 0)
+        return usage_error("invoices takes no INPUT (\"%s\")", args[0]);
+    if (c->nreports > 1 || c->nformats > 1)
+        return usage_error("%s", "invoices writes one --report in one --format");
+    if ((c->from && !plain_date(c->from)) || (c->to && !plain_date(c->to)))
+        return usage_error("--from and --to must be dates, YYYY-MM-DD (\"%s\")",
+                           c->from && !plain_date(c->from) ? c->from : c->to);
+    o.from = c->from;
+    o.to = c->to;
+    o.path = c->nreports ? c->reports[0] : "-";
+    if (c->nformats) {
+        if (c->formats[0] != FK_REPORT_CSV && c->formats[0] != FK_REPORT_JSON)
+            return usage_error("%s", "invoices writes --format csv or json");
+        o.format = c->formats[0] == FK_REPORT_JSON ? FK_JOURNAL_JSON : FK_JOURNAL_CSV;
+    } else {
+        const char *dot = strrchr(o.path, '.');
+        o.format = dot && !strcmp(dot, ".json") ? FK_JOURNAL_JSON : FK_JOURNAL_CSV;
+    }
+    if (c->as_of_text) {
+        if (!fk_time_parse(c->as_of_text, &o.as_of))
+            return usage_error("--as-of \"%s\" is not a date (YYYY-MM-DD[THH:MM:SS])",
+                               c->as_of_text);
+    } else {
+        o.as_of = (int64_t)time(NULL);
+    }
+    if (fk_journal(c->db, &o, &sum, &err) != FK_OK)
+        return report_error(&err);
+    if (!c->quiet)
+        fprintf(stderr, "faktura: invoices: %llu invoices, %llu rows (%llu issued before "
+                        "invoice content was stored); journal %s\n",
+                (unsigned long long)sum.invoices, (unsigned long long)sum.rows,
+                (unsigned long long)sum.without_content,
+                strcmp(o.path, "-") ? o.path : "on stdout");
+    return EXIT_ALL_INVOICED;
+}
+
 /* ---- the command table: dispatch, `faktura --help` and, through it, the man page and the
  * shell completions (dist/gen-docs.py) all come from here ---- */
 
@@ -525,7 +693,7 @@ static int run_codes(cli *c, char **args, int n)
 static int run_verify(cli *c, char **args, int n)
 {
     (void)args, (void)n;
-    return cmd_verify(c);
+    return c->repair ? cmd_verify_repair(c) : cmd_verify(c);
 }
 
 static int run_status(cli *c, char **args, int n)
@@ -564,10 +732,12 @@ static const command commands[] = {
      "--batch ID [options] [INPUT...]", fk_help_retry, NULL, false, cmd_batch},
     {"report", "--batch ID", "write the report of an earlier batch again from the database",
      "--batch ID [options]", fk_help_report, NULL, true, run_report},
-    {"verify", "[--batch ID]",
+    {"verify", "[--batch ID] [--repair]",
      "check every recorded PDF against its SHA-256 and the number\n"
-     "series for gaps and repeats (exit 0: all well, 1: problems)",
-     "[--batch ID] [--db FILE]", fk_help_verify, NULL, true, run_verify},
+     "series for gaps and repeats (exit 0: all well, 1: problems);\n"
+     "--repair renders missing or changed PDFs again",
+     "[--batch ID] [--db FILE] [--repair [--config FILE]]", fk_help_verify, NULL, true,
+     run_verify},
     {"payments", "FILE.csv",
      "record payments (invoice_number, amount, paid_on[, payment_id,\n"
      "currency]): what makes invoices open or overdue",
@@ -579,6 +749,18 @@ static const command commands[] = {
      false, cmd_approve},
     {"status", "[--batch ID]", "batches with their counts per status, and the open holds",
      "[--batch ID] [--db FILE]", fk_help_status, NULL, true, run_status},
+    {"show", "NUMBER", "the stored invoice of record (JSON, docs/invoice.md)",
+     "NUMBER [--format json] [--db FILE]", fk_help_show, NULL, false, cmd_show},
+    {"reprint", "NUMBER [--out FILE]",
+     "render an invoice's PDF again from its stored document,\n"
+     "byte-identical to the one issued (exit 1 if not)",
+     "NUMBER [--out FILE] [--config FILE] [--db FILE]", fk_help_reprint, NULL, false,
+     cmd_reprint},
+    {"invoices", "[--from DATE] [--to DATE] [--format csv|json] [--report FILE]",
+     "the sales journal (VAT register): one row per invoice and\n"
+     "VAT breakdown, with payment status",
+     "[--from DATE] [--to DATE] [--format csv|json] [--report FILE] [--as-of DATE] [--db FILE]",
+     fk_help_invoices, NULL, false, cmd_invoices},
     {"codes", "[--markdown]", "list the finding codes with their outcome and hint",
      "[--markdown]", fk_help_codes, NULL, false, run_codes},
 };
@@ -635,7 +817,8 @@ static int no_command(void)
 
 enum { OPT_DB = 256, OPT_OUT, OPT_CONFIG, OPT_REPORT, OPT_FORMAT, OPT_AS_OF, OPT_INPUT_FORMAT,
        OPT_BATCH, OPT_MARKDOWN, OPT_DELIMITER, OPT_DECIMAL_COMMA, OPT_CSV_BOM,
-       OPT_CSV_DELIMITER, OPT_EXPECT, OPT_REASON, OPT_BY, OPT_JOBS };
+       OPT_CSV_DELIMITER, OPT_EXPECT, OPT_REASON, OPT_BY, OPT_JOBS, OPT_FROM, OPT_TO,
+       OPT_REPAIR };
 
 static const struct option longopts[] = {
     {"db", required_argument, NULL, OPT_DB},
@@ -655,6 +838,9 @@ static const struct option longopts[] = {
     {"reason", required_argument, NULL, OPT_REASON},
     {"by", required_argument, NULL, OPT_BY},
     {"jobs", required_argument, NULL, OPT_JOBS},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
+    {"repair", no_argument, NULL, OPT_REPAIR},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -721,6 +907,9 @@ static int take_option(cli *c, const command *k, int opt, const char *word)
     case OPT_REASON: c->reason = optarg; break;
     case OPT_BY: c->by = optarg; break;
     case OPT_AS_OF: c->as_of_text = optarg; break;
+    case OPT_FROM: c->from = optarg; break;
+    case OPT_TO: c->to = optarg; break;
+    case OPT_REPAIR: c->repair = true; break;
     case OPT_MARKDOWN: c->markdown = true; break;
     case OPT_DECIMAL_COMMA: c->decimal_comma = true; break;
     case OPT_JOBS: case OPT_CSV_DELIMITER: case OPT_DELIMITER: case OPT_FORMAT:

@@ -118,6 +118,13 @@ static const char orders_xsd[] =
     "      <xs:element name=\"iban\" type=\"text\" minOccurs=\"0\"/>\n"
     "      <xs:element name=\"bic\" type=\"text\" minOccurs=\"0\"/>\n"
     "      <xs:element name=\"mandate_id\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"delivery_date\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"period_start\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"period_end\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"buyer_reference\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"order_reference\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"exchange_rate\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"exchange_rate_date\" type=\"text\" minOccurs=\"0\"/>\n"
     "      <xs:element name=\"lines\" type=\"lines\"/>\n"
     "    </xs:all>\n"
     "  </xs:complexType>\n"
@@ -135,6 +142,12 @@ static const char orders_xsd[] =
     "      <xs:element name=\"quantity\" type=\"text\"/>\n"
     "      <xs:element name=\"unit_price\" type=\"text\"/>\n"
     "      <xs:element name=\"vat_rate\" type=\"text\"/>\n"
+    "      <xs:element name=\"vat_category\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"vat_exemption_reason\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"vat_exemption_code\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"supply_type\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"unit\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"split_payment\" type=\"text\" minOccurs=\"0\"/>\n"
     "    </xs:all>\n"
     "  </xs:complexType>\n"
     "\n"
@@ -182,7 +195,8 @@ struct fk_xml_reader {
     bool closing;              /* its end tag was seen; the validator may still object */
     fk_order cur;
     size_t cur_line;           /* index of the <line> being read, or NO_LINE */
-    uint32_t order_seen, line_seen; /* bit per fk_column already set */
+    uint64_t order_seen, line_seen; /* bit per fk_column already set */
+    _Static_assert(FK_COL_COUNT <= 64, "order_seen and line_seen have a bit per column");
     bool order_has_lines;
     bool lines_told;           /* the order reached FK_MAX_LINES_PER_ORDER (one finding) */
     bool missing_told;         /* we named the missing children: drop libxml2's version */
@@ -410,7 +424,7 @@ static enum kind child_kind(fk_xml_reader *in, enum kind parent, const char *nam
                             unsigned long line)
 {
     int col = fk_column_lookup(name);
-    uint32_t bit = col >= 0 ? (uint32_t)1 << col : 0;
+    uint64_t bit = col >= 0 ? (uint64_t)1 << col : 0;
 
     switch (parent) {
     case K_ROOT:
@@ -543,12 +557,12 @@ static void end_field(fk_xml_reader *in, enum kind k)
 
 /* At the end of an <order> or <line>: name the required children it lacks. */
 static void check_required(fk_xml_reader *in, const char *elem, unsigned long line,
-                           int from, int to, uint32_t seen, bool lines_missing)
+                           int from, int to, uint64_t seen, bool lines_missing)
 {
     fk_buf names = FK_BUF_INIT;
 
     for (int c = from; c < to; c++)
-        if (fk_column_required((fk_column)c) && !(seen & ((uint32_t)1 << c)))
+        if (fk_column_required((fk_column)c) && !(seen & ((uint64_t)1 << c)))
             fk_buf_printf(&names, "%s<%s>", names.len ? ", " : "", fk_column_name((fk_column)c));
     if (lines_missing)
         fk_buf_printf(&names, "%s<lines>", names.len ? ", " : "");
