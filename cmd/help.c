@@ -110,8 +110,14 @@ const char fk_help_report[] =
 const char fk_help_verify[] =
     "Check every recorded invoice (of batch ID, or all): its PDF exists with the recorded\n"
     "size and SHA-256; and every number series has no gap and no repeat. Problems are\n"
-    "listed on stdout. Exit code: 0 all well, 1 problems found, 2 usage, 4 database\n"
-    "unreadable.\n";
+    "listed on stdout.\n"
+    "\n"
+    "--repair renders each missing or changed PDF again from its stored document (with the\n"
+    "fonts and logo of --config, default faktura.ini if present) and writes it back when\n"
+    "the bytes are the ones issued; each repair is listed, and what cannot be repaired\n"
+    "(no stored document, a rendering that differs) stays a problem. It holds the run lock.\n"
+    "Exit code: 0 all well (after repairs), 1 problems left, 2 usage, 4 database\n"
+    "unreadable or locked.\n";
 
 const char fk_help_payments[] =
     "Record payments. Columns: invoice_number, amount (12.50), paid_on (YYYY-MM-DD), and\n"
@@ -137,3 +143,32 @@ const char fk_help_status[] =
 const char fk_help_codes[] =
     "List every finding code with the outcome it gives an order and the hint for the\n"
     "accountant.\n";
+
+const char fk_help_show[] =
+    "Print the stored document of invoice NUMBER: the invoice of record, as issued (the\n"
+    "JSON of docs/invoice.md). An invoice issued before faktura stored invoice content has\n"
+    "only its totals: they are printed, and the exit code is 1.\n"
+    "Exit codes: 0 shown, 1 no such invoice or no stored content, 2 usage, 4 database.\n";
+
+const char fk_help_reprint[] =
+    "Render the PDF of invoice NUMBER again from its stored document, with the fonts and\n"
+    "logo of --config (default faktura.ini if present, else the built-in fonts), and check\n"
+    "it against the SHA-256 recorded when it was issued. Only a byte-identical PDF is\n"
+    "written: to FILE (`-` is stdout; default: the invoice's file name, NUMBER.pdf with '/'\n"
+    "as '_', in the current directory).\n"
+    "Exit codes: 0 written and identical, 1 no such invoice, no stored content, or the\n"
+    "rendering differs (nothing written), 2 usage, 4 environment.\n";
+
+const char fk_help_invoices[] =
+    "The sales journal (VAT register) from the stored invoices of record: one row per\n"
+    "invoice and VAT breakdown with number, issue_date, delivery_date, period_start,\n"
+    "period_end, buyer_name, buyer_vat_id, buyer_country, currency, vat_category,\n"
+    "vat_rate, net, vat, gross (the invoice's), exchange_rate, accounting_currency,\n"
+    "vat_accounting, payment_reference, status (open, paid, overdue on --as-of), paid and\n"
+    "stored (no: issued before documents were stored, one row of totals). JSON also\n"
+    "carries the sums per currency and per category and rate.\n"
+    "\n"
+    "Options: --from/--to YYYY-MM-DD (issue dates, inclusive), --format csv (default) or\n"
+    "json (default from the --report file's extension), --report FILE (default stdout;\n"
+    "a file is replaced atomically), --as-of DATE (default now), --db FILE.\n"
+    "Exit codes: 0 written, 2 usage, 4 database or output unwritable.\n";

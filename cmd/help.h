@@ -30,5 +30,8 @@ extern const char fk_help_payments[];
 extern const char fk_help_approve[];
 extern const char fk_help_status[];
 extern const char fk_help_codes[];
+extern const char fk_help_show[];
+extern const char fk_help_reprint[];
+extern const char fk_help_invoices[];
 
 #endif

@@ -16,42 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <faktura/faktura.h>
+#include "cli.h"
 #include "help.h"
-
-/* Exit codes: a contract (README.md "Exit codes"); never renumber. */
-enum {
-    EXIT_ALL_INVOICED = 0, /* every order invoiced (or already invoiced earlier) */
-    EXIT_NOT_INVOICED = 1, /* some orders failed or were held; the report says why */
-    EXIT_USAGE = 2,        /* bad command line or config file */
-    EXIT_INPUT = 3,        /* an input file is unreadable or malformed (no header, ...) */
-    EXIT_ENV = 4,          /* database locked or unwritable, disk full, I/O error */
-    EXIT_INTERNAL = 5,     /* a bug in faktura (or books that do not reconcile) */
-    EXIT_INCOMPLETE = 6    /* the batch is incomplete (interrupted): retry with its inputs */
-};
-/* A run or retry stopped by SIGINT or SIGTERM exits with 128 + the signal's number (130,
- * 143), as a shell reports a process a signal ended: README.md, beside the table. */
-
-#define MAX_REPORTS 8
-
-typedef struct cli {
-    const char *cmd;
-    const char *db, *out, *config, *as_of_text, *expect, *reason, *by;
-    const char *reports[MAX_REPORTS];
-    size_t nreports;
-    fk_report_format formats[MAX_REPORTS];
-    size_t nformats;
-    fk_report_target targets[MAX_REPORTS];
-    bool csv_bom;
-    char csv_report_delimiter;
-    fk_input_format input_format;
-    char delimiter;
-    bool decimal_comma;
-    int jobs;
-    int64_t batch;
-    bool quiet, verbose, markdown, out_given;
-    bool tty;
-    bool progress_shown;
-} cli;
 
 /* Every line that carries a message leaves through here: warnings, problems, rejected
  * rows, expectation diffs, errors, verify problems and status lines. The prefix is ours;
@@ -77,8 +43,7 @@ static void vemit(FILE *fp, const char *prefix, const char *fmt, va_list ap)
         free(text);
 }
 
-static void emit(FILE *fp, const char *prefix, const char *fmt, ...) FK_PRINTF(3, 4);
-static void emit(FILE *fp, const char *prefix, const char *fmt, ...)
+void emit(FILE *fp, const char *prefix, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -86,8 +51,7 @@ static void emit(FILE *fp, const char *prefix, const char *fmt, ...)
     va_end(ap);
 }
 
-static int usage_error(const char *fmt, ...) FK_PRINTF(1, 2);
-static int usage_error(const char *fmt, ...)
+int usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -138,7 +102,7 @@ static void catch_signals(void)
     }
 }
 
-static int report_error(const fk_error *err)
+int report_error(const fk_error *err)
 {
     char where[400] = "";
     if (err->file[0] && err->line)
@@ -157,7 +121,7 @@ static void on_log(const char *msg, void *payload)
         emit(stderr, "faktura: ", "%s", msg);
 }
 
-static void on_warn(const char *msg, void *payload)
+void on_warn(const char *msg, void *payload)
 {
     const cli *c = payload;
     if (!c->quiet)
@@ -371,7 +335,7 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     return outcome_exit(&sum);
 }
 
-static void print_problem(const char *msg, void *payload)
+void print_problem(const char *msg, void *payload)
 {
     (void)payload;
     emit(stdout, "", "%s", msg);
@@ -511,6 +475,9 @@ static int cmd_report(cli *c)
     return outcome_exit(&sum);
 }
 
+/* The config of the commands that render but run no batch (reprint, verify --repair):
+ * --config, else faktura.ini when there is one, else the built-in defaults (the fonts of
+ * the build). */
 /* ---- the command table: dispatch, `faktura --help` and, through it, the man page and the
  * shell completions (dist/gen-docs.py) all come from here ---- */
 
@@ -525,7 +492,7 @@ static int run_codes(cli *c, char **args, int n)
 static int run_verify(cli *c, char **args, int n)
 {
     (void)args, (void)n;
-    return cmd_verify(c);
+    return c->repair ? cmd_verify_repair(c) : cmd_verify(c);
 }
 
 static int run_status(cli *c, char **args, int n)
@@ -564,10 +531,12 @@ static const command commands[] = {
      "--batch ID [options] [INPUT...]", fk_help_retry, NULL, false, cmd_batch},
     {"report", "--batch ID", "write the report of an earlier batch again from the database",
      "--batch ID [options]", fk_help_report, NULL, true, run_report},
-    {"verify", "[--batch ID]",
+    {"verify", "[--batch ID] [--repair]",
      "check every recorded PDF against its SHA-256 and the number\n"
-     "series for gaps and repeats (exit 0: all well, 1: problems)",
-     "[--batch ID] [--db FILE]", fk_help_verify, NULL, true, run_verify},
+     "series for gaps and repeats (exit 0: all well, 1: problems);\n"
+     "--repair renders missing or changed PDFs again",
+     "[--batch ID] [--db FILE] [--repair [--config FILE]]", fk_help_verify, NULL, true,
+     run_verify},
     {"payments", "FILE.csv",
      "record payments (invoice_number, amount, paid_on[, payment_id,\n"
      "currency]): what makes invoices open or overdue",
@@ -579,6 +548,18 @@ static const command commands[] = {
      false, cmd_approve},
     {"status", "[--batch ID]", "batches with their counts per status, and the open holds",
      "[--batch ID] [--db FILE]", fk_help_status, NULL, true, run_status},
+    {"show", "NUMBER", "the stored invoice of record (JSON, docs/invoice.md)",
+     "NUMBER [--format json] [--db FILE]", fk_help_show, NULL, false, cmd_show},
+    {"reprint", "NUMBER [--out FILE]",
+     "render an invoice's PDF again from its stored document,\n"
+     "byte-identical to the one issued (exit 1 if not)",
+     "NUMBER [--out FILE] [--config FILE] [--db FILE]", fk_help_reprint, NULL, false,
+     cmd_reprint},
+    {"invoices", "[--from DATE] [--to DATE] [--format csv|json] [--report FILE]",
+     "the sales journal (VAT register): one row per invoice and\n"
+     "VAT breakdown, with payment status",
+     "[--from DATE] [--to DATE] [--format csv|json] [--report FILE] [--as-of DATE] [--db FILE]",
+     fk_help_invoices, NULL, false, cmd_invoices},
     {"codes", "[--markdown]", "list the finding codes with their outcome and hint",
      "[--markdown]", fk_help_codes, NULL, false, run_codes},
 };
@@ -635,7 +616,8 @@ static int no_command(void)
 
 enum { OPT_DB = 256, OPT_OUT, OPT_CONFIG, OPT_REPORT, OPT_FORMAT, OPT_AS_OF, OPT_INPUT_FORMAT,
        OPT_BATCH, OPT_MARKDOWN, OPT_DELIMITER, OPT_DECIMAL_COMMA, OPT_CSV_BOM,
-       OPT_CSV_DELIMITER, OPT_EXPECT, OPT_REASON, OPT_BY, OPT_JOBS };
+       OPT_CSV_DELIMITER, OPT_EXPECT, OPT_REASON, OPT_BY, OPT_JOBS, OPT_FROM, OPT_TO,
+       OPT_REPAIR };
 
 static const struct option longopts[] = {
     {"db", required_argument, NULL, OPT_DB},
@@ -655,6 +637,9 @@ static const struct option longopts[] = {
     {"reason", required_argument, NULL, OPT_REASON},
     {"by", required_argument, NULL, OPT_BY},
     {"jobs", required_argument, NULL, OPT_JOBS},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
+    {"repair", no_argument, NULL, OPT_REPAIR},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -721,6 +706,9 @@ static int take_option(cli *c, const command *k, int opt, const char *word)
     case OPT_REASON: c->reason = optarg; break;
     case OPT_BY: c->by = optarg; break;
     case OPT_AS_OF: c->as_of_text = optarg; break;
+    case OPT_FROM: c->from = optarg; break;
+    case OPT_TO: c->to = optarg; break;
+    case OPT_REPAIR: c->repair = true; break;
     case OPT_MARKDOWN: c->markdown = true; break;
     case OPT_DECIMAL_COMMA: c->decimal_comma = true; break;
     case OPT_JOBS: case OPT_CSV_DELIMITER: case OPT_DELIMITER: case OPT_FORMAT:

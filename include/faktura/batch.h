@@ -210,6 +210,85 @@ FK_EXTERN fk_status fk_verify(const char *db_path, int64_t batch_id, fk_log_fn p
                               void *payload, uint64_t *checked, uint64_t *problems,
                               fk_error *err);
 
+/* ---- the invoices of record (docs/invoice.md) ---- */
+
+/* An issued invoice as `faktura show` prints it. */
+typedef struct fk_shown_invoice {
+    bool found;                /* an invoice of this number was issued */
+    bool has_content;          /* its document was stored when it was issued */
+    char *json;                /* the document (canonical JSON), malloc'd; NULL without */
+    char issue_date[16];       /* the recorded issue date and totals: what an invoice */
+    char currency[8];          /* issued before documents were stored still has */
+    char net[48], vat[48], gross[48];
+} fk_shown_invoice;
+
+/**
+ * The stored document of invoice `number`. FK_OK with out->found false when there is no
+ * such invoice, with out->has_content false when it was issued before faktura stored
+ * invoice content. FK_EUSAGE when there is no database.
+ */
+FK_EXTERN fk_status fk_show(const char *db_path, const char *number, fk_shown_invoice *out,
+                            fk_error *err);
+FK_EXTERN void fk_shown_invoice_free(fk_shown_invoice *s);
+
+typedef enum fk_reprint_result {
+    FK_REPRINT_IDENTICAL = 0,  /* rendered, byte-identical to the PDF issued, written */
+    FK_REPRINT_UNKNOWN,        /* no invoice of that number */
+    FK_REPRINT_NO_CONTENT,     /* issued before documents were stored: nothing to render */
+    FK_REPRINT_DIFFERENT       /* the rendering differs from the PDF issued: not written */
+} fk_reprint_result;
+
+typedef struct fk_reprint_info {
+    fk_reprint_result result;
+    char recorded_sha256[65], sha256[65]; /* the issued PDF's and the new rendering's */
+    uint64_t recorded_size, size;
+    char path[1024];           /* where the PDF was (or would have been) written */
+} fk_reprint_info;
+
+/**
+ * Render invoice `number` again from its stored document, with the fonts and logo of
+ * `config` ([render]), and check it against the SHA-256 recorded at issue. Only a
+ * byte-identical PDF is written, to `out_path` ("-": stdout; NULL: the invoice's file name
+ * in the current directory), by the report's rules (a regular file replaced atomically).
+ */
+FK_EXTERN fk_status fk_reprint(const fk_config *config, const char *db_path, const char *number,
+                               const char *out_path, fk_reprint_info *info, fk_error *err);
+
+/**
+ * `verify` that also repairs: every recorded PDF that is missing or differs is rendered
+ * again from its stored document (fonts and logo of `config`) and, when the rendering is
+ * byte-identical to what was recorded, written back durably under its name; `repaired`
+ * gets a line for each. What cannot be repaired (no stored document, a rendering that
+ * differs, a number series with gaps) stays a problem. *problems counts what is left.
+ */
+FK_EXTERN fk_status fk_verify_repair(const fk_config *config, const char *db_path,
+                                     int64_t batch_id, fk_log_fn problem, fk_log_fn repaired,
+                                     void *payload, uint64_t *checked, uint64_t *problems,
+                                     uint64_t *nrepaired, fk_error *err);
+
+typedef enum fk_journal_format { FK_JOURNAL_CSV = 0, FK_JOURNAL_JSON = 1 } fk_journal_format;
+
+typedef struct fk_journal_options {
+    const char *from, *to;     /* issue dates, YYYY-MM-DD, inclusive; NULL: open */
+    int64_t as_of;             /* "now" for overdue: its UTC date */
+    fk_journal_format format;
+    const char *path;          /* "-": stdout; a file is replaced atomically */
+} fk_journal_options;
+
+typedef struct fk_journal_summary {
+    uint64_t invoices;         /* listed */
+    uint64_t rows;             /* one per invoice and VAT breakdown */
+    uint64_t without_content;  /* issued before documents were stored: one row of totals */
+} fk_journal_summary;
+
+/**
+ * The sales journal (VAT register): one row per invoice and VAT breakdown, from the stored
+ * documents (docs/invoice.md); JSON also carries the sums per currency, and per category
+ * and rate. FK_EUSAGE when there is no database.
+ */
+FK_EXTERN fk_status fk_journal(const char *db_path, const fk_journal_options *opts,
+                               fk_journal_summary *out, fk_error *err);
+
 /* ---- the accountant's loop ---- */
 
 typedef struct fk_payments_summary {

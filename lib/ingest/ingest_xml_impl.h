@@ -57,7 +57,8 @@ struct fk_xml_reader {
     bool closing;              /* its end tag was seen; the validator may still object */
     fk_order cur;
     size_t cur_line;           /* index of the <line> being read, or NO_LINE */
-    uint32_t order_seen, line_seen; /* bit per fk_column already set */
+    uint64_t order_seen, line_seen; /* bit per fk_column already set */
+    _Static_assert(FK_COL_COUNT <= 64, "order_seen and line_seen have a bit per column");
     bool order_has_lines;
     bool lines_told;           /* the order reached FK_MAX_LINES_PER_ORDER (one finding) */
     bool missing_told;         /* we named the missing children: drop libxml2's version */

@@ -218,7 +218,7 @@ static enum kind child_kind(fk_xml_reader *in, enum kind parent, const char *nam
                             unsigned long line)
 {
     int col = fk_column_lookup(name);
-    uint32_t bit = col >= 0 ? (uint32_t)1 << col : 0;
+    uint64_t bit = col >= 0 ? (uint64_t)1 << col : 0;
 
     switch (parent) {
     case K_ROOT:
@@ -351,12 +351,12 @@ static void end_field(fk_xml_reader *in, enum kind k)
 
 /* At the end of an <order> or <line>: name the required children it lacks. */
 static void check_required(fk_xml_reader *in, const char *elem, unsigned long line,
-                           int from, int to, uint32_t seen, bool lines_missing)
+                           int from, int to, uint64_t seen, bool lines_missing)
 {
     fk_buf names = FK_BUF_INIT;
 
     for (int c = from; c < to; c++)
-        if (fk_column_required((fk_column)c) && !(seen & ((uint32_t)1 << c)))
+        if (fk_column_required((fk_column)c) && !(seen & ((uint64_t)1 << c)))
             fk_buf_printf(&names, "%s<%s>", names.len ? ", " : "", fk_column_name((fk_column)c));
     if (lines_missing)
         fk_buf_printf(&names, "%s<lines>", names.len ? ", " : "");

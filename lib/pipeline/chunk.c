@@ -29,6 +29,8 @@ void fk_pipeline__chunk_init(chunk *k)
     k->sha = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->sha));
     k->written = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->written));
     k->pdfs = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->pdfs));
+    k->docs = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->docs));
+    k->doc_sha = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->doc_sha));
     k->rerr = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->rerr));
     k->werr = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->werr));
     k->mem = fk_batch_memory_new();
@@ -42,6 +44,10 @@ void fk_pipeline__chunk_free(chunk *k)
         fk_order_clear(&k->orders[i]);
     for (size_t i = 0; k->pdfs && i < CHUNK_ORDERS; i++)
         fk_buf_free(&k->pdfs[i]);
+    for (size_t i = 0; k->docs && i < CHUNK_ORDERS; i++)
+        fk_buf_free(&k->docs[i]);
+    free(k->docs);
+    free(k->doc_sha);
     free(k->orders);
     free(k->row);
     free(k->batch);
@@ -59,10 +65,13 @@ void fk_pipeline__chunk_free(chunk *k)
 
 static void set_number(run_ctx *c, chunk *k, size_t i, int64_t seq)
 {
+    char stem[128];
+
     k->seqs[i] = seq;
     fk_config_number(c->cfg, c->year, seq, k->numbers[i], sizeof(k->numbers[i]), c->series,
                      sizeof(c->series));
-    snprintf(k->files[i], sizeof(k->files[i]), "%s.pdf", k->numbers[i]);
+    fk_config_number_file(k->numbers[i], stem, sizeof(stem));
+    snprintf(k->files[i], sizeof(k->files[i]), "%s.pdf", stem);
 }
 
 /* Record as pending the names of the numbers up to (not including) `upto`, inside the
@@ -205,8 +214,10 @@ static fk_status record_chunk(run_ctx *c, chunk *k, fk_error *err)
         if (o->outcome != FK_INVOICED) {
             st = fk_store_order_record(c->store, k->batch[i], k->row[i], o, NULL, err);
         } else {
-            fk_invoice_rec rec = {k->numbers[i], c->series, k->seqs[i], c->issue_date,
-                                  c->due_date, k->files[i], k->pdfs[i].len, k->sha[i]};
+            fk_invoice_rec rec = {k->numbers[i], c->series,     k->seqs[i],
+                                  c->issue_date, c->due_date,     k->files[i],
+                                  k->pdfs[i].len, k->sha[i],      fk_buf_cstr(&k->docs[i]),
+                                  k->docs[i].len, k->doc_sha[i]};
             st = fk_store_order_record(c->store, k->batch[i], k->row[i], o, &rec, err);
         }
         if (st != FK_OK)

@@ -34,6 +34,7 @@
 #include "faktura/batch.h"
 #include "core/buf.h"
 #include "core/config.h"
+#include "core/document.h"
 #include "core/order.h"
 #include "ingest/ingest.h"
 #include "render/render.h"
@@ -57,6 +58,8 @@ typedef struct chunk {
     char (*sha)[65];       /* its PDF's SHA-256 */
     bool *written;         /* its temporary file is on disk */
     fk_buf *pdfs;          /* its rendered PDF */
+    fk_buf *docs;          /* its invoice of record (the document's canonical JSON) */
+    char (*doc_sha)[65];   /* the JSON's SHA-256 */
     fk_error *rerr;        /* its render error */
     fk_error *werr;        /* its write error */
     size_t n;
@@ -121,9 +124,21 @@ struct run_ctx {
     const char *fail_render;
 };
 
-/* invoice_map.c: render order o as invoice `number` into out. */
+/* invoice_map.c: the document of order o as invoice `number` (borrowing from o and the
+ * config; free it with fk_document_free). */
+fk_status fk_pipeline__build_document(const run_ctx *c, const fk_order *o, const char *number,
+                                      fk_document *d, fk_error *err);
+/* Build order o's document as invoice `number`, encode it into json and render it into
+ * out. */
 fk_status fk_pipeline__render(const run_ctx *c, fk_renderer *r, const fk_order *o,
-                              const char *number, fk_buf *out, fk_error *err);
+                              const char *number, fk_buf *out, fk_buf *json, fk_error *err);
+
+/* documents.c: render invoice `number` again from its stored document and, when the bytes
+ * are those recorded, write its PDF back durably (*repaired); else why says why not. The
+ * renderer is made on first use (*r, freed by the caller). */
+fk_status fk_pipeline__repair(fk_store *s, const fk_config *cfg, fk_renderer **r,
+                              const char *number, bool *repaired, char *why, size_t whysz,
+                              fk_error *err);
 
 /* render_pool.c */
 /* Render, write and hash slot i of chunk k; a failure stays in the slot's rerr or werr. */

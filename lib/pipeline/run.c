@@ -68,7 +68,7 @@ static fk_status check_order(run_ctx *c, fk_order *o, fk_error *err)
     fk_prior_invoice prior;
     fk_status st;
 
-    fk_validate_order(o, c->cfg, c->opts->as_of);
+    fk_validate_order(o, c->cfg, c->opts->as_of, c->issue_date);
     if (c->store) /* the hash is compared with earlier invoices and recorded, nothing else */
         fk_detect_content_hash(o);
     if (*id) {
@@ -112,9 +112,14 @@ void fk_pipeline__ctx_init(run_ctx *c, const fk_batch_options *opts)
     memset(c, 0, sizeof(*c));
     c->opts = opts;
     c->cfg = opts->config;
-    fk_format_date(opts->as_of, c->issue_date, sizeof(c->issue_date));
-    fk_format_date(opts->as_of + (int64_t)c->cfg->payment_terms_days * 86400, c->due_date,
-                   sizeof(c->due_date));
+    /* The batch's "now" in the [invoice] timezone: its issue date, due date and series
+     * year. Once per batch, before any thread starts (fk_zone_offset sets TZ). The zone
+     * was checked at config load. */
+    int32_t offset = 0;
+    fk_zone_offset(c->cfg->timezone, opts->as_of, &offset);
+    fk_format_date(opts->as_of + offset, c->issue_date, sizeof(c->issue_date));
+    fk_format_date(opts->as_of + offset + (int64_t)c->cfg->payment_terms_days * 86400,
+                   c->due_date, sizeof(c->due_date));
     c->year = atoi(c->issue_date);
     fk_pipeline__chunk_init(&c->ch[0]);
     fk_pipeline__chunk_init(&c->ch[1]);
@@ -187,7 +192,13 @@ static fk_status is_orphan(const char *stem, bool *orphan, void *payload, fk_err
 {
     run_ctx *c = payload;
     bool recorded = false;
-    fk_status st = fk_store_has_number(c->store, stem, &recorded, err);
+    char number[128];
+
+    /* The file of invoice FV/2026/000001 is FV_2026_000001.pdf; a name that is no number
+     * of today's format (an older format's, without '/') is looked up as it is. */
+    if (!fk_config_number_from_file(c->cfg, stem, number, sizeof(number)))
+        snprintf(number, sizeof(number), "%s", stem);
+    fk_status st = fk_store_has_number(c->store, number, &recorded, err);
     *orphan = st == FK_OK && !recorded;
     return st;
 }
@@ -198,7 +209,8 @@ static fk_status is_foreign(const char *stem, bool *foreign, void *payload, fk_e
 {
     run_ctx *c = payload;
     *foreign = false;
-    if (!fk_config_number_matches(c->cfg, stem))
+    char number[128];
+    if (!fk_config_number_from_file(c->cfg, stem, number, sizeof(number)))
         return FK_OK; /* not named like ours: none of our business */
     return is_orphan(stem, foreign, payload, err);
 }

@@ -144,14 +144,49 @@ typedef struct fk_invoice_rec {
     const char *pdf_name;      /* file name inside the batch's out dir */
     uint64_t pdf_size;
     const char *pdf_sha256;
+    const char *doc_json;      /* the invoice of record (core/document.h), canonical JSON */
+    size_t doc_len;
+    const char *doc_sha256;    /* its SHA-256 */
 } fk_invoice_rec;
 
 /* Record an order's outcome and findings in batch `batch_id`: a new row when `row` is 0,
  * else (a retry) replace the outcome of that not-yet-invoiced row. With `inv`, also its
- * invoice, consuming inv->seq of inv->series (which must be the peeked value). A
- * non-invoiced order keeps its ingested data for retries. Inside a transaction. */
+ * invoice, consuming inv->seq of inv->series (which must be the peeked value), and its
+ * document (the invoice of record). A non-invoiced order keeps its ingested data for
+ * retries. Inside a transaction. */
 fk_status fk_store_order_record(fk_store *s, int64_t batch_id, int64_t row, const fk_order *o,
                                 const fk_invoice_rec *inv, fk_error *err);
+
+/* ---- the invoices of record (store_documents.c) ---- */
+
+/* An issued invoice as the database has it. Strings are owned (fk_stored_invoice_free). */
+typedef struct fk_stored_invoice {
+    bool found;
+    char number[128];
+    char issue_date[16], due_date[16];
+    char currency[8];
+    int64_t net, vat, gross;
+    int64_t paid;              /* sum of its recorded payments */
+    char *pdf_path;            /* out_dir/pdf_name */
+    char *out_dir, *pdf_name;  /* its batch's output directory, its file name there */
+    int64_t pdf_size;
+    char pdf_sha256[65];
+    bool has_content;          /* issued with a stored document (schema 3 on) */
+    char *content;             /* the document's JSON, NULL when none */
+    char content_sha256[65];
+    char kind[16];
+    int version;
+} fk_stored_invoice;
+void fk_stored_invoice_free(fk_stored_invoice *si);
+
+/* The invoice `number` (si->found false when there is none). */
+fk_status fk_store_invoice_get(fk_store *s, const char *number, fk_stored_invoice *si,
+                               fk_error *err);
+/* Every invoice issued from `from` to `to` (YYYY-MM-DD, inclusive; NULL or "": open), in
+ * issue-date and number order, each to fn (the record lives until fn returns). */
+typedef void (*fk_stored_invoice_fn)(const fk_stored_invoice *si, void *payload);
+fk_status fk_store_invoice_list(fk_store *s, const char *from, const char *to,
+                                fk_stored_invoice_fn fn, void *payload, fk_error *err);
 
 /* ---- the generation rules' facts (store_facts.c) ---- */
 

@@ -214,6 +214,26 @@ done:
     return st;
 }
 
+fk_status fk_outdir_restore(fk_outdir *o, const char *name, fk_error *err)
+{
+    char tmp[FK_OUTDIR_NAME_MAX + 8];
+    fk_status st = FK_OK;
+
+    tmp_name(tmp, sizeof(tmp), name);
+    if (syncfs(o->dirfd) != 0)
+        st = fk_error_set(err, FK_EENV, o->path, 0, NULL, "cannot flush %s to disk: %s", name,
+                          strerror(errno));
+    else if (renameat(o->dirfd, tmp, o->dirfd, name) != 0)
+        st = fk_error_set(err, FK_EENV, o->path, 0, NULL, "cannot rename %s into place: %s",
+                          name, strerror(errno));
+    else if (fsync(o->dirfd) != 0)
+        return fk_error_set(err, FK_EENV, o->path, 0, NULL,
+                            "cannot flush the output directory: %s", strerror(errno));
+    if (st != FK_OK)
+        fk_outdir_unwrite(o, name);
+    return st;
+}
+
 /* The marker's database identity, "" when the directory has no marker. */
 static fk_status read_marker(fk_outdir *o, char *id, size_t idsz, fk_error *err)
 {

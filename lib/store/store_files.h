@@ -23,6 +23,11 @@ void fk_outdir_unwrite(fk_outdir *o, const char *name);
  * temporary files of `names` and those already renamed into place are removed. Call
  * before committing their invoices. */
 fk_status fk_outdir_publish(fk_outdir *o, const char *const *names, size_t n, fk_error *err);
+/* `verify --repair`: make the temporary file of `name` durable and rename it into place,
+ * over the file there (a damaged copy of the invoice's own PDF, which the caller has
+ * checked the new bytes against), then fsync the directory. On failure the temporary file
+ * is removed; what was there stays. */
+fk_status fk_outdir_restore(fk_outdir *o, const char *name, fk_error *err);
 
 /* Decide whether `stem` (a "*.pdf" file name without ".pdf") is an orphan to remove, or a
  * PDF foreign to the database. */

@@ -220,6 +220,22 @@ static const char *const migrations[] = {
     "  out_dir TEXT NOT NULL,"                /* absolute */
     "  name TEXT NOT NULL,"                   /* the PDF's file name */
     "  PRIMARY KEY (out_dir, name)) WITHOUT ROWID;",
+
+    /* 7: the invoice of record (issue 17): every invoice's complete content, recorded in
+     * the transaction that consumes its number, immutable like the invoice. Invoices
+     * issued before keep their totals and are marked as having no stored content
+     * (has_document 0): show, reprint and the journal say so. */
+    "ALTER TABLE invoices ADD COLUMN has_document INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE documents("
+    "  number TEXT PRIMARY KEY REFERENCES invoices(number),"
+    "  kind TEXT NOT NULL,"                 /* 'invoice' (credit notes: a later issue) */
+    "  version INTEGER NOT NULL,"           /* of the JSON (docs/invoice.md) */
+    "  content TEXT NOT NULL,"              /* the canonical JSON */
+    "  sha256 TEXT NOT NULL);"
+    "CREATE TRIGGER documents_no_update BEFORE UPDATE ON documents"
+    "  BEGIN SELECT RAISE(ABORT, 'stored documents are immutable'); END;"
+    "CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents"
+    "  BEGIN SELECT RAISE(ABORT, 'stored documents are never deleted'); END;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -6,7 +6,8 @@
 . "$FK_SRCDIR/tests/lib/e2e.sh"
 sed 's/^\[thresholds\]$/[thresholds]\nmaximum_amount.EUR = 50000.00/' "$SAMPLES/faktura.ini" >max.ini
 common="--config max.ini --db db.sqlite --out out --as-of 2026-11-20"
-hdr=$(head -n 1 "$SAMPLES/orders.csv")
+# the columns row() writes (the sample ledger has more)
+hdr=order_id,order_date,customer_id,customer_type,company_name,tax_id,country,street,postal_code,city,email,language,currency,payment_method,card_number,card_expiry,iban,bic,mandate_id,item_sku,item_description,quantity,unit_price,vat_rate
 row() { # ID PRICE: one order of one line, 19 % VAT
     echo "$1,2026-11-18,C-BIG,business,Großkunde GmbH,DE136695976,DE,Hauptstraße 5,80331,München,,de,EUR,bank_transfer,,,,,,MACH-1,Maschine,1,$2,19"
 }

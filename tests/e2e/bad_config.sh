@@ -53,13 +53,14 @@ badfmt() {
 }
 badfmt 1 '{prefix}-{year}' "no {seq} placeholder"
 badfmt 2 '{seq}-{seq}' "more than one {seq} placeholder"
-badfmt 3 '{prefix}\/{year}\/{seq}' "characters other than letters, digits"
+# ('/' is allowed since issue 17: FV/{year}/{seq:06}, files FV_2026_000001.pdf)
+badfmt 3 '{prefix}:{year}:{seq}' "characters other than letters, digits"
 badfmt 4 '{prefix}-{seq:6}' "{seq} takes a width like {seq:06}"
 badfmt 5 '{prefix}-{seq:013}' "the {seq} width must be 1 to 12"
 badfmt 6 '{prefix}-{year}-{seq:06' "an unclosed '{'"
 badfmt 7 '{prefix}-{month}-{seq}' "an unknown placeholder"
 badfmt 8 "$(python3 -c 'print("X" * 60)'){seq}" "at most 64 are allowed"
-badfmt 9 '..{seq}\/..' "characters other than letters, digits"
+badfmt 9 '..{seq}*..' "characters other than letters, digits"
 p=$(grep -n '^prefix = ' "$cfg" | cut -d: -f1)
 sed 's/^prefix = .*/prefix = ..\/x/' "$cfg" >in/prefix.ini
 crun prefix 2 in/prefix.ini

@@ -138,7 +138,8 @@ contains last.err "faktura: error: /dev/zero:1: the header row is longer than 65
 piped zeros 1 sh -c "printf '%s\\n' '$hdr'; head -c 200000000 /dev/zero" -- \
     $vargs --report zeros.json -
 contains last.err "1 orders: 0 invoiced, 1 failed"
-contains zeros.json 'line 2: the row has 1 fields, the header has 24'
+ncols=$(printf '%s\n' "$hdr" | tr ',' '\n' | wc -l)
+contains zeros.json "line 2: the row has 1 fields, the header has $ncols"
 
 # --- one 300 MB cell: one finding with its real length, in bounded memory; the next order
 # is read

@@ -60,8 +60,8 @@ done
     done
     with order_id OVF-MUL quantity 1000 unit_price 10000000000000000.00
     with order_id OVF-VAT quantity 1 unit_price 90000000000000000.00 vat_rate 19
-    with order_id OVF-CAP quantity 1 unit_price 10000000000000.01 vat_rate 0
-    with order_id BIG-OK quantity 1 unit_price 10000000000000.00 vat_rate 0
+    with order_id OVF-CAP quantity 1 unit_price 10000000000000.01 vat_rate 0 vat_category Z
+    with order_id BIG-OK quantity 1 unit_price 10000000000000.00 vat_rate 0 vat_category Z
 } >in/overflow.csv
 frun overflow 1 in/overflow.csv
 summary 5 1 4

@@ -6,12 +6,12 @@
 D="$FK_SRCDIR/tests/data/rules"
 common="--config $D/rules.ini --db db.sqlite --out out" # holding_hours = 6, minimum 5.00 EUR
 header=$(head -n 1 "$D/rules.csv")
-young='H-1,2026-11-20T10:00:00,C-H,Neu GmbH,DE136695976,DE,EUR,bank_transfer,S7,Frisch,1,50.00,19,,,'
-older='H-2,2026-11-19,C-O,Alt GmbH,DE136695976,DE,EUR,bank_transfer,S1,Beratung,1,40.00,19,,,'
-small='H-3,2026-11-19,C-S,Klein GmbH,DE136695976,DE,EUR,bank_transfer,S1,Sticker,1,2.00,19,,,'
+young='H-1,2026-11-20T10:00:00,C-H,Neu GmbH,DE136695976,DE,EUR,bank_transfer,S7,Frisch,1,50.00,19,,,,'
+older='H-2,2026-11-19,C-O,Alt GmbH,DE136695976,DE,EUR,bank_transfer,S1,Beratung,1,40.00,19,,,,'
+small='H-3,2026-11-19,C-S,Klein GmbH,DE136695976,DE,EUR,bank_transfer,S1,Sticker,1,2.00,19,,,,'
 printf '%s\n' "$header" "$young" "$older" >young.csv
 printf '%s\n' "$header" "$young" "$small" >mixed.csv
-printf '%s\n' "$header" 'H-9,2026-11-21,C-N,Next GmbH,DE136695976,DE,EUR,bank_transfer,S1,Beratung,1,30.00,19,,,' >next.csv
+printf '%s\n' "$header" 'H-9,2026-11-21,C-N,Next GmbH,DE136695976,DE,EUR,bank_transfer,S1,Beratung,1,30.00,19,,,,' >next.csv
 
 # Only a holding-period hold: exit 0 (it was 1 before), and the summary says it waits.
 expect_exit 0 "$FAKTURA" validate $common --as-of 2026-11-20T12:00:00 --report dry.json young.csv

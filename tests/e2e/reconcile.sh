@@ -10,7 +10,7 @@ R=${FK_RECONCILE_RUN_ORDERS:-10000}
 python3 "$FK_SRCDIR/tests/lib/gen-orders.py" "$N" >good.csv
 # Make every 7th order invalid (bad VAT number) and every 11th one unparseable (bad price).
 awk -F, 'NR > 1 && NR % 7 == 0 { sub(/PL5260250274/, "PL5260250275") }
-         NR > 1 && NR % 11 == 0 { $0 = $0; sub(/,[0-9]+\.[0-9][0-9],23$/, ",1.2.3,23") } { print }' \
+         NR > 1 && NR % 11 == 0 { $0 = $0; sub(/,[0-9]+\.[0-9][0-9],23,/, ",1.2.3,23,") } { print }' \
     good.csv >all.csv
 head -n $((R + 1)) all.csv >run.csv
 expect_exit 1 "$FAKTURA" validate -q --as-of 2026-11-20 --report validate.json all.csv

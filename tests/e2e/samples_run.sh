@@ -44,7 +44,13 @@ contains de.txt "INV-2026-000001"
 contains de.txt "234,14 EUR"
 pdftotext -layout out/INV-2026-000008.pdf el.txt 2>/dev/null
 contains el.txt "Ελληνικά Τρόφιμα Α.Ε."
-contains el.txt "Reverse charge"
+# Olive oil to a Greek business: an exempt intra-Community supply of goods (art. 138), not
+# reverse charge (art. 196, for services: the Austrian consultancy, SO-1004).
+contains el.txt "Exempt intra-Community supply of goods (Article 138"
+not_contains el.txt "Article 196"
+pdftotext -layout out/INV-2026-000004.pdf at.txt 2>/dev/null
+contains at.txt "Wiener Werkstätten GmbH"
+contains at.txt "Steuerschuldnerschaft des Leistungsempfängers (Art. 196"
 
 # The full card numbers of the ledger never land anywhere.
 sqlite3 db.sqlite .dump >dump.sql

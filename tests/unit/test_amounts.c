@@ -123,7 +123,7 @@ static void test_totals(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         fk_order o;
         make_order(&o, cases[i].currency, cases[i].sep, cases[i].lines);
-        fk_validate_order(&o, cfg, 1795219200); /* 2026-11-21 */
+        fk_validate_order(&o, cfg, 1795219200, NULL); /* 2026-11-21 */
         if (!o.amounts_ok)
             fail_msg("%s: amounts not computed (%s)", cases[i].what,
                      o.nfindings ? o.findings[0].message : "no finding");
@@ -184,7 +184,7 @@ static void test_refused(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         fk_order o;
         make_order(&o, cases[i].currency, '.', cases[i].lines);
-        fk_validate_order(&o, cfg, 1795219200);
+        fk_validate_order(&o, cfg, 1795219200, NULL);
         if (o.amounts_ok)
             fail_msg("%s: amounts computed (gross %lld)", cases[i].what,
                      (long long)o.gross_total);
@@ -212,14 +212,14 @@ static void test_too_many_rates(void **state)
     for (size_t i = 0; i < 17; i++)
         lines[i] = (line_in){"1", "1.00", rates[i]};
     make_order(&o, "EUR", '.', lines);
-    fk_validate_order(&o, cfg, 1795219200);
+    fk_validate_order(&o, cfg, 1795219200, NULL);
     assert_false(o.amounts_ok);
     assert_true(fk_order_has_finding(&o, FK_CODE_VAT_RATE_INVALID));
     fk_order_clear(&o);
 
     lines[16] = (line_in){NULL, NULL, NULL}; /* 16 rates are fine */
     make_order(&o, "EUR", '.', lines);
-    fk_validate_order(&o, cfg, 1795219200);
+    fk_validate_order(&o, cfg, 1795219200, NULL);
     assert_true(o.amounts_ok);
     assert_int_equal(o.ngroups, 16);
     assert_int_equal(o.net_total, 1600);
