@@ -16,47 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <faktura/faktura.h>
+#include "cli.h"
 #include "help.h"
-
-/* Exit codes: a contract (README.md "Exit codes"); never renumber. */
-enum {
-    EXIT_ALL_INVOICED = 0, /* every order invoiced (or already invoiced earlier) */
-    EXIT_NOT_INVOICED = 1, /* some orders failed or were held; the report says why */
-    EXIT_USAGE = 2,        /* bad command line or config file */
-    EXIT_INPUT = 3,        /* an input file is unreadable or malformed (no header, ...) */
-    EXIT_ENV = 4,          /* database locked or unwritable, disk full, I/O error */
-    EXIT_INTERNAL = 5,     /* a bug in faktura (or books that do not reconcile) */
-    EXIT_INCOMPLETE = 6    /* the batch is incomplete (interrupted): retry with its inputs */
-};
-/* A run or retry stopped by SIGINT or SIGTERM exits with 128 + the signal's number (130,
- * 143), as a shell reports a process a signal ended: README.md, beside the table. */
-
-#define MAX_REPORTS 8
-
-typedef struct cli {
-    const char *cmd;
-    const char *db, *out, *config, *as_of_text, *expect, *reason, *by;
-    const char *reports[MAX_REPORTS];
-    size_t nreports;
-    fk_report_format formats[MAX_REPORTS];
-    size_t nformats;
-    fk_report_target targets[MAX_REPORTS];
-    bool csv_bom;
-    char csv_report_delimiter;
-    fk_input_format input_format;
-    char delimiter;
-    bool decimal_comma;
-    int jobs;
-    int64_t batch;
-    const char *from, *to; /* invoices: issue dates, inclusive; credit: --from FILE.csv */
-    const char *invoice, *id; /* credit */
-    const char *lines[256];
-    size_t nlines;
-    bool repair;           /* verify --repair */
-    bool quiet, verbose, markdown, out_given;
-    bool tty;
-    bool progress_shown;
-} cli;
 
 /* Every line that carries a message leaves through here: warnings, problems, rejected
  * rows, expectation diffs, errors, verify problems and status lines. The prefix is ours;
@@ -82,8 +43,7 @@ static void vemit(FILE *fp, const char *prefix, const char *fmt, va_list ap)
         free(text);
 }
 
-static void emit(FILE *fp, const char *prefix, const char *fmt, ...) FK_PRINTF(3, 4);
-static void emit(FILE *fp, const char *prefix, const char *fmt, ...)
+void emit(FILE *fp, const char *prefix, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -91,8 +51,7 @@ static void emit(FILE *fp, const char *prefix, const char *fmt, ...)
     va_end(ap);
 }
 
-static int usage_error(const char *fmt, ...) FK_PRINTF(1, 2);
-static int usage_error(const char *fmt, ...)
+int usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -143,7 +102,7 @@ static void catch_signals(void)
     }
 }
 
-static int report_error(const fk_error *err)
+int report_error(const fk_error *err)
 {
     char where[400] = "";
     if (err->file[0] && err->line)
@@ -155,14 +114,14 @@ static int report_error(const fk_error *err)
     return exit_for(err->status);
 }
 
-static void on_log(const char *msg, void *payload)
+void on_log(const char *msg, void *payload)
 {
     const cli *c = payload;
     if (c->verbose)
         emit(stderr, "faktura: ", "%s", msg);
 }
 
-static void on_warn(const char *msg, void *payload)
+void on_warn(const char *msg, void *payload)
 {
     const cli *c = payload;
     if (!c->quiet)
@@ -380,7 +339,7 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     return outcome_exit(&sum);
 }
 
-static void print_problem(const char *msg, void *payload)
+void print_problem(const char *msg, void *payload)
 {
     (void)payload;
     emit(stdout, "", "%s", msg);
@@ -400,7 +359,7 @@ static int cmd_verify(cli *c)
     return problems ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
 }
 
-static void print_rejected(const char *msg, void *payload)
+void print_rejected(const char *msg, void *payload)
 {
     (void)payload;
     emit(stderr, "faktura: rejected: ", "%s", msg);
@@ -423,135 +382,11 @@ static int cmd_payments(cli *c, char **args, int n)
     return sum.rejected ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
 }
 
-/* Who does it: --by, else the login name. */
-static const char *who_is(const cli *c)
-{
-    const char *who = c->by;
-    if (!who || !*who)
-        who = getenv("SUDO_USER");
-    if (!who || !*who)
-        who = getenv("USER");
-    if (!who || !*who)
-        who = getenv("LOGNAME");
-    return who && *who ? who : "unknown";
-}
-
-static int cmd_cancel(cli *c, char **ids, int n)
-{
-    fk_error err = FK_ERROR_INIT;
-    uint64_t cancelled = 0;
-
-    if (c->batch <= 0)
-        return usage_error("%s", "cancel needs --batch ID");
-    if (n == 0)
-        return usage_error("%s", "cancel needs at least one ORDER_ID");
-    if (!c->reason || !*c->reason)
-        return usage_error("%s", "cancel needs --reason TEXT (it is recorded)");
-    if (fk_cancel(c->db, c->batch, (const char *const *)ids, (size_t)n, c->reason, who_is(c),
-                  (int64_t)time(NULL), print_rejected, c, &cancelled, &err) != FK_OK)
-        return report_error(&err);
-    if (!c->quiet || cancelled < (uint64_t)n)
-        fprintf(stderr, "faktura: cancel: %llu of %d order%s cancelled in batch %lld\n",
-                (unsigned long long)cancelled, n, n == 1 ? "" : "s", (long long)c->batch);
-    return cancelled == (uint64_t)n ? EXIT_ALL_INVOICED : EXIT_NOT_INVOICED;
-}
-
-static void print_credit(const fk_credit_info *info, const char *file, unsigned long line,
-                         void *payload)
-{
-    const cli *c = payload;
-    switch (info->result) {
-    case FK_CREDIT_ISSUED:
-        printf("%s\n", info->number);
-        if (!c->quiet)
-            emit(stderr, "faktura: ", "credit: credit note %s issued for invoice %s: %s %s",
-                 info->number, info->invoice_number, info->gross, info->currency);
-        break;
-    case FK_CREDIT_EXISTING:
-        printf("%s\n", info->number);
-        if (!c->quiet)
-            emit(stderr, "faktura: ", "credit: credit note %s was issued before under this key "
-                                      "(nothing new)",
-                 info->number);
-        break;
-    case FK_CREDIT_REFUSED:
-        if (file)
-            emit(stderr, "faktura: refused: ", "%s:%lu: %s", file, line, info->why);
-        else
-            emit(stderr, "faktura: refused: ", "%s", info->why);
-        break;
-    }
-}
-
-static int cmd_credit(cli *c, char **args, int n)
-{
-    fk_error err = FK_ERROR_INIT;
-    fk_config *cfg = NULL;
-    fk_credit_options o = {NULL, c->db, c->out, 0, on_log, c};
-    fk_credit_line lines[256];
-    int rc;
-
-    if (n > 0)
-        return usage_error("credit takes no INPUT (\"%s\"): --invoice NUMBER or --from FILE.csv",
-                           args[0]);
-    if (!c->from == !c->invoice)
-        return usage_error("%s", "credit needs --invoice NUMBER or --from FILE.csv (one of them)");
-    if (c->from && (c->reason || c->nlines || c->id))
-        return usage_error("%s", "credit --from FILE.csv takes the reasons, lines and keys from "
-                                 "the file");
-    if (c->invoice && (!c->reason || !*c->reason))
-        return usage_error("%s", "credit needs --reason TEXT (it is printed on the credit note)");
-    for (size_t i = 0; i < c->nlines; i++) {
-        const char *colon = strchr(c->lines[i], ':');
-        char *end;
-        errno = 0;
-        unsigned long v = strtoul(c->lines[i], &end, 10);
-        if (errno || end == c->lines[i] || (*end && *end != ':') || v == 0 ||
-            c->lines[i][0] == '-' || c->lines[i][0] == '+' || (colon && !colon[1]))
-            return usage_error("--line needs N or N:QTY (N a line number from 1, QTY a "
-                               "quantity), not \"%s\"",
-                               c->lines[i]);
-        lines[i] = (fk_credit_line){v, colon ? colon + 1 : NULL};
-    }
-    if (c->as_of_text) {
-        if (!fk_time_parse(c->as_of_text, &o.as_of))
-            return usage_error("--as-of \"%s\" is not a date (YYYY-MM-DD[THH:MM:SS])",
-                               c->as_of_text);
-    } else {
-        o.as_of = (int64_t)time(NULL);
-    }
-    if (fk_config_load(&cfg, c->config ? c->config : "faktura.ini", on_warn, c, &err) != FK_OK)
-        return report_error(&err);
-    o.config = cfg;
-    if (c->from) {
-        fk_credit_summary sum;
-        fk_status st = fk_credit_import(&o, c->from, print_credit, c, &sum, &err);
-        fk_config_free(cfg);
-        if (st != FK_OK)
-            return report_error(&err);
-        if (!c->quiet || sum.refused)
-            fprintf(stderr, "faktura: credit: %llu credit notes: %llu issued, %llu issued "
-                            "before, %llu refused\n",
-                    (unsigned long long)sum.notes, (unsigned long long)sum.issued,
-                    (unsigned long long)sum.existing, (unsigned long long)sum.refused);
-        return sum.refused ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
-    }
-    fk_credit_request rq = {c->id, c->invoice, c->reason, lines, c->nlines};
-    fk_credit_info info;
-    fk_status st = fk_credit(&o, &rq, &info, &err);
-    fk_config_free(cfg);
-    if (st != FK_OK)
-        return report_error(&err);
-    print_credit(&info, NULL, 0, c);
-    rc = info.result == FK_CREDIT_REFUSED ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
-    return fflush(stdout) == 0 ? rc : EXIT_ENV;
-}
-
 static int cmd_approve(cli *c, char **ids, int n)
 {
     fk_error err = FK_ERROR_INIT;
     uint64_t approved = 0;
-    const char *who = c->by;
+    const char *who = who_is(c);
 
     if (c->batch <= 0)
         return usage_error("%s", "approve needs --batch ID");
@@ -559,14 +394,6 @@ static int cmd_approve(cli *c, char **ids, int n)
         return usage_error("%s", "approve needs at least one ORDER_ID");
     if (!c->reason || !*c->reason)
         return usage_error("%s", "approve needs --reason TEXT (it is recorded)");
-    if (!who || !*who)
-        who = getenv("SUDO_USER");
-    if (!who || !*who)
-        who = getenv("USER");
-    if (!who || !*who)
-        who = getenv("LOGNAME");
-    if (!who || !*who)
-        who = "unknown";
     if (fk_approve(c->db, c->batch, (const char *const *)ids, (size_t)n, c->reason, who,
                    (int64_t)time(NULL), print_rejected, c, &approved, &err) != FK_OK)
         return report_error(&err);
@@ -648,170 +475,6 @@ static int cmd_report(cli *c)
 /* The config of the commands that render but run no batch (reprint, verify --repair):
  * --config, else faktura.ini when there is one, else the built-in defaults (the fonts of
  * the build). */
-static int load_render_config(const cli *c, fk_config **cfg)
-{
-    fk_error err = FK_ERROR_INIT;
-    const char *config = c->config;
-    if (!config && access("faktura.ini", F_OK) == 0)
-        config = "faktura.ini";
-    if (fk_config_load(cfg, config, on_warn, (void *)c, &err) != FK_OK)
-        return report_error(&err);
-    return -1;
-}
-
-static int cmd_verify_repair(cli *c)
-{
-    fk_error err = FK_ERROR_INIT;
-    fk_config *cfg = NULL;
-    uint64_t checked = 0, problems = 0, repaired = 0;
-    int rc;
-
-    if ((rc = load_render_config(c, &cfg)) >= 0)
-        return rc;
-    fk_status st = fk_verify_repair(cfg, c->db, c->batch, print_problem, print_problem, c,
-                                    &checked, &problems, &repaired, &err);
-    fk_config_free(cfg);
-    if (st != FK_OK)
-        return report_error(&err);
-    if (!c->quiet || problems)
-        fprintf(stderr, "faktura: verify: %llu invoices checked, %llu repaired, %llu problem%s "
-                        "left\n",
-                (unsigned long long)checked, (unsigned long long)repaired,
-                (unsigned long long)problems, problems == 1 ? "" : "s");
-    return problems ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
-}
-
-static int one_number(const char *cmd, int n)
-{
-    if (n != 1)
-        return usage_error("%s takes exactly one invoice NUMBER", cmd);
-    return -1;
-}
-
-static int cmd_show(cli *c, char **args, int n)
-{
-    fk_error err = FK_ERROR_INIT;
-    fk_shown_invoice si;
-    int rc;
-
-    if ((rc = one_number("show", n)) >= 0)
-        return rc;
-    if (c->nformats > 1 || (c->nformats == 1 && c->formats[0] != FK_REPORT_JSON))
-        return usage_error("%s", "show writes --format json only");
-    if (fk_show(c->db, args[0], &si, &err) != FK_OK)
-        return report_error(&err);
-    if (!si.found) {
-        emit(stderr, "faktura: ", "there is no invoice %s in %s", args[0], c->db);
-        rc = EXIT_NOT_INVOICED;
-    } else if (!si.has_content) {
-        emit(stderr, "faktura: ",
-             "invoice %s was issued on %s, before faktura stored invoice content: only its "
-             "totals are known: net %s, VAT %s, gross %s %s",
-             args[0], si.issue_date, si.net, si.vat, si.gross, si.currency);
-        rc = EXIT_NOT_INVOICED;
-    } else {
-        fputs(si.json, stdout);
-        fputc('\n', stdout);
-        rc = fflush(stdout) == 0 ? EXIT_ALL_INVOICED : EXIT_ENV;
-    }
-    fk_shown_invoice_free(&si);
-    return rc;
-}
-
-static int cmd_reprint(cli *c, char **args, int n)
-{
-    fk_error err = FK_ERROR_INIT;
-    fk_config *cfg = NULL;
-    fk_reprint_info info;
-    int rc;
-
-    if ((rc = one_number("reprint", n)) >= 0)
-        return rc;
-    if ((rc = load_render_config(c, &cfg)) >= 0)
-        return rc;
-    fk_status st = fk_reprint(cfg, c->db, args[0], c->out_given ? c->out : NULL, &info, &err);
-    fk_config_free(cfg);
-    if (st != FK_OK)
-        return report_error(&err);
-    switch (info.result) {
-    case FK_REPRINT_IDENTICAL:
-        if (!c->quiet)
-            emit(stderr, "faktura: ",
-                 "reprint: invoice %s written to %s (%llu bytes, SHA-256 %s: identical to the "
-                 "PDF issued)",
-                 args[0], strcmp(info.path, "-") ? info.path : "standard output",
-                 (unsigned long long)info.size, info.sha256);
-        return EXIT_ALL_INVOICED;
-    case FK_REPRINT_UNKNOWN:
-        emit(stderr, "faktura: ", "there is no invoice %s in %s", args[0], c->db);
-        return EXIT_NOT_INVOICED;
-    case FK_REPRINT_NO_CONTENT:
-        emit(stderr, "faktura: ",
-             "invoice %s was issued before faktura stored invoice content: it cannot be "
-             "rendered again (its PDF is the only copy; `faktura show %s` has its totals)",
-             args[0], args[0]);
-        return EXIT_NOT_INVOICED;
-    case FK_REPRINT_DIFFERENT:
-        emit(stderr, "faktura: error: ",
-             "reprint: invoice %s renders to other bytes than were issued (%llu bytes, SHA-256 "
-             "%s; issued %llu bytes, %s): nothing written. Are the fonts and logo of [render] "
-             "the ones it was issued with?",
-             args[0], (unsigned long long)info.size, info.sha256,
-             (unsigned long long)info.recorded_size, info.recorded_sha256);
-        return EXIT_NOT_INVOICED;
-    }
-    return EXIT_INTERNAL;
-}
-
-static bool plain_date(const char *s)
-{
-    int64_t t;
-    return s && strlen(s) == 10 && fk_time_parse(s, &t);
-}
-
-static int cmd_invoices(cli *c, char **args, int n)
-{
-    fk_error err = FK_ERROR_INIT;
-    fk_journal_options o = {NULL, NULL, 0, FK_JOURNAL_CSV, "-"};
-    fk_journal_summary sum;
-
-    if (n > 0)
-        return usage_error("invoices takes no INPUT (\"%s\")", args[0]);
-    if (c->nreports > 1 || c->nformats > 1)
-        return usage_error("%s", "invoices writes one --report in one --format");
-    if ((c->from && !plain_date(c->from)) || (c->to && !plain_date(c->to)))
-        return usage_error("--from and --to must be dates, YYYY-MM-DD (\"%s\")",
-                           c->from && !plain_date(c->from) ? c->from : c->to);
-    o.from = c->from;
-    o.to = c->to;
-    o.path = c->nreports ? c->reports[0] : "-";
-    if (c->nformats) {
-        if (c->formats[0] != FK_REPORT_CSV && c->formats[0] != FK_REPORT_JSON)
-            return usage_error("%s", "invoices writes --format csv or json");
-        o.format = c->formats[0] == FK_REPORT_JSON ? FK_JOURNAL_JSON : FK_JOURNAL_CSV;
-    } else {
-        const char *dot = strrchr(o.path, '.');
-        o.format = dot && !strcmp(dot, ".json") ? FK_JOURNAL_JSON : FK_JOURNAL_CSV;
-    }
-    if (c->as_of_text) {
-        if (!fk_time_parse(c->as_of_text, &o.as_of))
-            return usage_error("--as-of \"%s\" is not a date (YYYY-MM-DD[THH:MM:SS])",
-                               c->as_of_text);
-    } else {
-        o.as_of = (int64_t)time(NULL);
-    }
-    if (fk_journal(c->db, &o, &sum, &err) != FK_OK)
-        return report_error(&err);
-    if (!c->quiet)
-        fprintf(stderr, "faktura: invoices: %llu invoices, %llu rows (%llu issued before "
-                        "invoice content was stored)%s%.0llu%s; journal %s\n",
-                (unsigned long long)sum.invoices, (unsigned long long)sum.rows,
-                (unsigned long long)sum.without_content, sum.credit_notes ? ", " : "",
-                (unsigned long long)sum.credit_notes, sum.credit_notes ? " credit notes" : "",
-                strcmp(o.path, "-") ? o.path : "on stdout");
-    return EXIT_ALL_INVOICED;
-}
-
 /* ---- the command table: dispatch, `faktura --help` and, through it, the man page and the
  * shell completions (dist/gen-docs.py) all come from here ---- */
 

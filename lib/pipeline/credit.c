@@ -201,175 +201,184 @@ static int64_t rate_micro(const char *rate)
     return v;
 }
 
+/* What a credit note is being built from: the invoice, what earlier notes credited, and
+ * the lines so far (the document's arena holds them). */
+typedef struct credit_build {
+    fk_document *d;
+    const fk_document *inv;
+    const credited *cr;
+    fk_doc_line *lines;
+    fk_doc_correction *corr;
+    fk_doc_vat *vat;
+    size_t nl, nv;
+    int64_t gtax[FK_DOCUMENT_MAX_VAT]; /* per invoice breakdown: the net credited now */
+    bool touched[FK_DOCUMENT_MAX_VAT];
+} credit_build;
+
+/* Credit qty (-1: what remains) of invoice line i; false with info refused. */
+static bool credit_line(credit_build *b, size_t i, int64_t want_qty, fk_credit_info *info)
+{
+    const fk_document *inv = b->inv;
+    char a[48], c[48];
+
+    if (i >= inv->nlines) {
+        refuse(info, "line %zu: invoice %s has %zu line%s", i + 1, inv->number, inv->nlines,
+               inv->nlines == 1 ? "" : "s");
+        return false;
+    }
+    const fk_doc_line *ol = &inv->lines[i];
+    int64_t left_qty = ol->qty_milli - b->cr->qty[i], left_net = ol->net - b->cr->net[i];
+    int64_t qty = want_qty < 0 ? left_qty : want_qty, net;
+    if (left_qty <= 0 || left_net <= 0) {
+        refuse(info, "line %zu of invoice %s is credited in full already", i + 1, inv->number);
+        return false;
+    }
+    if (qty > left_qty) {
+        fk_decimal_format(qty, 3, a, sizeof(a));
+        fk_decimal_format(left_qty, 3, c, sizeof(c));
+        refuse(info, "line %zu of invoice %s: %s is more than remains creditable (%s)", i + 1,
+               inv->number, a, c);
+        return false;
+    }
+    /* What remains, exactly: the last credit of a line gives back its net to the cent. */
+    if (qty == left_qty)
+        net = left_net;
+    else if (!fk_mul_div_round(qty, ol->unit_price, 3, &net) || net > left_net)
+        net = left_net;
+    if (net <= 0) {
+        fk_decimal_format(qty, 3, a, sizeof(a));
+        refuse(info, "line %zu of invoice %s: a quantity of %s credits nothing", i + 1,
+               inv->number, a);
+        return false;
+    }
+    b->corr[b->nl] = (fk_doc_correction){(int32_t)(i + 1), left_qty, left_net};
+    fk_doc_line *l = &b->lines[b->nl++];
+    *l = *ol;
+    l->qty_milli = -qty;
+    l->net = -net;
+    size_t g = group_of(inv, ol->category, ol->vat_centi);
+    if (g != SIZE_MAX) {
+        b->gtax[g] += net;
+        b->touched[g] = true;
+    }
+    return true;
+}
+
+/* Does this note leave nothing of breakdown g? */
+static bool group_emptied(const credit_build *b, size_t g)
+{
+    const fk_document *inv = b->inv;
+    for (size_t i = 0; i < inv->nlines; i++) {
+        if (group_of(inv, inv->lines[i].category, inv->lines[i].vat_centi) != g)
+            continue;
+        int64_t left = inv->lines[i].net - b->cr->net[i];
+        for (size_t k = 0; k < b->nl; k++)
+            if ((size_t)b->corr[k].invoice_line == i + 1)
+                left += b->lines[k].net;
+        if (left > 0)
+            return false;
+    }
+    return true;
+}
+
+/* The VAT per breakdown: computed once on what it credits; the note that leaves nothing of
+ * a breakdown takes what remains of its VAT, so the credit notes of an invoice add up to
+ * its VAT exactly. */
+static void credit_vat(credit_build *b)
+{
+    const fk_document *inv = b->inv;
+    int64_t micro = rate_micro(inv->exchange_rate);
+
+    for (size_t g = 0; g < inv->nvat; g++) {
+        if (!b->touched[g])
+            continue;
+        const fk_doc_vat *ov = &inv->vat[g];
+        int64_t left_vat = ov->vat - b->cr->vat[g], left_acc = ov->vat_accounting - b->cr->acc[g];
+        int64_t v = left_vat, acc = left_acc;
+        if (!group_emptied(b, g)) {
+            if (!fk_mul_div_round(b->gtax[g], ov->vat_centi, 4, &v) || v > left_vat)
+                v = left_vat;
+            if (!micro)
+                acc = v;
+            else if (!fk_mul_div_round(v, micro, 6, &acc))
+                acc = left_acc;
+        }
+        fk_doc_vat *nvp = &b->vat[b->nv++];
+        *nvp = *ov;
+        nvp->taxable = -b->gtax[g];
+        nvp->vat = -v;
+        nvp->vat_accounting = -acc;
+    }
+}
+
+/* The document: the invoice's, with what the credit note says. */
+static void credit_header(fk_document *d, const fk_document *inv, const char *number,
+                          const char *issue_date, const char *reason)
+{
+    struct fk_doc_arena *arena = d->arena;
+    *d = *inv;
+    d->arena = arena;
+    d->kind = "credit_note";
+    d->type_code = 381;
+    d->number = number;
+    d->issue_date = issue_date;
+    d->due_date = ""; /* nothing falls due: the credit is settled against the invoice */
+    d->preceding_number = inv->number;
+    d->preceding_date = inv->issue_date;
+    d->credit_reason = reason;
+    d->lines = NULL;
+    d->nlines = 0;
+    d->corrections = NULL;
+    d->vat = NULL;
+    d->nvat = 0;
+    d->net_total = d->vat_total = d->gross_total = d->vat_total_accounting = 0;
+    d->prepaid = d->due = 0;
+    d->payment_terms_days = 0;
+    d->payment_reference = d->payment_reference_kind = d->qr = "";
+}
+
 /* Build credit note `number` of invoice `inv` into d: the lines of w (all remaining when
  * n is 0) with negative amounts. false with info refused when it cannot be. */
 static bool build_credit(fk_document *d, const fk_document *inv, const credited *cr,
                          const want *w, size_t n, const char *number, const char *issue_date,
                          const char *reason, fk_credit_info *info)
 {
-    fk_doc_line *lines = fk_document_alloc(d, (inv->nlines ? inv->nlines : 1) * sizeof(*lines));
-    fk_doc_correction *corr = fk_document_alloc(d, (inv->nlines ? inv->nlines : 1) *
-                                                       sizeof(*corr));
-    fk_doc_vat *vat = fk_document_alloc(d, (inv->nvat ? inv->nvat : 1) * sizeof(*vat));
-    int64_t gtax[FK_DOCUMENT_MAX_VAT] = {0};
-    bool touched[FK_DOCUMENT_MAX_VAT] = {false};
-    int64_t micro = rate_micro(inv->exchange_rate);
-    size_t nl = 0;
-    char a[48], b[48];
+    size_t cap = inv->nlines ? inv->nlines : 1;
+    credit_build b;
+    bool ok = true;
 
-    /* The whole invoice: every line with something left. */
-    want *all = NULL;
-    if (n == 0) {
-        all = fk_xcalloc(inv->nlines ? inv->nlines : 1, sizeof(*all));
+    memset(&b, 0, sizeof(b));
+    credit_header(d, inv, number, issue_date, reason);
+    b = (credit_build){d, inv, cr, fk_document_alloc(d, cap * sizeof(*b.lines)),
+                       fk_document_alloc(d, cap * sizeof(*b.corr)),
+                       fk_document_alloc(d, (inv->nvat ? inv->nvat : 1) * sizeof(*b.vat)),
+                       0, 0, {0}, {false}};
+    if (n == 0) { /* the whole invoice: every line with something left */
         for (size_t i = 0; i < inv->nlines; i++)
-            if (inv->lines[i].qty_milli - cr->qty[i] > 0 && inv->lines[i].net - cr->net[i] > 0)
-                all[n++] = (want){i, -1};
-        w = all;
-        if (n == 0) {
-            free(all);
+            if (ok && inv->lines[i].qty_milli - cr->qty[i] > 0 &&
+                inv->lines[i].net - cr->net[i] > 0)
+                ok = credit_line(&b, i, -1, info);
+        if (b.nl == 0) {
             refuse(info, "invoice %s is credited in full already: nothing remains to credit",
                    inv->number);
             return false;
         }
     }
-    for (size_t k = 0; k < n; k++) {
-        size_t i = w[k].index;
-        if (i >= inv->nlines) {
-            refuse(info, "line %zu: invoice %s has %zu line%s", i + 1, inv->number, inv->nlines,
-                   inv->nlines == 1 ? "" : "s");
-            free(all);
-            return false;
-        }
-        const fk_doc_line *ol = &inv->lines[i];
-        int64_t left_qty = ol->qty_milli - cr->qty[i], left_net = ol->net - cr->net[i];
-        int64_t qty = w[k].qty < 0 ? left_qty : w[k].qty, net;
-        if (left_qty <= 0 || left_net <= 0) {
-            refuse(info, "line %zu of invoice %s is credited in full already", i + 1,
-                   inv->number);
-            free(all);
-            return false;
-        }
-        if (qty > left_qty) {
-            fk_decimal_format(qty, 3, a, sizeof(a));
-            fk_decimal_format(left_qty, 3, b, sizeof(b));
-            refuse(info, "line %zu of invoice %s: %s is more than remains creditable (%s)",
-                   i + 1, inv->number, a, b);
-            free(all);
-            return false;
-        }
-        /* What remains, exactly: the last credit of a line gives back its net to the cent. */
-        if (qty == left_qty)
-            net = left_net;
-        else if (!fk_mul_div_round(qty, ol->unit_price, 3, &net) || net > left_net)
-            net = left_net;
-        if (net <= 0) {
-            fk_decimal_format(qty, 3, a, sizeof(a));
-            refuse(info, "line %zu of invoice %s: a quantity of %s credits nothing", i + 1,
-                   inv->number, a);
-            free(all);
-            return false;
-        }
-        corr[nl] = (fk_doc_correction){(int32_t)(i + 1), left_qty, left_net};
-        fk_doc_line *l = &lines[nl++];
-        *l = *ol;
-        l->qty_milli = -qty;
-        l->net = -net;
-        size_t g = group_of(inv, ol->category, ol->vat_centi);
-        if (g != SIZE_MAX) {
-            gtax[g] += net;
-            touched[g] = true;
-        }
-    }
-    free(all);
-    /* The VAT per breakdown: computed once on what it credits; the note that leaves nothing
-     * of a breakdown takes what remains of its VAT, so the credit notes of an invoice add
-     * up to its VAT exactly. */
-    size_t nv = 0;
-    for (size_t g = 0; g < inv->nvat; g++) {
-        if (!touched[g])
-            continue;
-        const fk_doc_vat *ov = &inv->vat[g];
-        bool last = true;
-        for (size_t i = 0; i < inv->nlines; i++) {
-            if (group_of(inv, inv->lines[i].category, inv->lines[i].vat_centi) != g)
-                continue;
-            int64_t left = inv->lines[i].net - cr->net[i];
-            for (size_t k = 0; k < nl; k++)
-                if ((size_t)corr[k].invoice_line == i + 1)
-                    left += lines[k].net;
-            if (left > 0)
-                last = false;
-        }
-        int64_t v, acc;
-        if (last) {
-            v = ov->vat - cr->vat[g];
-            acc = ov->vat_accounting - cr->acc[g];
-        } else {
-            if (!fk_mul_div_round(gtax[g], ov->vat_centi, 4, &v))
-                v = ov->vat - cr->vat[g];
-            if (v > ov->vat - cr->vat[g])
-                v = ov->vat - cr->vat[g];
-            if (!micro)
-                acc = v;
-            else if (!fk_mul_div_round(v, micro, 6, &acc))
-                acc = ov->vat_accounting - cr->acc[g];
-        }
-        fk_doc_vat *nvp = &vat[nv++];
-        *nvp = *ov;
-        nvp->taxable = -gtax[g];
-        nvp->vat = -v;
-        nvp->vat_accounting = -acc;
-    }
-    /* The document: the invoice's, with what the credit note says. */
-    d->kind = "credit_note";
-    d->type_code = 381;
-    d->number = number;
-    d->issue_date = issue_date;
-    d->order_date = inv->order_date;
-    d->due_date = ""; /* nothing falls due: the credit is settled against the invoice */
-    d->delivery_date = inv->delivery_date;
-    d->period_start = inv->period_start;
-    d->period_end = inv->period_end;
-    d->order_id = inv->order_id;
-    d->buyer_reference = inv->buyer_reference;
-    d->order_reference = inv->order_reference;
-    d->language = inv->language;
-    d->currency = inv->currency;
-    d->exponent = inv->exponent;
-    d->accounting_currency = inv->accounting_currency;
-    d->accounting_exponent = inv->accounting_exponent;
-    d->exchange_rate = inv->exchange_rate;
-    d->exchange_rate_date = inv->exchange_rate_date;
-    d->preceding_number = inv->number;
-    d->preceding_date = inv->issue_date;
-    d->credit_reason = reason;
-    d->seller = inv->seller;
-    d->buyer = inv->buyer;
-    d->buyer_is_business = inv->buyer_is_business;
-    d->lines = lines;
-    d->nlines = nl;
-    d->corrections = corr;
-    d->vat = vat;
-    d->nvat = nv;
-    d->payment = inv->payment;
-    d->payment_means = inv->payment_means;
-    d->payment_terms_days = 0;
-    d->seller_iban = inv->seller_iban;
-    d->seller_bic = inv->seller_bic;
-    d->payment_reference = d->payment_reference_kind = d->qr = "";
-    d->mandate_id = inv->mandate_id;
-    d->iban_masked = inv->iban_masked;
-    d->card_brand = inv->card_brand;
-    d->card_last4 = inv->card_last4;
-    d->notes = inv->notes;
-    d->nnotes = inv->nnotes;
-    d->footer = inv->footer;
-    d->nfooter = inv->nfooter;
-    for (size_t i = 0; i < nl; i++)
-        d->net_total += lines[i].net;
-    for (size_t g = 0; g < nv; g++) {
-        d->vat_total += vat[g].vat;
-        d->vat_total_accounting += vat[g].vat_accounting;
+    for (size_t k = 0; ok && k < n; k++)
+        ok = credit_line(&b, w[k].index, w[k].qty, info);
+    if (!ok)
+        return false;
+    credit_vat(&b);
+    d->lines = b.lines;
+    d->nlines = b.nl;
+    d->corrections = b.corr;
+    d->vat = b.vat;
+    d->nvat = b.nv;
+    for (size_t i = 0; i < b.nl; i++)
+        d->net_total += b.lines[i].net;
+    for (size_t g = 0; g < b.nv; g++) {
+        d->vat_total += b.vat[g].vat;
+        d->vat_total_accounting += b.vat[g].vat_accounting;
     }
     d->gross_total = d->net_total + d->vat_total;
     d->due = d->gross_total;
@@ -492,15 +501,67 @@ done:
     return st;
 }
 
+/* A key names one credit note: asked again the same, it is that note (info EXISTING);
+ * asked otherwise, it is refused. *done: the key decided it. */
+static fk_status check_key(credit_writer *w, const fk_credit_request *rq, const char *hash,
+                           bool *done, fk_credit_info *info, fk_error *err)
+{
+    fk_credit_key prior;
+    char shown[160];
+    fk_status st = fk_store_credit_by_key(w->store, rq->key, &prior, err);
+
+    *done = st == FK_OK && prior.found;
+    if (!*done)
+        return st;
+    snprintf(info->number, sizeof(info->number), "%s", prior.number);
+    if (strcmp(prior.request_hash, hash) == 0)
+        info->result = FK_CREDIT_EXISTING;
+    else
+        refuse(info, "key %s was used for credit note %s (invoice %s) with other content: "
+                     "give this credit note another key",
+               fk_quote_value(rq->key, shown, sizeof(shown)), prior.number,
+               prior.invoice_number);
+    return FK_OK;
+}
+
+/* The invoice is loaded: number, build, write and record the note (the transaction is
+ * open; publish commits it). */
+static fk_status issue(credit_writer *w, const fk_credit_request *rq, const want *wl,
+                       const char *hash, const loaded *l, int64_t order_row,
+                       fk_credit_info *info, fk_error *err)
+{
+    char key[300], number[128], series[128];
+    int64_t seq = 0;
+    fk_document d;
+    fk_status st;
+
+    fk_config_credit_number(w->cfg, w->year, 1, number, sizeof(number), series, sizeof(series));
+    if ((st = fk_store_credit_peek(w->store, series, &seq, err)) != FK_OK)
+        return st;
+    fk_config_credit_number(w->cfg, w->year, seq, number, sizeof(number), series,
+                            sizeof(series));
+    /* No key: a new note every time. */
+    snprintf(key, sizeof(key), "%s%s", rq->key && *rq->key ? "" : "note:",
+             rq->key && *rq->key ? rq->key : number);
+    fk_document_init(&d);
+    if (build_credit(&d, &l->inv, &l->cr, wl, rq->nlines, number, w->issue_date, rq->reason,
+                     info) &&
+        (st = publish(w, &d, series, seq, key, hash, order_row, err)) == FK_OK) {
+        info->result = FK_CREDIT_ISSUED;
+        snprintf(info->number, sizeof(info->number), "%s", number);
+        info_amount(info, d.gross_total, d.currency);
+    }
+    fk_document_free(&d);
+    return st;
+}
+
 fk_status fk_pipeline__credit(credit_writer *w, const fk_credit_request *rq, int64_t order_row,
                               fk_credit_info *info, fk_error *err)
 {
     want *wl = fk_xcalloc(rq->nlines ? rq->nlines : 1, sizeof(*wl));
-    char hash[65], key[300], number[128], series[128];
-    fk_credit_key prior;
+    char hash[65];
     loaded l;
-    bool ok = false;
-    int64_t seq = 0;
+    bool ok = false, done = false;
     fk_status st;
 
     memset(info, 0, sizeof(*info));
@@ -516,61 +577,13 @@ fk_status fk_pipeline__credit(credit_writer *w, const fk_credit_request *rq, int
         return FK_OK;
     }
     request_hash(rq, wl, hash);
-    if ((st = fk_store_begin(w->store, err)) != FK_OK) {
-        free(wl);
-        return st;
-    }
-    /* A key names one credit note: asked again the same, it is that note; asked otherwise,
-     * it is refused. */
-    if (rq->key && *rq->key) {
-        snprintf(key, sizeof(key), "%s", rq->key);
-        if ((st = fk_store_credit_by_key(w->store, key, &prior, err)) != FK_OK)
-            goto fail;
-        if (prior.found) {
-            snprintf(info->number, sizeof(info->number), "%s", prior.number);
-            if (strcmp(prior.request_hash, hash) == 0) {
-                info->result = FK_CREDIT_EXISTING;
-            } else {
-                char shown[160];
-                refuse(info, "key %s was used for credit note %s (invoice %s) with other "
-                             "content: give this credit note another key",
-                       fk_quote_value(rq->key, shown, sizeof(shown)), prior.number,
-                       prior.invoice_number);
-            }
-            goto fail; /* nothing to write: roll the read transaction back */
-        }
-    }
-    if ((st = load_invoice(w, rq->invoice_number, &l, &ok, info, err)) != FK_OK || !ok)
-        goto fail;
-    fk_config_credit_number(w->cfg, w->year, 1, number, sizeof(number), series, sizeof(series));
-    if ((st = fk_store_credit_peek(w->store, series, &seq, err)) != FK_OK)
-        goto fail;
-    fk_config_credit_number(w->cfg, w->year, seq, number, sizeof(number), series,
-                            sizeof(series));
-    if (!rq->key || !*rq->key)
-        snprintf(key, sizeof(key), "note:%s", number); /* no key: a new note every time */
-
-    fk_document d;
-    fk_document_init(&d);
-    if (!build_credit(&d, &l.inv, &l.cr, wl, rq->nlines, number, w->issue_date, rq->reason,
-                      info)) {
-        fk_document_free(&d);
-        goto fail;
-    }
-    st = publish(w, &d, series, seq, key, hash, order_row, err);
-    if (st == FK_OK) {
-        info->result = FK_CREDIT_ISSUED;
-        snprintf(info->number, sizeof(info->number), "%s", number);
-        info_amount(info, d.gross_total, d.currency);
-    }
-    fk_document_free(&d);
-    if (st != FK_OK)
-        goto fail;
-    loaded_free(&l);
-    free(wl);
-    return FK_OK;
-fail:
-    fk_store_rollback(w->store);
+    if ((st = fk_store_begin(w->store, err)) == FK_OK &&
+        (!rq->key || !*rq->key || (st = check_key(w, rq, hash, &done, info, err)) == FK_OK) &&
+        !done && (st = load_invoice(w, rq->invoice_number, &l, &ok, info, err)) == FK_OK && ok)
+        st = issue(w, rq, wl, hash, &l, order_row, info, err);
+    /* Issued: committed. Otherwise nothing was written: the transaction goes. */
+    if (info->result != FK_CREDIT_ISSUED)
+        fk_store_rollback(w->store);
     loaded_free(&l);
     free(wl);
     return st;
@@ -578,11 +591,6 @@ fail:
 
 /* ---- the public calls ---- */
 
-typedef struct credit_session {
-    fk_store *store;
-    fk_outdir *outdir;
-    credit_writer w;
-} credit_session;
 
 static fk_status orphan_cb(const char *stem, bool *orphan, void *payload, fk_error *err)
 {
@@ -641,7 +649,7 @@ static fk_status recover(credit_session *cs, const fk_credit_options *o, fk_erro
     return st;
 }
 
-static fk_status session_open(credit_session *cs, const fk_credit_options *o, fk_error *err)
+fk_status fk_pipeline__credit_open(credit_session *cs, const fk_credit_options *o, fk_error *err)
 {
     fk_status st;
     const char *id;
@@ -667,7 +675,7 @@ static fk_status session_open(credit_session *cs, const fk_credit_options *o, fk
     return recover(cs, o, err);
 }
 
-static void session_close(credit_session *cs)
+void fk_pipeline__credit_close(credit_session *cs)
 {
     fk_pipeline__credit_writer_free(&cs->w);
     fk_outdir_close(cs->outdir);
@@ -683,158 +691,9 @@ fk_status fk_credit(const fk_credit_options *o, const fk_credit_request *rq,
     memset(info, 0, sizeof(*info));
     if (!rq || !rq->invoice_number)
         return fk_error_set(err, FK_EUSAGE, NULL, 0, NULL, "fk_credit: no invoice");
-    st = session_open(&cs, o, err);
+    st = fk_pipeline__credit_open(&cs, o, err);
     if (st == FK_OK)
         st = fk_pipeline__credit(&cs.w, rq, 0, info, err);
-    session_close(&cs);
-    return st;
-}
-
-/* ---- the file ---- */
-
-typedef struct crow {
-    unsigned long line;
-    char *id, *invoice, *reason, *lineno, *qty;
-} crow;
-
-typedef struct import_ctx {
-    crow *rows;
-    size_t n, cap;
-    const char *path;
-} import_ctx;
-
-static int import_row(unsigned long line, const char *const *v, void *payload)
-{
-    import_ctx *c = payload;
-    if (c->n == c->cap) {
-        c->cap = c->cap ? 2 * c->cap : 32;
-        c->rows = fk_xrealloc(c->rows, c->cap * sizeof(*c->rows));
-    }
-    crow *r = &c->rows[c->n++];
-    r->line = line;
-    r->id = fk_xstrdup(v ? v[0] : "");
-    r->invoice = fk_xstrdup(v ? v[1] : "");
-    r->reason = fk_xstrdup(v ? v[2] : "");
-    r->lineno = fk_xstrdup(v ? v[3] : "");
-    r->qty = fk_xstrdup(v ? v[4] : "");
-    if (!v) { /* a malformed row: refused by itself below */
-        free(r->id);
-        r->id = NULL;
-    }
-    return 0;
-}
-
-static void import_free(import_ctx *c)
-{
-    for (size_t i = 0; i < c->n; i++) {
-        free(c->rows[i].id);
-        free(c->rows[i].invoice);
-        free(c->rows[i].reason);
-        free(c->rows[i].lineno);
-        free(c->rows[i].qty);
-    }
-    free(c->rows);
-}
-
-/* The rows of one credit_id (from row `first` on) as a request; false with info refused. */
-static bool group_request(const import_ctx *c, size_t first, bool *done, fk_credit_line *lines,
-                          fk_credit_request *rq, fk_credit_info *info)
-{
-    const crow *f = &c->rows[first];
-    size_t n = 0;
-    bool whole = false, ok = true;
-
-    *rq = (fk_credit_request){f->id, f->invoice, f->reason, lines, 0};
-    snprintf(info->invoice_number, sizeof(info->invoice_number), "%s", f->invoice);
-    for (size_t i = first; i < c->n; i++) {
-        const crow *r = &c->rows[i];
-        if (!r->id || strcmp(r->id, f->id) != 0)
-            continue;
-        done[i] = true;
-        if (!ok)
-            continue;
-        if (strcmp(r->invoice, f->invoice) || strcmp(r->reason, f->reason)) {
-            refuse(info, "line %lu: the rows of credit_id %s disagree on invoice_number or "
-                         "reason", r->line, f->id);
-            ok = false;
-            continue;
-        }
-        if (!*r->lineno) {
-            if (*r->qty) {
-                refuse(info, "line %lu: a quantity needs a line", r->line);
-                ok = false;
-            }
-            whole = true;
-            continue;
-        }
-        char *end;
-        unsigned long v = strtoul(r->lineno, &end, 10);
-        if (*end || !v || r->lineno[0] == '-' || r->lineno[0] == '+') {
-            char shown[64];
-            refuse(info, "line %lu: line %s is not a line number", r->line,
-                   fk_quote_value(r->lineno, shown, sizeof(shown)));
-            ok = false;
-            continue;
-        }
-        lines[n++] = (fk_credit_line){v, r->qty};
-    }
-    if (ok && whole && n) {
-        refuse(info, "credit_id %s has rows for the whole invoice and rows for lines", f->id);
-        ok = false;
-    }
-    rq->nlines = n;
-    return ok;
-}
-
-fk_status fk_credit_import(const fk_credit_options *o, const char *csv_path, fk_credit_fn each,
-                           void *payload, fk_credit_summary *out, fk_error *err)
-{
-    static const char *const cols[] = {"credit_id", "invoice_number", "reason", "line",
-                                       "quantity"};
-    import_ctx c = {NULL, 0, 0, csv_path};
-    credit_session cs;
-    fk_status st;
-
-    memset(out, 0, sizeof(*out));
-    memset(&cs, 0, sizeof(cs));
-    /* The whole file is read before anything is issued: an unreadable file issues
-     * nothing. */
-    if ((st = fk_ingest_table(csv_path, cols, 5, import_row, &c, err)) != FK_OK ||
-        (st = session_open(&cs, o, err)) != FK_OK)
-        goto done;
-    bool *done = fk_xcalloc(c.n ? c.n : 1, sizeof(*done));
-    fk_credit_line *lines = fk_xcalloc(c.n ? c.n : 1, sizeof(*lines));
-    for (size_t i = 0; st == FK_OK && i < c.n; i++) {
-        fk_credit_info info;
-        fk_credit_request rq;
-        if (done[i])
-            continue;
-        memset(&info, 0, sizeof(info));
-        out->notes++;
-        if (!c.rows[i].id) {
-            done[i] = true;
-            refuse(&info, "malformed row (wrong number of fields)");
-        } else if (!*c.rows[i].id) {
-            done[i] = true;
-            refuse(&info, "credit_id is empty");
-        } else if (!*c.rows[i].invoice) {
-            group_request(&c, i, done, lines, &rq, &info);
-            refuse(&info, "invoice_number is empty");
-        } else if (group_request(&c, i, done, lines, &rq, &info)) {
-            st = fk_pipeline__credit(&cs.w, &rq, 0, &info, err);
-        }
-        if (st != FK_OK)
-            break;
-        out->issued += info.result == FK_CREDIT_ISSUED;
-        out->existing += info.result == FK_CREDIT_EXISTING;
-        out->refused += info.result == FK_CREDIT_REFUSED;
-        if (each)
-            each(&info, csv_path, c.rows[i].line, payload);
-    }
-    free(done);
-    free(lines);
-done:
-    session_close(&cs);
-    import_free(&c);
+    fk_pipeline__credit_close(&cs);
     return st;
 }

@@ -158,6 +158,16 @@ void fk_pipeline__credit_writer_free(credit_writer *w);
  * order, 0 none. No transaction may be open. */
 fk_status fk_pipeline__credit(credit_writer *w, const fk_credit_request *rq, int64_t order_row,
                               fk_credit_info *info, fk_error *err);
+/* A `faktura credit` session: the database (run lock held), the output directory claimed
+ * and recovered, the writer. */
+typedef struct credit_session {
+    fk_store *store;
+    fk_outdir *outdir;
+    credit_writer w;
+} credit_session;
+fk_status fk_pipeline__credit_open(credit_session *cs, const fk_credit_options *o,
+                                   fk_error *err);
+void fk_pipeline__credit_close(credit_session *cs);
 /* Is the PDF `stem` a file of a number (invoice or credit note) never recorded? */
 fk_status fk_pipeline__is_orphan(const fk_config *cfg, fk_store *s, const char *stem,
                                  bool *orphan, fk_error *err);

@@ -351,6 +351,35 @@ static fk_status check_retry_options(const fk_batch_options *opts, fk_error *err
     return FK_OK;
 }
 
+/* The batch to retry, read from the database c->store opens, and the directory its output
+ * goes to (*out_dir, the caller frees it). */
+static fk_status retry_target(run_ctx *c, int64_t batch_id, size_t ninputs, fk_batch_info *bi,
+                              char **out_dir, fk_error *err)
+{
+    const fk_batch_options *opts = c->opts;
+    fk_status st;
+
+    if ((st = fk_store_open(&c->store, opts->db_path, err)) != FK_OK ||
+        (st = fk_pipeline__get_batch(c->store, opts->db_path, batch_id, bi, err)) != FK_OK)
+        return st;
+    if (strcmp(bi->kind, "run") != 0)
+        return fk_error_set(err, FK_EUSAGE, opts->db_path, 0, "batch", "batch %lld is not a run",
+                            (long long)batch_id);
+    if (batch_incomplete(bi) && ninputs == 0)
+        return incomplete(bi, "", err);
+    *out_dir = fk_xstrdup(opts->out_dir ? opts->out_dir : bi->out_dir);
+    struct stat sb;
+    if (!opts->out_dir && bi->out_dir_relative &&
+        (stat(bi->out_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)))
+        /* Never a new directory in a guessed place: half the batch would be elsewhere. */
+        return fk_error_set(err, FK_EUSAGE, opts->db_path, 0, "out",
+                            "batch %lld recorded its output directory as \"%s\", relative to "
+                            "the directory it ran in, which was not recorded, and it is not in "
+                            "the database's directory (%s): give it with --out",
+                            (long long)batch_id, bi->out_dir_relative, bi->out_dir);
+    return FK_OK;
+}
+
 fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
                          const char *const *inputs, size_t ninputs, fk_summary *out,
                          fk_error *err)
@@ -372,30 +401,8 @@ fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
     c.batch_id = batch_id;
     c.approvals = true;
     rs.seen = c.seen;
-    if ((st = fk_store_open(&c.store, opts->db_path, err)) != FK_OK ||
-        (st = fk_pipeline__get_batch(c.store, opts->db_path, batch_id, &bi, err)) != FK_OK)
+    if ((st = retry_target(&c, batch_id, ninputs, &bi, &out_dir, err)) != FK_OK)
         goto done;
-    if (strcmp(bi.kind, "run") != 0) {
-        st = fk_error_set(err, FK_EUSAGE, opts->db_path, 0, "batch", "batch %lld is not a run",
-                          (long long)batch_id);
-        goto done;
-    }
-    if (batch_incomplete(&bi) && ninputs == 0) {
-        st = incomplete(&bi, "", err);
-        goto done;
-    }
-    out_dir = fk_xstrdup(opts->out_dir ? opts->out_dir : bi.out_dir);
-    struct stat sb;
-    if (!opts->out_dir && bi.out_dir_relative &&
-        (stat(bi.out_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
-        /* Never a new directory in a guessed place: half the batch would be elsewhere. */
-        st = fk_error_set(err, FK_EUSAGE, opts->db_path, 0, "out",
-                          "batch %lld recorded its output directory as \"%s\", relative to "
-                          "the directory it ran in, which was not recorded, and it is not in "
-                          "the database's directory (%s): give it with --out",
-                          (long long)batch_id, bi.out_dir_relative, bi.out_dir);
-        goto done;
-    }
     /* An incomplete batch is finished first, exactly as the run would have gone on. */
     if (batch_incomplete(&bi)) {
         if ((st = fk_pipeline__open_writer(&c, out_dir, err)) != FK_OK ||

@@ -4,7 +4,6 @@
 # Each is refused with exit code 3 and a message naming the file and line (a bad element
 # inside one order fails only that order), within bounded time and memory; the content of
 # the local file never appears in any output; nothing of a refused batch is recorded.
-# While faktura cannot read XML at all, this test says SKIP and passes.
 . "$FK_SRCDIR/tests/lib/e2e.sh"
 BAD_LIB=1
 . "$FK_SRCDIR/tests/e2e/bad_lib.sh"
@@ -49,7 +48,7 @@ refused() {
     no_leak "$1"
 }
 
-# --- well-formed orders are read (or XML is not supported yet: then skip)
+# --- well-formed orders are read
 {
     echo "$xml_head"
     echo '<orders>'
@@ -58,10 +57,6 @@ refused() {
     echo '</orders>'
 } >in/good.xml
 frun good 1 in/good.xml
-if grep -qF "XML input is not supported yet" last.err; then
-    echo "SKIP: XML input is not supported yet (the XML items of the catalogue are pending)"
-    exit 0
-fi
 summary 2 1 1
 finding good X2 4 TAX_ID_CHECKSUM tax_id "DE136695977"
 
