@@ -40,7 +40,10 @@ typedef struct cli {
     bool decimal_comma;
     int jobs;
     int64_t batch;
-    const char *from, *to; /* invoices: issue dates, inclusive */
+    const char *from, *to; /* invoices: issue dates, inclusive; credit: --from FILE.csv */
+    const char *invoice, *id; /* credit: --invoice, --id */
+    const char *lines[256];   /* credit: --line N[:QTY] */
+    size_t nlines;
     bool repair;           /* verify --repair */
     bool quiet, verbose, markdown, out_given;
     bool tty;
@@ -54,10 +57,16 @@ int usage_error(const char *fmt, ...) FK_PRINTF(1, 2);
 int report_error(const fk_error *err);
 void on_warn(const char *msg, void *payload);
 void print_problem(const char *msg, void *payload);
+void print_rejected(const char *msg, void *payload);
+void on_log(const char *msg, void *payload);
 
 /* documents.c: the commands over stored invoices */
 int cmd_verify_repair(cli *c);
 int cmd_show(cli *c, char **args, int n);
 int cmd_reprint(cli *c, char **args, int n);
 int cmd_invoices(cli *c, char **args, int n);
+/* corrections.c: cancel and credit (issue 19) */
+const char *who_is(const cli *c);
+int cmd_cancel(cli *c, char **args, int n);
+int cmd_credit(cli *c, char **args, int n);
 #endif

@@ -166,9 +166,10 @@ int cmd_invoices(cli *c, char **args, int n)
         return report_error(&err);
     if (!c->quiet)
         fprintf(stderr, "faktura: invoices: %llu invoices, %llu rows (%llu issued before "
-                        "invoice content was stored); journal %s\n",
+                        "invoice content was stored)%s%.0llu%s; journal %s\n",
                 (unsigned long long)sum.invoices, (unsigned long long)sum.rows,
-                (unsigned long long)sum.without_content,
+                (unsigned long long)sum.without_content, sum.credit_notes ? ", " : "",
+                (unsigned long long)sum.credit_notes, sum.credit_notes ? " credit notes" : "",
                 strcmp(o.path, "-") ? o.path : "on stdout");
     return EXIT_ALL_INVOICED;
 }

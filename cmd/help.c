@@ -136,6 +136,54 @@ const char fk_help_approve[] =
     "Exit codes: 0 all released, 1 some orders were not held for such a reason, 2 usage,\n"
     "4 database locked or unwritable.\n";
 
+const char fk_help_cancel[] =
+    "Cancel failed or held orders of batch ID that must never be invoiced: each gets the\n"
+    "outcome `cancelled` with who (--by, default the login name), why and when; `retry`\n"
+    "no longer takes it; `status` and the reports show it, and the reconciliation\n"
+    "counts it (invoiced + failed + held + skipped + cancelled + credited = ingested).\n"
+    "An issued invoice is corrected with `faktura credit`, not cancelled.\n"
+    "\n"
+    "Options:\n"
+    "  --batch ID            the batch of the orders\n"
+    "  --reason TEXT         why (recorded; required)\n"
+    "  --by NAME             who (default: the login name)\n"
+    "  --db FILE             SQLite state file (default: faktura.db)\n"
+    "\n"
+    "Exit codes: 0 all cancelled (or cancelled before), 1 some orders are invoiced,\n"
+    "settled or not in the batch, 2 usage, 4 database locked or unwritable.\n";
+
+const char fk_help_credit[] =
+    "Issue a credit note for invoice NUMBER: for the whole invoice (all that remains\n"
+    "creditable), or for lines N (1-based, as printed), optionally QTY of a line. Credit\n"
+    "notes have their own gapless series ([numbering] credit_format, credit_prefix; default\n"
+    "CN-YYYY-000001), are written in the invoice's language from its stored document, and\n"
+    "are documents of record (`show`, `reprint`, `verify`). The PDF goes to DIR (default\n"
+    "out). Prints the credit note's number.\n"
+    "Refused, with nothing issued and no number used: an unknown invoice, more than remains\n"
+    "creditable on a line (credits add up across credit notes), a key (--id) used before\n"
+    "with other content. The same key with the same content prints the existing number.\n"
+    "\n"
+    "--from FILE.csv issues many: columns credit_id, invoice_number, reason and optional\n"
+    "line, quantity; rows sharing a credit_id form one credit note (no line: the whole\n"
+    "invoice). Each refusal is listed with file, line and why; the others are issued.\n"
+    "\n"
+    "Options:\n"
+    "  --invoice NUMBER      the invoice to credit\n"
+    "  --reason TEXT         why (printed on the credit note; required)\n"
+    "  --line N[:QTY]        credit line N (1-based, as printed), QTY of it (default: all\n"
+    "                        that remains); repeatable; none: the whole invoice\n"
+    "  --id KEY              the credit note's key: the same key and content again prints\n"
+    "                        the existing number, other content is refused\n"
+    "  --from FILE.csv       many credit notes from a file (see above)\n"
+    "  --config FILE         config file (default: faktura.ini)\n"
+    "  --db FILE             SQLite state file (default: faktura.db)\n"
+    "  --out DIR             directory for the PDFs (default: out)\n"
+    "  --as-of DATE          the issue date, YYYY-MM-DD[THH:MM:SS] UTC (default: now)\n"
+    "  -q, --quiet           only the numbers (refusals are still printed)\n"
+    "\n"
+    "Exit codes: 0 issued (or issued before under the same key), 1 refused (some refused),\n"
+    "2 usage, 3 unreadable FILE.csv, 4 environment.\n";
+
 const char fk_help_status[] =
     "List the batches (or one) with their counts per status, then every open hold with\n"
     "its reason and any approval.\n";

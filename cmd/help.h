@@ -28,6 +28,8 @@ extern const char fk_help_report[];
 extern const char fk_help_verify[];
 extern const char fk_help_payments[];
 extern const char fk_help_approve[];
+extern const char fk_help_cancel[];
+extern const char fk_help_credit[];
 extern const char fk_help_status[];
 extern const char fk_help_codes[];
 extern const char fk_help_show[];

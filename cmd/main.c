@@ -114,7 +114,7 @@ int report_error(const fk_error *err)
     return exit_for(err->status);
 }
 
-static void on_log(const char *msg, void *payload)
+void on_log(const char *msg, void *payload)
 {
     const cli *c = payload;
     if (c->verbose)
@@ -226,12 +226,16 @@ static void print_summary(const cli *c, const fk_summary *s, const char *report)
     fprintf(stderr, "faktura: %s", c->cmd);
     if (s->batch_id)
         fprintf(stderr, " batch %lld", (long long)s->batch_id);
-    fprintf(stderr, ": %llu orders: %llu invoiced, %llu failed, %llu held, %llu skipped; %s; "
-                    "report %s\n",
+    fprintf(stderr, ": %llu orders: %llu invoiced, %llu failed, %llu held, %llu skipped",
             (unsigned long long)s->orders, (unsigned long long)s->count[FK_INVOICED],
             (unsigned long long)s->count[FK_FAILED], (unsigned long long)s->count[FK_HELD],
-            (unsigned long long)s->count[FK_SKIPPED],
-            s->reconciled ? "reconciled" : "NOT RECONCILED",
+            (unsigned long long)s->count[FK_SKIPPED]);
+    /* Corrections only when there are some: the line stays what it always was without. */
+    if (s->count[FK_CANCELLED])
+        fprintf(stderr, ", %llu cancelled", (unsigned long long)s->count[FK_CANCELLED]);
+    if (s->count[FK_CREDITED])
+        fprintf(stderr, ", %llu credited", (unsigned long long)s->count[FK_CREDITED]);
+    fprintf(stderr, "; %s; report %s\n", s->reconciled ? "reconciled" : "NOT RECONCILED",
             strcmp(report, "-") == 0 ? "on stdout" : report);
     if (s->held_waiting)
         fprintf(stderr, "faktura: %llu of the held orders wait%s only for the holding period: "
@@ -355,7 +359,7 @@ static int cmd_verify(cli *c)
     return problems ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
 }
 
-static void print_rejected(const char *msg, void *payload)
+void print_rejected(const char *msg, void *payload)
 {
     (void)payload;
     emit(stderr, "faktura: rejected: ", "%s", msg);
@@ -382,7 +386,7 @@ static int cmd_approve(cli *c, char **ids, int n)
 {
     fk_error err = FK_ERROR_INIT;
     uint64_t approved = 0;
-    const char *who = c->by;
+    const char *who = who_is(c);
 
     if (c->batch <= 0)
         return usage_error("%s", "approve needs --batch ID");
@@ -390,14 +394,6 @@ static int cmd_approve(cli *c, char **ids, int n)
         return usage_error("%s", "approve needs at least one ORDER_ID");
     if (!c->reason || !*c->reason)
         return usage_error("%s", "approve needs --reason TEXT (it is recorded)");
-    if (!who || !*who)
-        who = getenv("SUDO_USER");
-    if (!who || !*who)
-        who = getenv("USER");
-    if (!who || !*who)
-        who = getenv("LOGNAME");
-    if (!who || !*who)
-        who = "unknown";
     if (fk_approve(c->db, c->batch, (const char *const *)ids, (size_t)n, c->reason, who,
                    (int64_t)time(NULL), print_rejected, c, &approved, &err) != FK_OK)
         return report_error(&err);
@@ -418,17 +414,18 @@ static void print_status_header(status_out *so)
 {
     if (!so->header)
         printf("batch  kind  as_of                 state    orders  invoiced  failed  held  "
-               "skipped\n");
+               "skipped  cancelled  credited\n");
     so->header = true;
 }
 
 static void print_batch_row(const fk_batch_row *b, void *payload)
 {
     print_status_header(payload);
-    printf("%-6lld %-5s %-21s %-8s %6llu %9llu %7llu %5llu %8llu\n", (long long)b->id, b->kind,
-           b->as_of, b->state, (unsigned long long)b->orders,
+    printf("%-6lld %-5s %-21s %-8s %6llu %9llu %7llu %5llu %8llu %10llu %9llu\n",
+           (long long)b->id, b->kind, b->as_of, b->state, (unsigned long long)b->orders,
            (unsigned long long)b->count[FK_INVOICED], (unsigned long long)b->count[FK_FAILED],
-           (unsigned long long)b->count[FK_HELD], (unsigned long long)b->count[FK_SKIPPED]);
+           (unsigned long long)b->count[FK_HELD], (unsigned long long)b->count[FK_SKIPPED],
+           (unsigned long long)b->count[FK_CANCELLED], (unsigned long long)b->count[FK_CREDITED]);
 }
 
 static void print_hold_row(const fk_hold_row *h, void *payload)
@@ -546,6 +543,17 @@ static const command commands[] = {
      "credit or rate limit, overdue balance) for the next retry",
      "--batch ID ORDER_ID... --reason TEXT [--by NAME] [--db FILE]", fk_help_approve, NULL,
      false, cmd_approve},
+    {"cancel", "--batch ID ORDER_ID... --reason TEXT",
+     "cancel failed or held orders that must never be invoiced",
+     "--batch ID ORDER_ID... --reason TEXT [--by NAME] [--db FILE]", fk_help_cancel, NULL,
+     false, cmd_cancel},
+    {"credit", "--invoice NUMBER --reason TEXT | --from FILE.csv",
+     "issue credit notes (own gapless series, stored, in the\n"
+     "invoice's language)",
+     "--invoice NUMBER --reason TEXT [--line N[:QTY]]... [--id KEY] [--config FILE] "
+     "[--db FILE] [--out DIR] [--as-of DATE] | --from FILE.csv [--config FILE] [--db FILE] "
+     "[--out DIR] [--as-of DATE]",
+     fk_help_credit, NULL, false, cmd_credit},
     {"status", "[--batch ID]", "batches with their counts per status, and the open holds",
      "[--batch ID] [--db FILE]", fk_help_status, NULL, true, run_status},
     {"show", "NUMBER", "the stored invoice of record (JSON, docs/invoice.md)",
@@ -617,7 +625,7 @@ static int no_command(void)
 enum { OPT_DB = 256, OPT_OUT, OPT_CONFIG, OPT_REPORT, OPT_FORMAT, OPT_AS_OF, OPT_INPUT_FORMAT,
        OPT_BATCH, OPT_MARKDOWN, OPT_DELIMITER, OPT_DECIMAL_COMMA, OPT_CSV_BOM,
        OPT_CSV_DELIMITER, OPT_EXPECT, OPT_REASON, OPT_BY, OPT_JOBS, OPT_FROM, OPT_TO,
-       OPT_REPAIR };
+       OPT_REPAIR, OPT_INVOICE, OPT_LINE, OPT_ID };
 
 static const struct option longopts[] = {
     {"db", required_argument, NULL, OPT_DB},
@@ -640,6 +648,9 @@ static const struct option longopts[] = {
     {"from", required_argument, NULL, OPT_FROM},
     {"to", required_argument, NULL, OPT_TO},
     {"repair", no_argument, NULL, OPT_REPAIR},
+    {"invoice", required_argument, NULL, OPT_INVOICE},
+    {"line", required_argument, NULL, OPT_LINE},
+    {"id", required_argument, NULL, OPT_ID},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -709,6 +720,13 @@ static int take_option(cli *c, const command *k, int opt, const char *word)
     case OPT_FROM: c->from = optarg; break;
     case OPT_TO: c->to = optarg; break;
     case OPT_REPAIR: c->repair = true; break;
+    case OPT_INVOICE: c->invoice = optarg; break;
+    case OPT_ID: c->id = optarg; break;
+    case OPT_LINE:
+        if (c->nlines == sizeof(c->lines) / sizeof(c->lines[0]))
+            return usage_error("at most %zu --line", sizeof(c->lines) / sizeof(c->lines[0]));
+        c->lines[c->nlines++] = optarg;
+        break;
     case OPT_MARKDOWN: c->markdown = true; break;
     case OPT_DECIMAL_COMMA: c->decimal_comma = true; break;
     case OPT_JOBS: case OPT_CSV_DELIMITER: case OPT_DELIMITER: case OPT_FORMAT:

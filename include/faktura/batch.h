@@ -277,7 +277,8 @@ typedef struct fk_journal_options {
 
 typedef struct fk_journal_summary {
     uint64_t invoices;         /* listed */
-    uint64_t rows;             /* one per invoice and VAT breakdown */
+    uint64_t credit_notes;     /* listed (negative rows, kind credit_note) */
+    uint64_t rows;             /* one per invoice or credit note and VAT breakdown */
     uint64_t without_content;  /* issued before documents were stored: one row of totals */
 } fk_journal_summary;
 
@@ -288,6 +289,79 @@ typedef struct fk_journal_summary {
  */
 FK_EXTERN fk_status fk_journal(const char *db_path, const fk_journal_options *opts,
                                fk_journal_summary *out, fk_error *err);
+
+/* ---- credit notes (issue 19; docs/invoice.md) ---- */
+
+/* One line to credit: its position on the invoice (1-based, as printed) and how much of
+ * it (a decimal quantity, "2" or "0.5"; NULL or "": all that remains creditable). */
+typedef struct fk_credit_line {
+    unsigned long line;
+    const char *quantity;
+} fk_credit_line;
+
+typedef struct fk_credit_request {
+    const char *key;            /* --id / credit_id: the same key with the same content
+                                 * issues nothing new; NULL or "": none */
+    const char *invoice_number;
+    const char *reason;         /* required: printed on the credit note */
+    const fk_credit_line *lines;
+    size_t nlines;              /* 0: the whole invoice (all that remains creditable) */
+} fk_credit_request;
+
+typedef struct fk_credit_options {
+    const fk_config *config;    /* the credit series, fonts and timezone */
+    const char *db_path;
+    const char *out_dir;        /* where the PDFs go; created if missing */
+    int64_t as_of;              /* the issue date (its date in [invoice] timezone) */
+    fk_log_fn log;              /* what recovery did; may be NULL */
+    void *log_payload;
+} fk_credit_options;
+
+typedef enum fk_credit_result {
+    FK_CREDIT_ISSUED = 0,       /* a new credit note was issued */
+    FK_CREDIT_EXISTING,         /* the same key and content were issued before: number */
+    FK_CREDIT_REFUSED           /* nothing issued, no number consumed: why */
+} fk_credit_result;
+
+typedef struct fk_credit_info {
+    fk_credit_result result;
+    char number[128];           /* the credit note's number (issued or existing) */
+    char invoice_number[128];
+    char gross[48];             /* the credited gross, negative ("-119.00") */
+    char currency[8];
+    char why[512];              /* FK_CREDIT_REFUSED: the reason */
+} fk_credit_info;
+
+/**
+ * Issue a credit note for (lines of) an invoice: its own gapless series ([numbering]
+ * credit_format, credit_prefix), the number consumed in the transaction that records the
+ * note and its document of record, the PDF written durably before (in the invoice's
+ * language). Refused with nothing issued (info->result FK_CREDIT_REFUSED, info->why): an
+ * unknown invoice, one issued before documents were stored, a line it does not have, more
+ * than remains creditable on a line (across credit notes), a key reused with other
+ * content. FK_OK whatever the result; FK_EUSAGE for bad options, FK_EENV for the database
+ * or disk.
+ */
+FK_EXTERN fk_status fk_credit(const fk_credit_options *o, const fk_credit_request *rq,
+                              fk_credit_info *info, fk_error *err);
+
+typedef struct fk_credit_summary {
+    uint64_t notes, issued, existing, refused;
+} fk_credit_summary;
+/* Each credit note of a file, as it was decided: `line` is the first row of its rows. */
+typedef void (*fk_credit_fn)(const fk_credit_info *info, const char *file, unsigned long line,
+                             void *payload);
+
+/**
+ * Many credit notes from a CSV file with the columns credit_id, invoice_number, reason and
+ * optionally line and quantity: rows sharing a credit_id form one credit note (rows
+ * without a line: the whole invoice). Each note is issued (or refused) by fk_credit(),
+ * in the order of its first row, and passed to `each`. FK_OK when the file was read (see
+ * *out); FK_EINPUT for an unreadable file.
+ */
+FK_EXTERN fk_status fk_credit_import(const fk_credit_options *o, const char *csv_path,
+                                     fk_credit_fn each, void *payload, fk_credit_summary *out,
+                                     fk_error *err);
 
 /* ---- the accountant's loop ---- */
 
@@ -318,6 +392,19 @@ FK_EXTERN fk_status fk_approve(const char *db_path, int64_t batch_id,
                                const char *who, int64_t now, fk_log_fn problem, void *payload,
                                uint64_t *approved, fk_error *err);
 
+/**
+ * Cancel failed or held orders of batch `batch_id` that must never be invoiced: each gets
+ * the outcome `cancelled` with who, why and when (a finding ORDER_CANCELLED says so in
+ * every report), and `retry` no longer takes it. An order that is invoiced, unknown in
+ * the batch, or otherwise settled is passed to `problem` and left alone; one cancelled
+ * before counts as cancelled. All in one transaction. *cancelled counts the orders that
+ * are cancelled now.
+ */
+FK_EXTERN fk_status fk_cancel(const char *db_path, int64_t batch_id,
+                              const char *const *order_ids, size_t n, const char *reason,
+                              const char *who, int64_t now, fk_log_fn problem, void *payload,
+                              uint64_t *cancelled, fk_error *err);
+
 /* One batch as `faktura status` lists it. */
 typedef struct fk_batch_row {
     int64_t id;
@@ -325,7 +412,7 @@ typedef struct fk_batch_row {
     const char *as_of;                 /* "2026-11-20T00:00:00Z" */
     const char *state;                 /* "running", "done", "aborted", "interrupted" */
     uint64_t orders;
-    uint64_t count[FK_OUTCOME_COUNT];  /* per outcome */
+    uint64_t count[FK_OUTCOME_COUNT];  /* per outcome (cancelled and credited included) */
 } fk_batch_row;
 
 /* One finding of a held order, with the approvals recorded for the order. */

@@ -14,9 +14,11 @@ typedef enum fk_outcome {
     FK_INVOICED = 0, /* an invoice was issued in this batch */
     FK_FAILED = 1,   /* its data must be fixed */
     FK_HELD = 2,     /* a rule stopped it; a person decides */
-    FK_SKIPPED = 3   /* nothing to do (already invoiced earlier) */
+    FK_SKIPPED = 3,  /* nothing to do (already invoiced earlier) */
+    FK_CANCELLED = 4, /* a person cancelled it (`faktura cancel`): never to be invoiced */
+    FK_CREDITED = 5  /* invoiced earlier, the dispute lost: a credit note was issued for it */
 } fk_outcome;
-#define FK_OUTCOME_COUNT 4
+#define FK_OUTCOME_COUNT 6
 
 typedef enum fk_code {
     FK_CODE_NONE = 0
@@ -26,7 +28,7 @@ typedef enum fk_code {
 #undef FK_CODE
 } fk_code;
 
-/* "invoiced", "failed", "held", "skipped"; NULL for an unknown value. */
+/* "invoiced", "failed", "held", "skipped", "cancelled", "credited"; NULL for an unknown value. */
 FK_EXTERN const char *fk_outcome_name(fk_outcome o);
 /* The stable name ("TAX_ID_CHECKSUM"); NULL for an unknown code. */
 FK_EXTERN const char *fk_code_name(fk_code c);

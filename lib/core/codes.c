@@ -14,6 +14,8 @@ typedef struct code_info {
 #define FAILED FK_FAILED
 #define HELD FK_HELD
 #define SKIPPED FK_SKIPPED
+#define CANCELLED FK_CANCELLED
+#define CREDITED FK_CREDITED
 #define APPROVABLE true
 #define NOT_APPROVABLE false
 static const code_info codes[] = {
@@ -24,6 +26,8 @@ static const code_info codes[] = {
 #undef FAILED
 #undef HELD
 #undef SKIPPED
+#undef CANCELLED
+#undef CREDITED
 #undef APPROVABLE
 #undef NOT_APPROVABLE
 #define NCODES (sizeof(codes) / sizeof(codes[0]))
@@ -43,6 +47,8 @@ const char *fk_outcome_name(fk_outcome o)
     case FK_FAILED: return "failed";
     case FK_HELD: return "held";
     case FK_SKIPPED: return "skipped";
+    case FK_CANCELLED: return "cancelled";
+    case FK_CREDITED: return "credited";
     }
     return NULL;
 }

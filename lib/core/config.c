@@ -73,6 +73,8 @@ static const setting settings[] = {
     S("seller", "currency", T_STR, seller_currency),
     S("numbering", "format", T_STR, number_format),
     S("numbering", "prefix", T_STR, number_prefix),
+    S("numbering", "credit_format", T_STR, credit_format),
+    S("numbering", "credit_prefix", T_STR, credit_prefix),
     S("invoice", "payment_terms_days", T_DAYS, payment_terms_days),
     S("invoice", "footer", T_STR, footer),
     S("invoice", "tax_id_required", T_BOOL, tax_id_required),
@@ -286,6 +288,8 @@ static fk_config *defaults(const char *path)
     cfg->path = fk_xstrdup(path ? path : "(built-in defaults)");
     cfg->number_format = fk_xstrdup("{prefix}-{year}-{seq:06}");
     cfg->number_prefix = fk_xstrdup("INV");
+    cfg->credit_format = fk_xstrdup("{prefix}-{year}-{seq:06}");
+    cfg->credit_prefix = fk_xstrdup("CN");
     cfg->payment_terms_days = 14;
     cfg->tax_id_required = true;
     cfg->supply_type = fk_xstrdup("goods");

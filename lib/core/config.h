@@ -28,6 +28,8 @@ struct fk_config {
     /* [numbering] */
     char *number_format;  /* "{prefix}-{year}-{seq:06}" */
     char *number_prefix;  /* "INV" */
+    char *credit_format;  /* the credit notes' own series (issue 19): "{prefix}-{year}-{seq:06}" */
+    char *credit_prefix;  /* "CN" */
     /* [invoice] */
     int payment_terms_days;   /* due date = issue date + this; default 14 */
     char *footer;             /* its lines joined by '\n' (continued on indented lines) */
@@ -76,6 +78,12 @@ fk_status fk_config__check_numbering(const fk_config *cfg, unsigned long format_
  * format with {seq} left out, e.g. "INV-2026") into key. */
 void fk_config_number(const fk_config *cfg, int year, int64_t seq, char *buf, size_t bufsz,
                       char *key, size_t keysz);
+/* The same for credit note number `seq` ([numbering] credit_format, credit_prefix). */
+void fk_config_credit_number(const fk_config *cfg, int year, int64_t seq, char *buf,
+                             size_t bufsz, char *key, size_t keysz);
+/* The credit note number whose file name is `stem`, if it is one of the credit series. */
+bool fk_config_credit_number_from_file(const fk_config *cfg, const char *stem, char *number,
+                                       size_t n);
 /* Could `stem` be an invoice number of this series format (any year, any sequence)? */
 bool fk_config_number_matches(const fk_config *cfg, const char *stem);
 /* The file name (without ".pdf") of invoice `number`: '/' becomes '_'. */

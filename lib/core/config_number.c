@@ -148,14 +148,14 @@ static size_t format_max_len(const format *f, const char *prefix)
     return len;
 }
 
-void fk_config_number(const fk_config *cfg, int year, int64_t seq, char *buf, size_t bufsz,
-                      char *key, size_t keysz)
+static void number_of(const char *fmt, const char *prefix, int year, int64_t seq, char *buf,
+                      size_t bufsz, char *key, size_t keysz)
 {
     fk_buf num = FK_BUF_INIT, k = FK_BUF_INIT;
     format f;
     const char *why = NULL;
 
-    if (parse_format(cfg->number_format, &f, &why)) { /* validated at load */
+    if (parse_format(fmt, &f, &why)) { /* validated at load */
         for (size_t i = 0; i < f.n; i++) {
             const piece *pc = &f.p[i];
             switch (pc->kind) {
@@ -164,8 +164,8 @@ void fk_config_number(const fk_config *cfg, int year, int64_t seq, char *buf, si
                 fk_buf_append(&k, pc->s, pc->n);
                 break;
             case P_PREFIX:
-                fk_buf_puts(&num, cfg->number_prefix);
-                fk_buf_puts(&k, cfg->number_prefix);
+                fk_buf_puts(&num, prefix);
+                fk_buf_puts(&k, prefix);
                 break;
             case P_YEAR:
                 fk_buf_printf(&num, "%04d", year);
@@ -182,6 +182,18 @@ void fk_config_number(const fk_config *cfg, int year, int64_t seq, char *buf, si
     snprintf(key, keysz, "%s", fk_buf_cstr(&k));
     fk_buf_free(&num);
     fk_buf_free(&k);
+}
+
+void fk_config_number(const fk_config *cfg, int year, int64_t seq, char *buf, size_t bufsz,
+                      char *key, size_t keysz)
+{
+    number_of(cfg->number_format, cfg->number_prefix, year, seq, buf, bufsz, key, keysz);
+}
+
+void fk_config_credit_number(const fk_config *cfg, int year, int64_t seq, char *buf,
+                             size_t bufsz, char *key, size_t keysz)
+{
+    number_of(cfg->credit_format, cfg->credit_prefix, year, seq, buf, bufsz, key, keysz);
 }
 
 static size_t count_digits(const char *p)
@@ -207,7 +219,7 @@ static bool literal_at(const char *s, const piece *pc, bool file)
 }
 
 /* file: s is a file stem, where the format's '/' are '_'. */
-static bool match_from(const fk_config *cfg, const format *f, size_t i, const char *s,
+static bool match_from(const char *prefix, const format *f, size_t i, const char *s,
                        bool file)
 {
     if (i == f->n)
@@ -216,19 +228,19 @@ static bool match_from(const fk_config *cfg, const format *f, size_t i, const ch
     size_t n;
     switch (pc->kind) {
     case P_LIT:
-        return literal_at(s, pc, file) && match_from(cfg, f, i + 1, s + pc->n, file);
+        return literal_at(s, pc, file) && match_from(prefix, f, i + 1, s + pc->n, file);
     case P_PREFIX:
-        n = strlen(cfg->number_prefix);
-        return strncmp(s, cfg->number_prefix, n) == 0 && match_from(cfg, f, i + 1, s + n, file);
+        n = strlen(prefix);
+        return strncmp(s, prefix, n) == 0 && match_from(prefix, f, i + 1, s + n, file);
     case P_YEAR:
-        return count_digits(s) >= 4 && match_from(cfg, f, i + 1, s + 4, file);
+        return count_digits(s) >= 4 && match_from(prefix, f, i + 1, s + 4, file);
     default: {
         size_t w = (size_t)pc->width, avail = count_digits(s);
         if (avail > SEQ_DIGITS)
             avail = SEQ_DIGITS;
         for (n = avail; n >= w && n > 0; n--) {
             bool canonical = n == w ? strspn(s, "0") < n : s[0] != '0';
-            if (canonical && match_from(cfg, f, i + 1, s + n, file))
+            if (canonical && match_from(prefix, f, i + 1, s + n, file))
                 return true;
         }
         return false;
@@ -240,7 +252,8 @@ bool fk_config_number_matches(const fk_config *cfg, const char *stem)
 {
     format f;
     const char *why = NULL;
-    return parse_format(cfg->number_format, &f, &why) && match_from(cfg, &f, 0, stem, false);
+    return parse_format(cfg->number_format, &f, &why) &&
+           match_from(cfg->number_prefix, &f, 0, stem, false);
 }
 
 void fk_config_number_file(const char *number, char *buf, size_t bufsz)
@@ -253,14 +266,14 @@ void fk_config_number_file(const char *number, char *buf, size_t bufsz)
     buf[i] = '\0';
 }
 
-bool fk_config_number_from_file(const fk_config *cfg, const char *stem, char *number, size_t n)
+static bool number_from_file(const char *fmt, const char *prefix, const char *stem,
+                             char *number, size_t n)
 {
     format f;
     const char *why = NULL;
     size_t at = 0, len = strlen(stem);
 
-    if (len >= n || !parse_format(cfg->number_format, &f, &why) ||
-        !match_from(cfg, &f, 0, stem, true))
+    if (len >= n || !parse_format(fmt, &f, &why) || !match_from(prefix, &f, 0, stem, true))
         return false;
     /* The stem matched: the format's literal '/' are where its literals are; only the
      * {seq} piece varies in length, and the prefix and year have fixed lengths, so walk
@@ -269,7 +282,7 @@ bool fk_config_number_from_file(const fk_config *cfg, const char *stem, char *nu
     size_t fixed = 0;
     for (size_t i = 0; i < f.n; i++)
         fixed += f.p[i].kind == P_LIT      ? f.p[i].n
-                 : f.p[i].kind == P_PREFIX ? strlen(cfg->number_prefix)
+                 : f.p[i].kind == P_PREFIX ? strlen(prefix)
                  : f.p[i].kind == P_YEAR   ? 4
                                            : 0;
     for (size_t i = 0; i < f.n; i++) {
@@ -280,7 +293,7 @@ bool fk_config_number_from_file(const fk_config *cfg, const char *stem, char *nu
                     number[at + k] = '/';
             at += pc->n;
         } else {
-            at += pc->kind == P_PREFIX ? strlen(cfg->number_prefix)
+            at += pc->kind == P_PREFIX ? strlen(prefix)
                   : pc->kind == P_YEAR ? 4
                                        : len - fixed;
         }
@@ -288,6 +301,16 @@ bool fk_config_number_from_file(const fk_config *cfg, const char *stem, char *nu
     return true;
 }
 
+bool fk_config_number_from_file(const fk_config *cfg, const char *stem, char *number, size_t n)
+{
+    return number_from_file(cfg->number_format, cfg->number_prefix, stem, number, n);
+}
+
+bool fk_config_credit_number_from_file(const fk_config *cfg, const char *stem, char *number,
+                                       size_t n)
+{
+    return number_from_file(cfg->credit_format, cfg->credit_prefix, stem, number, n);
+}
 
 static bool is_digit(char c)
 {
@@ -353,9 +376,57 @@ static size_t payref_body_max(const format *f, const char *prefix, fk_payref_kin
     return n;
 }
 
+/* The credit notes' series: a format as the invoices' (the same rules), whose numbers are
+ * never numbers of the invoice series nor the other way round (the PDFs share output
+ * directories, and a number names one document). No payment reference is made from it. */
+static fk_status check_credit_numbering(const fk_config *cfg, fk_error *err)
+{
+    unsigned long fl = fk_config_line(cfg, "numbering", "credit_format");
+    unsigned long pl = fk_config_line(cfg, "numbering", "credit_prefix");
+    const char *path = cfg->path, *why = NULL;
+    char shown[80], shown2[80], a[128], b[128], key[128];
+    format fmt, inv;
+
+    if (!parse_format(cfg->credit_format, &fmt, &why))
+        return fk_error_set(err, FK_EUSAGE, path, fl, "credit_format",
+                            "[numbering] credit_format \"%s\" has %s",
+                            fk_quote_value(cfg->credit_format, shown, sizeof(shown)), why);
+    if (!*cfg->credit_prefix || !safe_number_text(cfg->credit_prefix))
+        return fk_error_set(err, FK_EUSAGE, path, pl, "credit_prefix",
+                            "[numbering] credit_prefix must be letters, digits, '-', '_' or "
+                            "'.'");
+    if (format_max_len(&fmt, cfg->credit_prefix) > NUMBER_MAX)
+        return fk_error_set(err, FK_EUSAGE, path, fl ? fl : pl, "credit_format",
+                            "[numbering] credit_format \"%s\" with credit_prefix \"%s\" gives "
+                            "numbers of more than %d characters",
+                            fk_quote_value(cfg->credit_format, shown, sizeof(shown)),
+                            fk_quote_value(cfg->credit_prefix, shown2, sizeof(shown2)),
+                            NUMBER_MAX);
+    if ((why = numbering_ambiguous(&fmt, cfg->credit_prefix)) != NULL)
+        return fk_error_set(err, FK_EUSAGE, path, pl ? pl : fl, "credit_prefix",
+                            "[numbering] credit_prefix \"%s\" in credit_format \"%s\" %s",
+                            fk_quote_value(cfg->credit_prefix, shown2, sizeof(shown2)),
+                            fk_quote_value(cfg->credit_format, shown, sizeof(shown)), why);
+    /* One series' numbers must not be the other's: tried both ways on a number each. */
+    if (!parse_format(cfg->number_format, &inv, &why))
+        return FK_OK; /* reported by the invoice checks */
+    number_of(cfg->credit_format, cfg->credit_prefix, 2026, 1, a, sizeof(a), key, sizeof(key));
+    number_of(cfg->number_format, cfg->number_prefix, 2026, 1, b, sizeof(b), key, sizeof(key));
+    if (match_from(cfg->number_prefix, &inv, 0, a, false) ||
+        match_from(cfg->credit_prefix, &fmt, 0, b, false))
+        return fk_error_set(err, FK_EUSAGE, path, pl ? pl : fl, "credit_prefix",
+                            "[numbering] the credit notes' series (credit_format \"%s\", "
+                            "credit_prefix \"%s\") writes the invoices' numbers (%s): give "
+                            "credit notes another prefix",
+                            fk_quote_value(cfg->credit_format, shown, sizeof(shown)),
+                            fk_quote_value(cfg->credit_prefix, shown2, sizeof(shown2)), a);
+    return FK_OK;
+}
+
 fk_status fk_config__check_numbering(const fk_config *cfg, unsigned long format_line,
                                      unsigned long prefix_line, fk_error *err)
 {
+    fk_status cst;
     const char *path = cfg->path, *why = NULL;
     char shown[80], shown2[80];
     format fmt;
@@ -402,5 +473,7 @@ fk_status fk_config__check_numbering(const fk_config *cfg, unsigned long format_
                             "= number or rf",
                             fk_quote_value(cfg->number_format, shown, sizeof(shown)),
                             FK_KID_MAX_DIGITS - 1);
+    if ((cst = check_credit_numbering(cfg, err)) != FK_OK)
+        return cst;
     return FK_OK;
 }

@@ -86,6 +86,11 @@ const char *fk_document_strdup(fk_document *d, const char *s)
     return fk_document_strndup(d, s ? s : "", s ? strlen(s) : 0);
 }
 
+bool fk_document_is_credit(const fk_document *d)
+{
+    return d->kind && strcmp(d->kind, "credit_note") == 0;
+}
+
 const char *fk_party_vat_shown(const fk_party *p)
 {
     if (p->vat_id_shown && p->vat_id_shown[0])
@@ -225,6 +230,13 @@ static void put_lines(fk_buf *b, const fk_document *d, bool *outer)
         kv_int(b, "vat_rate_centi", ln->vat_centi, &first);
         kv_str(b, "supply_type", ln->services ? "services" : "goods", &first);
         kv_bool(b, "split_payment", ln->split_payment, &first);
+        if (fk_document_is_credit(d)) {
+            static const fk_doc_correction none = {0, 0, 0};
+            const fk_doc_correction *k = d->corrections ? &d->corrections[i] : &none;
+            kv_int(b, "invoice_line", k->invoice_line, &first);
+            kv_int(b, "quantity_before_milli", k->qty_before_milli, &first);
+            kv_int(b, "net_before", k->net_before, &first);
+        }
         fk_buf_putc(b, '}');
     }
     fk_buf_putc(b, ']');
@@ -279,6 +291,15 @@ void fk_document_encode(const fk_document *d, fk_buf *out)
     kv_int(out, "accounting_exponent", d->accounting_exponent, &first);
     kv_str(out, "exchange_rate", d->exchange_rate, &first);
     kv_str(out, "exchange_rate_date", d->exchange_rate_date, &first);
+    if (fk_document_is_credit(d)) {
+        bool cf = true;
+        put_key(out, "corrects", &first);
+        fk_buf_putc(out, '{');
+        kv_str(out, "invoice_number", d->preceding_number, &cf);
+        kv_str(out, "invoice_date", d->preceding_date, &cf);
+        kv_str(out, "reason", d->credit_reason, &cf);
+        fk_buf_putc(out, '}');
+    }
     put_party(out, "seller", &d->seller, &first, NULL);
     put_party(out, "buyer", &d->buyer, &first, &business);
     put_lines(out, d, &first);
@@ -428,6 +449,9 @@ static void get_lines(decoder *c, json_t *root)
     json_t *a = get_kind(c, root, "lines", JSON_ARRAY, "is not an array");
     size_t n = a ? json_array_size(a) : 0;
     fk_doc_line *lines = n ? fk_document_alloc(c->d, n * sizeof(*lines)) : NULL;
+    fk_doc_correction *corr = n && fk_document_is_credit(c->d)
+                                  ? fk_document_alloc(c->d, n * sizeof(*corr))
+                                  : NULL;
 
     for (size_t i = 0; i < n && !c->failed; i++) {
         json_t *o = json_array_get(a, i);
@@ -455,10 +479,17 @@ static void get_lines(decoder *c, json_t *root)
             fail(c, "supply_type", "is neither goods nor services");
         ln->services = strcmp(st, "services") == 0;
         ln->split_payment = get_bool(c, o, "split_payment");
+        if (corr) {
+            corr[i].invoice_line = (int32_t)get_int(c, o, "invoice_line", 1, 1000000000);
+            corr[i].qty_before_milli =
+                get_int(c, o, "quantity_before_milli", -MONEY_MAX, MONEY_MAX);
+            corr[i].net_before = get_int(c, o, "net_before", -MONEY_MAX, MONEY_MAX);
+        }
     }
     c->where = "";
     c->d->lines = lines;
     c->d->nlines = n;
+    c->d->corrections = corr;
 }
 
 static void get_vat(decoder *c, json_t *root)
@@ -600,6 +631,18 @@ fk_status fk_document_decode(const char *json, size_t len, fk_document *d, fk_er
     d->accounting_exponent = (int)get_int(&c, root, "accounting_exponent", 0, 9);
     d->exchange_rate = get_str(&c, root, "exchange_rate");
     d->exchange_rate_date = get_str(&c, root, "exchange_rate_date");
+    if (strcmp(d->kind, "invoice") != 0 && strcmp(d->kind, "credit_note") != 0)
+        fail(&c, "kind", "is neither invoice nor credit_note");
+    if (fk_document_is_credit(d)) {
+        json_t *o = get_kind(&c, root, "corrects", JSON_OBJECT, "is not an object");
+        if (o) {
+            c.where = "corrects.";
+            d->preceding_number = get_str(&c, o, "invoice_number");
+            d->preceding_date = get_str(&c, o, "invoice_date");
+            d->credit_reason = get_str(&c, o, "reason");
+            c.where = "";
+        }
+    }
     get_party(&c, root, "seller", &d->seller, NULL);
     get_party(&c, root, "buyer", &d->buyer, &d->buyer_is_business);
     get_lines(&c, root);

@@ -63,6 +63,15 @@ typedef struct fk_doc_line {
     bool split_payment;        /* Poland: Annex 15 goods (split payment) */
 } fk_doc_line;
 
+/* A credit note's line (kind "credit_note") corrects one line of its invoice: the line's
+ * qty_milli and net are the difference (negative), its unit_price the invoice's; before:
+ * what the invoice's line was before this correction (less earlier credit notes); after =
+ * before + the difference. One per line of a credit note; encoded only for credit notes. */
+typedef struct fk_doc_correction {
+    int32_t invoice_line;      /* the corrected line's position on the invoice, 1-based */
+    int64_t qty_before_milli, net_before;
+} fk_doc_correction;
+
 /* A VAT breakdown (BG-23): one per category and rate (and exemption reason). */
 typedef struct fk_doc_vat {
     int32_t vat_centi;         /* BT-119 */
@@ -85,8 +94,8 @@ typedef enum fk_doc_payment {
 
 typedef struct fk_document {
     int version;                        /* FK_DOCUMENT_VERSION */
-    const char *kind;                   /* "invoice" (credit notes: issue 19) */
-    int type_code;                      /* BT-3 UNTDID 1001: 380 */
+    const char *kind;                   /* "invoice", or "credit_note" (issue 19) */
+    int type_code;                      /* BT-3 UNTDID 1001: 380 invoice, 381 credit note */
     const char *number;                 /* BT-1 */
     const char *issue_date;             /* BT-2 YYYY-MM-DD */
     const char *order_date;             /* the order's date as written */
@@ -105,10 +114,19 @@ typedef struct fk_document {
                                          * decimal string ("4.3128"); "" when the two are
                                          * the same */
     const char *exchange_rate_date;     /* its date, YYYY-MM-DD; "" likewise */
+    /* A credit note (kind "credit_note", type 381): the invoice it corrects and why. Its
+     * amounts (lines, breakdowns, totals) are negative: what is credited. The structured
+     * forms (UBL CreditNote, CII 381, KSeF KOR) take BT-25/BT-26 from here and write the
+     * amounts as their format wants them (UBL and CII: positive under type 381). "" for an
+     * invoice; encoded only for credit notes. */
+    const char *preceding_number;       /* BT-25 the corrected invoice's number */
+    const char *preceding_date;         /* BT-26 its issue date */
+    const char *credit_reason;          /* why (printed; BT-22 in the structured forms) */
     fk_party seller, buyer;
     bool buyer_is_business;
     const fk_doc_line *lines;
     size_t nlines;
+    const fk_doc_correction *corrections; /* a credit note's, one per line; else NULL */
     const fk_doc_vat *vat;              /* ascending rate, then category */
     size_t nvat;
     int64_t net_total;                  /* BT-106 = BT-109 (no allowances or charges) */
@@ -136,6 +154,9 @@ typedef struct fk_document {
     /* Storage the document owns (fk_document_free); NULL for none. */
     struct fk_doc_arena *arena;
 } fk_document;
+
+/* Is d a credit note (kind "credit_note")? */
+bool fk_document_is_credit(const fk_document *d);
 
 /* A zeroed document of the current version, kind "invoice", type 380. */
 void fk_document_init(fk_document *d);

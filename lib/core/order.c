@@ -169,6 +169,21 @@ void fk_order_mask_fields(fk_order *o)
         o->ningest_findings = o->nfindings;
 }
 
+void fk_order_drop_finding(fk_order *o, fk_code code)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < o->nfindings; i++) {
+        if (o->findings[i].code == code) {
+            free(o->findings[i].field);
+            free(o->findings[i].message);
+            free(o->findings[i].hint);
+            continue;
+        }
+        o->findings[k++] = o->findings[i];
+    }
+    o->nfindings = k;
+}
+
 bool fk_order_has_finding(const fk_order *o, fk_code code)
 {
     for (size_t i = 0; i < o->nfindings; i++)
@@ -179,7 +194,7 @@ bool fk_order_has_finding(const fk_order *o, fk_code code)
 
 fk_outcome fk_order_outcome(const fk_order *o)
 {
-    bool failed = false, held = false, skipped = false;
+    bool failed = false, held = false, skipped = false, cancelled = false, credited = false;
 
     if (o->nfindings == 0)
         return FK_INVOICED;
@@ -188,9 +203,17 @@ fk_outcome fk_order_outcome(const fk_order *o)
         case FK_FAILED: failed = true; break;
         case FK_HELD: held = true; break;
         case FK_SKIPPED: skipped = true; break;
+        case FK_CANCELLED: cancelled = true; break;
+        case FK_CREDITED: credited = true; break;
         case FK_INVOICED: break;
         }
     }
+    /* A person's cancellation and an issued credit note are final: what else the order
+     * had is kept as its history, but it is done with. */
+    if (cancelled)
+        return FK_CANCELLED;
+    if (credited)
+        return FK_CREDITED;
     /* Data that must be fixed comes first: holding or skipping a broken order would hide
      * the error from the accountant. */
     if (failed)

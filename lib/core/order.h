@@ -220,6 +220,8 @@ bool fk_order_mask_value(fk_order *o, fk_column col, char *value, size_t len,
  * (ningest_findings): they are stored with the order's data. */
 void fk_order_mask_fields(fk_order *o);
 bool fk_order_has_finding(const fk_order *o, fk_code code);
+/* Remove the findings of `code` (a decision that replaces them, such as a chargeback's). */
+void fk_order_drop_finding(fk_order *o, fk_code code);
 /* The outcome its findings give: none -> INVOICED, else the most severe (SKIPPED only when
  * every finding says skipped; FAILED before HELD). */
 fk_outcome fk_order_outcome(const fk_order *o);

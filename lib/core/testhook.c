@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* testhook.c -- the test hooks of testhook.h, read from the environment once. */
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include "core/testhook.h"
 
-static fk_testhooks hooks = {NULL, -1, 0, -1};
+static fk_testhooks hooks = {NULL, -1, 0, -1, NULL};
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void read_hooks(void)
@@ -18,6 +20,15 @@ static void read_hooks(void)
         hooks.keymap_entries = (size_t)strtoull(v, NULL, 10);
     if ((v = getenv("FAKTURA_TEST_DB_FULL_AFTER")) && *v)
         hooks.db_full_after = strtol(v, NULL, 10);
+    if ((v = getenv("FAKTURA_TEST_KILL_AT")) && *v)
+        hooks.kill_at = v;
+}
+
+void fk_testhook_kill_at(const char *point)
+{
+    const char *k = fk_testhooks_get()->kill_at;
+    if (k && strcmp(k, point) == 0)
+        raise(SIGKILL);
 }
 
 const fk_testhooks *fk_testhooks_get(void)

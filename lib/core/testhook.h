@@ -16,6 +16,12 @@
  *                                       least 16; only lowers the bound), so small ledgers
  *                                       move them to disk: tests/e2e/bounded_memory.sh,
  *                                       keymap_disk_full.sh, tests/valgrind/samples.sh
+ *   FAKTURA_TEST_KILL_AT=POINT          the process kills itself (SIGKILL, as a crash or
+ *                                       kill -9 would) at POINT: "credit-written" (a credit
+ *                                       note's PDF is in its temporary file) or
+ *                                       "credit-published" (renamed into place and synced,
+ *                                       its transaction not yet committed):
+ *                                       tests/e2e/credit_crash.sh
  *   FAKTURA_TEST_DB_FULL_AFTER=N        after N committed write transactions of a writer,
  *                                       the database may not grow any more: SQLite fails
  *                                       exactly as on a full disk (SQLITE_FULL):
@@ -30,7 +36,11 @@ typedef struct fk_testhooks {
     long fail_writes_after;   /* -1: off */
     size_t keymap_entries;    /* 0: off */
     long db_full_after;       /* -1: off */
+    const char *kill_at;      /* NULL: off */
 } fk_testhooks;
+
+/* FAKTURA_TEST_KILL_AT: die here (SIGKILL) when the hook names `point`. */
+void fk_testhook_kill_at(const char *point);
 
 /* The hooks of this process (never NULL; lives as long as the process). */
 const fk_testhooks *fk_testhooks_get(void);

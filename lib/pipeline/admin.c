@@ -3,6 +3,7 @@
  * config (core parses, validate checks the seller), approvals and the status overview.
  * The rules are the stages' (codes.def says which holds an approval may release); the
  * store only reads and writes rows. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,103 @@ fk_status fk_approve(const char *db_path, int64_t batch_id, const char *const *o
         fk_format_datetime(now, when, sizeof(when));
         st = approve_all(s, batch_id, order_ids, n, reason, who, when, problem_fn, payload,
                          approved, err);
+    }
+    fk_batch_info_free(&bi);
+    fk_store_close(s);
+    return st;
+}
+
+/* ---- cancel ---- */
+
+static void cancel_problem(fk_log_fn problem_fn, void *payload, const char *fmt, ...)
+    FK_PRINTF(3, 4);
+static void cancel_problem(fk_log_fn problem_fn, void *payload, const char *fmt, ...)
+{
+    fk_buf m = FK_BUF_INIT;
+    va_list ap;
+    if (!problem_fn)
+        return;
+    va_start(ap, fmt);
+    fk_buf_vprintf(&m, fmt, ap);
+    va_end(ap);
+    problem_fn(fk_buf_cstr(&m), payload);
+    fk_buf_free(&m);
+}
+
+/* One order: cancelled when failed or held; a problem otherwise. */
+static fk_status cancel_one(fk_store *s, int64_t batch_id, const char *order_id,
+                            const char *reason, const char *who, const char *when,
+                            fk_log_fn problem_fn, void *payload, uint64_t *cancelled,
+                            fk_error *err)
+{
+    char status[16], shown[80];
+    int64_t row = 0;
+    bool found = false;
+    fk_status st = fk_store_order_find(s, batch_id, order_id, &row, status, sizeof(status),
+                                       &found, err);
+
+    fk_quote_value(order_id, shown, sizeof(shown));
+    if (st != FK_OK)
+        return st;
+    if (!found) {
+        cancel_problem(problem_fn, payload, "order %s is not in batch %lld", shown,
+                       (long long)batch_id);
+        return FK_OK;
+    }
+    if (!strcmp(status, "cancelled")) {
+        (*cancelled)++; /* a rerun of the same cancel: nothing new */
+        return FK_OK;
+    }
+    if (strcmp(status, "failed") != 0 && strcmp(status, "held") != 0) {
+        cancel_problem(problem_fn, payload,
+                       "order %s of batch %lld is %s, not failed or held: it cannot be "
+                       "cancelled%s",
+                       shown, (long long)batch_id, status,
+                       !strcmp(status, "invoiced") ? " (correct an issued invoice with "
+                                                     "`faktura credit`)"
+                                                   : "");
+        return FK_OK;
+    }
+    fk_buf msg = FK_BUF_INIT;
+    fk_buf_printf(&msg, "cancelled by %s on %s (it was %s): %s", who, when, status, reason);
+    st = fk_store_order_cancel(s, row, batch_id, order_id, status, reason, who, when,
+                               fk_buf_cstr(&msg), err);
+    fk_buf_free(&msg);
+    if (st == FK_OK)
+        (*cancelled)++;
+    return st;
+}
+
+fk_status fk_cancel(const char *db_path, int64_t batch_id, const char *const *order_ids,
+                    size_t n, const char *reason, const char *who, int64_t now,
+                    fk_log_fn problem_fn, void *payload, uint64_t *cancelled, fk_error *err)
+{
+    fk_store *s = NULL;
+    fk_batch_info bi;
+    char when[32];
+    fk_status st;
+
+    *cancelled = 0;
+    memset(&bi, 0, sizeof(bi));
+    if (!reason || !*reason)
+        return fk_error_set(err, FK_EUSAGE, NULL, 0, "reason",
+                            "a cancellation needs a reason (--reason TEXT)");
+    if (!who || !*who)
+        return fk_error_set(err, FK_EUSAGE, NULL, 0, "by", "a cancellation needs a name (--by)");
+    if ((st = fk_store_open(&s, db_path, err)) != FK_OK)
+        return st;
+    if ((st = fk_pipeline__get_batch(s, db_path, batch_id, &bi, err)) == FK_OK &&
+        (st = fk_store_begin(s, err)) == FK_OK) {
+        fk_format_datetime(now, when, sizeof(when));
+        for (size_t i = 0; st == FK_OK && i < n; i++)
+            st = cancel_one(s, batch_id, order_ids[i], reason, who, when, problem_fn, payload,
+                            cancelled, err);
+        if (st == FK_OK)
+            st = fk_store_commit(s, err);
+        else
+            fk_store_rollback(s);
+        if (st != FK_OK)
+            *cancelled = 0;
     }
     fk_batch_info_free(&bi);
     fk_store_close(s);

@@ -247,7 +247,7 @@ typedef struct bsum {
 typedef struct csum {
     char currency[8];
     int exp;
-    uint64_t invoices;
+    uint64_t invoices, credit_notes;
     sum_t gross, paid;
     bsum *b;
     size_t nb, capb;
@@ -301,10 +301,15 @@ static bsum *breakdown_sums(csum *c, const char *cat, int32_t rate, const char *
     return b;
 }
 
-/* "open", "paid" or "overdue" on the journal's date. */
+/* "open", "paid" or "overdue" on the journal's date; "credited" when its credit notes took
+ * off all of it; a credit note's row: "credit_note". */
 static const char *status_of(const journal *j, const fk_stored_invoice *si)
 {
-    if (si->paid >= si->gross)
+    if (!strcmp(si->kind, "credit_note"))
+        return "credit_note";
+    if (si->credited > 0 && si->credited >= si->gross)
+        return "credited";
+    if (si->paid >= si->gross - si->credited)
         return "paid";
     return strcmp(si->due_date, j->today) < 0 ? "overdue" : "open";
 }
@@ -322,13 +327,16 @@ typedef struct jrow {
     const char *payment_reference, *status;
     int64_t paid;
     bool stored;
+    /* issue 19: credit notes are rows of their own, with negative amounts */
+    const char *kind, *corrects, *credit_status;
+    int64_t credited;
 } jrow;
 
 static const char *const COLUMNS[] = {
     "number", "issue_date", "delivery_date", "period_start", "period_end", "buyer_name",
     "buyer_vat_id", "buyer_country", "currency", "vat_category", "vat_rate", "net", "vat",
     "gross", "exchange_rate", "accounting_currency", "vat_accounting", "payment_reference",
-    "status", "paid", "stored",
+    "status", "paid", "stored", "kind", "corrects", "credited", "credit_status",
 };
 #define NCOLUMNS (sizeof(COLUMNS) / sizeof(COLUMNS[0]))
 
@@ -376,7 +384,7 @@ static void csv_cell(journal *j, const char *v, bool text, bool last)
 static void write_row(journal *j, const jrow *r)
 {
     int exp = fk_currency_exponent(r->currency);
-    char rate[16], net[48], vat[48], gross[48], vacc[48], paid[48];
+    char rate[16], net[48], vat[48], gross[48], vacc[48], paid[48], credited[48];
 
     exp = exp < 0 ? 2 : exp;
     rate_text(r->rate, rate, sizeof(rate));
@@ -384,6 +392,7 @@ static void write_row(journal *j, const jrow *r)
     fk_decimal_format(r->vat, exp, vat, sizeof(vat));
     fk_decimal_format(r->gross, exp, gross, sizeof(gross));
     fk_decimal_format(r->paid, exp, paid, sizeof(paid));
+    fk_decimal_format(r->credited, exp, credited, sizeof(credited));
     if (r->stored)
         fk_decimal_format(r->vat_acc, r->acc_exp, vacc, sizeof(vacc));
     else
@@ -395,7 +404,8 @@ static void write_row(journal *j, const jrow *r)
                                    r->buyer_country, r->currency, r->category, rate, net, vat,
                                    gross, r->exchange_rate, r->accounting_currency, vacc,
                                    r->payment_reference, r->status, paid,
-                                   r->stored ? "yes" : "no"};
+                                   r->stored ? "yes" : "no", r->kind, r->corrects, credited,
+                                   r->credit_status};
         fk_buf_reset(&j->line);
         for (size_t k = 0; k < NCOLUMNS; k++)
             csv_cell(j, v[k], k == 5 || k == 6 || k == 17, k + 1 == NCOLUMNS);
@@ -407,9 +417,13 @@ static void write_row(journal *j, const jrow *r)
                         r->period_end, r->buyer_name, r->buyer_vat_id, r->buyer_country,
                         r->currency, r->category, rate, net, vat, gross, r->exchange_rate,
                         r->accounting_currency, vacc, r->payment_reference, r->status, paid};
-    for (size_t k = 0; k + 1 < NCOLUMNS; k++)
+    for (size_t k = 0; k < sizeof(sv) / sizeof(sv[0]); k++)
         json_object_set_new(o, COLUMNS[k], json_string(sv[k] ? sv[k] : ""));
     json_object_set_new(o, "stored", json_boolean(r->stored));
+    json_object_set_new(o, "kind", json_string(r->kind));
+    json_object_set_new(o, "corrects", json_string(r->corrects));
+    json_object_set_new(o, "credited", json_string(credited));
+    json_object_set_new(o, "credit_status", json_string(r->credit_status));
     char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     if (!j->first_row)
@@ -435,11 +449,22 @@ static void journal_invoice(const fk_stored_invoice *si, void *payload)
     r.gross = si->gross;
     r.paid = si->paid;
     r.status = status_of(j, si);
+    r.kind = si->kind[0] ? si->kind : "invoice";
+    r.corrects = si->corrects;
+    r.credited = si->credited;
+    r.credit_status = si->credited <= 0           ? ""
+                      : si->credited >= si->gross ? "credited"
+                                                  : "partially credited";
     r.delivery_date = r.period_start = r.period_end = r.buyer_name = r.buyer_vat_id =
         r.buyer_country = r.exchange_rate = r.accounting_currency = r.payment_reference = "";
-    j->sum.invoices++;
     c = currency_sums(j, si->currency);
-    c->invoices++;
+    if (!strcmp(r.kind, "credit_note")) {
+        j->sum.credit_notes++;
+        c->credit_notes++;
+    } else {
+        j->sum.invoices++;
+        c->invoices++;
+    }
     c->gross += si->gross;
     c->paid += si->paid;
     if (!si->has_content) {
@@ -507,6 +532,7 @@ static json_t *sums_json(const journal *j)
         json_t *o = json_object(), *bs = json_array();
         json_object_set_new(o, "currency", json_string(c->currency));
         json_object_set_new(o, "invoices", json_integer((json_int_t)c->invoices));
+        json_object_set_new(o, "credit_notes", json_integer((json_int_t)c->credit_notes));
         json_object_set_new(o, "gross", sum_json(c->gross, c->exp));
         json_object_set_new(o, "paid", sum_json(c->paid, c->exp));
         for (size_t k = 0; k < c->nb; k++) {
@@ -587,6 +613,7 @@ static fk_status emit_journal(fk_report_out *out, void *payload)
     json_t *tail = json_object();
     json_object_set_new(tail, "sums", sums_json(j));
     json_object_set_new(tail, "invoices", json_integer((json_int_t)j->sum.invoices));
+    json_object_set_new(tail, "credit_notes", json_integer((json_int_t)j->sum.credit_notes));
     json_object_set_new(tail, "without_content",
                         json_integer((json_int_t)j->sum.without_content));
     char *text = json_dumps(tail, JSON_COMPACT | JSON_PRESERVE_ORDER);

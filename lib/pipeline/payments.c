@@ -64,10 +64,16 @@ static void payment_key(const pay_row *p, int64_t amount, const char *currency, 
 static fk_status overpaid(const pay_ctx *c, const pay_row *p, const fk_invoice_balance *inv,
                           int64_t amount, int exp, fk_error *why)
 {
-    char a[48], g[48], d[48];
+    char a[48], g[48], d[48], cr[48];
     fk_decimal_format(amount, exp, a, sizeof(a));
     fk_decimal_format(inv->gross, exp, g, sizeof(g));
     fk_decimal_format(inv->paid, exp, d, sizeof(d));
+    fk_decimal_format(inv->credited, exp, cr, sizeof(cr));
+    if (inv->credited)
+        return reject(c, p, "amount", why,
+                      "overpayment: %s %s on invoice %s of %s %s, of which %s is paid and %s "
+                      "credited",
+                      a, inv->currency, p->invoice_number, g, inv->currency, d, cr);
     return reject(c, p, "amount", why,
                   "overpayment: %s %s on invoice %s of %s %s, of which %s is paid", a,
                   inv->currency, p->invoice_number, g, inv->currency, d);
@@ -103,7 +109,8 @@ static fk_status accept(pay_ctx *c, const pay_row *p, bool *duplicate, fk_error 
     if ((st = fk_store_payment_seen(c->store, key, duplicate, c->err)) != FK_OK || *duplicate)
         return st;
     total = inv.paid;
-    if (!fk_add_checked(&total, amount) || total > inv.gross)
+    /* What its credit notes took off cannot be paid any more. */
+    if (!fk_add_checked(&total, amount) || total > inv.gross - inv.credited)
         return overpaid(c, p, &inv, amount, exp, why);
     fk_payment_rec rec = {key, p->invoice_number, amount, p->paid_on, c->path};
     return fk_store_payment_insert(c->store, &rec, c->err);

@@ -122,6 +122,8 @@ struct run_ctx {
     int year;
     /* The test hook FAKTURA_TEST_FAIL_RENDER (core/testhook.h), or NULL. */
     const char *fail_render;
+    /* Chargebacks (issue 19): credit notes issued while the batch runs. */
+    void *credits;         /* credit_writer, made on the first chargeback */
 };
 
 /* invoice_map.c: the document of order o as invoice `number` (borrowing from o and the
@@ -139,6 +141,36 @@ fk_status fk_pipeline__render(const run_ctx *c, fk_renderer *r, const fk_order *
 fk_status fk_pipeline__repair(fk_store *s, const fk_config *cfg, fk_renderer **r,
                               const char *number, bool *repaired, char *why, size_t whysz,
                               fk_error *err);
+
+/* credit.c: credit notes, one transaction each (see credit.c). */
+typedef struct credit_writer {
+    fk_store *store;
+    fk_outdir *outdir;     /* where the PDFs go */
+    const fk_config *cfg;
+    fk_renderer *renderer; /* its own, made on first use */
+    char issue_date[16];
+    int year;
+} credit_writer;
+void fk_pipeline__credit_writer_init(credit_writer *w, fk_store *s, fk_outdir *od,
+                                     const fk_config *cfg, int64_t as_of);
+void fk_pipeline__credit_writer_free(credit_writer *w);
+/* Issue (or refuse, or find under its key) one credit note; order_row: a chargeback's
+ * order, 0 none. No transaction may be open. */
+fk_status fk_pipeline__credit(credit_writer *w, const fk_credit_request *rq, int64_t order_row,
+                              fk_credit_info *info, fk_error *err);
+/* A `faktura credit` session: the database (run lock held), the output directory claimed
+ * and recovered, the writer. */
+typedef struct credit_session {
+    fk_store *store;
+    fk_outdir *outdir;
+    credit_writer w;
+} credit_session;
+fk_status fk_pipeline__credit_open(credit_session *cs, const fk_credit_options *o,
+                                   fk_error *err);
+void fk_pipeline__credit_close(credit_session *cs);
+/* Is the PDF `stem` a file of a number (invoice or credit note) never recorded? */
+fk_status fk_pipeline__is_orphan(const fk_config *cfg, fk_store *s, const char *stem,
+                                 bool *orphan, fk_error *err);
 
 /* render_pool.c */
 /* Render, write and hash slot i of chunk k; a failure stays in the slot's rerr or werr. */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "core/money.h"
@@ -61,6 +62,55 @@ static fk_status apply_rules(run_ctx *c, fk_order *o, fk_error *err)
     return FK_OK;
 }
 
+/* A chargeback: an order invoiced earlier comes again with its dispute lost. Its invoice
+ * gets a full credit note now (its own transaction: no chunk's is open here), exactly
+ * once: the key "chargeback:INVOICE" names it, and a later run finds it. */
+static fk_status chargeback(run_ctx *c, fk_order *o, const fk_prior_invoice *prior,
+                            fk_error *err)
+{
+    char key[160];
+    fk_credit_key done;
+    fk_credit_info info;
+    fk_status st;
+
+    snprintf(key, sizeof(key), "chargeback:%s", prior->number);
+    if ((st = fk_store_credit_by_key(c->store, key, &done, err)) != FK_OK)
+        return st;
+    fk_order_drop_finding(o, FK_CODE_ALREADY_INVOICED);
+    fk_order_drop_finding(o, FK_CODE_ORDER_CHANGED_AFTER_INVOICE);
+    if (done.found) {
+        fk_order_add_finding(o, FK_CODE_ALREADY_CREDITED, "dispute_status",
+                             "order %s: its invoice %s was credited by credit note %s for the "
+                             "lost dispute in an earlier batch",
+                             o->f[FK_COL_ORDER_ID], prior->number, done.number);
+        return FK_OK;
+    }
+    if (!c->credits) {
+        c->credits = fk_xcalloc(1, sizeof(credit_writer));
+        fk_pipeline__credit_writer_init(c->credits, c->store, c->outdir, c->cfg,
+                                        c->opts->as_of);
+    }
+    fk_credit_request rq = {key, prior->number, "chargeback: dispute lost", NULL, 0};
+    if ((st = fk_pipeline__credit(c->credits, &rq, 0, &info, err)) != FK_OK)
+        return st;
+    if (info.result == FK_CREDIT_REFUSED)
+        fk_order_add_finding(o, FK_CODE_DISPUTE_LOST, "dispute_status",
+                             "the customer won the dispute (chargeback) on invoice %s, which "
+                             "cannot be credited: %s",
+                             prior->number, info.why);
+    else
+        fk_order_add_finding(o, FK_CODE_DISPUTE_LOST_CREDITED, "dispute_status",
+                             "the customer won the dispute (chargeback): invoice %s credited "
+                             "in full by credit note %s (%s %s)",
+                             prior->number, info.number, info.gross, info.currency);
+    return FK_OK;
+}
+
+static bool dispute_lost(const fk_order *o)
+{
+    return strcasecmp(o->f[FK_COL_DISPUTE_STATUS], "lost") == 0;
+}
+
 /* Validation, then what detect finds: a duplicate id, an earlier invoice. */
 static fk_status check_order(run_ctx *c, fk_order *o, fk_error *err)
 {
@@ -81,6 +131,8 @@ static fk_status check_order(run_ctx *c, fk_order *o, fk_error *err)
         if ((st = fk_store_prior(c->store, id, &prior, err)) != FK_OK)
             return st;
         fk_detect_prior(o, &prior);
+        if (prior.found && dispute_lost(o) && !c->opts->dry_run)
+            return chargeback(c, o, &prior, err);
     }
     return FK_OK;
 }
@@ -148,6 +200,10 @@ void fk_pipeline__ctx_free(run_ctx *c)
             fk_pipeline__unwrite_chunk(c, &c->ch[i]);
         fk_pipeline__chunk_free(&c->ch[i]);
     }
+    if (c->credits) {
+        fk_pipeline__credit_writer_free(c->credits);
+        free(c->credits);
+    }
     fk_idset_free(c->seen);
     fk_report_free(c->report);
     fk_expect_free(c->expect);
@@ -191,16 +247,7 @@ static void check_pdf(const char *number, const char *series, int64_t seq, const
 static fk_status is_orphan(const char *stem, bool *orphan, void *payload, fk_error *err)
 {
     run_ctx *c = payload;
-    bool recorded = false;
-    char number[128];
-
-    /* The file of invoice FV/2026/000001 is FV_2026_000001.pdf; a name that is no number
-     * of today's format (an older format's, without '/') is looked up as it is. */
-    if (!fk_config_number_from_file(c->cfg, stem, number, sizeof(number)))
-        snprintf(number, sizeof(number), "%s", stem);
-    fk_status st = fk_store_has_number(c->store, number, &recorded, err);
-    *orphan = st == FK_OK && !recorded;
-    return st;
+    return fk_pipeline__is_orphan(c->cfg, c->store, stem, orphan, err);
 }
 
 /* Claiming a directory without a marker: a PDF named like an invoice of this series that

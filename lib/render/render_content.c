@@ -54,9 +54,14 @@ static fk_status build_header(fk_render__layout *c, fk_error *err)
     fk_render__rowopt o = fk_render__plain;
     int i;
 
+    bool credit = fk_document_is_credit(inv);
+
     (void)err;
-    /* Meta data as two label/value columns: what the invoice has, in a fixed order. */
-    left_l[nl] = L->number, left_v[nl++] = inv->number;
+    /* Meta data as two label/value columns: what the invoice has, in a fixed order. A
+     * credit note names the invoice it corrects and that invoice's date (BT-25, BT-26). */
+    left_l[nl] = credit ? L->credit_number : L->number, left_v[nl++] = inv->number;
+    if (credit)
+        left_l[nl] = L->corrects, left_v[nl++] = inv->preceding_number;
     left_l[nl] = L->order_id, left_v[nl++] = inv->order_id;
     if (inv->buyer_reference && inv->buyer_reference[0])
         left_l[nl] = L->buyer_reference, left_v[nl++] = inv->buyer_reference;
@@ -70,14 +75,17 @@ static fk_status build_header(fk_render__layout *c, fk_error *err)
         right_l[nr] = L->period,
         right_v[nr++] = fk_render__join(c, fk_render__date(c, inv->period_start), " – ",
                                         fk_render__date(c, inv->period_end));
-    right_l[nr] = L->due_date, right_v[nr++] = fk_render__date(c, inv->due_date);
+    if (inv->due_date && inv->due_date[0])
+        right_l[nr] = L->due_date, right_v[nr++] = fk_render__date(c, inv->due_date);
+    if (credit)
+        right_l[nr] = L->corrects_date, right_v[nr++] = fk_render__date(c, inv->preceding_date);
     rows = nl > nr ? nl : nr;
 
     /* The logo, if any, sits at the right end of the title's row. */
     if (c->logo)
         title_w -= c->logo_w + 12.0f;
-    cs[0] = col(L->title, M_LEFT - CELL_PAD, title_w, SZ_TITLE, FONT_BOLD, COLOR_ACCENT,
-                ALIGN_LEFT);
+    cs[0] = col(credit ? L->credit_title : L->title, M_LEFT - CELL_PAD, title_w, SZ_TITLE,
+                FONT_BOLD, COLOR_ACCENT, ALIGN_LEFT);
     add_columns(c, cs, 1, &o);
     fk_render__add_spacer(c, 6);
 
@@ -617,6 +625,12 @@ static fk_status build_payment(fk_render__layout *c, fk_error *err)
     cs[0] = col(c->L->payment, M_LEFT - CELL_PAD, CONTENT_W + 2 * CELL_PAD, SZ_HEAD, FONT_BOLD,
                 COLOR_TEXT, ALIGN_LEFT);
     add_columns(c, cs, 1, PLAIN);
+    if (fk_document_is_credit(c->inv)) {
+        /* Nothing to pay: the credit is refunded or set off. */
+        paragraph(c, c->L->credit_text, FULL_W);
+        fk_render__keep_together(c, first);
+        return FK_OK;
+    }
     switch (c->inv->payment) {
     case FK_DOC_PAY_SEPA:
         payment_sepa(c);
@@ -634,6 +648,93 @@ static fk_status build_payment(fk_render__layout *c, fk_error *err)
         break;
     }
     fk_render__keep_together(c, first);
+    return FK_OK;
+}
+
+/* ---- Credit notes ----------------------------------------------------------------------- */
+
+/* Why the credit note was issued, under the parties. */
+static fk_status build_credit_reason(fk_render__layout *c, fk_error *err)
+{
+    colspec cs[2];
+    float lw;
+
+    (void)err;
+    if (!fk_document_is_credit(c->inv))
+        return FK_OK;
+    lw = fk_render__text_width(c->width[FONT_BOLD], SZ_BODY, c->L->credit_reason) + 2 * CELL_PAD
+         + 8;
+    cs[0] = col(c->L->credit_reason, M_LEFT - CELL_PAD, lw, SZ_BODY, FONT_BOLD, COLOR_TEXT,
+                ALIGN_LEFT);
+    cs[1] = col(c->inv->credit_reason, M_LEFT - CELL_PAD + lw, FULL_W - lw, SZ_BODY, FONT_REG,
+                COLOR_TEXT, ALIGN_LEFT);
+    add_columns(c, cs, 2, PLAIN);
+    fk_render__add_spacer(c, 12);
+    return FK_OK;
+}
+
+/* A Polish correction (art. 106j of the VAT act) shows each corrected line before the
+ * correction, after it, and the difference: quantity, net amount and VAT rate. */
+static fk_status build_correction(fk_render__layout *c, fk_error *err)
+{
+    const fk_invoice *inv = c->inv;
+    const fk_render__labels *L = c->L;
+    const char *hdr[6] = {L->col_no, L->col_desc, "", L->col_qty, L->col_net, L->col_vat};
+    float w[6] = {28, 0, 90, 60, 80, 44}, x[6];
+    fk_render__rowopt o = fk_render__plain;
+    colspec cs[6];
+    size_t first = c->m->nrows;
+
+    (void)err;
+    if (!fk_document_is_credit(inv) || strcmp(L->lang, "pl") != 0 || !inv->nlines ||
+        !inv->corrections)
+        return FK_OK;
+    w[1] = FULL_W - (w[0] + w[2] + w[3] + w[4] + w[5]);
+    x[0] = M_LEFT - CELL_PAD;
+    for (int k = 1; k < 6; k++)
+        x[k] = x[k - 1] + w[k - 1];
+    cs[0] = col(L->correction, M_LEFT - CELL_PAD, FULL_W, SZ_HEAD, FONT_BOLD, COLOR_TEXT,
+                ALIGN_LEFT);
+    add_columns(c, cs, 1, PLAIN);
+    o.flags = ROW_FILL;
+    o.pad_top = o.pad_bot = 3;
+    o.x0 = M_LEFT - CELL_PAD;
+    o.x1 = M_RIGHT + CELL_PAD;
+    for (int k = 0; k < 6; k++)
+        cs[k] = col(hdr[k], x[k], w[k], SZ_SMALL, FONT_BOLD, COLOR_TEXT,
+                    k == 1 || k == 2 ? ALIGN_LEFT : ALIGN_RIGHT);
+    add_columns(c, cs, 6, &o);
+    o.flags = 0;
+    for (size_t i = 0; i < inv->nlines; i++) {
+        const fk_doc_line *ln = &inv->lines[i];
+        const fk_doc_correction *k = &inv->corrections[i];
+        const char *state[3] = {L->before, L->after, L->difference};
+        int64_t qty[3] = {k->qty_before_milli, k->qty_before_milli + ln->qty_milli,
+                          ln->qty_milli};
+        int64_t net[3] = {k->net_before, k->net_before + ln->net, ln->net};
+        char no[24];
+        snprintf(no, sizeof(no), "%d", (int)k->invoice_line);
+        for (int r = 0; r < 3; r++) {
+            o.pad_top = r == 0 ? 3 : 1;
+            o.pad_bot = r == 2 ? 3 : 1;
+            o.last_flags = r == 2 ? ROW_RULE : ROW_KEEP_NEXT;
+            cs[0] = col(r == 0 ? fk_render__dup(c->m, no, strlen(no)) : "", x[0], w[0],
+                        SZ_BODY, FONT_REG, COLOR_TEXT, ALIGN_RIGHT);
+            cs[1] = col(r == 0 ? ln->description : "", x[1], w[1], SZ_BODY, FONT_REG,
+                        COLOR_TEXT, ALIGN_LEFT);
+            cs[2] = col(state[r], x[2], w[2], SZ_BODY, r == 2 ? FONT_BOLD : FONT_REG,
+                        COLOR_TEXT, ALIGN_LEFT);
+            cs[3] = col(fk_render__trimmed(c, qty[r], 3, NULL), x[3], w[3], SZ_BODY,
+                        r == 2 ? FONT_BOLD : FONT_REG, COLOR_TEXT, ALIGN_RIGHT);
+            cs[4] = col(fk_render__amount(c, net[r], NULL), x[4], w[4], SZ_BODY,
+                        r == 2 ? FONT_BOLD : FONT_REG, COLOR_TEXT, ALIGN_RIGHT);
+            cs[5] = col(fk_render__trimmed(c, ln->vat_centi, 2, NULL), x[5], w[5], SZ_BODY,
+                        FONT_REG, COLOR_TEXT, ALIGN_RIGHT);
+            add_columns(c, cs, 6, &o);
+        }
+    }
+    (void)first;
+    fk_render__add_spacer(c, 14);
     return FK_OK;
 }
 
@@ -672,7 +773,9 @@ static fk_status build_furniture(fk_render__layout *c, fk_error *err)
         return fk_error_set(err, FK_EINTERNAL, NULL, 0, "footer",
                             "invoice %s: footer text too long (%d lines)",
                             fk_render__str(c->inv->number), c->nfooter);
-    c->running = fk_render__join(c, c->L->title, " ", c->inv->number);
+    c->running = fk_render__join(c, fk_document_is_credit(inv) ? c->L->credit_title
+                                                                : c->L->title,
+                                 " ", c->inv->number);
     return FK_OK;
 }
 
@@ -680,8 +783,8 @@ typedef fk_status (*section_fn)(fk_render__layout *c, fk_error *err);
 
 /* The invoice from top to bottom. */
 static const section_fn SECTIONS[] = {
-    build_furniture, build_header, build_parties, build_table, build_totals,
-    build_notes, build_payment,
+    build_furniture, build_header, build_parties, build_credit_reason, build_table,
+    build_correction, build_totals, build_notes, build_payment,
 };
 
 fk_status fk_render__build(fk_render__layout *c, fk_error *err)

@@ -91,6 +91,12 @@ typedef struct fk_render__labels {
     const char *col_uom;                  /* the unit of measure column */
     const char *vat_accounting;           /* "VAT in" (+ the accounting currency) */
     const char *exchange_rate;
+    /* credit notes (issue 19) */
+    const char *credit_title, *credit_number;  /* "Credit note", "Credit note number" */
+    const char *corrects, *corrects_date;      /* the corrected invoice (BT-25, BT-26) */
+    const char *credit_reason;
+    const char *credit_text;                   /* what happens with the credited amount */
+    const char *correction, *before, *after, *difference; /* art. 106j table (pl) */
     /* Number conventions: grouping (plain space rather than NBSP for nb/pl, so extracted
      * text stays simple), decimal separator, and what goes between a rate and "%". */
     const char *group, *decimal, *pct;

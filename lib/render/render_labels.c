@@ -32,6 +32,9 @@ static const fk_render__labels LABELS[] = {
         "Contact", "Phone", "Email",
         "Unit",
         "VAT in", "Exchange rate",
+        "Credit note", "Credit note number", "Corrected invoice", "Invoice date", "Reason",
+        "The credited amount is refunded to you or set off against your open invoices.",
+        "Corrected lines", "Before", "After", "Difference",
         ",", ".", "%",
     },
     {
@@ -56,6 +59,11 @@ static const fk_render__labels LABELS[] = {
         "Ansprechpartner", "Telefon", "E-Mail",
         "Einheit",
         "Umsatzsteuer in", "Umrechnungskurs",
+        "Rechnungskorrektur", "Korrekturnummer", "Korrigierte Rechnung", "Rechnungsdatum",
+        "Grund",
+        "Der gutgeschriebene Betrag wird Ihnen erstattet oder mit offenen Rechnungen "
+        "verrechnet.",
+        "Korrigierte Positionen", "Vorher", "Nachher", "Differenz",
         ".", ",", " %",
     },
     {
@@ -80,6 +88,9 @@ static const fk_render__labels LABELS[] = {
         "Kontaktperson", "Telefon", "E-post",
         "Enhet",
         "MVA i", "Valutakurs",
+        "Kreditnota", "Kreditnotanummer", "Korrigert faktura", "Fakturadato", "Årsak",
+        "Det krediterte beløpet blir tilbakebetalt eller motregnet mot åpne fakturaer.",
+        "Korrigerte linjer", "Før", "Etter", "Differanse",
         " ", ",", " %",
     },
     {
@@ -104,6 +115,10 @@ static const fk_render__labels LABELS[] = {
         "Osoba kontaktowa", "Telefon", "E-mail",
         "J.m.",
         "Kwota VAT w", "Kurs waluty",
+        "Faktura korygująca", "Numer faktury korygującej", "Faktura korygowana",
+        "Data wystawienia faktury korygowanej", "Przyczyna korekty",
+        "Kwota korekty zostanie zwrócona lub rozliczona z Państwa otwartymi fakturami.",
+        "Pozycje korygowane", "Przed korektą", "Po korekcie", "Różnica",
         " ", ",", "%",
     },
 };

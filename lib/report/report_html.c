@@ -6,7 +6,8 @@
  * HTML-escaped, so an order id like "<script>" is shown, never run. The script only reads
  * the table; the page is complete without it.
  *
- * Layout: the reconciliation per currency (ingested = invoiced + failed + held + skipped,
+ * Layout: the reconciliation per currency (ingested = invoiced + failed + held + skipped
+ * + cancelled + credited,
  * with OK or MISMATCH), a bar chart of findings by code, then every order without an
  * invoice, grouped by what the accountant must do: fix the data (failed), decide (held),
  * nothing (skipped).
@@ -57,6 +58,7 @@ static const char style[] =
     "font-size:.9em}th{background:#f2f2f2}th.sort{cursor:pointer}td.num{text-align:right;"
     "white-space:nowrap}.ok{color:#0a0;font-weight:bold}.bad{color:#c00;font-weight:bold}"
     ".failed{background:#fdecea}.held{background:#fff6e0}.skipped{background:#eef3fb}"
+    ".cancelled{background:#f0f0f0}.credited{background:#eef8ee}"
     "code{font-size:.95em}.hint{color:#555}input{padding:.3em;width:25em}"
     ".banner{padding:.6em 1em;border-radius:4px;margin:1em 0}"
     ".banner.ok{background:#e7f6e7}.banner.bad{background:#fdecea}";
@@ -141,7 +143,7 @@ static void summary_table(fk_report *r, fk_buf *b)
 {
     fk_buf_puts(b, "<h2>Reconciliation</h2>\n<table class=\"summary\"><thead><tr><th>Currency"
                    "</th><th>Ingested</th><th>Invoiced</th><th>Failed</th><th>Held</th>"
-                   "<th>Skipped</th>");
+                   "<th>Skipped</th><th>Cancelled</th><th>Credited</th>");
     if (r->check_recorded)
         fk_buf_puts(b, "<th>Recorded invoices</th>");
     fk_buf_puts(b, "<th>Check</th></tr></thead><tbody>\n");
@@ -204,7 +206,11 @@ static void chart(fk_report *r, fk_buf *b)
             continue;
         const char *name = fk_code_name((fk_code)k);
         fk_outcome oc = fk_code_outcome((fk_code)k);
-        const char *color = oc == FK_HELD ? "#e0a020" : oc == FK_SKIPPED ? "#6a8fd0" : "#d04a3a";
+        const char *color = oc == FK_HELD        ? "#e0a020"
+                            : oc == FK_SKIPPED   ? "#6a8fd0"
+                            : oc == FK_CANCELLED ? "#909090"
+                            : oc == FK_CREDITED  ? "#4a9a4a"
+                                                 : "#d04a3a";
         int w = (int)(r->code_count[k] * 400 / max);
         fk_buf_printf(b, "<text x=\"0\" y=\"%d\" font-size=\"12\">%s</text>"
                          "<rect x=\"250\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"%s\"/>"
@@ -219,12 +225,21 @@ static void chart(fk_report *r, fk_buf *b)
 fk_status fk_report__write_html(fk_report *r, fk_report_out *out)
 {
     static const struct {
+        fk_outcome outcome;
         const char *status, *title, *what;
     } groups[] = {
-        {"failed", "Fix the data", "These orders have wrong or missing data: correct them "
+        {FK_FAILED, "failed", "Fix the data", "These orders have wrong or missing data: correct them "
                                    "in the order system and run <code>faktura retry</code>."},
-        {"held", "Decide", "A rule stopped these orders: review them and approve or cancel."},
-        {"skipped", "Nothing to do", "These orders were invoiced by an earlier batch."},
+        {FK_HELD, "held", "Decide", "A rule stopped these orders: review them and approve or "
+                                    "cancel (<code>faktura cancel</code>)."},
+        {FK_SKIPPED, "skipped", "Nothing to do", "These orders were invoiced by an earlier "
+                                                 "batch."},
+        {FK_CANCELLED, "cancelled", "Cancelled", "These orders were cancelled by a person "
+                                                 "(who, when and why are in the findings) "
+                                                 "and are never invoiced."},
+        {FK_CREDITED, "credited", "Credited", "These orders were invoiced before and their "
+                                              "dispute is lost: their invoice was credited by "
+                                              "the credit note named in the findings."},
     };
     html_ctx c = {out, FK_BUF_INIT, NULL, 0};
     fk_buf *b = &c.b;
@@ -245,12 +260,14 @@ fk_status fk_report__write_html(fk_report *r, fk_report_out *out)
     fk_buf_puts(b, " · inputs ");
     esc(b, r->inputs_json);
     fk_buf_printf(b, "</p>\n<div class=\"banner %s\">%s: %llu orders, %llu invoiced, %llu failed,"
-                     " %llu held, %llu skipped.</div>\n",
+                     " %llu held, %llu skipped, %llu cancelled, %llu credited.</div>\n",
                   ok ? "ok" : "bad", ok ? "The books reconcile" : "MISMATCH: the books do not "
                                                                   "reconcile",
                   (unsigned long long)r->orders, (unsigned long long)r->count[FK_INVOICED],
                   (unsigned long long)r->count[FK_FAILED], (unsigned long long)r->count[FK_HELD],
-                  (unsigned long long)r->count[FK_SKIPPED]);
+                  (unsigned long long)r->count[FK_SKIPPED],
+                  (unsigned long long)r->count[FK_CANCELLED],
+                  (unsigned long long)r->count[FK_CREDITED]);
     summary_table(r, b);
     chart(r, b);
     fk_buf_printf(b, "<h2>Orders without an invoice (%llu)</h2>\n",
@@ -260,7 +277,7 @@ fk_status fk_report__write_html(fk_report *r, fk_report_out *out)
                        "code, text...\" aria-label=\"filter\"></p>\n");
     st = flush(b, out);
     for (size_t g = 0; st == FK_OK && g < sizeof(groups) / sizeof(groups[0]); g++) {
-        uint64_t n = r->count[g == 0 ? FK_FAILED : g == 1 ? FK_HELD : FK_SKIPPED];
+        uint64_t n = r->count[groups[g].outcome];
         if (!n)
             continue;
         fk_buf_printf(b, "<h2 id=\"%s\">%s (%llu %s)</h2><p>%s</p>\n", groups[g].status,

@@ -97,10 +97,16 @@ static fk_status junit_order(json_t *o, void *payload)
     start(c, "testcase");
     attr(c, "classname", "faktura.orders");
     attr(c, "name", fk_buf_cstr(&name));
-    if (strcmp(status, "skipped") == 0) {
+    if (strcmp(status, "skipped") == 0 || strcmp(status, "cancelled") == 0 ||
+        strcmp(status, "credited") == 0) {
+        /* Nothing left to do for these: cancelled by a person, or credited. */
+        fk_buf msg = FK_BUF_INIT;
+        fk_buf_printf(&msg, "%s%s%s", strcmp(status, "skipped") ? status : "",
+                      strcmp(status, "skipped") ? ": " : "", fk_buf_cstr(&codes));
         start(c, "skipped");
-        attr(c, "message", fk_buf_cstr(&codes));
+        attr(c, "message", fk_buf_cstr(&msg));
         end(c);
+        fk_buf_free(&msg);
     } else {
         fk_buf msg = FK_BUF_INIT;
         fk_buf_printf(&msg, "%s: %s", status, fk_buf_cstr(&codes));
@@ -148,7 +154,9 @@ fk_status fk_report__write_junit(fk_report *r, fk_report_out *out)
     snprintf(num, sizeof(num), "%llu", (unsigned long long)failures);
     attr(&c, "failures", num);
     attr(&c, "errors", "0");
-    snprintf(num, sizeof(num), "%llu", (unsigned long long)r->count[FK_SKIPPED]);
+    snprintf(num, sizeof(num), "%llu",
+             (unsigned long long)(r->count[FK_SKIPPED] + r->count[FK_CANCELLED] +
+                                  r->count[FK_CREDITED]));
     attr(&c, "skipped", num);
 
     fk_buf_printf(&summary, "reconciliation: %llu orders, %llu invoiced, %llu failed, %llu held, "
@@ -156,6 +164,10 @@ fk_status fk_report__write_junit(fk_report *r, fk_report_out *out)
                   (unsigned long long)r->orders, (unsigned long long)r->count[FK_INVOICED],
                   (unsigned long long)r->count[FK_FAILED], (unsigned long long)r->count[FK_HELD],
                   (unsigned long long)r->count[FK_SKIPPED]);
+    if (r->count[FK_CANCELLED] || r->count[FK_CREDITED])
+        fk_buf_printf(&summary, ", %llu cancelled, %llu credited",
+                      (unsigned long long)r->count[FK_CANCELLED],
+                      (unsigned long long)r->count[FK_CREDITED]);
     start(&c, "testcase");
     attr(&c, "classname", "faktura.batch");
     attr(&c, "name", fk_buf_cstr(&summary));

@@ -101,8 +101,8 @@ typedef struct fk_recorded_row {
 /* The batch's first order recorded after row `after` (0: its first). */
 fk_status fk_store_batch_row_after(fk_store *s, int64_t batch_id, int64_t after,
                                    fk_recorded_row *out, fk_error *err);
-/* The order ids of a batch's settled orders (invoiced or skipped), for a retry's
- * duplicate-id check. */
+/* The order ids of a batch's settled orders (invoiced, skipped, cancelled, credited), for
+ * a retry's * duplicate-id check. */
 typedef void (*fk_id_fn)(const char *order_id, void *payload);
 fk_status fk_store_settled_ids(fk_store *s, int64_t batch_id, fk_id_fn fn, void *payload,
                                fk_error *err);
@@ -174,19 +174,59 @@ typedef struct fk_stored_invoice {
     bool has_content;          /* issued with a stored document (schema 3 on) */
     char *content;             /* the document's JSON, NULL when none */
     char content_sha256[65];
-    char kind[16];
+    char kind[16];             /* "invoice" or "credit_note" */
     int version;
+    int64_t credited;          /* an invoice: the gross its credit notes took off (> 0) */
+    char corrects[128];        /* a credit note: the invoice it corrects */
 } fk_stored_invoice;
 void fk_stored_invoice_free(fk_stored_invoice *si);
 
-/* The invoice `number` (si->found false when there is none). */
+/* The invoice `number`, else the credit note `number` (kind "credit_note"; paid 0, its
+ * amounts negative); si->found false when there is neither. */
 fk_status fk_store_invoice_get(fk_store *s, const char *number, fk_stored_invoice *si,
                                fk_error *err);
-/* Every invoice issued from `from` to `to` (YYYY-MM-DD, inclusive; NULL or "": open), in
- * issue-date and number order, each to fn (the record lives until fn returns). */
+/* Every invoice and credit note issued from `from` to `to` (YYYY-MM-DD, inclusive; NULL or
+ * "": open), in issue-date and number order (invoices before credit notes of a day), each
+ * to fn (the record lives until fn returns). */
 typedef void (*fk_stored_invoice_fn)(const fk_stored_invoice *si, void *payload);
 fk_status fk_store_invoice_list(fk_store *s, const char *from, const char *to,
                                 fk_stored_invoice_fn fn, void *payload, fk_error *err);
+
+/* ---- credit notes (store_credits.c) ---- */
+
+/* A credit note's key (--id, credit_id, "chargeback:INVOICE"): what it was issued as. */
+typedef struct fk_credit_key {
+    bool found;
+    char number[128];
+    char request_hash[65];
+    char invoice_number[128];
+} fk_credit_key;
+fk_status fk_store_credit_by_key(fk_store *s, const char *key, fk_credit_key *out,
+                                 fk_error *err);
+/* The next number of credit note series `series` (consumed by fk_store_credit_record). */
+fk_status fk_store_credit_peek(fk_store *s, const char *series, int64_t *seq, fk_error *err);
+
+typedef struct fk_credit_rec {
+    const char *number, *series;
+    int64_t seq;
+    const char *key, *request_hash, *invoice_number;
+    int64_t order_row;         /* a chargeback's order row, 0: none */
+    const char *issue_date, *currency;
+    int64_t net, vat, gross;   /* negative */
+    const char *reason;
+    const char *out_dir, *pdf_name;
+    uint64_t pdf_size;
+    const char *pdf_sha256;
+    const char *content, *content_sha256; /* the credit note of record */
+} fk_credit_rec;
+/* Record a credit note, consuming c->seq of c->series (the peeked value). Inside a
+ * transaction. */
+fk_status fk_store_credit_record(fk_store *s, const fk_credit_rec *c, fk_error *err);
+/* The documents of the credit notes of an invoice, in number order: fn(number, json). */
+typedef void (*fk_credit_content_fn)(const char *number, const char *json, void *payload);
+fk_status fk_store_credits_of(fk_store *s, const char *invoice_number, fk_credit_content_fn fn,
+                              void *payload, fk_error *err);
+fk_status fk_store_has_credit_number(fk_store *s, const char *number, bool *out, fk_error *err);
 
 /* ---- the generation rules' facts (store_facts.c) ---- */
 
@@ -234,6 +274,18 @@ fk_status fk_store_held_only_for(fk_store *s, const char *code, fk_held_fn fn, v
 fk_status fk_store_status(fk_store *s, int64_t batch_id, fk_batch_row_fn batches,
                           fk_hold_row_fn holds, void *payload, fk_error *err);
 
+/* The order `order_id` of batch `batch_id` (its failed or held row first when the id is
+ * there twice): its row and status; *found false when the batch has no such order. */
+fk_status fk_store_order_find(fk_store *s, int64_t batch_id, const char *order_id,
+                              int64_t *row, char *status, size_t n, bool *found,
+                              fk_error *err);
+/* Cancel a failed or held order (inside a transaction): status 'cancelled', a finding
+ * ORDER_CANCELLED with `message`, and who, why and when in the cancellations. */
+fk_status fk_store_order_cancel(fk_store *s, int64_t row, int64_t batch_id,
+                                const char *order_id, const char *previous_status,
+                                const char *reason, const char *who, const char *when,
+                                const char *message, fk_error *err);
+
 /* ---- output files written but maybe not recorded (store_pending.c) ---- */
 
 /* Record that `name` may be written in out_dir (absolute) and not yet be recorded: inside
@@ -254,6 +306,7 @@ typedef struct fk_invoice_balance {
     bool found;
     char currency[8];
     int64_t gross, paid;
+    int64_t credited;    /* what its credit notes took off (> 0) */
 } fk_invoice_balance;
 fk_status fk_store_invoice_balance(fk_store *s, const char *number, fk_invoice_balance *out,
                                    fk_error *err);

@@ -234,7 +234,7 @@ fk_status fk_store_settled_ids(fk_store *s, int64_t batch_id, fk_id_fn fn, void 
     ids_ctx c = {fn, payload};
     return fk_sql(s, STMT_COUNT, "read the batch's order ids", get_id, &c, err,
                   "SELECT order_id FROM orders WHERE batch_id = ? AND "
-                  "status IN ('invoiced', 'skipped') ORDER BY id",
+                  "status IN ('invoiced', 'skipped', 'cancelled', 'credited') ORDER BY id",
                   "i", batch_id);
 }
 
@@ -266,7 +266,11 @@ fk_status fk_store_invoices(fk_store *s, int64_t batch_id, bool last_batch_only,
                           "i.pdf_name, i.pdf_size, i.pdf_sha256 FROM invoices i "
                           "JOIN batches b ON b.id = i.batch_id "
                           "WHERE (?1 = 0 OR i.batch_id = ?1) AND (?2 = 0 OR i.batch_id = "
-                          "(SELECT max(batch_id) FROM invoices)) ORDER BY i.series, i.seq",
+                          "(SELECT max(batch_id) FROM invoices)) "
+                          /* The credit notes belong to no batch: with every invoice. */
+                          "UNION ALL SELECT number, series, seq, out_dir, pdf_name, pdf_size, "
+                          "pdf_sha256 FROM credit_notes WHERE ?1 = 0 AND ?2 = 0 "
+                          "ORDER BY 2, 3",
                           "id", batch_id, (int)last_batch_only);
     fk_buf_free(&c.path);
     return rc;
@@ -290,7 +294,10 @@ fk_status fk_store_series_check(fk_store *s, fk_series_fn fn, void *payload, fk_
     return fk_sql(s, STMT_COUNT, "read the number series", get_series, &c, err,
                   "SELECT s.key, count(i.seq), COALESCE(max(i.seq), 0), "
                   "count(DISTINCT i.seq), s.next_seq FROM series s "
-                  "LEFT JOIN invoices i ON i.series = s.key GROUP BY s.key ORDER BY s.key",
+                  "LEFT JOIN invoices i ON i.series = s.key GROUP BY s.key "
+                  "UNION ALL SELECT s.key, count(c.seq), COALESCE(max(c.seq), 0), "
+                  "count(DISTINCT c.seq), s.next_seq FROM credit_series s "
+                  "LEFT JOIN credit_notes c ON c.series = s.key GROUP BY s.key ORDER BY 1",
                   NULL);
 }
 

@@ -21,9 +21,19 @@ void fk_stored_invoice_free(fk_stored_invoice *si)
     "COALESCE((SELECT SUM(p.amount) FROM payments p WHERE p.invoice_number = i.number), "  \
     "0), COALESCE(b.out_dir, '.') || '/' || i.pdf_name, i.pdf_size, i.pdf_sha256, "        \
     "i.has_document, d.content, d.sha256, d.kind, d.version, COALESCE(b.out_dir, '.'), "   \
-    "i.pdf_name "                                                                          \
+    "i.pdf_name, "                                                                         \
+    "COALESCE((SELECT -SUM(c.gross) FROM credit_notes c WHERE c.invoice_number = i.number)," \
+    " 0), '' "
+#define INVOICE_FROM                                                                        \
     "FROM invoices i JOIN batches b ON b.id = i.batch_id "                                  \
     "LEFT JOIN documents d ON d.number = i.number "
+
+/* A credit note in the same columns: no payments, its own output directory. */
+#define CREDIT_COLUMNS                                                                      \
+    "SELECT c.number, c.issue_date, '', c.currency, c.net, c.vat, c.gross, 0, "             \
+    "c.out_dir || '/' || c.pdf_name, c.pdf_size, c.pdf_sha256, 1, c.content, "              \
+    "c.content_sha256, 'credit_note', 1, c.out_dir, c.pdf_name, 0, c.invoice_number "
+#define CREDIT_FROM "FROM credit_notes c "
 
 /* One row into si (its strings replaced). */
 static void fill(sqlite3_stmt *row, fk_stored_invoice *si)
@@ -54,6 +64,8 @@ static void fill(sqlite3_stmt *row, fk_stored_invoice *si)
     si->version = sqlite3_column_int(row, 15);
     si->out_dir = fk_xstrdup(fk_store__col_text(row, 16));
     si->pdf_name = fk_xstrdup(fk_store__col_text(row, 17));
+    si->credited = sqlite3_column_int64(row, 18);
+    fk_store__col_copy(si->corrects, sizeof(si->corrects), row, 19);
 }
 
 static void get_one(sqlite3_stmt *row, void *payload)
@@ -64,9 +76,15 @@ static void get_one(sqlite3_stmt *row, void *payload)
 fk_status fk_store_invoice_get(fk_store *s, const char *number, fk_stored_invoice *si,
                                fk_error *err)
 {
+    fk_status rc;
+
     memset(si, 0, sizeof(*si));
-    return fk_sql(s, STMT_COUNT, "read an invoice", get_one, si, err,
-                  INVOICE_COLUMNS "WHERE i.number = ?", "t", number);
+    rc = fk_sql(s, STMT_COUNT, "read an invoice", get_one, si, err,
+                INVOICE_COLUMNS INVOICE_FROM "WHERE i.number = ?", "t", number);
+    if (rc == FK_OK && !si->found)
+        rc = fk_sql(s, STMT_COUNT, "read a credit note", get_one, si, err,
+                    CREDIT_COLUMNS CREDIT_FROM "WHERE c.number = ?", "t", number);
+    return rc;
 }
 
 typedef struct list_ctx {
@@ -91,10 +109,14 @@ fk_status fk_store_invoice_list(fk_store *s, const char *from, const char *to,
     memset(&c, 0, sizeof(c));
     c.fn = fn;
     c.payload = payload;
+    /* Invoices and credit notes of a period, by issue date; within a day the invoices
+     * first, then the credit notes, each in number order. */
     rc = fk_sql(s, STMT_COUNT, "read the invoices", get_each, &c, err,
-                INVOICE_COLUMNS "WHERE (?1 = '' OR i.issue_date >= ?1) AND "
-                                "(?2 = '' OR i.issue_date <= ?2) "
-                                "ORDER BY i.issue_date, i.series, i.seq",
+                "SELECT * FROM (" INVOICE_COLUMNS ", 0 AS k, i.series AS ser, i.seq AS sq " INVOICE_FROM
+                "WHERE (?1 = '' OR i.issue_date >= ?1) AND (?2 = '' OR i.issue_date <= ?2) "
+                "UNION ALL " CREDIT_COLUMNS ", 1, c.series, c.seq " CREDIT_FROM
+                "WHERE (?1 = '' OR c.issue_date >= ?1) AND (?2 = '' OR c.issue_date <= ?2)) "
+                "ORDER BY 2, k, ser, sq",
                 "tt", from ? from : "", to ? to : "");
     fk_stored_invoice_free(&c.si);
     return rc;

@@ -12,6 +12,7 @@ static void get_balance(sqlite3_stmt *row, void *payload)
     fk_store__col_copy(b->currency, sizeof(b->currency), row, 0);
     b->gross = sqlite3_column_int64(row, 1);
     b->paid = sqlite3_column_int64(row, 2);
+    b->credited = sqlite3_column_int64(row, 3);
 }
 
 fk_status fk_store_invoice_balance(fk_store *s, const char *number, fk_invoice_balance *out,
@@ -20,7 +21,9 @@ fk_status fk_store_invoice_balance(fk_store *s, const char *number, fk_invoice_b
     memset(out, 0, sizeof(*out));
     return fk_sql(s, STMT_BALANCE, "look up the invoice", get_balance, out, err,
                   "SELECT i.currency, i.gross, COALESCE((SELECT SUM(p.amount) FROM payments p "
-                  "WHERE p.invoice_number = i.number), 0) FROM invoices i WHERE i.number = ?",
+                  "WHERE p.invoice_number = i.number), 0), COALESCE((SELECT -SUM(c.gross) FROM "
+                  "credit_notes c WHERE c.invoice_number = i.number), 0) FROM invoices i "
+                  "WHERE i.number = ?",
                   "t", number);
 }
 

@@ -152,12 +152,15 @@ fk_status fk_store_status(fk_store *s, int64_t batch_id, fk_batch_row_fn batches
                           fk_hold_row_fn holds, void *payload, fk_error *err)
 {
     status_ctx c = {batches, holds, payload};
-    /* The counts in fk_outcome order: invoiced, failed, held, skipped. */
+    /* The counts in fk_outcome order: invoiced, failed, held, skipped, cancelled,
+     * credited. */
     fk_status rc = fk_sql(s, STMT_COUNT, "list batches", get_batch_row, &c, err,
                           "SELECT b.id, b.kind, b.as_of, CASE WHEN b.state = 'running' AND "
                           "?2 = 0 THEN 'interrupted' ELSE b.state END, count(o.id), "
                           "sum(o.status = 'invoiced'), sum(o.status = 'failed'), "
-                          "sum(o.status = 'held'), sum(o.status = 'skipped') FROM batches b "
+                          "sum(o.status = 'held'), sum(o.status = 'skipped'), "
+                          "sum(o.status = 'cancelled'), sum(o.status = 'credited') "
+                          "FROM batches b "
                           "LEFT JOIN orders o ON o.batch_id = b.id WHERE (?1 = 0 OR b.id = ?1) "
                           "GROUP BY b.id ORDER BY b.id",
                           "id", batch_id, (int)s->writer_active);
@@ -172,4 +175,71 @@ fk_status fk_store_status(fk_store *s, int64_t batch_id, fk_batch_row_fn batches
                   "FROM orders o JOIN findings f ON f.order_row = o.id WHERE "
                   "o.status = 'held' AND (?1 = 0 OR o.batch_id = ?1) ORDER BY o.id, f.seq",
                   "i", batch_id);
+}
+
+/* ---- cancellations ---- */
+
+typedef struct find_ctx {
+    int64_t row;
+    char status[16];
+    bool found;
+} find_ctx;
+
+static void get_found(sqlite3_stmt *row, void *payload)
+{
+    find_ctx *c = payload;
+    c->found = true;
+    c->row = sqlite3_column_int64(row, 0);
+    fk_store__col_copy(c->status, sizeof(c->status), row, 1);
+}
+
+fk_status fk_store_order_find(fk_store *s, int64_t batch_id, const char *order_id,
+                              int64_t *row, char *status, size_t n, bool *found, fk_error *err)
+{
+    find_ctx c = {0, "", false};
+    /* An order id twice in a batch: the row that is not settled is the one a person means
+     * (the settled one has its invoice or is a duplicate's skip). */
+    fk_status rc = fk_sql(s, STMT_COUNT, "look up the order", get_found, &c, err,
+                          "SELECT id, status FROM orders WHERE batch_id = ? AND order_id = ? "
+                          "ORDER BY status IN ('failed', 'held') DESC, id LIMIT 1",
+                          "it", batch_id, order_id);
+    *row = c.row;
+    *found = c.found;
+    snprintf(status, n, "%s", c.status);
+    return rc;
+}
+
+static void get_max_seq(sqlite3_stmt *row, void *payload)
+{
+    *(int64_t *)payload = sqlite3_column_int64(row, 0);
+}
+
+fk_status fk_store_order_cancel(fk_store *s, int64_t row, int64_t batch_id,
+                                const char *order_id, const char *previous_status,
+                                const char *reason, const char *who, const char *when,
+                                const char *message, fk_error *err)
+{
+    int64_t seq = 0;
+    fk_status rc = fk_sql(s, STMT_COUNT, "read the order's findings", get_max_seq, &seq, err,
+                          "SELECT COALESCE(MAX(seq) + 1, 0) FROM findings WHERE order_row = ?",
+                          "i", row);
+    if (rc == FK_OK)
+        rc = fk_sql(s, STMT_COUNT, "cancel the order", NULL, NULL, err,
+                    "UPDATE orders SET status = 'cancelled' WHERE id = ? AND "
+                    "status IN ('failed', 'held')",
+                    "i", row);
+    if (rc == FK_OK && sqlite3_changes(s->db) != 1)
+        return fk_error_set(err, FK_EINTERNAL, s->path, 0, NULL,
+                            "order row %lld is no longer failed or held", (long long)row);
+    if (rc == FK_OK)
+        rc = fk_sql(s, STMT_COUNT, "record the cancellation", NULL, NULL, err,
+                    "INSERT INTO findings(order_row, seq, code, field, message, hint) "
+                    "VALUES (?, ?, 'ORDER_CANCELLED', NULL, ?, NULL)",
+                    "iit", row, seq, message);
+    if (rc == FK_OK)
+        rc = fk_sql(s, STMT_COUNT, "record the cancellation", NULL, NULL, err,
+                    "INSERT INTO cancellations(order_row, batch_id, order_id, previous_status, "
+                    "reason, cancelled_by, cancelled_at) VALUES (?,?,?,?,?,?,?)",
+                    "iittttt", row, batch_id, order_id, previous_status, reason, who, when);
+    return rc;
 }

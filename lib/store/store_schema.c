@@ -5,6 +5,7 @@
  * database in place, one transaction each. Never edit a migration that has shipped: append.
  */
 #include <stdio.h>
+#include <string.h>
 #include "store/store_impl.h"
 
 static const char *const migrations[] = {
@@ -236,6 +237,98 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'stored documents are immutable'); END;"
     "CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents"
     "  BEGIN SELECT RAISE(ABORT, 'stored documents are never deleted'); END;",
+
+    /* issue 19: corrections: cancelled orders, credit notes with their own gapless series
+     * and their documents of record. The orders' status CHECK gains 'cancelled' and
+     * 'credited' (widen_order_status, below: a CHECK that only accepts more needs no table
+     * rebuild). A credit note lowers its invoice's customer's open balance and closes the
+     * invoice once what is paid covers what is left (the running totals of harden15); the
+     * payments' triggers count the credit notes too. */
+    "CREATE TABLE cancellations("
+    "  id INTEGER PRIMARY KEY,"
+    "  order_row INTEGER NOT NULL UNIQUE REFERENCES orders(id),"
+    "  batch_id INTEGER NOT NULL REFERENCES batches(id),"
+    "  order_id TEXT NOT NULL,"
+    "  previous_status TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  cancelled_by TEXT NOT NULL,"
+    "  cancelled_at TEXT NOT NULL);"
+    "CREATE TABLE credit_series("
+    "  key TEXT PRIMARY KEY,"
+    "  next_seq INTEGER NOT NULL CHECK (next_seq >= 1));"
+    "CREATE TABLE credit_notes("
+    "  number TEXT PRIMARY KEY,"
+    "  series TEXT NOT NULL REFERENCES credit_series(key),"
+    "  seq INTEGER NOT NULL CHECK (seq >= 1),"
+    "  credit_key TEXT NOT NULL UNIQUE,"    /* --id / credit_id / chargeback:ORDER: once */
+    "  request_hash TEXT NOT NULL,"         /* what was asked under the key */
+    "  invoice_number TEXT NOT NULL REFERENCES invoices(number),"
+    "  order_row INTEGER REFERENCES orders(id)," /* a chargeback's order, else NULL */
+    "  issue_date TEXT NOT NULL,"
+    "  currency TEXT NOT NULL,"
+    "  net INTEGER NOT NULL CHECK (net <= 0),"   /* negative: what is credited */
+    "  vat INTEGER NOT NULL CHECK (vat <= 0),"
+    "  gross INTEGER NOT NULL CHECK (gross = net + vat),"
+    "  reason TEXT NOT NULL,"
+    "  out_dir TEXT NOT NULL,"
+    "  pdf_name TEXT NOT NULL,"
+    "  pdf_size INTEGER NOT NULL,"
+    "  pdf_sha256 TEXT NOT NULL,"
+    "  content TEXT NOT NULL,"              /* the credit note of record (canonical JSON) */
+    "  content_sha256 TEXT NOT NULL,"
+    "  UNIQUE (series, seq));"
+    "CREATE INDEX credit_notes_invoice ON credit_notes(invoice_number);"
+    "CREATE TRIGGER credit_notes_gapless BEFORE INSERT ON credit_notes"
+    "  WHEN NEW.seq <> COALESCE((SELECT MAX(seq) FROM credit_notes WHERE series = NEW.series),"
+    "  0) + 1"
+    "  BEGIN SELECT RAISE(ABORT, 'credit note number out of sequence'); END;"
+    "CREATE TRIGGER credit_notes_no_update BEFORE UPDATE ON credit_notes"
+    "  BEGIN SELECT RAISE(ABORT, 'issued credit notes are immutable'); END;"
+    "CREATE TRIGGER credit_notes_no_delete BEFORE DELETE ON credit_notes"
+    "  BEGIN SELECT RAISE(ABORT, 'issued credit notes are never deleted'); END;"
+    "CREATE VIEW invoice_due AS SELECT i.number, i.customer_key, i.currency, i.due_date,"
+    "  i.gross + COALESCE((SELECT SUM(c.gross) FROM credit_notes c"
+    "    WHERE c.invoice_number = i.number), 0) AS owed,"
+    "  COALESCE((SELECT SUM(p.amount) FROM payments p WHERE p.invoice_number = i.number), 0)"
+    "    AS paid FROM invoices i;"
+    "CREATE TRIGGER credit_notes_totals AFTER INSERT ON credit_notes BEGIN"
+    "  UPDATE customer_balances SET open_amount = open_amount + NEW.gross"
+    "    WHERE (customer_key, currency) ="
+    "      (SELECT customer_key, currency FROM invoices WHERE number = NEW.invoice_number);"
+    "  DELETE FROM open_invoices WHERE number = NEW.invoice_number AND"
+    "    (SELECT owed <= paid FROM invoice_due WHERE number = NEW.invoice_number);"
+    "  END;"
+    "DROP TRIGGER payments_totals;"
+    "DROP TRIGGER payments_totals_delete;"
+    "DROP TRIGGER payments_totals_update;"
+    "CREATE TRIGGER payments_totals AFTER INSERT ON payments BEGIN"
+    "  UPDATE customer_balances SET open_amount = open_amount - NEW.amount"
+    "    WHERE (customer_key, currency) ="
+    "      (SELECT customer_key, currency FROM invoices WHERE number = NEW.invoice_number);"
+    "  DELETE FROM open_invoices WHERE number = NEW.invoice_number AND"
+    "    (SELECT owed <= paid FROM invoice_due WHERE number = NEW.invoice_number);"
+    "  END;"
+    "CREATE TRIGGER payments_totals_delete AFTER DELETE ON payments BEGIN"
+    "  UPDATE customer_balances SET open_amount = open_amount + OLD.amount"
+    "    WHERE (customer_key, currency) ="
+    "      (SELECT customer_key, currency FROM invoices WHERE number = OLD.invoice_number);"
+    "  INSERT OR IGNORE INTO open_invoices(number, customer_key, due_date)"
+    "    SELECT number, customer_key, due_date FROM invoice_due"
+    "    WHERE number = OLD.invoice_number AND customer_key IS NOT NULL AND owed > paid;"
+    "  END;"
+    "CREATE TRIGGER payments_totals_update AFTER UPDATE ON payments BEGIN"
+    "  UPDATE customer_balances SET open_amount = open_amount + OLD.amount"
+    "    WHERE (customer_key, currency) ="
+    "      (SELECT customer_key, currency FROM invoices WHERE number = OLD.invoice_number);"
+    "  INSERT OR IGNORE INTO open_invoices(number, customer_key, due_date)"
+    "    SELECT number, customer_key, due_date FROM invoice_due"
+    "    WHERE number = OLD.invoice_number AND customer_key IS NOT NULL AND owed > paid;"
+    "  UPDATE customer_balances SET open_amount = open_amount - NEW.amount"
+    "    WHERE (customer_key, currency) ="
+    "      (SELECT customer_key, currency FROM invoices WHERE number = NEW.invoice_number);"
+    "  DELETE FROM open_invoices WHERE number = NEW.invoice_number AND"
+    "    (SELECT owed <= paid FROM invoice_due WHERE number = NEW.invoice_number);"
+    "  END;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -265,6 +358,47 @@ static fk_status too_new(fk_store *s, int version, fk_error *err)
                         version, SCHEMA_VERSION);
 }
 
+static void get_int64(sqlite3_stmt *row, void *payload)
+{
+    *(int64_t *)payload = sqlite3_column_int64(row, 0);
+}
+
+/* The orders' status CHECK of schema 1 accepts more outcomes: its text in the schema is
+ * replaced (SQLite's documented procedure for loosening a constraint: the rows already
+ * there pass the wider one, so nothing is rebuilt) and the schema version bumped so every
+ * connection reads the new text. Inside the migration's transaction. */
+static fk_status widen_order_status(fk_store *s, fk_error *err)
+{
+    int64_t sv = 0;
+    char pragma[64];
+    fk_status rc;
+
+    if ((rc = fk_sql(s, STMT_COUNT, "read the schema", get_int64, &sv, err,
+                     "PRAGMA schema_version", NULL)) != FK_OK ||
+        (rc = fk_store__exec(s, "PRAGMA writable_schema = ON", err)) != FK_OK)
+        return rc;
+    rc = fk_sql(s, STMT_COUNT, "widen the orders' status", NULL, NULL, err,
+                "UPDATE sqlite_schema SET sql = replace(sql, "
+                "'CHECK (status IN (''invoiced'',''failed'',''held'',''skipped''))', "
+                "'CHECK (status IN (''invoiced'',''failed'',''held'',''skipped'',"
+                "''cancelled'',''credited''))') WHERE type = 'table' AND name = 'orders'",
+                NULL);
+    snprintf(pragma, sizeof(pragma), "PRAGMA schema_version = %lld", (long long)sv + 1);
+    if (rc == FK_OK)
+        rc = fk_store__exec(s, pragma, err);
+    fk_status off = fk_store__exec(s, "PRAGMA writable_schema = OFF", err);
+    return rc != FK_OK ? rc : off;
+}
+
+/* Steps a migration needs besides its SQL, run after it in its transaction: keyed by the
+ * first statement of the migration, so a renumbering at a merge keeps them together. */
+static fk_status migration_steps(fk_store *s, const char *sql, fk_error *err)
+{
+    if (strncmp(sql, "CREATE TABLE cancellations(", 27) == 0)
+        return widen_order_status(s, err);
+    return FK_OK;
+}
+
 fk_status fk_store__migrate(fk_store *s, fk_error *err)
 {
     int version = 0;
@@ -288,6 +422,7 @@ fk_status fk_store__migrate(fk_store *s, fk_error *err)
             break;
         snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
         if ((rc = fk_store__exec(s, migrations[v], err)) == FK_OK &&
+            (rc = migration_steps(s, migrations[v], err)) == FK_OK &&
             (rc = fk_sql(s, STMT_COUNT, "check foreign keys", count_row, &broken, err,
                          "PRAGMA foreign_key_check", NULL)) == FK_OK && broken)
             rc = fk_error_set(err, FK_EINTERNAL, s->path, 0, NULL,

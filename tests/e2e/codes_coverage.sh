@@ -22,8 +22,33 @@ PY
 FAKTURA_TEST_FAIL_WRITES_AFTER=0 expect_exit 4 "$FAKTURA" run -q $common \
     --as-of 2026-11-20T14:00:00 extra.csv
 
+# Corrections (issue 19), in a database of their own (later runs release the holding
+# period's holds above): a failed order cancelled; OK-1 invoiced, then again with its
+# dispute lost (credited), and once more (already credited).
+python3 - <<'PY'
+import csv
+rows = list(csv.DictReader(open("ledger.csv", encoding="utf-8", errors="surrogateescape")))
+def write(name, pick, lost):
+    w = csv.DictWriter(open(name, "w", newline="", encoding="utf-8", errors="surrogateescape"),
+                       fieldnames=list(rows[0].keys()))
+    w.writeheader()
+    for r in rows:
+        if r["order_id"] in pick:
+            if lost:
+                r = dict(r, dispute_status="lost", dispute_opened="2026-11-19")
+            w.writerow(r)
+write("plain.csv", ("OK-1", "TAX-CHECK"), False)
+write("lost.csv", ("OK-1",), True)
+PY
+c2="--config $FK_SRCDIR/tests/data/rules/rules.ini --db db2.sqlite --out out2"
+expect_exit 1 "$FAKTURA" run -q $c2 --as-of 2026-11-20 plain.csv
+expect_exit 0 "$FAKTURA" cancel --db db2.sqlite --batch 1 TAX-CHECK --reason test --by ci
+expect_exit 0 "$FAKTURA" run -q $c2 --as-of 2026-11-21 lost.csv
+expect_exit 0 "$FAKTURA" run -q $c2 --as-of 2026-11-22 lost.csv
+
 "$FAKTURA" codes | awk '{print $1}' | sort >all.txt
-sql db.sqlite "SELECT DISTINCT code FROM findings" | sort >reached.txt
+{ sql db.sqlite "SELECT DISTINCT code FROM findings"
+  sql db2.sqlite "SELECT DISTINCT code FROM findings"; } | sort -u >reached.txt
 comm -23 all.txt reached.txt >missing.txt
 [ ! -s missing.txt ] || fail "codes never reached through the CLI: $(tr '\n' ' ' <missing.txt)"
 equal "codes in the table" "$(wc -l <all.txt)" "$(grep -c '^| `' "$FK_SRCDIR/docs/findings.md")"
