@@ -49,4 +49,59 @@ fk_status fk_renderer_set_logo(fk_renderer *r, const char *png_path, fk_error *e
  * A document whose language is not one of the four prints in English. */
 fk_status fk_renderer_render(fk_renderer *r, const fk_invoice *inv, fk_buf *out, fk_error *err);
 void fk_renderer_free(fk_renderer *r);
+
+/* ---- Factur-X / ZUGFeRD 2.x: the invoice PDF as PDF/A-3b with its XML embedded ----------
+ *
+ * The same pages as fk_renderer_render(), made a PDF/A-3b document (docs/einvoice.md): the
+ * XML is embedded byte for byte as an associated file (/Filespec with /F and /UF, /Desc,
+ * /AFRelationship; an /EmbeddedFile stream with its MIME type as /Subtype and /Params
+ * /ModDate, /Size and an MD5 /CheckSum; the catalog's /AF and /Names /EmbeddedFiles); the
+ * catalog gets XMP metadata (pdfaid part 3, conformance B; dc, xmp and pdf properties equal
+ * to the Info dictionary; the fx: properties below and the PDF/A extension schema that
+ * declares them) and an sRGB OutputIntent; the header says PDF 1.7 and the trailer has an
+ * /ID. The renderer checks nothing in the XML: the caller validated it.
+ *
+ * Deterministic like the plain PDF: /CreationDate, /ModDate, the XMP dates and the
+ * embedded file's /ModDate are `date` (default: the invoice's issue date, at midnight UTC),
+ * and the /ID is an MD5 of the document's content (its page streams, the XMP and the XML),
+ * so the same invoice and XML give the same bytes. No clock, no random numbers.
+ *
+ * Every string is the caller's and only read during the call; nothing is kept. NULL
+ * fields take the defaults below (Factur-X 1.0, profile EN 16931, an invoice). */
+typedef struct fk_facturx {
+    const void *xml;            /* the document to embed; required */
+    size_t xml_len;             /* 1 .. FK_FACTURX_MAX_XML bytes */
+    const char *file_name;      /* /F, /UF and fx:DocumentFileName: letters, digits, '.',
+                                 * '_' and '-' only. NULL: "factur-x.xml" (ZUGFeRD 2.x's
+                                 * XRECHNUNG profile: "xrechnung.xml") */
+    const char *document_type;  /* fx:DocumentType. NULL: "INVOICE", which Factur-X uses
+                                 * for every invoice type, credit notes (type code 381 in
+                                 * the XML) included; Order-X documents use ORDER,
+                                 * ORDER_RESPONSE or ORDER_CHANGE */
+    const char *conformance;    /* fx:ConformanceLevel. NULL: "EN 16931"; the others:
+                                 * "MINIMUM", "BASIC WL", "BASIC", "EXTENDED", "XRECHNUNG" */
+    const char *version;        /* fx:Version. NULL: "1.0" */
+    const char *relationship;   /* /AFRelationship: "Alternative", "Data" or "Source".
+                                 * NULL: "Alternative" (EN 16931 and up; MINIMUM and
+                                 * BASIC WL use "Data") */
+    const char *description;    /* /Desc, UTF-8. NULL: "Factur-X invoice" */
+    const char *mime;           /* the embedded file's MIME type. NULL: "text/xml" */
+    const char *date;           /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS", UTC. NULL: the
+                                 * invoice's issue_date */
+} fk_facturx;
+
+#define FK_FACTURX_MAX_XML (64u << 20)
+
+/* Render `inv` as a Factur-X PDF with fx->xml embedded, into `out` (appended). Errors as
+ * fk_renderer_render(), and: FK_EUSAGE for a bad fk_facturx (err names the field);
+ * FK_EINTERNAL when no date is given and the invoice's issue date is not a date; FK_EENV
+ * when no sRGB ICC profile can be read (see fk_renderer_prepare_facturx). */
+fk_status fk_renderer_render_facturx(fk_renderer *r, const fk_invoice *inv,
+                                     const fk_facturx *fx, fk_buf *out, fk_error *err);
+/* Load what Factur-X PDFs need beyond the fonts, the sRGB ICC profile of the
+ * OutputIntent, now rather than at the first fk_renderer_render_facturx() (which calls
+ * this): so a missing profile is reported at start-up. The profile is Debian's
+ * icc-profiles-free /usr/share/color/icc/sRGB.icc (scripts/install-deps), read once and
+ * kept by the renderer. FK_EENV naming the file when it cannot be read. */
+fk_status fk_renderer_prepare_facturx(fk_renderer *r, fk_error *err);
 #endif

@@ -116,6 +116,32 @@ static int pick_encoding(const fk_render__doc *c, unsigned long cp, long i, int 
     return e;
 }
 
+/* Whether the face has a glyph for cp. Asked only for Factur-X (PDF/A) documents, which
+ * must not show .notdef (ISO 19005-3 6.2.11.8), the box a font draws for a character it
+ * lacks: there such a character prints as '?'. The plain PDF keeps the box (its bytes do
+ * not change). A face's companions have a glyph exactly where the face has one
+ * (render_font.c, companion_ok), so the face answers for them. */
+static bool has_glyph(fk_render__doc *c, int font, unsigned long cp)
+{
+    if (!c->glyphs[font])
+        c->glyphs[font] = fk_render__fontdef(c->pdf, c->r->face[font].name);
+    return !c->glyphs[font] || cp > 0xFFFF ||
+           fk_render__glyph_id(c->glyphs[font], (HPDF_UNICODE)cp) != 0;
+}
+
+/* Characters whose glyph name in libharu's single-byte encodings stands for another
+ * character in the Adobe Glyph List, through which a PDF/A validator finds the glyph of a
+ * simple TrueType font (name, AGL, the font's (3,1) cmap): CP1253's Delta, Omega and mu
+ * are U+2206, U+2126 and U+00B5 there, ISO 8859-16's Tcommaaccent and tcommaaccent are
+ * U+0162 and U+0163. The validator would then find another glyph (of another width) or
+ * none in a companion subset (ISO 19005-3 6.2.11.4.1, 6.2.11.5), so a Factur-X (PDF/A)
+ * document draws these few through the UTF-8 fallback, whose glyphs are addressed by id.
+ * The list is libharu 2.3.0's encodings checked against the AGL name by name. */
+static bool name_elsewhere(unsigned long cp)
+{
+    return cp == 0x0394 || cp == 0x03A9 || cp == 0x03BC || cp == 0x021A || cp == 0x021B;
+}
+
 /* Draw UTF-8 text as runs of single-byte encoded text. */
 static void draw_text(fk_render__doc *c, pen *p, const char *text, float x, float base, int font,
                       float size, int color, int align)
@@ -140,12 +166,22 @@ static void draw_text(fk_render__doc *c, pen *p, const char *text, float x, floa
         size_t k = 1;
         long i = -1;
         int e;
+        bool subst = false;
 
         if (cp >= 0x80 && (k = fk_render__utf8_decode(s, &cp)) != 0)
             i = fk_render__map_find(m, cp);
         if (k == 0) {                /* cannot happen after fk_render__clean() */
             cp = '?';
             k = 1;
+        }
+        if (cp >= 0x80 && c->fx) {
+            if (!has_glyph(c, font, cp)) {
+                cp = '?';
+                i = -1;
+                subst = true;
+            } else if (name_elsewhere(cp)) {
+                i = -1;               /* the UTF-8 fallback: glyph ids, no names */
+            }
         }
         e = pick_encoding(c, cp, i, cur);
         if (e != cur && cur >= 0) {
@@ -154,7 +190,10 @@ static void draw_text(fk_render__doc *c, pen *p, const char *text, float x, floa
         }
         cur = e;
         if (e == ENC_CID) {
-            fk_buf_append(run, s, k);
+            if (subst)
+                fk_buf_putc(run, '?');
+            else
+                fk_buf_append(run, s, k);
         } else {
             unsigned char code = cp < 0x80 ? (unsigned char)cp : m->map[i].code[e];
             fk_buf_putc(run, (char)code);

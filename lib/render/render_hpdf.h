@@ -97,6 +97,12 @@ struct fk_renderer {
     fk_render__model m;           /* reset per invoice, kept for the next */
     fk_buf run;                   /* scratch: one run of encoded text */
     fk_render__deflater z;
+    /* Factur-X (render_facturx.c), made on first use and kept: */
+    unsigned char *icc_z;         /* the sRGB ICC profile, deflated */
+    size_t icc_z_len;
+    unsigned char *cmap_z;        /* the identity ToUnicode CMap for CID fonts, deflated */
+    size_t cmap_z_len;
+    fk_buf xmp;                   /* scratch: the XMP packet */
 };
 
 /* One invoice being rendered. */
@@ -109,6 +115,8 @@ typedef struct fk_render__doc {
     int primary;                  /* encoding of text that needs none in particular */
     unsigned char used[NENC][256];/* codes drawn per encoding (ToUnicode) */
     const char *stage;            /* what was going on, for error messages */
+    const fk_facturx *fx;         /* a Factur-X (PDF/A-3b) document, or NULL */
+    HPDF_FontDef glyphs[2];       /* PDF/A: per face, the font whose glyphs are checked */
 } fk_render__doc;
 
 /* ---- render_pdf.c ----------------------------------------------------------------------- */
@@ -148,6 +156,17 @@ void fk_render__load_widths(fk_renderer *r);
 void fk_render__free_faces(fk_renderer *r);
 /* After drawing: embed the document's single-byte fonts the fast way (render_sfnt.h). */
 void fk_render__embed_fonts(fk_render__doc *c);
+
+/* ---- render_facturx.c ------------------------------------------------------------------- */
+
+/* Check fx before anything is drawn (FK_EUSAGE/FK_EINTERNAL naming what is wrong) and make
+ * sure the ICC profile is loaded (FK_EENV). */
+fk_status fk_render__facturx_check(fk_renderer *r, const fk_invoice *inv, const fk_facturx *fx,
+                                   fk_error *err);
+/* After the pages are drawn and deflated: everything that makes the document PDF/A-3b with
+ * c->fx's file embedded. libharu errors are recorded in c->e. */
+void fk_render__facturx_finish(fk_render__doc *c);
+void fk_render__facturx_free(fk_renderer *r);
 
 /* ---- render_draw.c ---------------------------------------------------------------------- */
 
@@ -194,4 +213,30 @@ void fk_render__deflate_pages(HPDF_Doc pdf, fk_render__deflater *z,
 /* Write the document and append its bytes to out. False on failure: an error recorded in
  * e, or none when the written document could not be read back. */
 bool fk_render__save(HPDF_Doc pdf, fk_buf *out, const fk_render__hpdf_err *e);
+
+/* What makes a drawn document PDF/A-3b with one embedded file (render_facturx.c fills it
+ * in; every pointer is only read during fk_render__add_pdfa3()). Text is UTF-8. */
+typedef struct fk_render__pdfa3 {
+    const unsigned char *file;    /* the embedded file, file_len bytes */
+    size_t file_len;
+    const char *file_name;        /* /F and /UF (ASCII) */
+    const char *mime;             /* /Subtype of the /EmbeddedFile stream */
+    const char *relationship;     /* /AFRelationship */
+    const char *desc;             /* /Desc */
+    const char *title;            /* Info /Title */
+    const char *pdf_date;         /* "D:YYYYMMDDHHmmSS+00'00'": the file's /Params /ModDate */
+    const char *xmp;              /* the XMP packet, xmp_len bytes; hashed into the /ID */
+    size_t xmp_len;
+    const unsigned char *icc_z;   /* the OutputIntent's ICC profile (RGB), deflated */
+    size_t icc_z_len;
+    const char *icc_name;         /* its /OutputConditionIdentifier and /Info */
+    const unsigned char *cmap_z;  /* a ToUnicode CMap (deflated) for the CID fonts below */
+    size_t cmap_z_len;
+    HPDF_Font cid[2];             /* the document's CID (Type0) fonts, NULL if none */
+} fk_render__pdfa3;
+
+/* Add the PDF/A-3 objects (render.h, fk_renderer_render_facturx) to the drawn document,
+ * set its version to 1.7 and its trailer /ID; call after fk_render__deflate_pages(). False
+ * if libharu failed (recorded by the handler). */
+bool fk_render__add_pdfa3(HPDF_Doc pdf, const fk_render__pdfa3 *a, fk_render__deflater *z);
 #endif

@@ -18,6 +18,8 @@
  *    on the invoice. The layout model and string arena live in the renderer and are reused,
  *    so a batch does not malloc per row.
  *  - What goes past libharu's public API is in render_libharu.c alone.
+ *  - A Factur-X PDF (fk_renderer_render_facturx) is the same drawing plus, at the end, the
+ *    PDF/A-3 objects render_facturx.c prepares; the plain PDF takes none of those steps.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +183,10 @@ static fk_status draw_document(fk_render__doc *c, fk_buf *out, fk_error *err)
     fk_render__add_tounicode(c);
     fk_render__embed_fonts(c);
     fk_render__deflate_pages(c->pdf, &r->z, c->e);
+    if (c->fx && !r->err.error) {
+        c->stage = "making the PDF/A-3 (Factur-X) document";
+        fk_render__facturx_finish(c);
+    }
     if (!r->err.error) {
         c->stage = "writing the PDF";
         if (!fk_render__save(c->pdf, out, c->e) && !c->e->error)
@@ -196,7 +202,10 @@ static fk_status draw_document(fk_render__doc *c, fk_buf *out, fk_error *err)
     return FK_OK;
 }
 
-fk_status fk_renderer_render(fk_renderer *r, const fk_invoice *inv, fk_buf *out, fk_error *err)
+/* One invoice; fx: as a Factur-X PDF/A-3b (render.h), or NULL for the plain PDF, to
+ * which nothing of Factur-X's applies: its bytes stay what they were before Factur-X. */
+static fk_status render(fk_renderer *r, const fk_invoice *inv, const fk_facturx *fx,
+                        fk_buf *out, fk_error *err)
 {
     fk_render__doc c;
     fk_status st;
@@ -210,8 +219,11 @@ fk_status fk_renderer_render(fk_renderer *r, const fk_invoice *inv, fk_buf *out,
         return fk_error_set(err, FK_EINTERNAL, NULL, 0, NULL,
                             "invoice %s: inconsistent invoice data (lines, VAT or exponent %d)",
                             fk_render__str(inv->number), inv->exponent);
+    if (fx && (st = fk_render__facturx_check(r, inv, fx, err)) != FK_OK)
+        return st;
 
     memset(&c, 0, sizeof(c));
+    c.fx = fx;
     c.r = r;
     c.e = &r->err;
     c.lay.m = &r->m;
@@ -243,6 +255,20 @@ fk_status fk_renderer_render(fk_renderer *r, const fk_invoice *inv, fk_buf *out,
     return st;
 }
 
+fk_status fk_renderer_render(fk_renderer *r, const fk_invoice *inv, fk_buf *out, fk_error *err)
+{
+    return render(r, inv, NULL, out, err);
+}
+
+fk_status fk_renderer_render_facturx(fk_renderer *r, const fk_invoice *inv,
+                                     const fk_facturx *fx, fk_buf *out, fk_error *err)
+{
+    if (!fx)
+        return fk_error_set(err, FK_EUSAGE, NULL, 0, NULL,
+                            "fk_renderer_render_facturx: the Factur-X document is required");
+    return render(r, inv, fx, out, err);
+}
+
 void fk_renderer_free(fk_renderer *r)
 {
     if (!r)
@@ -254,6 +280,7 @@ void fk_renderer_free(fk_renderer *r)
     fk_render__deflater_free(&r->z);
     fk_render__free_faces(r);
     fk_render__free_encodings(&r->cp);
+    fk_render__facturx_free(r);
     free(r->logo);
     free(r);
 }
