@@ -185,10 +185,20 @@ fk_status fk_outdir_recover(fk_outdir *o, fk_orphan_fn is_orphan, void *payload,
     while ((e = readdir(d)) != NULL) {
         const char *n = e->d_name;
         size_t len = strlen(n);
-        bool tmp = n[0] == '.' && len > 9 && strcmp(n + len - 8, ".pdf.tmp") == 0;
-        bool orphan = false;
-        if (!tmp && len > 4 && strcmp(n + len - 4, ".pdf") == 0) {
-            char *stem = fk_xstrndup(n, len - 4);
+        bool tmp = n[0] == '.' && len > 9 &&
+                   (strcmp(n + len - 8, ".pdf.tmp") == 0 || strcmp(n + len - 8, ".xml.tmp") == 0);
+        bool orphan = false, xml = false;
+        size_t stem_len = 0;
+        if (!tmp && len > 4 && strcmp(n + len - 4, ".pdf") == 0)
+            stem_len = len - 4;
+        /* An e-invoice beside it: NUMBER.FORMAT.xml (format names have no dots). */
+        if (!tmp && len > 4 && strcmp(n + len - 4, ".xml") == 0) {
+            const char *dot = memrchr(n, '.', len - 4);
+            stem_len = dot && dot > n ? (size_t)(dot - n) : 0;
+            xml = stem_len > 0;
+        }
+        if (stem_len) {
+            char *stem = fk_xstrndup(n, stem_len);
             st = is_orphan(stem, &orphan, payload, err);
             free(stem);
             if (st != FK_OK)
@@ -205,8 +215,10 @@ fk_status fk_outdir_recover(fk_outdir *o, fk_orphan_fn is_orphan, void *payload,
         if (log) {
             fk_buf_reset(&msg);
             fk_buf_printf(&msg, "removed %s/%s (%s)", o->path, n,
-                          tmp ? "temporary file of an interrupted run"
-                              : "PDF of an invoice that an interrupted run never recorded");
+                          tmp   ? "temporary file of an interrupted run"
+                          : xml ? "e-invoice of an invoice that an interrupted run never "
+                                  "recorded"
+                                : "PDF of an invoice that an interrupted run never recorded");
             log(fk_buf_cstr(&msg), log_payload);
         }
     }

@@ -23,9 +23,11 @@ void fk_outdir_unwrite(fk_outdir *o, const char *name);
  * removed. Call before committing their invoices. */
 fk_status fk_outdir_publish(fk_outdir *o, const char *const *names, size_t n, fk_error *err);
 
-/* Decide whether `stem` (a "*.pdf" file name without ".pdf") is an orphan to remove. */
+/* Decide whether `stem` (a "*.pdf" file name without ".pdf", or an e-invoice's
+ * "*.FORMAT.xml" without ".FORMAT.xml") is an orphan to remove. */
 typedef fk_status (*fk_orphan_fn)(const char *stem, bool *orphan, void *payload, fk_error *err);
-/* Startup recovery: remove temporary files and orphan PDFs of interrupted runs. */
+/* Startup recovery: remove temporary files and orphan PDFs and e-invoices of interrupted
+ * runs. */
 fk_status fk_outdir_recover(fk_outdir *o, fk_orphan_fn is_orphan, void *payload, fk_log_fn log,
                             void *log_payload, fk_error *err);
 const char *fk_outdir_path(const fk_outdir *o);

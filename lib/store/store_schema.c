@@ -112,6 +112,21 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'stored documents are immutable'); END;"
     "CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents"
     "  BEGIN SELECT RAISE(ABORT, 'stored documents are never deleted'); END;",
+
+    /* 4: structured e-invoices (issue 18): the XML files written beside an invoice's PDF,
+     * one row per format, recorded in the transaction that consumes its number and
+     * immutable like it. (Self-contained, like 3: it may be renumbered by a merge.) */
+    "CREATE TABLE einvoices("
+    "  number TEXT NOT NULL REFERENCES invoices(number),"
+    "  format TEXT NOT NULL,"               /* 'peppol', 'xrechnung-ubl', ... */
+    "  file_name TEXT NOT NULL,"            /* in the invoice's batch's output directory */
+    "  size INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  PRIMARY KEY (number, format));"
+    "CREATE TRIGGER einvoices_no_update BEFORE UPDATE ON einvoices"
+    "  BEGIN SELECT RAISE(ABORT, 'issued e-invoices are immutable'); END;"
+    "CREATE TRIGGER einvoices_no_delete BEFORE DELETE ON einvoices"
+    "  BEGIN SELECT RAISE(ABORT, 'issued e-invoices are never deleted'); END;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
