@@ -135,7 +135,7 @@ static const char usage_verify[] =
     "unreadable or locked.\n";
 
 static const char usage_show[] =
-    "Usage: faktura show NUMBER [--format json] [--db FILE]\n"
+    "Usage: faktura show NUMBER [--format json|EINVOICE] [--db FILE]\n"
     "\n"
     "Print the stored document of invoice NUMBER: the invoice of record, as issued (the\n"
     "JSON of docs/invoice.md). An invoice issued before faktura stored invoice content has\n"
@@ -221,6 +221,7 @@ typedef struct cli {
     size_t nreports;
     fk_report_format formats[MAX_REPORTS];
     size_t nformats;
+    const char *einvoice_format; /* show --format FORMAT: an e-invoice format */
     fk_report_target targets[MAX_REPORTS];
     char defaults[MAX_REPORTS][1024];
     bool csv_bom;
@@ -712,9 +713,11 @@ static int cmd_show(cli *c, char **args, int n)
 
     if ((rc = one_number("show", n)) >= 0)
         return rc;
-    if (c->nformats > 1 || (c->nformats == 1 && c->formats[0] != FK_REPORT_JSON))
-        return usage_error("%s", "show writes --format json only");
-    if (fk_show(c->db, args[0], &si, &err) != FK_OK)
+    if (c->nformats > 1 || (c->nformats == 1 && c->formats[0] != FK_REPORT_JSON) ||
+        (c->nformats && c->einvoice_format))
+        return usage_error("%s", "show takes one --format: json or an e-invoice format");
+    if ((c->einvoice_format ? fk_show_einvoice(c->db, args[0], c->einvoice_format, &si, &err)
+                            : fk_show(c->db, args[0], &si, &err)) != FK_OK)
         return report_error(&err);
     if (!si.found) {
         emit(stderr, "faktura: ", "there is no invoice %s in %s", args[0], c->db);
@@ -725,6 +728,10 @@ static int cmd_show(cli *c, char **args, int n)
              "totals are known: net %s, VAT %s, gross %s %s",
              args[0], si.issue_date, si.net, si.vat, si.gross, si.currency);
         rc = EXIT_NOT_INVOICED;
+    } else if (c->einvoice_format) {
+        /* the XML byte for byte (it ends in a newline) */
+        fwrite(si.json, 1, strlen(si.json), stdout);
+        rc = fflush(stdout) == 0 && !ferror(stdout) ? EXIT_ALL_INVOICED : EXIT_ENV;
     } else {
         fputs(si.json, stdout);
         fputc('\n', stdout);
@@ -930,6 +937,10 @@ int main(int argc, char **argv)
         case OPT_FORMAT:
             if (c.nformats == MAX_REPORTS)
                 return usage_error("at most %d --format", MAX_REPORTS);
+            if (!strcmp(c.cmd, "show") && strcmp(optarg, "json") != 0) {
+                c.einvoice_format = optarg; /* checked by fk_show_einvoice */
+                break;
+            }
             if (!fk_report_format_parse(optarg, &c.formats[c.nformats++]))
                 return usage_error("--format must be json, csv, html or junit, not \"%s\"",
                                    optarg);

@@ -117,7 +117,7 @@ static void trade_tax(cii *c, const fk_doc_vat *v, const fk_doc_line *ln)
     fk_xw_el(&c->x, "ram:CategoryCode", cat);
     if (reason)
         fk_xw_el_opt(&c->x, "ram:ExemptionReasonCode", v->exemption_code); /* BT-121 */
-    if (strcmp(cat, "O") != 0)
+    if (strcmp(cat, "O") != 0 || v) /* BT-119 always (BR-DE-14), BT-152 not for O */
         fk_xw_el(&c->x, "ram:RateApplicablePercent", pct);
     fk_xw_end(&c->x);
 }
@@ -290,8 +290,12 @@ fk_status fk_einv__write_cii(const fk_document *d, const fk_einv_profile *p, fk_
     fk_xw_end(&c.x);
     fk_xw_start(&c.x, "ram:ApplicableHeaderTradeDelivery");
     if (k) {
-        fk_xw_start(&c.x, "ram:ShipToTradeParty"); /* BT-80, BR-IC-12: the buyer's country */
+        /* BG-15, BR-IC-12: the buyer's address (city and post code: BR-DE-10/11) */
+        fk_xw_start(&c.x, "ram:ShipToTradeParty");
         fk_xw_start(&c.x, "ram:PostalTradeAddress");
+        fk_xw_el_opt(&c.x, "ram:PostcodeCode", d->buyer.postal_code);
+        fk_xw_el_opt(&c.x, "ram:LineOne", d->buyer.street);
+        fk_xw_el_opt(&c.x, "ram:CityName", d->buyer.city);
         fk_xw_el(&c.x, "ram:CountryID", d->buyer.country);
         fk_xw_end(&c.x);
         fk_xw_end(&c.x);

@@ -256,7 +256,10 @@ fk_status fk_einv__check(const fk_document *d, const fk_einv_profile *p, fk_einv
         if (empty(d->buyer.postal_code))
             return missing(why, err, "postal_code", p, "the buyer's post code (BT-53)");
     }
-    if ((p->need & FK_NEED_PAYMENT) && d->payment == FK_DOC_PAY_SEPA && empty(d->creditor_id))
+    /* BR-DE-30 (XRechnung; in Peppol DE-R-030 for German sellers). */
+    if (((p->need & FK_NEED_PAYMENT) ||
+         ((p->need & FK_NEED_ENDPOINTS) && d->seller.country && !strcmp(d->seller.country, "DE"))) &&
+        d->payment == FK_DOC_PAY_SEPA && empty(d->creditor_id))
         return missing(why, err, "seller creditor_id", p,
                        "the seller's SEPA creditor identifier for a direct debit (BT-90, "
                        "[seller] creditor_id)");

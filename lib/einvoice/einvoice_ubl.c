@@ -77,6 +77,11 @@ static void party(ubl *u, const char *role, const fk_party *p, bool seller)
     fk_xw_start(&u->x, role);
     fk_xw_start(&u->x, "cac:Party");
     endpoint(u, p->endpoint);
+    if (seller && u->d->payment == FK_DOC_PAY_SEPA && u->d->creditor_id && u->d->creditor_id[0]) {
+        fk_xw_start(&u->x, "cac:PartyIdentification");
+        fk_xw_el_attr(&u->x, "cbc:ID", "schemeID", "SEPA", u->d->creditor_id); /* BT-90 */
+        fk_xw_end(&u->x);
+    }
     address(u, p);
     if (!u->no_vat_ids && p->vat_id && p->vat_id[0])
         tax_scheme(u, p->vat_id, "VAT"); /* BT-31 / BT-48 */
@@ -99,8 +104,8 @@ static void party(ubl *u, const char *role, const fk_party *p, bool seller)
     fk_xw_end(&u->x);
 }
 
-/* BG-13: the delivery date (BT-72) and, for intra-Community supplies, the country it was
- * delivered to (BT-80, BR-IC-12: the buyer's). */
+/* BG-13: the delivery date (BT-72) and, for intra-Community supplies, the address it was
+ * delivered to (BG-15, BR-IC-12: the buyer's; with city and post code, BR-DE-10/11). */
 static void delivery(ubl *u)
 {
     const fk_document *d = u->d;
@@ -114,6 +119,9 @@ static void delivery(ubl *u)
     if (k) {
         fk_xw_start(&u->x, "cac:DeliveryLocation");
         fk_xw_start(&u->x, "cac:Address");
+        fk_xw_el_opt(&u->x, "cbc:StreetName", d->buyer.street);
+        fk_xw_el_opt(&u->x, "cbc:CityName", d->buyer.city);
+        fk_xw_el_opt(&u->x, "cbc:PostalZone", d->buyer.postal_code);
         fk_xw_start(&u->x, "cac:Country");
         fk_xw_el(&u->x, "cbc:IdentificationCode", d->buyer.country);
         fk_xw_end(&u->x);
@@ -168,8 +176,9 @@ static void tax_category(ubl *u, const char *el, const char *cat, int32_t rate,
     fk_einv_percent(rate, pct, sizeof(pct));
     fk_xw_start(&u->x, el);
     fk_xw_el(&u->x, "cbc:ID", cat);
-    if (strcmp(cat, "O") != 0)
-        fk_xw_el(&u->x, "cbc:Percent", pct); /* BR-O-05: none for O */
+    /* BT-119 always (BR-DE-14: 0 for O too); BT-152 not for O (BR-O-05). */
+    if (strcmp(cat, "O") != 0 || reason)
+        fk_xw_el(&u->x, "cbc:Percent", pct);
     /* BR-S-10, BR-Z-10: standard and zero-rated breakdowns carry no exemption reason. */
     if (reason && strcmp(cat, "S") != 0 && strcmp(cat, "Z") != 0) {
         fk_xw_el_opt(&u->x, "cbc:TaxExemptionReasonCode", code);
