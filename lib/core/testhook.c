@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include "core/testhook.h"
 
-static fk_testhooks hooks = {NULL, -1, 0};
+static fk_testhooks hooks = {NULL, NULL, -1, 0};
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void read_hooks(void)
@@ -12,6 +12,8 @@ static void read_hooks(void)
     const char *v;
     if ((v = getenv("FAKTURA_TEST_FAIL_RENDER")) && *v)
         hooks.fail_render = v;
+    if ((v = getenv("FAKTURA_TEST_BREAK_EINVOICE")) && *v)
+        hooks.break_einvoice = v;
     if ((v = getenv("FAKTURA_TEST_FAIL_WRITES_AFTER")) && *v)
         hooks.fail_writes_after = strtol(v, NULL, 10);
     if ((v = getenv("FAKTURA_TEST_KEYMAP_ENTRIES")) && *v)

@@ -17,6 +17,7 @@
 #include <string.h>
 #include "core/invoice_codes.h"
 #include "core/payref.h"
+#include "core/testhook.h"
 #include "core/util.h"
 #include "einvoice/einvoice.h"
 #include "pipeline/pipeline.h"
@@ -278,10 +279,27 @@ fk_code fk_pipeline__einvoice_code(fk_einv_problem why)
     }
 }
 
+/* The test hook FAKTURA_TEST_BREAK_EINVOICE: an element no schema allows, before the
+ * root's end tag. */
+static void break_xml(fk_buf *x)
+{
+    const char *end = x->len ? memrchr(x->ptr, '<', x->len) : NULL;
+    if (!end)
+        return;
+    size_t at = (size_t)(end - x->ptr);
+    fk_buf tail = FK_BUF_INIT;
+    fk_buf_append(&tail, x->ptr + at, x->len - at);
+    x->len = at;
+    fk_buf_puts(x, "<Broken/>");
+    fk_buf_append(x, tail.ptr, tail.len);
+    fk_buf_free(&tail);
+}
+
 fk_status fk_pipeline__write_einvoices(const fk_einv_schemas *s, const fk_document *d,
                                        unsigned mask, fk_buf *xml, fk_code *code,
                                        fk_error *err)
 {
+    const char *brk = fk_testhooks_get()->break_einvoice;
     for (int f = 0; f < FK_EINV_COUNT; f++) {
         const fk_einv_profile *p = fk_einv_profile_of((fk_einv_format)f);
         fk_einv_problem why = FK_EINV_OK;
@@ -290,6 +308,8 @@ fk_status fk_pipeline__write_einvoices(const fk_einv_schemas *s, const fk_docume
         if (!(mask & (1u << f)))
             continue;
         st = fk_einv_write(d, p, &xml[f], &why, err);
+        if (st == FK_OK && brk && d->order_id && !strcmp(brk, d->order_id))
+            break_xml(&xml[f]);
         if (st == FK_OK && s)
             st = fk_einv_validate(s, p, xml[f].ptr, xml[f].len, &why, err);
         if (st != FK_OK) {

@@ -9,12 +9,12 @@ cfg="$SAMPLES/faktura.ini"
 cp "$FK_SRCDIR/tests/data/schema-v2.sqlite" db.sqlite
 equal "version before" "$(sql db.sqlite 'PRAGMA user_version')" 2
 expect_exit 4 "$FAKTURA" show --db db.sqlite INV-2026-000001
-contains last.err "schema version 2, this faktura reads 3; run \`faktura run\` once to upgrade it"
+contains last.err "schema version 2, this faktura reads 4; run \`faktura run\` once to upgrade it"
 
 # The sample ledger again: the 20 invoices are recognised (skipped), nothing issued twice.
 expect_exit 1 "$FAKTURA" run --config "$cfg" --db db.sqlite --out out --as-of 2026-11-21 \
     "$SAMPLES/orders.csv"
-equal "version after" "$(sql db.sqlite 'PRAGMA user_version')" 3
+equal "version after" "$(sql db.sqlite 'PRAGMA user_version')" 4
 contains last.err "batch 2: 31 orders: 0 invoiced, 11 failed, 0 held, 20 skipped"
 equal "old invoices" "$(sql db.sqlite 'SELECT count(*) || "/" || sum(has_document) FROM invoices')" "20/0"
 equal "documents" "$(sql db.sqlite 'SELECT count(*) FROM documents')" 0

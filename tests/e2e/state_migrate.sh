@@ -6,11 +6,11 @@
 cp "$FK_SRCDIR/tests/data/schema-v1.sqlite" db.sqlite
 equal "version before" "$(sql db.sqlite 'PRAGMA user_version')" 1
 expect_exit 4 "$FAKTURA" verify --db db.sqlite
-contains last.err "schema version 1, this faktura reads 3; run \`faktura run\` once to upgrade it"
+contains last.err "schema version 1, this faktura reads 4; run \`faktura run\` once to upgrade it"
 
 expect_exit 1 "$FAKTURA" run --config "$SAMPLES/faktura.ini" --db db.sqlite --out out \
     --as-of 2026-11-21 "$SAMPLES/orders.csv"
-equal "version after" "$(sql db.sqlite 'PRAGMA user_version')" 3
+equal "version after" "$(sql db.sqlite 'PRAGMA user_version')" 4
 contains last.err "batch 2: 31 orders: 0 invoiced, 11 failed, 0 held, 20 skipped"
 # The old batch's PDFs are not in this scratch directory: every run says so, loudly.
 contains last.err "faktura: warning: the PDF of invoice INV-2026-000001 is missing"
