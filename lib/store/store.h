@@ -135,9 +135,10 @@ typedef struct fk_stored_einvoice {
     int64_t size;
 } fk_stored_einvoice;
 typedef void (*fk_stored_einvoice_fn)(const fk_stored_einvoice *e, void *payload);
-/* The e-invoice files of invoice `number` (NULL: of every invoice), by number and format. */
-fk_status fk_store_einvoice_list(fk_store *s, const char *number, fk_stored_einvoice_fn fn,
-                                 void *payload, fk_error *err);
+/* The e-invoice files of invoice `number` (NULL: of every invoice) of batch `batch_id` (0:
+ * any), by number and format. */
+fk_status fk_store_einvoice_list(fk_store *s, const char *number, int64_t batch_id,
+                                 fk_stored_einvoice_fn fn, void *payload, fk_error *err);
 
 /* ---- the invoices of record (store_documents.c) ---- */
 

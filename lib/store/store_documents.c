@@ -126,8 +126,8 @@ static void get_einvoice(sqlite3_stmt *row, void *payload)
     c->fn(&e, c->payload);
 }
 
-fk_status fk_store_einvoice_list(fk_store *s, const char *number, fk_stored_einvoice_fn fn,
-                                 void *payload, fk_error *err)
+fk_status fk_store_einvoice_list(fk_store *s, const char *number, int64_t batch_id,
+                                 fk_stored_einvoice_fn fn, void *payload, fk_error *err)
 {
     einv_ctx c = {fn, payload};
     return fk_sql(s, STMT_COUNT, "read the e-invoices", get_einvoice, &c, err,
@@ -135,6 +135,7 @@ fk_status fk_store_einvoice_list(fk_store *s, const char *number, fk_stored_einv
                   "COALESCE(b.out_dir, '.') || '/' || e.file_name, e.size "
                   "FROM einvoices e JOIN invoices i ON i.number = e.number "
                   "JOIN batches b ON b.id = i.batch_id "
-                  "WHERE ?1 IS NULL OR e.number = ?1 ORDER BY i.series, i.seq, e.format",
-                  "t", number);
+                  "WHERE (?1 IS NULL OR e.number = ?1) AND (?2 = 0 OR i.batch_id = ?2) "
+                  "ORDER BY i.series, i.seq, e.format",
+                  "ti", number, batch_id);
 }

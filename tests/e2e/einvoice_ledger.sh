@@ -48,6 +48,29 @@ PY
     [ "$(ls "$S/fx" | wc -l)" -gt 0 ] || fail "$S: no Factur-X invoice"
 done
 
+# verify covers the XML files; validate (a dry run) builds and checks them, writing nothing
+expect_exit 0 "$FAKTURA" verify --db DE/db.sqlite
+f=$(ls DE/out/*.ubl.xml | head -1)
+cp "$f" saved.xml && printf ' ' >>"$f"
+expect_exit 1 "$FAKTURA" verify --db DE/db.sqlite
+contains last.out "e-invoice $f differs from what was recorded"
+cp saved.xml "$f"
+expect_exit 0 "$FAKTURA" validate -q --config DE/faktura.ini --as-of 2026-11-20 --report dry.json DE/orders.csv
+python3 - <<'PY' >noref.csv
+import csv, sys
+rows = list(csv.DictReader(open("DE/orders.csv")))
+w = csv.DictWriter(sys.stdout, fieldnames=rows[0].keys()); w.writeheader()
+for r in rows[:3]:
+    r["buyer_reference"] = ""; r["einvoice"] = "xrechnung-cii"; w.writerow(r)
+PY
+expect_exit 1 "$FAKTURA" validate -q --config DE/faktura.ini --as-of 2026-11-20 --report dry2.json noref.csv
+python3 -c "
+import json; r = json.load(open('dry2.json'))
+f = r['orders'][0]['findings'][0]
+assert f['code'] == 'EINVOICE_FIELD_MISSING' and f['field'] == 'buyer_reference', f
+" || fail "validate: EINVOICE_FIELD_MISSING buyer_reference"
+[ ! -e out ] || fail "validate wrote an output directory"
+
 [ "$schematron" = 1 ] || finish
 V="$KIT/validate.sh"
 check() { # check MODE DIR: every file OK; the warnings are printed
