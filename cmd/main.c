@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +24,11 @@ enum {
     EXIT_USAGE = 2,        /* bad command line or config file */
     EXIT_INPUT = 3,        /* an input file is unreadable or malformed (no header, ...) */
     EXIT_ENV = 4,          /* database locked or unwritable, disk full, I/O error */
-    EXIT_INTERNAL = 5      /* a bug in faktura (or books that do not reconcile) */
+    EXIT_INTERNAL = 5,     /* a bug in faktura (or books that do not reconcile) */
+    EXIT_INCOMPLETE = 6    /* the batch is incomplete (interrupted): retry with its inputs */
 };
+/* A run or retry stopped by SIGINT or SIGTERM exits with 128 + the signal's number (130,
+ * 143), as a shell reports a process a signal ended: README.md, beside the table. */
 
 static const char usage_main[] =
     "Usage: faktura COMMAND [options] [INPUT...]\n"
@@ -69,7 +73,10 @@ static const char usage_main[] =
     "  2  usage error: bad option or config file\n"
     "  3  input error: an input file is unreadable or malformed (e.g. missing column)\n"
     "  4  environment error: database locked or unwritable, disk full, I/O error\n"
-    "  5  internal error (a bug, or a report that does not reconcile)\n";
+    "  5  internal error (a bug, or a report that does not reconcile)\n"
+    "  6  the batch is incomplete (interrupted, or stopped before all its inputs were\n"
+    "     read): `faktura retry --batch ID INPUT...` finishes it\n"
+    "  130, 143  run or retry stopped by SIGINT or SIGTERM (the batch is interrupted)\n";
 
 static const char usage_batch[] =
     "Usage: faktura %s [options] INPUT...\n"
@@ -103,7 +110,7 @@ static const char usage_batch[] =
     "  -h, --help            show this help\n"
     "\n"
     "Exit codes: 0 all invoiced, 1 some not invoiced, 2 usage, 3 input, 4 environment,\n"
-    "5 internal (see `faktura --help`).\n";
+    "5 internal, 6 batch incomplete, 130/143 interrupted (see `faktura --help`).\n";
 
 static const char usage_retry[] =
     "Usage: faktura retry --batch ID [options] [INPUT...]\n"
@@ -117,8 +124,11 @@ static const char usage_retry[] =
     "Options: --batch ID, --db FILE, --out DIR (default: the batch's), --config FILE,\n"
     "--report FILE (default: DIR/report.json), --format FORMAT, --as-of DATE,\n"
     "--delimiter , or ;, --decimal-comma, --input-format csv|xml, --jobs N, -q, -v, -h.\n"
+    "An incomplete batch (interrupted, or stopped by an error before all its inputs were\n"
+    "read) is finished from its INPUT files given again: the orders it never recorded are\n"
+    "taken from them as the run would have; without INPUT retry says what to give (exit 6).\n"
     "Exit codes as for run: 0 all invoiced, 1 some not invoiced, 2 usage, 3 input,\n"
-    "4 environment, 5 internal.\n";
+    "4 environment, 5 internal, 6 batch incomplete, 130/143 interrupted.\n";
 
 static const char usage_verify[] =
     "Usage: faktura verify [--batch ID] [--db FILE] [--repair [--config FILE]]\n"
@@ -210,7 +220,9 @@ static const char usage_report[] =
     "                        --report file's extension); repeatable\n"
     "  --csv-bom, --csv-delimiter ;   CSV report options (see `faktura run --help`)\n"
     "  -q, --quiet           no summary line\n"
-    "  -h, --help            show this help\n";
+    "  -h, --help            show this help\n"
+    "Exit code 6: the batch is incomplete (interrupted, or stopped before all its inputs\n"
+    "were read, or still running); the report covers the orders it recorded.\n";
 
 #define MAX_REPORTS 8
 
@@ -290,8 +302,37 @@ static int exit_for(fk_status st)
     case FK_EINPUT: return EXIT_INPUT;
     case FK_EENV: return EXIT_ENV;
     case FK_EINTERNAL: return EXIT_INTERNAL;
+    case FK_EINCOMPLETE: return EXIT_INCOMPLETE;
     }
     return EXIT_INTERNAL;
+}
+
+/* SIGINT and SIGTERM during `run` and `retry`: the batch finishes the chunks it has
+ * checked, marks itself interrupted and returns (fk_batch_interrupt); the exit code is then
+ * 128 + the signal. A second signal ends the process at once (SA_RESETHAND): that is safe
+ * too, as a crash is. A signal ignored when faktura started (nohup, a background job of a
+ * shell without job control) stays ignored. SA_RESTART: reads of files go on. */
+static volatile sig_atomic_t caught_signal;
+
+static void on_signal(int sig)
+{
+    caught_signal = sig;
+    fk_batch_interrupt();
+}
+
+static void catch_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction sa, old;
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESETHAND | SA_RESTART;
+        sigaction(sigs[i], &sa, NULL);
+    }
 }
 
 static int report_error(const fk_error *err)
@@ -496,6 +537,8 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     opts.decimal_comma = c->decimal_comma;
     opts.warn = on_problem;
     opts.warn_payload = c;
+    if (!dry)
+        catch_signals();
     if (retry) {
         opts.out_dir = c->out_given ? c->out : NULL;
         st = fk_batch_retry(&opts, c->batch, (const char *const *)inputs, (size_t)ninputs, &sum,
@@ -505,8 +548,10 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     }
     end_progress(c);
     fk_config_free(cfg);
-    if (st != FK_OK)
-        return report_error(&err);
+    if (st != FK_OK) {
+        rc = report_error(&err);
+        return st == FK_EINCOMPLETE && caught_signal ? 128 + caught_signal : rc;
+    }
     print_summary(c, &sum, sum.report_path[0] ? sum.report_path : "-");
     if (c->expect) {
         /* Billing rules under test: the expectations decide, not the outcomes. */
@@ -656,7 +701,10 @@ static int cmd_report(cli *c)
         return usage_error("%s needs --batch ID", "report");
     if ((rc = build_targets(c, &ro, NULL)) >= 0)
         return rc;
-    if (fk_batch_report(c->db, c->batch, &ro, &sum, &err) != FK_OK)
+    fk_status st = fk_batch_report(c->db, c->batch, &ro, &sum, &err);
+    if (st == FK_EINCOMPLETE) /* the report of what was recorded is written: say both */
+        print_summary(c, &sum, sum.report_path);
+    if (st != FK_OK)
         return report_error(&err);
     print_summary(c, &sum, sum.report_path);
     return outcome_exit(&sum);

@@ -119,11 +119,25 @@ typedef struct fk_summary {
  * Run a batch (or, with opts->dry_run, validate it) over `inputs` ("-" is stdin).
  * Returns FK_OK when every order got an outcome and the report was written, whatever the
  * outcomes; the caller reads them from `out`. Returns FK_EINPUT when an input file cannot be
- * read or lacks required columns (nothing of that batch is committed), FK_EENV for database
- * or disk failures (orders committed before stay committed), FK_EUSAGE for bad options.
+ * read, is malformed anywhere (every input is read through once before anything is
+ * recorded; standard input is first copied to a temporary file) or lacks required columns:
+ * nothing of that batch is committed. FK_EENV for database or disk failures (orders
+ * committed before stay committed; a batch stopped before its end is incomplete),
+ * FK_EINCOMPLETE when interrupted (fk_batch_interrupt) or when an input changed while it
+ * was read, FK_EUSAGE for bad options.
  */
 FK_EXTERN fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs,
                                  size_t ninputs, fk_summary *out, fk_error *err);
+
+/**
+ * Ask the batch running in this process (fk_batch_run, fk_batch_retry) to stop, for
+ * SIGINT and SIGTERM: async-signal-safe, a signal handler may call it. The batch stops
+ * reading its inputs, finishes the chunks it has checked (so what is recorded is the first
+ * orders of the inputs, every one with its outcome and PDF), marks itself 'interrupted'
+ * and returns FK_EINCOMPLETE; `fk_batch_retry` with the same inputs finishes it. Sticky:
+ * every later batch of the process stops at once.
+ */
+FK_EXTERN void fk_batch_interrupt(void);
 
 /**
  * Process the failed and held orders of batch `batch_id` again, through every check. With
@@ -132,6 +146,11 @@ FK_EXTERN fk_status fk_batch_run(const fk_batch_options *opts, const char *const
  * the files. Invoiced orders are never touched. opts->out_dir NULL: the batch's own output
  * directory; no report target: "<out_dir>/report.json". The report and `out` describe the
  * whole batch afterwards.
+ * An incomplete batch (interrupted, or stopped by an error before every order of its
+ * inputs was read) is finished instead: `inputs` must be its inputs again (the same
+ * number, in the same order), its recorded orders must be their first orders, and the
+ * orders after them are processed as the run would have processed them; without inputs,
+ * FK_EINCOMPLETE says what to give.
  */
 FK_EXTERN fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
                                    const char *const *inputs, size_t ninputs, fk_summary *out,
@@ -270,7 +289,7 @@ typedef struct fk_batch_row {
     int64_t id;
     const char *kind;                  /* "run" */
     const char *as_of;                 /* "2026-11-20T00:00:00Z" */
-    const char *state;                 /* "running", "done", "aborted" */
+    const char *state;                 /* "running", "done", "aborted", "interrupted" */
     uint64_t orders;
     uint64_t count[FK_OUTCOME_COUNT];  /* per outcome */
 } fk_batch_row;
@@ -299,7 +318,9 @@ FK_EXTERN fk_status fk_status_list(const char *db_path, int64_t batch_id,
 
 /**
  * Write the report of an earlier batch again from the database, once per target of `ro`.
- * FK_EUSAGE if there is no such batch.
+ * FK_EUSAGE if there is no such batch; FK_EINCOMPLETE (after writing the report of what was
+ * recorded, `out` filled) if the batch is incomplete: interrupted, stopped by an error, or
+ * still running in another process.
  */
 FK_EXTERN fk_status fk_batch_report(const char *db_path, int64_t batch_id,
                                     const fk_report_options *ro, fk_summary *out, fk_error *err);

@@ -8,12 +8,14 @@
  *
  * Why this way: a full card number (PAN) must not end up in reports, logs, databases or
  * core dumps. So the number is never copied whole: the digits are streamed, the Luhn sum is
- * kept for both parities (the parity from the right is only known at the end), and only
+ * kept for both parities (the parity from the right is only known at the end: fk_luhn in
+ * checksum.c, which the VAT checks and the card-number scanner share), and only
  * the leading digits needed for the brand (at most 8, no more than PCI DSS allows to be
  * displayed with the last four) and the last four are held, in local buffers that are
  * wiped through a volatile pointer before returning so the compiler cannot drop the wipe.
  */
 #include "core/card.h"
+#include "core/checksum.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -27,11 +29,15 @@
  *  - DISCOVER before UNIONPAY: 622126-622925 lies inside UnionPay's 62, and those cards
  *    are UnionPay cards that Discover's network accepts (Discover Global Network
  *    reciprocity); the narrower range is taken first, as Discover's published IIN ranges
- *    include it. The rest of 62 is UNIONPAY.
- *  - MAESTRO's 6304/6390 and 67 (6759 and 676770/676774 of Maestro UK, 6761-6763) do not
- *    overlap the others; 50 and 56-58 neither (MASTERCARD is 51-55 and 2221-2720).
+ *    include it, for the lengths Discover issues (16-19). The rest of 62, and 14- and
+ *    15-digit numbers in 622126-622925, are UNIONPAY.
+ *  - MAESTRO's 50, 56-59, 63 and 67 do not overlap the others (MASTERCARD is 51-55 and
+ *    2221-2720, DISCOVER 6011, 644-649 and 65).
+ *  - UNIONPAY also issues 81x numbers (810, 8110-8171), which no other brand uses.
  *  - the remaining ranges are disjoint (AMEX 34/37, JCB 3528-3589, DINERS 300-305, 36,
  *    38-39; VISA 4).
+ * UnionPay's 81x ranges and 14- and 15-digit numbers and Maestro's 59 and 63 are taken
+ * from braintree's credit-card-type tables (src/lib/card-types.ts).
  * When the range matches but the length does not, the search goes on; if nothing matches,
  * the brand is "" (the caller reports CARD_BRAND_UNKNOWN or CARD_NUMBER_INVALID). */
 typedef struct iin_range {
@@ -54,11 +60,10 @@ static const card_brand brands[] = {
     {"DINERS", 14, 19, 0, {{300, 305, 3}, {36, 36, 2}, {38, 39, 2}, {0, 0, 0}}},
     {"VISA", 13, 19, LEN(13) | LEN(16) | LEN(19), {{4, 4, 1}, {0, 0, 0}}},
     {"MASTERCARD", 16, 16, 0, {{51, 55, 2}, {2221, 2720, 4}, {0, 0, 0}}},
-    {"MAESTRO", 12, 19, 0, {{50, 50, 2}, {56, 58, 2}, {6304, 6304, 4}, {6390, 6390, 4},
-                            {67, 67, 2}}},
+    {"MAESTRO", 12, 19, 0, {{50, 50, 2}, {56, 59, 2}, {63, 63, 2}, {67, 67, 2}, {0, 0, 0}}},
     {"DISCOVER", 16, 19, 0, {{6011, 6011, 4}, {622126, 622925, 6}, {644, 649, 3},
                              {65, 65, 2}, {0, 0, 0}}},
-    {"UNIONPAY", 16, 19, 0, {{62, 62, 2}, {0, 0, 0}}},
+    {"UNIONPAY", 14, 19, 0, {{62, 62, 2}, {810, 810, 3}, {8110, 8171, 4}, {0, 0, 0}}},
 };
 
 /* The first `digits` leading digits as a number (iin holds `have` digits). */
@@ -73,7 +78,7 @@ static bool iin_prefix(const char *iin, int have, int digits, unsigned long *out
     return true;
 }
 
-static const char *brand_of(const char *iin, int have, int ndigits)
+const char *fk_card_brand(const char *iin, int have, int ndigits)
 {
     for (size_t b = 0; b < sizeof brands / sizeof brands[0]; b++) {
         const card_brand *br = &brands[b];
@@ -94,7 +99,7 @@ static const char *brand_of(const char *iin, int have, int ndigits)
 
 /* Overwrite n bytes through a volatile pointer: a plain memset of a buffer that is dead
  * afterwards may be removed by the optimiser (C17 has no memset_s guarantee here). */
-static void wipe(void *p, size_t n)
+void fk_card_wipe(void *p, size_t n)
 {
     volatile unsigned char *v = p;
     while (n-- > 0)
@@ -107,9 +112,7 @@ void fk_card_inspect(const char *raw, fk_card *out)
     char iin[IIN_DIGITS];
     char last[4];
     size_t count = 0, nother = 0; /* size_t: any input length, no overflow */
-    /* Luhn sums for both parities: sum_even doubles digits at even positions from the
-     * left (right for an odd count), sum_odd those at odd positions (right for even). */
-    unsigned long sum_even = 0, sum_odd = 0;
+    fk_luhn luhn = FK_LUHN_INIT;  /* sums mod 10 only: nothing of the number */
 
     memset(out, 0, sizeof *out);
     if (raw == NULL)
@@ -122,15 +125,7 @@ void fk_card_inspect(const char *raw, fk_card *out)
             nother++;
             continue;
         }
-        int d = c - '0';
-        int dd = d * 2 > 9 ? d * 2 - 9 : d * 2;
-        if (count % 2 == 0) {
-            sum_even += (unsigned long)dd;
-            sum_odd += (unsigned long)d;
-        } else {
-            sum_even += (unsigned long)d;
-            sum_odd += (unsigned long)dd;
-        }
+        fk_luhn_add(&luhn, c - '0');
         if (count < IIN_DIGITS)
             iin[count] = c;
         last[count % 4] = c;
@@ -143,11 +138,9 @@ void fk_card_inspect(const char *raw, fk_card *out)
     out->ndigits = ndigits;
     out->digits_only = (ndigits > 0 && nother == 0);
     if (out->digits_only) {
-        /* the rightmost digit is never doubled: for an even count the doubled ones are at
-         * even positions from the left */
-        unsigned long sum = (count % 2 == 0) ? sum_even : sum_odd;
-        out->luhn_ok = (ndigits >= 2 && sum % 10 == 0);
-        const char *brand = brand_of(iin, ndigits < IIN_DIGITS ? ndigits : IIN_DIGITS, ndigits);
+        out->luhn_ok = fk_luhn_valid(&luhn);
+        const char *brand =
+            fk_card_brand(iin, ndigits < IIN_DIGITS ? ndigits : IIN_DIGITS, ndigits);
         if (brand != NULL)
             snprintf(out->brand, sizeof out->brand, "%s", brand);
     }
@@ -158,8 +151,8 @@ void fk_card_inspect(const char *raw, fk_card *out)
         out->last4[4] = '\0';
     }
 
-    wipe(iin, sizeof iin);
-    wipe(last, sizeof last);
+    fk_card_wipe(iin, sizeof iin);
+    fk_card_wipe(last, sizeof last);
 }
 
 void fk_card_masked(const fk_card *c, char *buf, size_t bufsz)

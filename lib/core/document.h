@@ -124,7 +124,7 @@ typedef struct fk_document {
     fk_doc_payment payment;
     const char *payment_means;          /* BG-16 BT-81 UNCL4461: "58" SEPA credit transfer,
                                          * "30" other credit transfer, "59" SEPA direct
-                                         * debit, "54" card */
+                                         * debit, "48" bank card */
     int payment_terms_days;             /* BT-20, in days from the issue date */
     const char *seller_iban, *seller_bic; /* BT-84, BT-86 */
     const char *payment_reference;      /* BT-83, electronic form ("RF18539007547034") */

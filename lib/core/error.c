@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "core/pan.h"
 #include "faktura/common.h"
 #include "faktura/version.h"
 
@@ -28,6 +29,7 @@ fk_status fk_error_set(fk_error *err, fk_status st, const char *file, unsigned l
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof(err->message), fmt, ap);
     va_end(ap);
+    fk_pan_mask(err->message, strlen(err->message)); /* whatever it quotes */
     return st;
 }
 
@@ -39,6 +41,7 @@ const char *fk_status_name(fk_status st)
     case FK_EINPUT: return "input";
     case FK_EENV: return "environment";
     case FK_EINTERNAL: return "internal";
+    case FK_EINCOMPLETE: return "incomplete";
     }
     return "unknown";
 }

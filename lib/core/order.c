@@ -5,6 +5,7 @@
 #include <string.h>
 #include "core/buf.h"
 #include "core/order.h"
+#include "core/pan.h"
 
 static const struct {
     const char *name;
@@ -122,6 +123,50 @@ void fk_order_add_finding(fk_order *o, fk_code code, const char *field, const ch
     f->field = field ? fk_xstrdup(field) : NULL;
     f->message = fk_buf_take(&msg);
     f->hint = NULL;
+    /* Whatever a message quotes, from whichever stage: a card number in it is masked here,
+     * before the message reaches the database, a report or the terminal. */
+    fk_pan_mask(f->message, strlen(f->message));
+}
+
+bool fk_order_mask_value(fk_order *o, fk_column col, char *value, size_t len,
+                         unsigned long line)
+{
+    if (value == NULL || fk_pan_mask(value, len) == 0)
+        return false;
+    const char *name = fk_column_name(col);
+    if (line > 0)
+        fk_order_add_finding(o, FK_CODE_CARD_NUMBER_IN_FIELD, name,
+                             "line %lu: %s holds a card number; it is masked and the order "
+                             "is not invoiced",
+                             line, name);
+    else
+        fk_order_add_finding(o, FK_CODE_CARD_NUMBER_IN_FIELD, name,
+                             "%s holds a card number; it is masked and the order is not "
+                             "invoiced",
+                             name);
+    return true;
+}
+
+void fk_order_mask_fields(fk_order *o)
+{
+    /* The finding belongs to the data, as ingestion's own do: stored with the order, so a
+     * retry from the masked data fails it again instead of invoicing the masked value. */
+    if (o->values_masked)
+        return;
+    bool data_only = o->nfindings == o->ningest_findings;
+    for (int c = 0; c < FK_ORDER_FIELDS; c++)
+        if (c != FK_COL_CARD_NUMBER && o->f[c])
+            fk_order_mask_value(o, (fk_column)c, o->f[c], strlen(o->f[c]), o->line);
+    for (size_t i = 0; i < o->nlines; i++) {
+        fk_line *ln = &o->lines[i];
+        for (int c = FK_ORDER_FIELDS; c < FK_COL_COUNT; c++) {
+            char *v = FK_LINE_FIELD(ln, c);
+            if (v)
+                fk_order_mask_value(o, (fk_column)c, v, strlen(v), ln->line);
+        }
+    }
+    if (data_only)
+        o->ningest_findings = o->nfindings;
 }
 
 bool fk_order_has_finding(const fk_order *o, fk_code code)

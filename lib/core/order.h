@@ -137,6 +137,8 @@ typedef struct fk_order {
     fk_finding *findings;
     size_t nfindings, cap_findings;
     size_t ningest_findings;           /* findings [0, n) come from ingestion itself */
+    bool values_masked;                /* ingestion masked card numbers as values entered
+                                        * (fk_order_mask_value): no need to look again */
 
     /* derived by validate */
     fk_customer_type customer_type;
@@ -204,10 +206,23 @@ void fk_order_clear(fk_order *o);      /* free everything; o is ready for reuse 
 char *fk_order_strndup(fk_order *o, const char *s, size_t n);
 char *fk_order_strdup(fk_order *o, const char *s);
 fk_line *fk_order_add_line(fk_order *o);
-/* Add a finding; the message is printf-formatted and copied. At most one finding per field
- * is kept (the first), so one wrong value never cascades into many. */
+/* Add a finding; the message is printf-formatted and copied, and any card number it quotes
+ * is masked (core/pan.h). At most one finding per field is kept (the first), so one wrong
+ * value never cascades into many. */
 void fk_order_add_finding(fk_order *o, fk_code code, const char *field, const char *fmt, ...)
     FK_PRINTF(4, 5);
+/* Mask the card numbers (core/pan.h) in value[0, len), the value of column `col` read from
+ * input line `line` (0: not known), in place. When there was one, the order gets
+ * CARD_NUMBER_IN_FIELD for that column: the finding names the field, never the value.
+ * Returns whether there was one. */
+bool fk_order_mask_value(fk_order *o, fk_column col, char *value, size_t len,
+                         unsigned long line);
+/* fk_order_mask_value over every field the order holds but card_number (only ever kept
+ * masked), for orders that did not just come through ingestion, which masks each value as
+ * it enters (values_masked): an order stored by an older version and read back for a
+ * retry. Called before any check adds a finding, its findings count as ingestion's
+ * (ningest_findings): they are stored with the order's data. */
+void fk_order_mask_fields(fk_order *o);
 bool fk_order_has_finding(const fk_order *o, fk_code code);
 /* The outcome its findings give: none -> INVOICED, else the most severe (SKIPPED only when
  * every finding says skipped; FAILED before HELD). */

@@ -3,6 +3,7 @@
  * and the EPC QR payload (see payref.h). */
 #include <stdio.h>
 #include <string.h>
+#include "core/checksum.h"
 #include "core/payref.h"
 
 const char *fk_payref_name(fk_payref_kind k)
@@ -18,51 +19,6 @@ bool fk_payref_parse(const char *name, fk_payref_kind *out)
             return true;
         }
     return false;
-}
-
-int fk_mod97(const char *s)
-{
-    int r = 0;
-    for (; *s; s++) {
-        char c = *s;
-        if (c >= '0' && c <= '9') {
-            r = (r * 10 + (c - '0')) % 97;
-        } else {
-            int v;
-            if (c >= 'A' && c <= 'Z')
-                v = c - 'A' + 10;
-            else if (c >= 'a' && c <= 'z')
-                v = c - 'a' + 10;
-            else
-                return -1;
-            r = (r * 100 + v) % 97;
-        }
-    }
-    return r;
-}
-
-char fk_luhn_digit(const char *s)
-{
-    size_t n = strlen(s);
-    int sum = 0;
-
-    if (n == 0)
-        return 0;
-    /* From the right: the digit next to the check digit is doubled. */
-    for (size_t i = 0; i < n; i++) {
-        char c = s[n - 1 - i];
-        int d;
-        if (c < '0' || c > '9')
-            return 0;
-        d = c - '0';
-        if (i % 2 == 0) {
-            d *= 2;
-            if (d > 9)
-                d -= 9;
-        }
-        sum += d;
-    }
-    return (char)('0' + (10 - sum % 10) % 10);
 }
 
 static bool is_alnum(char c)
@@ -97,7 +53,7 @@ bool fk_payref_make(fk_payref_kind k, const char *number, char *out, size_t n)
     if (k == FK_PAYREF_KID) {
         if (len == 0 || len + 1 > FK_KID_MAX_DIGITS || n < len + 2)
             return false;
-        snprintf(out, n, "%s%c", body, fk_luhn_digit(body));
+        snprintf(out, n, "%s%c", body, (char)('0' + fk_luhn_check_digit(body, len)));
         return true;
     }
     if (len == 0 || len > FK_RF_MAX_BODY || n < len + 5)
@@ -105,7 +61,7 @@ bool fk_payref_make(fk_payref_kind k, const char *number, char *out, size_t n)
     /* ISO 11649: the body, then "RF00", as MOD 97-10; check digits 98 - remainder. */
     char tmp[96];
     snprintf(tmp, sizeof(tmp), "%sRF00", body);
-    snprintf(out, n, "RF%02d%s", 98 - fk_mod97(tmp), body);
+    snprintf(out, n, "RF%02d%s", 98 - fk_mod97(0, tmp, strlen(tmp)), body);
     return true;
 }
 

@@ -9,8 +9,7 @@
  *           (Norway also knows a MOD11 variant; faktura writes MOD10, which every
  *           Norwegian bank accepts);
  *   number  the invoice number as it is.
- * The check-digit routines here (fk_mod97, fk_luhn_digit) are small on purpose; they may
- * move into a shared checksum module.
+ * The check digits come from the shared checksum module (core/checksum.h: MOD 97-10, Luhn).
  */
 #ifndef FK_PAYREF_H
 #define FK_PAYREF_H
@@ -28,13 +27,6 @@ typedef enum fk_payref_kind { FK_PAYREF_RF = 0, FK_PAYREF_KID, FK_PAYREF_NUMBER 
 const char *fk_payref_name(fk_payref_kind k);
 /* false for anything else. */
 bool fk_payref_parse(const char *name, fk_payref_kind *out);
-
-/* ISO 7064 MOD 97-10 of an alphanumeric string: letters count as two digits (A = 10 ...
- * Z = 35, case-insensitive); other characters make it return -1. */
-int fk_mod97(const char *s);
-/* The Luhn (MOD10) check digit for the digits of s ('0'-'9' only), as a character; 0
- * when s is empty or holds anything else. */
-char fk_luhn_digit(const char *s);
 
 /* The reference of kind k for invoice number `number`, into out (>= 36 bytes). false when
  * the number does not make one: more than 21 letters and digits (rf), no digits or more

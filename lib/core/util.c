@@ -8,6 +8,7 @@
 #include <time.h>
 #include <openssl/evp.h>
 #include "faktura/batch.h"
+#include "core/pan.h"
 #include "core/util.h"
 
 bool fk_utf8_valid(const char *str, size_t n)
@@ -161,25 +162,37 @@ char *fk_text_printable(char *s)
 const char *fk_quote_value(const char *str, char *buf, size_t bufsz)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t o = 0, i = 0, len;
+    size_t o = 0, i = 0, len, n;
+    fk_pan_span pan;
+    bool in_pan;
 
     if (bufsz < 8) {
         if (bufsz)
             buf[0] = '\0';
         return buf;
     }
+    /* Card numbers are found in the whole value, so that one the cut shortens is masked
+     * too: its digits before the last four become '*' as they are copied. */
+    n = strlen(str);
+    in_pan = fk_pan_find(str, n, 0, &pan);
     while (s[i]) {
         bool keep = shown_as_is(next_char(s + i, &len), false);
         size_t need = keep ? len : 1;
         if (o + need > bufsz - 4) /* room for "..." and the NUL */
             break;
-        if (keep)
+        while (in_pan && i >= pan.end)
+            in_pan = fk_pan_find(str, n, pan.end, &pan);
+        if (keep && len == 1 && in_pan && i >= pan.start && i < pan.keep && s[i] >= '0' &&
+            s[i] <= '9')
+            buf[o] = '*';
+        else if (keep)
             memcpy(buf + o, s + i, len);
         else
             buf[o] = '?';
         o += need;
         i += len;
     }
+    fk_pan_mask(buf, o); /* and what is shown holds no card-like run either */
     if (s[i]) {
         memcpy(buf + o, "...", 3);
         o += 3;

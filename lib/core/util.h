@@ -25,9 +25,10 @@ bool fk_has_control(const char *s);
 char *fk_text_safe(char *s, bool keep_ws);
 /* Would fk_text_safe leave s as it is? */
 bool fk_text_is_safe(const char *s, bool keep_ws);
-/* Copy `s` for a message: every character fk_text_safe replaces becomes '?'; cut to
- * bufsz - 4 bytes (on a character boundary) with "..." appended. The one helper for every
- * message that quotes input (SECURITY.md). Returns buf. */
+/* Copy `s` for a message: card numbers are masked (core/pan.h), every character
+ * fk_text_safe replaces becomes '?'; cut to bufsz - 4 bytes (on a character boundary) with
+ * "..." appended. The one helper for every message that quotes input (SECURITY.md).
+ * Returns buf. */
 const char *fk_quote_value(const char *s, char *buf, size_t bufsz);
 /* Trim ASCII spaces/tabs at both ends, in place; returns s. */
 char *fk_trim(char *s);

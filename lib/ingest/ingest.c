@@ -81,12 +81,20 @@ void fk_ingest__finish_order(fk_order *o)
                 FK_LINE_FIELD(&o->lines[l], c) = fk_order_strndup(o, "", 0);
 }
 
-fk_line *fk_ingest__add_line(fk_order *o, unsigned long line)
+void fk_ingest__too_many_lines(fk_order *o, unsigned long line)
+{
+    fk_order_add_finding(o, FK_CODE_ROW_MALFORMED, NULL,
+                         "line %lu: the order has more than %d lines; this line and the "
+                         "rest of the order are not read", line, FK_MAX_LINES_PER_ORDER);
+}
+
+fk_line *fk_ingest__add_line(fk_order *o, unsigned long line, bool *told)
 {
     if (o->nlines >= FK_MAX_LINES_PER_ORDER) {
-        fk_order_add_finding(o, FK_CODE_ROW_MALFORMED, NULL,
-                             "line %lu: the order has more than %d lines", line,
-                             FK_MAX_LINES_PER_ORDER);
+        /* One finding, not one per line: a million-line order would carry a million. */
+        if (!*told)
+            fk_ingest__too_many_lines(o, line);
+        *told = true;
         return NULL;
     }
     fk_line *ln = fk_order_add_line(o); /* fields NULL until set or finished */
@@ -165,35 +173,64 @@ void *fk_ingest__queue_at(const fk_ingest__queue *q, size_t i)
     return (char *)q->items + (q->head + i) * q->size;
 }
 
+/* card_number: the full number stops here. It is inspected and wiped before anything could
+ * quote it (a bad byte in it is reported with the masked form), and only brand, checks and
+ * last four go on. */
+static void set_card_number(fk_order *o, char *v, size_t len, unsigned long line, bool first)
+{
+    const char *name = fk_column_name(FK_COL_CARD_NUMBER);
+    const char *have = o->f[FK_COL_CARD_NUMBER] ? o->f[FK_COL_CARD_NUMBER] : "";
+    bool nul = memchr(v, '\0', len) != NULL;
+    bool utf8 = fk_utf8_valid(v, len);
+    fk_card card;
+    char masked[32];
+
+    for (size_t i = 0; i < len; i++) /* inspect every byte: a NUL must not hide the rest */
+        if (v[i] == '\0')
+            v[i] = '?';
+    v[len] = '\0';
+    fk_card_inspect(v, &card);
+    memset(v, 'x', len);
+    fk_card_masked(&card, masked, sizeof(masked));
+    if (nul || !utf8)
+        fk_order_add_finding(o, FK_CODE_ENCODING_INVALID, name,
+                             "line %lu: card_number %s%s%s", line,
+                             nul ? "contains a NUL byte" : "is not valid UTF-8",
+                             masked[0] ? ": " : "", masked);
+    if (len > FK_MAX_FIELD_BYTES)
+        fk_order_add_finding(o, FK_CODE_FIELD_TOO_LONG, name,
+                             "line %lu: card_number has %zu bytes; at most %d are accepted",
+                             line, len, FK_MAX_FIELD_BYTES);
+    if (first) {
+        o->card = card;
+        o->f[FK_COL_CARD_NUMBER] = fk_order_strdup(o, masked);
+    } else if (card.present && strcmp(masked, have) != 0) {
+        fk_order_add_finding(o, FK_CODE_ORDER_INCONSISTENT, name,
+                             "line %lu: card_number differs from the order's first row", line);
+    }
+}
+
 void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, size_t len,
                           unsigned long line, bool first)
 {
     const char *name = fk_column_name(col);
     const char *have = col < FK_ORDER_FIELDS && o->f[col] ? o->f[col] : "";
     char shown[64], shown_have[64];
+
+    if (col == FK_COL_CARD_NUMBER) {
+        set_card_number(o, value, len, line, first);
+        return;
+    }
+    /* A card number in any other field is masked before the value is quoted or kept
+     * (CARD_NUMBER_IN_FIELD). */
+    fk_order_mask_value(o, col, value, len, line);
+    o->values_masked = true;
     char *v = clean_value(o, line, name, value, &len);
 
     if (col >= FK_ORDER_FIELDS) {
         if (ln) {
             v = fk_trim_n(v, &len);
             FK_LINE_FIELD(ln, col) = fk_order_strndup(o, v, len);
-        }
-        return;
-    }
-    if (col == FK_COL_CARD_NUMBER) {
-        /* The full number stops here: only brand, checks and last four go on. */
-        fk_card card;
-        char masked[32];
-        fk_card_inspect(v, &card);
-        memset(v, 'x', strlen(v));
-        fk_card_masked(&card, masked, sizeof(masked));
-        if (first) {
-            o->card = card;
-            o->f[col] = fk_order_strdup(o, masked);
-        } else if (card.present && strcmp(masked, have) != 0) {
-            fk_order_add_finding(o, FK_CODE_ORDER_INCONSISTENT, name,
-                                 "line %lu: card_number differs from the order's first row",
-                                 line);
         }
         return;
     }
@@ -206,4 +243,27 @@ void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, 
                              line, name, fk_quote_value(v, shown, sizeof(shown)),
                              fk_quote_value(have, shown_have, sizeof(shown_have)));
     }
+}
+
+void fk_ingest__set_cut_field(fk_order *o, fk_line *ln, fk_column col, char *value, size_t len,
+                              uint64_t total, unsigned long line, bool first)
+{
+    const char *name = fk_column_name(col);
+    size_t cut = len;
+
+    /* Cut where clean_value would (before a UTF-8 continuation byte), so the kept part
+     * stays valid UTF-8 when the value is. */
+    if (cut > FK_MAX_FIELD_BYTES) {
+        cut = FK_MAX_FIELD_BYTES;
+        while (cut > 0 && ((unsigned char)value[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    value[cut] = '\0';
+    fk_ingest__set_field(o, ln, col, value, cut, line, first);
+    /* After the value's own checks: a field keeps its first finding (a NUL byte, bytes that
+     * are not UTF-8), as when the whole value was there. */
+    if (total > FK_MAX_FIELD_BYTES)
+        fk_order_add_finding(o, FK_CODE_FIELD_TOO_LONG, name,
+                             "line %lu: %s has %llu bytes; at most %d are accepted", line,
+                             name, (unsigned long long)total, FK_MAX_FIELD_BYTES);
 }

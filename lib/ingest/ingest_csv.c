@@ -2,13 +2,37 @@
 /* ingest_csv.c -- orders from CSV files (libcsv), streamed one order at a time.
  *
  * How line numbers stay exact: libcsv does not count lines, so the file is fed to
- * csv_parse() one physical line at a time (split at '\n'). The line number at the moment a
- * record begins is the record's line, even when a quoted field spans several lines.
+ * csv_parse() one physical line at a time. A line ends at LF, CRLF or a lone CR (libcsv ends
+ * a record at any of them, so a file with CR-only line ends is counted line by line too).
+ * The line number at the moment a record begins is the record's line, even when a quoted
+ * field spans several lines.
  *
  * Why strict mode and a parser reset: without CSV_STRICT one stray quote swallows the rest
  * of the file into a single field; with it, libcsv stops at the error and stays stuck. So
  * on an error the record so far becomes a malformed row (a finding on its order), the
  * parser is re-created and parsing resumes at the next line (RELIABILITY.md, libcsv).
+ *
+ * Stray quotes: strict mode alone does not catch a quote that opens a value and is never
+ * closed (`"ACME GmbH,DE,...`): the rest of the file is a valid quoted value up to the next
+ * quote, or to the end. So wherever a quoted value is still open at the end of a line, the
+ * bytes after that line are read ahead as a row of their own (by libcsv's strict rules; its
+ * quoted values may span lines). When they are one complete row with the header's number
+ * of fields, the quote was a stray one: the row where it opened is malformed (the finding
+ * names the line of the quote and its column), and parsing restarts at the next line. A
+ * value that really has a line break goes on: the line after the break holds the rest of
+ * the value and its closing quote, and read as a row that is a quote inside an unquoted
+ * field, or fields that do not add up to a row. The read-ahead ends at the end of the row
+ * it reads (it cannot pass an unquoted line end), so every byte is read ahead at most once
+ * and reading stays linear.
+ *
+ * Limits apply while reading, so memory is bounded whatever the input (a file without a
+ * line end, /dev/zero, a 300 MB cell): libcsv keeps a field in one buffer, grown for as
+ * long as the field goes on. Once a field holds more than KEEP bytes, the rest of it is
+ * counted, not given to libcsv: only the bytes that can end it (the delimiter, a quote, a
+ * line end; in a quoted field a quote that is not doubled) are. A record keeps at most KEEP
+ * bytes of each of at most MAX_RECORD_FIELDS fields; the header must end within the first
+ * MAX_HEADER_BYTES of the file, with at most MAX_COLUMNS columns; an order's rows past
+ * FK_MAX_LINES_PER_ORDER are skipped (only their order_id is read), with one finding.
  *
  * Why the header decides everything: the delimiter is detected from the header line only
  * (',' vs ';' outside quotes), and every later row must have the header's field count. A
@@ -35,20 +59,40 @@
 
 #define READ_CHUNK (64 * 1024)
 #define MAX_COLUMNS 1024          /* a header with more columns is not an order export */
+#define MAX_HEADER_BYTES (64 * 1024) /* the header row ends within the file's first bytes */
 #define MAX_RECORD_FIELDS 4096    /* a row with more fields is malformed, not stored */
-#define LIBCSV_ROW_NOT_BEGUN 0    /* libcsv.c's pstate value between records */
+/* Bytes of a field kept: one more than a value may have, so that a longer one is cut at a
+ * character boundary (fk_ingest__set_cut_field) and reported with its real length. */
+#define KEEP (FK_MAX_FIELD_BYTES + 1)
+/* libcsv.c's pstate values (struct csv_parser is public, its states are not named there) */
+#define LIBCSV_ROW_NOT_BEGUN 0    /* between records */
+#define LIBCSV_FIELD_BEGUN 2      /* inside a field (p.quoted: a quoted one) */
 
 #define RECYCLE_MAX (256 * 1024) /* a record buffer up to this size is kept for the next */
+
+/* Why a record is broken. */
+typedef enum bad {
+    BAD_NONE,
+    BAD_STRICT,         /* libcsv's strict mode refused a byte (on line bad_line) */
+    BAD_QUOTE_EOF,      /* a quote opened on bad_line is never closed */
+    BAD_QUOTE_STRAY,    /* a quote opened on bad_line runs into a line that is a row */
+    BAD_HEADER_QUOTE,   /* a quoted header name runs over the end of its line */
+    BAD_HEADER_LONG,    /* no header row within MAX_HEADER_BYTES */
+    BAD_HEADER_COLUMNS, /* more than MAX_COLUMNS header names */
+} bad;
 
 /* One CSV record: its fields' bytes, each NUL-terminated, one after the other in `data`
  * (one allocation for the whole row, and the buffers are recycled row after row). */
 typedef struct record {
     char *data;
     size_t data_len, data_cap;
-    size_t *offs, *lens;   /* field i is data + offs[i], lens[i] bytes */
+    size_t *offs, *lens;   /* field i is data + offs[i], lens[i] bytes (at most KEEP) */
+    uint64_t *totals;      /* field i's real length: more than lens[i] when it was cut */
     size_t n, cap;
     unsigned long line;
-    const char *malformed; /* why the row is broken, or NULL */
+    bad bad;               /* why the row is broken, or BAD_NONE */
+    unsigned long bad_line;
+    size_t bad_field;      /* for the quote cases: the index of the quoted field */
     bool too_many;
 } record;
 
@@ -56,6 +100,7 @@ struct fk_csv_reader {
     char *path;
     FILE *fp;
     uint64_t bytes, total;
+    uint64_t consumed;       /* bytes fed or skipped so far */
     char delim, decsep;
     bool fixed_delim;
 
@@ -64,8 +109,14 @@ struct fk_csv_reader {
     char *buf;
     size_t buf_len, buf_pos;
     bool eof, at_line_start, skip_to_eol, finished;
+    bool cr_pending;         /* the last line ended in a CR at the end of the buffer */
     unsigned long line;      /* the physical line being fed, 1-based */
     unsigned long rec_start; /* line where the record being parsed began */
+    uint64_t skipped;        /* bytes of the current field not given to libcsv */
+    uint64_t nrec;           /* records queued so far: the number of the one being read */
+    uint64_t q_rec;          /* the quoted field open at a line end: its record, */
+    size_t q_field;          /* its index in the record, */
+    unsigned long q_line;    /* and the line where its quote opened */
 
     record cur;              /* being filled by the callbacks */
     record spare;            /* an empty record whose buffers the next one reuses */
@@ -78,6 +129,9 @@ struct fk_csv_reader {
     fk_order pending;
     bool have_pending;
     char *group_id;          /* the pending order's id as written in its first row */
+    size_t pending_rows;     /* rows of the pending order so far */
+    bool pending_filled;     /* one of them was whole: it set the order-level fields */
+    bool lines_told;         /* it reached FK_MAX_LINES_PER_ORDER: the rest is skipped */
 };
 
 static void record_free(record *r)
@@ -85,6 +139,7 @@ static void record_free(record *r)
     free(r->data);
     free(r->offs);
     free(r->lens);
+    free(r->totals);
     memset(r, 0, sizeof(*r));
 }
 
@@ -101,7 +156,7 @@ static void record_recycle(fk_csv_reader *in, record *r)
         return;
     }
     in->spare = (record){.data = r->data, .data_cap = r->data_cap, .offs = r->offs,
-                         .lens = r->lens, .cap = r->cap};
+                         .lens = r->lens, .totals = r->totals, .cap = r->cap};
     memset(r, 0, sizeof(*r));
 }
 
@@ -109,7 +164,9 @@ static void on_field(void *s, size_t len, void *data)
 {
     fk_csv_reader *in = data;
     record *r = &in->cur;
+    uint64_t total = (uint64_t)(s ? len : 0) + in->skipped;
 
+    in->skipped = 0;
     if (r->n == 0 && !r->line)
         r->line = in->rec_start ? in->rec_start : in->line;
     if (r->n >= MAX_RECORD_FIELDS) {
@@ -120,9 +177,12 @@ static void on_field(void *s, size_t len, void *data)
         r->cap = r->cap ? r->cap * 2 : 32;
         r->offs = fk_xrealloc(r->offs, r->cap * sizeof(*r->offs));
         r->lens = fk_xrealloc(r->lens, r->cap * sizeof(*r->lens));
+        r->totals = fk_xrealloc(r->totals, r->cap * sizeof(*r->totals));
     }
     if (!s)
         len = 0;
+    if (len > KEEP)
+        len = KEEP; /* the rest is only counted */
     if (r->data_cap - r->data_len < len + 1) {
         while (r->data_cap - r->data_len < len + 1)
             r->data_cap = r->data_cap ? r->data_cap * 2 : 1024;
@@ -132,6 +192,7 @@ static void on_field(void *s, size_t len, void *data)
     r->data[r->data_len + len] = '\0';
     r->offs[r->n] = r->data_len;
     r->lens[r->n] = len;
+    r->totals[r->n] = total;
     r->data_len += len + 1;
     r->n++;
 }
@@ -143,7 +204,8 @@ static void push_record(fk_csv_reader *in)
     *(record *)fk_ingest__queue_push(&in->queue) = in->cur;
     in->cur = in->spare; /* empty, with buffers to reuse (or none) */
     memset(&in->spare, 0, sizeof(in->spare));
-    /* A record that ended at a '\r' mid-line is followed by one on the same line. */
+    in->nrec++;
+    /* A record that ended mid-line (after an error) is followed by one on the same line. */
     in->rec_start = in->line;
 }
 
@@ -158,26 +220,82 @@ static void parser_init(fk_csv_reader *in)
     csv_init(&in->p, CSV_STRICT | CSV_STRICT_FINI);
     csv_set_delim(&in->p, (unsigned char)in->delim);
     /* libcsv grows a field's buffer 128 bytes at a time by default: a 10 MB field meant
-     * 80,000 reallocs (minutes under ASan or valgrind). */
+     * 80,000 reallocs (minutes under ASan or valgrind). A field never grows past KEEP plus
+     * one read chunk here, but a block of 64 KiB still saves the steps up to it. */
     csv_set_blk_size(&in->p, 1 << 16);
     in->parser_live = true;
 }
 
-/* Feed one chunk (a line or part of one) to libcsv. */
-static void feed(fk_csv_reader *in, const char *s, size_t n)
+/* The record so far is broken: queue it as malformed (its order gets the finding) and
+ * restart the parser, which drops the field it was in. */
+static void push_bad(fk_csv_reader *in, bad why, unsigned long line)
+{
+    in->cur.bad = why;
+    in->cur.bad_line = line;
+    in->cur.bad_field = in->cur.n;
+    push_record(in);
+    csv_free(&in->p);
+    parser_init(in);
+    in->skipped = 0;
+}
+
+/* Give n bytes to libcsv. False on a strict-mode error (the record is then queued as
+ * malformed and the parser restarted). */
+static bool parse_bytes(fk_csv_reader *in, const char *s, size_t n)
 {
     if (in->at_line_start && in->p.pstate == LIBCSV_ROW_NOT_BEGUN && in->cur.n == 0)
         in->rec_start = in->line;
-    size_t used = csv_parse(&in->p, s, n, on_field, on_record, in);
-    if (used < n) {
-        /* Strict-mode error: this row is broken. Keep what was read as a malformed record
-         * (its order gets the finding), restart the parser at the next line. */
-        in->cur.malformed = "a quote inside an unquoted field, or text after a closing quote";
-        push_record(in);
-        csv_free(&in->p);
-        parser_init(in);
-        in->skip_to_eol = s[n - 1] != '\n';
+    in->at_line_start = false;
+    if (csv_parse(&in->p, s, n, on_field, on_record, in) == n)
+        return true;
+    push_bad(in, BAD_STRICT, in->line);
+    return false;
+}
+
+/* Inside a field past KEEP bytes: how many of the n bytes at s are more of the same field
+ * (counted in `skipped`, not fed). In a quoted field that is everything up to a quote that
+ * is not doubled (a doubled one is one byte of the value); in an unquoted field, everything
+ * up to the delimiter, a quote (libcsv's error) or a line end. */
+static size_t skip_field(fk_csv_reader *in, const char *s, size_t n)
+{
+    size_t i = 0;
+
+    if (!in->p.quoted) {
+        while (i < n && s[i] != in->delim && s[i] != '"' && s[i] != '\r' && s[i] != '\n')
+            i++;
+        in->skipped += i;
+        return i;
     }
+    for (;;) {
+        const char *q = memchr(s + i, '"', n - i);
+        size_t j = q ? (size_t)(q - s) : n;
+        in->skipped += j - i;
+        if (!q || j + 1 == n || s[j + 1] != '"')
+            return j;
+        in->skipped++;
+        i = j + 2;
+    }
+}
+
+/* Feed one line (`line_end`: with its line end) or the piece of a long line that fills the
+ * buffer. Returns the bytes consumed: all n, but for a quote that ends a piece without a
+ * line end inside an over-long quoted field (whether it is doubled is in the next read). */
+static size_t feed(fk_csv_reader *in, const char *s, size_t n, bool line_end)
+{
+    size_t pos = 0;
+
+    if (in->p.pstate == LIBCSV_FIELD_BEGUN && in->p.entry_pos > KEEP) {
+        pos = skip_field(in, s, n);
+        if (pos == n)
+            return n;
+        if (in->p.quoted && pos + 1 == n && !line_end && !in->eof)
+            return pos;
+    }
+    /* The rest goes to libcsv whole: a field it starts grows by at most this piece before
+     * the next call skips the rest of it. */
+    if (!parse_bytes(in, s + pos, n - pos))
+        in->skip_to_eol = !line_end;
+    return n;
 }
 
 static fk_status read_more(fk_csv_reader *in, fk_error *err)
@@ -199,33 +317,181 @@ static fk_status read_more(fk_csv_reader *in, fk_error *err)
     return FK_OK;
 }
 
-/* Feed the next physical line (or as much of it as is buffered). */
+/* The length of the line at s up to and including its end (LF, CRLF or a lone CR), 0 if
+ * none of the n bytes ends it. *cr_last: it ends in a CR that is the last of the n bytes
+ * (an LF may follow in the next read). */
+static size_t line_len(const char *s, size_t n, bool *cr_last)
+{
+    const char *lf = memchr(s, '\n', n);
+    const char *cr = memchr(s, '\r', lf ? (size_t)(lf - s) : n);
+
+    *cr_last = false;
+    if (cr) {
+        size_t i = (size_t)(cr - s);
+        if (i + 1 == n)
+            *cr_last = true;
+        return i + 1 < n && s[i + 1] == '\n' ? i + 2 : i + 1;
+    }
+    return lf ? (size_t)(lf - s) + 1 : 0;
+}
+
+typedef enum peek { PEEK_NO, PEEK_ROW, PEEK_MORE } peek;
+
+/* Whether the n bytes at s begin with a complete row of exactly `ncols` fields, read as
+ * libcsv reads a new record in strict mode (its quoted values may span lines). PEEK_MORE:
+ * the bytes end before the row does (and more may come). Stops at the row's end. */
+static peek peek_row(const char *s, size_t n, char delim, size_t ncols, bool eof)
+{
+    enum { START, UNQUOTED, QUOTED, QUOTE_END } st = START;
+    size_t fields = 0, spaces = 0;
+    bool begun = false;
+
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        bool end = c == '\r' || c == '\n';
+        switch (st) {
+        case START:
+            if (c == ' ' || c == '\t')
+                break;
+            if (end) /* an empty line is no row */
+                return begun && fields + 1 == ncols ? PEEK_ROW : PEEK_NO;
+            begun = true;
+            if (c == delim)
+                fields++;
+            else
+                st = c == '"' ? QUOTED : UNQUOTED;
+            break;
+        case UNQUOTED:
+            if (c == '"')
+                return PEEK_NO;
+            if (end)
+                return fields + 1 == ncols ? PEEK_ROW : PEEK_NO;
+            if (c == delim) {
+                fields++;
+                st = START;
+            }
+            break;
+        case QUOTED:
+            if (c == '"') {
+                st = QUOTE_END;
+                spaces = 0;
+            }
+            break;
+        case QUOTE_END:
+            if (end)
+                return fields + 1 == ncols ? PEEK_ROW : PEEK_NO;
+            if (c == delim) {
+                fields++;
+                st = START;
+            } else if (c == ' ' || c == '\t') {
+                spaces++;
+            } else if (c == '"' && !spaces) {
+                st = QUOTED; /* a doubled quote */
+            } else {
+                return PEEK_NO;
+            }
+            break;
+        }
+        if (fields >= ncols)
+            return PEEK_NO;
+    }
+    if (!eof)
+        return PEEK_MORE;
+    return begun && st != QUOTED && fields + 1 == ncols ? PEEK_ROW : PEEK_NO;
+}
+
+/* Is what follows the line just fed a row of its own? Reads ahead into the buffer as far
+ * as the row goes (or the buffer reaches). */
+static bool next_is_row(fk_csv_reader *in)
+{
+    for (;;) {
+        const char *s = in->buf + in->buf_pos;
+        size_t avail = in->buf_len - in->buf_pos;
+        if (in->cr_pending && avail > 0 && s[0] == '\n') {
+            s++;
+            avail--;
+        }
+        peek got = peek_row(s, avail, in->delim, in->ncols, in->eof);
+        if (got != PEEK_MORE)
+            return got == PEEK_ROW;
+        /* A read error comes back at the next read, where it is reported. */
+        if (in->buf_len - in->buf_pos >= READ_CHUNK || read_more(in, NULL) != FK_OK)
+            return false;
+    }
+}
+
+/* After a line end: is a quoted value still open across it? Then it either has a line
+ * break, or its quote is a stray one (the file comment says how it is told). */
+static void after_line_end(fk_csv_reader *in)
+{
+    if (in->p.pstate != LIBCSV_FIELD_BEGUN || !in->p.quoted)
+        return;
+    if (in->q_rec != in->nrec || in->q_field != in->cur.n) {
+        /* first seen open: the quote is on the line that just ended */
+        in->q_rec = in->nrec;
+        in->q_field = in->cur.n;
+        in->q_line = in->line - 1;
+    }
+    if (in->nrec == 0)
+        push_bad(in, BAD_HEADER_QUOTE, in->q_line); /* header names have no line breaks */
+    else if (next_is_row(in))
+        push_bad(in, BAD_QUOTE_STRAY, in->q_line);
+}
+
+/* Feed the next physical line (or as much of it as the buffer holds). */
 static fk_status feed_next(fk_csv_reader *in, fk_error *err)
 {
-    if (in->buf_pos == in->buf_len || !memchr(in->buf + in->buf_pos, '\n',
-                                              in->buf_len - in->buf_pos)) {
-        if (!in->eof && in->buf_len - in->buf_pos < READ_CHUNK) {
-            fk_status st = read_more(in, err);
-            if (st != FK_OK)
-                return st;
-        }
+    const char *s;
+    size_t avail, n;
+    bool cr_last;
+
+    for (;;) { /* a whole line in the buffer, unless it does not fit or the file ends */
+        s = in->buf + in->buf_pos;
+        avail = in->buf_len - in->buf_pos;
+        n = line_len(s, avail, &cr_last);
+        if ((n > 0 && !cr_last) || in->eof || avail == READ_CHUNK)
+            break;
+        fk_status st = read_more(in, err);
+        if (st != FK_OK)
+            return st;
     }
-    const char *s = in->buf + in->buf_pos;
-    size_t avail = in->buf_len - in->buf_pos;
     if (avail == 0)
         return FK_OK; /* eof */
-    const char *nl = memchr(s, '\n', avail);
-    size_t n = nl ? (size_t)(nl - s) + 1 : avail;
-    if (!nl && !in->eof && avail < READ_CHUNK)
-        return FK_OK; /* read_more will be called again: wait for the whole line */
+    if (in->cr_pending) {
+        in->cr_pending = false;
+        if (s[0] == '\n') {
+            /* the LF of a CRLF that the buffer's end split: its line was counted at the CR */
+            if (!in->skip_to_eol)
+                feed(in, s, 1, true);
+            in->buf_pos++;
+            in->consumed++;
+            return FK_OK;
+        }
+    }
+    bool ends = n > 0;
+    if (!ends)
+        n = avail; /* a piece of a line longer than the buffer, or the last line */
+    size_t used = n;
     if (in->skip_to_eol)
-        in->skip_to_eol = !nl;
+        in->skip_to_eol = !ends;
     else
-        feed(in, s, n);
-    in->buf_pos += n;
-    in->at_line_start = nl != NULL;
-    if (nl)
+        used = feed(in, s, n, ends);
+    in->buf_pos += used;
+    in->consumed += used;
+    in->at_line_start = false;
+    if (used == n && ends) {
         in->line++;
+        in->at_line_start = true;
+        in->cr_pending = cr_last && !in->eof;
+        after_line_end(in);
+    }
+    /* The header's limits apply while it is read: /dev/zero has no line end at all. */
+    if (in->nrec == 0) {
+        if (in->cur.n > MAX_COLUMNS)
+            push_bad(in, BAD_HEADER_COLUMNS, in->line);
+        else if (in->consumed > MAX_HEADER_BYTES)
+            push_bad(in, BAD_HEADER_LONG, in->line);
+    }
     return FK_OK;
 }
 
@@ -235,7 +501,10 @@ static void finish_parse(fk_csv_reader *in)
         return;
     if (csv_fini(&in->p, on_field, on_record, in) != 0) {
         /* STRICT_FINI: the file ended inside a quoted field. libcsv does not emit it. */
-        in->cur.malformed = "a quoted field is not closed before the end of the file";
+        bool seen = in->q_rec == in->nrec && in->q_field == in->cur.n;
+        in->cur.bad = BAD_QUOTE_EOF;
+        in->cur.bad_line = seen ? in->q_line : in->line;
+        in->cur.bad_field = in->cur.n;
         push_record(in);
     } else if (in->cur.n > 0) {
         push_record(in);
@@ -249,7 +518,8 @@ static void detect_delimiter(fk_csv_reader *in)
 {
     size_t commas = 0, semis = 0;
     bool quoted = false;
-    for (size_t i = in->buf_pos; i < in->buf_len && in->buf[i] != '\n'; i++) {
+    for (size_t i = in->buf_pos; i < in->buf_len && in->buf[i] != '\n' && in->buf[i] != '\r';
+         i++) {
         char c = in->buf[i];
         if (c == '"')
             quoted = !quoted;
@@ -259,6 +529,35 @@ static void detect_delimiter(fk_csv_reader *in)
             semis++;
     }
     in->delim = semis > commas ? ';' : ',';
+}
+
+/* Why the file's first bytes are not UTF-8 text, or NULL: a UTF-16 or UTF-32 byte order
+ * mark, or NUL bytes (which text has none of) in the pattern of those encodings. A header
+ * read as UTF-8 from them would lack every column, with a garbled name in the message. */
+static const char *not_utf8(const unsigned char *b, size_t n)
+{
+    if (n >= 4 && memcmp(b, "\xFF\xFE\0\0", 4) == 0)
+        return "the file is UTF-32LE (it starts with a byte order mark), not UTF-8";
+    if (n >= 4 && memcmp(b, "\0\0\xFE\xFF", 4) == 0)
+        return "the file is UTF-32BE (it starts with a byte order mark), not UTF-8";
+    if (n >= 2 && b[0] == 0xFF && b[1] == 0xFE)
+        return "the file is UTF-16LE (it starts with a byte order mark), not UTF-8";
+    if (n >= 2 && b[0] == 0xFE && b[1] == 0xFF)
+        return "the file is UTF-16BE (it starts with a byte order mark), not UTF-8";
+    if (!memchr(b, '\0', n < 4 ? n : 4))
+        return NULL;
+    if (n >= 4) {
+        unsigned text = (b[0] != 0) | (b[1] != 0) << 1 | (b[2] != 0) << 2 | (b[3] != 0) << 3;
+        if (text == 0x5)
+            return "the file is UTF-16LE (every other byte is NUL), not UTF-8";
+        if (text == 0xA)
+            return "the file is UTF-16BE (every other byte is NUL), not UTF-8";
+        if (text == 0x1)
+            return "the file is UTF-32LE (three bytes in four are NUL), not UTF-8";
+        if (text == 0x8)
+            return "the file is UTF-32BE (three bytes in four are NUL), not UTF-8";
+    }
+    return "the file starts with NUL bytes: it is not UTF-8 text (a binary file?)";
 }
 
 static fk_status read_header(fk_csv_reader *in, fk_error *err);
@@ -272,6 +571,7 @@ fk_status fk_csv_open(fk_csv_reader **out, const char *path, const fk_ingest_opt
     in = fk_xcalloc(1, sizeof(*in));
     in->queue.size = sizeof(record);
     in->path = fk_xstrdup(path);
+    in->q_rec = UINT64_MAX;
     if (strcmp(path, "-") == 0) {
         in->fp = stdin;
     } else {
@@ -307,9 +607,18 @@ fk_status fk_csv_open(fk_csv_reader **out, const char *path, const fk_ingest_opt
         fk_csv_close(in);
         return st;
     }
+    const char *why = not_utf8((const unsigned char *)in->buf, in->buf_len);
+    if (why) {
+        fk_error_set(err, FK_EINPUT, in->path, 1, NULL, "%s; faktura reads UTF-8 (in a "
+                     "spreadsheet, save as \"CSV UTF-8\")", why);
+        fk_csv_close(in);
+        return FK_EINPUT;
+    }
     /* A UTF-8 byte order mark is not part of the first column's name. */
-    if (in->buf_len >= 3 && memcmp(in->buf, "\xEF\xBB\xBF", 3) == 0)
+    if (in->buf_len >= 3 && memcmp(in->buf, "\xEF\xBB\xBF", 3) == 0) {
         in->buf_pos = 3;
+        in->consumed = 3;
+    }
     if (!in->delim)
         detect_delimiter(in);
     if (!in->decsep)
@@ -327,11 +636,35 @@ static fk_status take_header(fk_csv_reader *in, record *r, fk_error *err)
 {
     bool seen[FK_COL_COUNT] = {false};
     fk_buf missing = FK_BUF_INIT;
+    char why[128];
 
-    if (r->malformed || r->too_many || r->n > MAX_COLUMNS)
+    if (r->bad || r->too_many || r->n > MAX_COLUMNS) {
+        switch (r->bad) {
+        case BAD_STRICT:
+            snprintf(why, sizeof(why), "a quote inside an unquoted field, or text after a "
+                     "closing quote");
+            break;
+        case BAD_QUOTE_EOF:
+        case BAD_HEADER_QUOTE:
+            snprintf(why, sizeof(why), "a quote opened on line %lu is not closed on that line",
+                     r->bad_line);
+            break;
+        case BAD_HEADER_LONG:
+            snprintf(why, sizeof(why), "it does not end within the first %d bytes of the file",
+                     MAX_HEADER_BYTES);
+            break;
+        default:
+            snprintf(why, sizeof(why), "too many columns");
+            break;
+        }
         return fk_error_set(err, FK_EINPUT, in->path, r->line, NULL,
-                            "the header row is malformed (%s)",
-                            r->malformed ? r->malformed : "too many columns");
+                            "the header row is malformed (%s)", why);
+    }
+    for (size_t i = 0; i < r->n; i++)
+        if (memchr(field(r, i), '\0', r->lens[i]))
+            return fk_error_set(err, FK_EINPUT, in->path, r->line, NULL,
+                                "the header row contains a NUL byte: the file is not UTF-8 "
+                                "text (UTF-16 or UTF-32, or not a CSV file at all)");
     in->colmap = fk_xcalloc(r->n, sizeof(*in->colmap));
     in->ncols = r->n;
     for (size_t i = 0; i < r->n; i++) {
@@ -374,14 +707,65 @@ static char *row_order_id(fk_csv_reader *in, record *r)
 /* Put a row's values into the order (the first row sets the order-level fields). */
 static void add_row(fk_csv_reader *in, fk_order *o, record *r, bool first)
 {
-    fk_line *ln = fk_ingest__add_line(o, r->line);
+    fk_line *ln = fk_ingest__add_line(o, r->line, &in->lines_told);
     if (!ln)
         return;
     for (size_t i = 0; i < r->n; i++) {
         int col = in->colmap[i];
-        if (col >= 0)
+        if (col < 0)
+            continue;
+        if (r->totals[i] > r->lens[i]) /* cut while reading */
+            fk_ingest__set_cut_field(o, ln, (fk_column)col, field(r, i), r->lens[i],
+                                     r->totals[i], r->line, first);
+        else
             fk_ingest__set_field(o, ln, (fk_column)col, field(r, i), r->lens[i], r->line,
                                  first);
+    }
+}
+
+/* The finding for a broken row. */
+static void add_malformed(fk_csv_reader *in, fk_order *o, const record *r)
+{
+    const char *col = NULL;
+    char where[48];
+
+    if (r->bad == BAD_QUOTE_STRAY || r->bad == BAD_QUOTE_EOF) {
+        if (r->bad_field < in->ncols && in->colmap[r->bad_field] >= 0)
+            col = fk_column_name((fk_column)in->colmap[r->bad_field]);
+        if (col)
+            snprintf(where, sizeof(where), "%s", col);
+        else
+            snprintf(where, sizeof(where), "field %zu", r->bad_field + 1);
+    }
+    switch (r->bad) {
+    case BAD_STRICT:
+        if (r->bad_line != r->line)
+            fk_order_add_finding(o, FK_CODE_ROW_MALFORMED, NULL,
+                                 "line %lu: malformed row: a quote inside an unquoted field, "
+                                 "or text after a closing quote (on line %lu)", r->line,
+                                 r->bad_line);
+        else
+            fk_order_add_finding(o, FK_CODE_ROW_MALFORMED, NULL,
+                                 "line %lu: malformed row: a quote inside an unquoted field, "
+                                 "or text after a closing quote", r->line);
+        break;
+    case BAD_QUOTE_STRAY:
+        fk_order_add_finding(o, FK_CODE_ROW_MALFORMED, col,
+                             "line %lu: malformed row: the quote that opens %s on line %lu is "
+                             "not closed on that line, and the next line is a row of its own "
+                             "(a stray quote?)", r->line, where, r->bad_line);
+        break;
+    case BAD_QUOTE_EOF:
+        fk_order_add_finding(o, FK_CODE_ROW_MALFORMED, col,
+                             "line %lu: malformed row: the quote that opens %s on line %lu is "
+                             "not closed before the end of the file", r->line, where,
+                             r->bad_line);
+        break;
+    default:
+        fk_order_add_finding(o, FK_CODE_ROW_MALFORMED, NULL,
+                             "line %lu: the row has %s%zu fields, the header has %zu",
+                             r->line, r->too_many ? "more than " : "", r->n, in->ncols);
+        break;
     }
 }
 
@@ -389,12 +773,12 @@ static void add_row(fk_csv_reader *in, fk_order *o, record *r, bool first)
 static bool take_row(fk_csv_reader *in, record *r, fk_order *done)
 {
     char *id = row_order_id(in, r);
-    bool broken = r->malformed || r->too_many || r->n != in->ncols;
+    bool broken = r->bad || r->too_many || r->n != in->ncols;
     bool all_empty = true;
     bool completed = false;
 
     for (size_t i = 0; i < r->n && all_empty; i++)
-        all_empty = r->lens[i] == 0;
+        all_empty = r->totals[i] == 0;
     if (all_empty && !broken) {
         free(id);
         return false;
@@ -402,6 +786,14 @@ static bool take_row(fk_csv_reader *in, record *r, fk_order *done)
 
     /* Rows group by the id as written: the order's own copy is cleaned (valid UTF-8). */
     bool same = in->have_pending && id && *id && in->group_id && strcmp(id, in->group_id) == 0;
+    if (same && in->pending_rows >= FK_MAX_LINES_PER_ORDER) {
+        /* The order is cut: the rest of its rows cost their reading, nothing more. */
+        if (!in->lines_told)
+            fk_ingest__too_many_lines(&in->pending, r->line);
+        in->lines_told = true;
+        free(id);
+        return false;
+    }
     if (!same) {
         if (in->have_pending) {
             fk_ingest__finish_order(&in->pending);
@@ -410,6 +802,9 @@ static bool take_row(fk_csv_reader *in, record *r, fk_order *done)
         }
         fk_ingest__start_order(&in->pending, in->path, r->line, in->decsep);
         in->have_pending = true;
+        in->pending_rows = 0;
+        in->pending_filled = false;
+        in->lines_told = false;
         free(in->group_id);
         in->group_id = id ? fk_xstrdup(id) : NULL;
         if (id && broken) {
@@ -421,16 +816,14 @@ static bool take_row(fk_csv_reader *in, record *r, fk_order *done)
             free(copy);
         }
     }
+    in->pending_rows++;
     if (broken) {
-        if (r->malformed)
-            fk_order_add_finding(&in->pending, FK_CODE_ROW_MALFORMED, NULL,
-                                 "line %lu: malformed row: %s", r->line, r->malformed);
-        else
-            fk_order_add_finding(&in->pending, FK_CODE_ROW_MALFORMED, NULL,
-                                 "line %lu: the row has %s%zu fields, the header has %zu",
-                                 r->line, r->too_many ? "more than " : "", r->n, in->ncols);
+        add_malformed(in, &in->pending, r);
     } else {
-        add_row(in, &in->pending, r, !same);
+        /* The order-level fields come from the first whole row: after a broken first
+         * row, the next one is not "inconsistent" with values that were never read. */
+        add_row(in, &in->pending, r, !in->pending_filled);
+        in->pending_filled = true;
     }
     /* An order without an id cannot be grouped with anything: each such row stands alone. */
     if (!id || !*id) {

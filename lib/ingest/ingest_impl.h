@@ -7,7 +7,7 @@
 #include "ingest/ingest.h"
 
 #define FK_MAX_FIELD_BYTES 1024     /* longer values are cut and reported (FIELD_TOO_LONG) */
-#define FK_MAX_LINES_PER_ORDER 10000
+#define FK_MAX_LINES_PER_ORDER 10000 /* the rest of a longer order is skipped, one finding */
 
 typedef struct fk_csv_reader fk_csv_reader;
 fk_status fk_csv_open(fk_csv_reader **out, const char *path, const fk_ingest_options *opts,
@@ -43,8 +43,12 @@ void *fk_ingest__queue_at(const fk_ingest__queue *q, size_t i);
  * fk_ingest__finish_order before handing the order out, which makes every unset field "". */
 void fk_ingest__start_order(fk_order *o, const char *file, unsigned long line, char decsep);
 void fk_ingest__finish_order(fk_order *o);
-/* Add an invoice line; NULL (and a finding) past the line limit. */
-fk_line *fk_ingest__add_line(fk_order *o, unsigned long line);
+/* Add an invoice line; NULL past the line limit. The first line past it adds the finding
+ * (fk_ingest__too_many_lines) and sets *told; later ones add nothing, so a million-line
+ * order costs one finding. The reader keeps *told per order (false at its start). */
+fk_line *fk_ingest__add_line(fk_order *o, unsigned long line, bool *told);
+/* The finding for an order cut at FK_MAX_LINES_PER_ORDER, at the first `line` past it. */
+void fk_ingest__too_many_lines(fk_order *o, unsigned long line);
 /**
  * Set column `col` from a raw value of `len` bytes (may contain anything: it is cleaned to
  * NUL-free UTF-8 of at most FK_MAX_FIELD_BYTES, with a finding naming line and field when it
@@ -54,4 +58,10 @@ fk_line *fk_ingest__add_line(fk_order *o, unsigned long line);
  */
 void fk_ingest__set_field(fk_order *o, fk_line *ln, fk_column col, char *value, size_t len,
                           unsigned long line, bool first);
+/* fk_ingest__set_field for a value of which the reader kept only the first `len` bytes
+ * (at least FK_MAX_FIELD_BYTES + 1 of them, or all there were) out of `total`: the kept
+ * part is cut as any long value, and FIELD_TOO_LONG names the real length. A reader never
+ * holds more of a value than that, whatever its size. */
+void fk_ingest__set_cut_field(fk_order *o, fk_line *ln, fk_column col, char *value, size_t len,
+                              uint64_t total, unsigned long line, bool first);
 #endif

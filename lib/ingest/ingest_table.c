@@ -5,6 +5,10 @@
  * over as the values of the columns the caller asked for, in that order, with the physical
  * line it starts on. Lines are fed to libcsv one at a time so that line numbers are exact,
  * as in ingest_csv.c. A malformed row is passed with values NULL, so the caller can report it.
+ *
+ * Memory is bounded while reading: the file is read through one buffer, and a row longer
+ * than MAX_ROW_BYTES stops it (a payments row is a few dozen bytes; /dev/zero or a file
+ * without a line end would otherwise grow a line, or libcsv's field, without end).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +19,9 @@
 #include "core/util.h"
 #include "ingest/ingest.h"
 
+#define READ_CHUNK (64 * 1024)
+#define MAX_ROW_BYTES (64 * 1024)
+
 typedef struct table {
     const char *const *columns;
     size_t ncol;
@@ -23,6 +30,7 @@ typedef struct table {
     char **fields;
     size_t nfields, cap;
     unsigned long line, rec_line;
+    size_t row_bytes;  /* bytes fed since the last row ended */
     bool header_done;
     fk_table_fn fn;
     void *payload;
@@ -74,37 +82,66 @@ static void on_row(int c, void *data)
         free(t->fields[i]);
     t->nfields = 0;
     t->rec_line = 0;
+    t->row_bytes = 0;
 }
 
 fk_status fk_ingest_table(const char *path, const char *const *columns, size_t ncol,
                           fk_table_fn fn, void *payload, fk_error *err)
 {
-    table t = {columns, ncol, NULL, 0, NULL, 0, 0, 1, 0, false, fn, payload, 0};
+    table t = {.columns = columns, .ncol = ncol, .line = 1, .fn = fn, .payload = payload};
     struct csv_parser p;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    char *buf;
+    size_t len = 0, pos = 0;
+    bool eof = false;
     fk_status st = FK_OK;
     FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 
     if (!fp)
         return fk_error_set(err, FK_EINPUT, path, 0, NULL, "cannot open the file: %s",
                             strerror(errno));
+    buf = fk_xmalloc(READ_CHUNK);
     csv_init(&p, CSV_STRICT | CSV_STRICT_FINI);
-    while (!t.stop && (n = getline(&line, &cap, fp)) > 0) {
-        if ((size_t)n != csv_parse(&p, line, (size_t)n, on_field, on_row, &t)) {
+    while (!t.stop) {
+        /* the next line, or as much of it as the buffer holds */
+        char *nl = memchr(buf + pos, '\n', len - pos);
+        if (!nl && !eof && len - pos < READ_CHUNK) {
+            memmove(buf, buf + pos, len - pos);
+            len -= pos;
+            pos = 0;
+            size_t got = fread(buf + len, 1, READ_CHUNK - len, fp);
+            if (got == 0) {
+                if (ferror(fp)) {
+                    st = fk_error_set(err, FK_EINPUT, path, t.line, NULL,
+                                      "cannot read the file: %s", strerror(errno));
+                    break;
+                }
+                eof = true;
+            }
+            len += got;
+            continue;
+        }
+        size_t n = nl ? (size_t)(nl - (buf + pos)) + 1 : len - pos;
+        if (n == 0)
+            break; /* the end of the file */
+        t.row_bytes += n;
+        if (t.row_bytes > MAX_ROW_BYTES) {
+            st = fk_error_set(err, FK_EINPUT, path, t.rec_line ? t.rec_line : t.line, NULL,
+                              "the %s is longer than %d bytes", t.header_done ? "row" :
+                              "header row", MAX_ROW_BYTES);
+            break;
+        }
+        if (n != csv_parse(&p, buf + pos, n, on_field, on_row, &t)) {
             st = fk_error_set(err, FK_EINPUT, path, t.rec_line ? t.rec_line : t.line, NULL,
                               "malformed CSV (a stray or unclosed quote)");
             break;
         }
-        t.line++;
+        pos += n;
+        if (nl)
+            t.line++;
     }
     if (st == FK_OK && !t.stop && csv_fini(&p, on_field, on_row, &t) != 0)
         st = fk_error_set(err, FK_EINPUT, path, t.rec_line, NULL,
                           "a quoted field is not closed before the end of the file");
-    if (st == FK_OK && ferror(fp))
-        st = fk_error_set(err, FK_EINPUT, path, t.line, NULL, "cannot read the file: %s",
-                          strerror(errno));
     if (st == FK_OK && !t.header_done)
         st = fk_error_set(err, FK_EINPUT, path, 1, NULL,
                           "the file is empty: a header row is required");
@@ -112,7 +149,7 @@ fk_status fk_ingest_table(const char *path, const char *const *columns, size_t n
         free(t.fields[i]);
     free(t.fields);
     free(t.map);
-    free(line);
+    free(buf);
     csv_free(&p);
     if (fp != stdin)
         fclose(fp);

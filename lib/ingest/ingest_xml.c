@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <libxml/parser.h>
@@ -51,6 +52,11 @@
 #define READ_CHUNK (64 * 1024)
 #define PUSH_PIECE (16 * 1024)       /* bytes per xmlParseChunk: few orders queue up */
 #define MAX_TEXT (64 * 1024)         /* bytes of a value kept; longer ones are reported */
+/* Text between two tags: libxml2's own limit without XML_PARSE_HUGE (XML_MAX_TEXT_LENGTH).
+ * Its push parser applies it only when it builds a tree; through SAX the schema validator
+ * collects an element's text without limit (100 MB of text took 110 MB), so it is applied
+ * here: more stops the file. */
+#define MAX_TEXT_RUN 10000000
 #define MAX_TRACKED_DEPTH 8          /* deeper elements are never part of the model */
 #define MAX_DEPTH 32                 /* deeper nesting stops the file: orders need 5 levels */
 #define MAX_ATTRIBUTES 64            /* per tag; more stops the file (orders have none) */
@@ -189,18 +195,23 @@ struct fk_xml_reader {
     bool closing;              /* its end tag was seen; the validator may still object */
     fk_order cur;
     size_t cur_line;           /* index of the <line> being read, or NO_LINE */
-    uint32_t order_seen, line_seen; /* bit per fk_column already set */
+    uint64_t order_seen, line_seen; /* bit per fk_column already set */
+    _Static_assert(FK_COL_COUNT <= 64, "order_seen and line_seen have a bit per column");
     bool order_has_lines;
+    bool lines_told;           /* the order reached FK_MAX_LINES_PER_ORDER (one finding) */
     bool missing_told;         /* we named the missing children: drop libxml2's version */
     unsigned nschema, schema_more; /* schema findings of `cur`, and those dropped */
     uint64_t schema_errors;        /* in the whole document */
     int field;                 /* column whose text is collected, or -1 */
+    uint64_t text_run;         /* bytes of text since the last tag */
     unsigned long field_line;
     char *text;
     size_t text_len, text_total;
 
     fk_ingest__queue queue;    /* completed orders */
 
+    bool sniffed;              /* the first bytes were checked (prolog_check) */
+    bool stopped;              /* xmlStopParser was called (after a failure) */
     bool failed;               /* the document stopped: fail_* say where and why */
     fk_status fail_status;
     unsigned long fail_line;
@@ -231,7 +242,18 @@ static unsigned long parser_line(const fk_xml_reader *in)
     return l > 0 ? (unsigned long)l : 1;
 }
 
-/* Stop the document: nothing after this point is read. The first reason wins. */
+/* Stop the document: nothing after this point is read. The first reason wins.
+ *
+ * fail() is called from inside libxml2 (SAX callbacks, error handlers), where xmlStopParser
+ * is not safe in 2.9.14: it frees the parser's input, and libxml2 may still read it after
+ * the callback returns. Two crashes showed it: an error handler called from inside the
+ * input's decoding during an encoding switch (a declared "UTF7" and one bad byte: SIGSEGV),
+ * and the schema validator, which the plug calls after our SAX handler with the same
+ * event's text (a 10 MB value stopped in on_text: a use-after-free under ASan). So here the
+ * parser is only halted, as xmlStopParser does but without freeing anything: no more SAX
+ * events, and the state libxml2 checks after every callback set to the end of the
+ * document, so it returns at once (a DOCTYPE's internal subset is never parsed). parse()
+ * calls xmlStopParser when xmlParseChunk has returned. */
 static void fail(fk_xml_reader *in, fk_status st, unsigned long line, const char *fmt, ...)
     FK_PRINTF(4, 5);
 static void fail(fk_xml_reader *in, fk_status st, unsigned long line, const char *fmt, ...)
@@ -246,8 +268,10 @@ static void fail(fk_xml_reader *in, fk_status st, unsigned long line, const char
     va_start(ap, fmt);
     vsnprintf(in->fail_msg, sizeof(in->fail_msg), fmt, ap);
     va_end(ap);
-    if (in->ctxt)
-        xmlStopParser(in->ctxt);
+    if (in->ctxt && !in->stopped) {
+        in->ctxt->disableSAX = 1;
+        in->ctxt->instate = XML_PARSER_EOF;
+    }
 }
 
 static void queue_push(fk_xml_reader *in, fk_order *o)
@@ -400,7 +424,7 @@ static enum kind child_kind(fk_xml_reader *in, enum kind parent, const char *nam
                             unsigned long line)
 {
     int col = fk_column_lookup(name);
-    uint32_t bit = col >= 0 ? (uint32_t)1 << col : 0;
+    uint64_t bit = col >= 0 ? (uint64_t)1 << col : 0;
 
     switch (parent) {
     case K_ROOT:
@@ -411,6 +435,7 @@ static enum kind child_kind(fk_xml_reader *in, enum kind parent, const char *nam
         in->cur_line = NO_LINE;
         in->order_seen = 0;
         in->order_has_lines = false;
+        in->lines_told = false;
         in->nschema = in->schema_more = 0;
         return K_ORDER;
     case K_ORDER:
@@ -427,7 +452,8 @@ static enum kind child_kind(fk_xml_reader *in, enum kind parent, const char *nam
     case K_LINES:
         if (strcmp(name, "line") != 0)
             return K_OTHER;
-        in->cur_line = fk_ingest__add_line(&in->cur, line) ? in->cur.nlines - 1 : NO_LINE;
+        in->cur_line = fk_ingest__add_line(&in->cur, line, &in->lines_told)
+                           ? in->cur.nlines - 1 : NO_LINE;
         in->line_seen = 0;
         return K_LINE;
     case K_LINE:
@@ -455,6 +481,7 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     if (in->failed)
         return;
     settle(in);
+    in->text_run = 0;
     parent = in->depth <= MAX_TRACKED_DEPTH ? (enum kind)in->kind[in->depth] : K_OTHER;
     in->depth++;
     /* libxml2 2.9's push parser has no depth limit of its own: 100,000 nested elements
@@ -530,12 +557,12 @@ static void end_field(fk_xml_reader *in, enum kind k)
 
 /* At the end of an <order> or <line>: name the required children it lacks. */
 static void check_required(fk_xml_reader *in, const char *elem, unsigned long line,
-                           int from, int to, uint32_t seen, bool lines_missing)
+                           int from, int to, uint64_t seen, bool lines_missing)
 {
     fk_buf names = FK_BUF_INIT;
 
     for (int c = from; c < to; c++)
-        if (fk_column_required((fk_column)c) && !(seen & ((uint32_t)1 << c)))
+        if (fk_column_required((fk_column)c) && !(seen & ((uint64_t)1 << c)))
             fk_buf_printf(&names, "%s<%s>", names.len ? ", " : "", fk_column_name((fk_column)c));
     if (lines_missing)
         fk_buf_printf(&names, "%s<lines>", names.len ? ", " : "");
@@ -560,6 +587,7 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     if (in->failed)
         return;
     settle(in);
+    in->text_run = 0;
     enum kind k = in->depth <= MAX_TRACKED_DEPTH ? (enum kind)in->kind[in->depth] : K_OTHER;
     switch (k) {
     case K_OFIELD:
@@ -590,6 +618,12 @@ static void on_text(void *ctx, const xmlChar *s, int len)
     if (in->failed)
         return;
     settle(in);
+    in->text_run += len > 0 ? (uint64_t)len : 0;
+    if (in->text_run > MAX_TEXT_RUN) {
+        fail(in, FK_EINPUT, parser_line(in), "a text of more than %d bytes between two tags "
+             "(libxml2's limit for a text node)", MAX_TEXT_RUN);
+        return;
+    }
     if (in->field < 0 || in->depth > MAX_TRACKED_DEPTH || len <= 0)
         return;
     enum kind k = (enum kind)in->kind[in->depth];
@@ -729,6 +763,10 @@ static void parse(fk_xml_reader *in, const char *data, size_t n, bool terminate)
     handlers_enter(in, &s);
     int rc = xmlParseChunk(in->ctxt, data, (int)n, terminate);
     handlers_leave(&s);
+    if (in->failed && !in->stopped) {
+        xmlStopParser(in->ctxt); /* here, not inside libxml2 (see fail) */
+        in->stopped = true;
+    }
     if (!in->failed)
         settle(in);
     /* Belt and braces: libxml2's own verdicts, in case an error bypassed the handlers
@@ -775,58 +813,163 @@ static fk_status read_more(fk_xml_reader *in, fk_error *err)
     return FK_OK;
 }
 
-/* Only encodings libxml2 decodes itself: UTF-8 (the norm), ASCII and ISO-8859-1. Fuzzing
- * libxml2 2.9.14 crashed in its UCS-4 detection (a file starting "<\0\0\0") and in the
- * iconv path of a declared "UTF7": such input is refused before libxml2 sees a byte. */
-static bool prolog_ok(const char *buf, size_t n, const char **why)
-{
-    static const char *const allowed[] = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1",
-                                          "iso_8859-1", "latin1"};
-    size_t head = n < 4 ? n : 4;
+/* ---- the encoding, decided before libxml2 sees a byte ---- */
 
-    if (memchr(buf, '\0', head) || (n >= 2 && ((unsigned char)buf[0] == 0xFE ||
-                                               (unsigned char)buf[0] == 0xFF))) {
-        *why = "the file is UTF-16 or UCS-4, not UTF-8: save it as UTF-8";
-        return false;
+typedef enum prolog { PROLOG_OK, PROLOG_BAD, PROLOG_MORE } prolog;
+
+static bool xml_blank(unsigned char c)
+{
+    return c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D;
+}
+
+/* The encoding names libxml2 2.9.14 decodes itself: UTF-8 natively, the others with its
+ * built-in handlers (xmlFindCharEncodingHandler matches them upper-cased). Any other name
+ * goes to a converter library (ICU in Debian's build, iconv in others): "latin1" and
+ * "ISO_8859-1" as well, so they are refused too. */
+static bool encoding_accepted(const char *name)
+{
+    static const char *const accepted[] = {"UTF-8", "UTF8", "ISO-8859-1", "US-ASCII", "ASCII"};
+    for (size_t i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++)
+        if (strcasecmp(name, accepted[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Decide from the first n bytes of the file (`eof`: there are no more) whether libxml2 may
+ * read it: PROLOG_MORE until that is known. Only encodings libxml2 decodes itself are
+ * accepted (UTF-8, ASCII, ISO-8859-1): fuzzing libxml2 2.9.14 crashed in its UCS-4
+ * detection (a file starting "<\0\0\0") and in a conversion through a converter library (a
+ * declared "UTF7"). What libxml2 switches encodings on is decided here the way it decides:
+ *  - the first four bytes (xmlDetectCharEncoding): a UTF-16 or UTF-32 byte order mark, NUL
+ *    bytes (UTF-16 or UCS-4 without one), "<?xm" in EBCDIC;
+ *  - the XML declaration, which libxml2 reads only at the very start (after a UTF-8 byte
+ *    order mark) as "<?xml" and a blank, and only once its "?>" has arrived, and then
+ *    never past that "?>" (its names and numbers cannot contain it). So every "encoding"
+ *    between "<?xml" and the first "?>" (or the end of the file) must name an accepted
+ *    encoding, however much white space pads it. libxml2 would honour it only at one place
+ *    in the grammar; refusing it anywhere refuses nothing well-formed. A declaration that
+ *    does not end within the buffer (64 KiB) is refused as well. */
+static prolog prolog_check(const unsigned char *b, size_t n, bool eof, char *why, size_t whysz)
+{
+    if (n < 4 && !eof)
+        return PROLOG_MORE;
+    /* xmlReadFile would inflate it (a zip bomb's way in); say what it is instead */
+    if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
+        snprintf(why, whysz, "the file is gzip-compressed, not XML: decompress it first");
+        return PROLOG_BAD;
     }
-    /* The encoding declared in <?xml ... ?>, if any, before the first '>'. */
-    size_t lim = n < 512 ? n : 512;
-    const char *end = memchr(buf, '>', lim);
-    size_t span = end ? (size_t)(end - buf) : lim;
-    for (size_t i = 0; i + 8 < span; i++) {
-        if (memcmp(buf + i, "encoding", 8) != 0)
+    if (n >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE))) {
+        snprintf(why, whysz, "the file is UTF-16 or UTF-32 (it starts with a byte order "
+                 "mark), not UTF-8: save it as UTF-8");
+        return PROLOG_BAD;
+    }
+    if (memchr(b, '\0', n < 4 ? n : 4)) {
+        snprintf(why, whysz, "the file is UTF-16 or UCS-4 (NUL bytes in its first four), not "
+                 "UTF-8: save it as UTF-8");
+        return PROLOG_BAD;
+    }
+    if (n >= 4 && memcmp(b, "\x4C\x6F\xA7\x94", 4) == 0) {
+        snprintf(why, whysz, "the file is EBCDIC (it starts with \"<?xm\" in EBCDIC), not "
+                 "UTF-8: save it as UTF-8");
+        return PROLOG_BAD;
+    }
+    size_t p = n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    if (n - p < 6)
+        return eof || (n - p >= 1 && b[p] != '<') ? PROLOG_OK : PROLOG_MORE;
+    if (memcmp(b + p, "<?xml", 5) != 0 || !xml_blank(b[p + 5]))
+        return PROLOG_OK; /* no declaration: UTF-8 */
+    size_t end = p + 5;
+    while (end + 1 < n && !(b[end] == '?' && b[end + 1] == '>'))
+        end++;
+    if (end + 1 >= n) {
+        if (!eof)
+            return PROLOG_MORE;
+        end = n;
+    }
+    for (size_t i = p + 5; i + 8 <= end; i++) {
+        if (memcmp(b + i, "encoding", 8) != 0)
             continue;
-        size_t j = i + 8;
-        while (j < span && (buf[j] == ' ' || buf[j] == '\t' || buf[j] == '\r' || buf[j] == '\n'))
+        char name[48];
+        size_t j = i + 8, k = 0;
+        bool shown = true;
+        while (j < end && xml_blank(b[j]))
             j++;
-        if (j >= span || buf[j] != '=')
-            break;
-        j++;
-        while (j < span && (buf[j] == ' ' || buf[j] == '\t' || buf[j] == '\r' || buf[j] == '\n'))
-            j++;
-        char q = j < span ? buf[j] : 0, name[32];
-        size_t k = 0;
-        if (q != '"' && q != '\'')
-            break;
-        for (j++; j < span && buf[j] != q && k + 1 < sizeof(name); j++)
-            name[k++] = (char)(buf[j] >= 'A' && buf[j] <= 'Z' ? buf[j] - 'A' + 'a' : buf[j]);
+        if (j < end && b[j] == '=')
+            for (j++; j < end && xml_blank(b[j]); j++)
+                ;
+        unsigned char q = j < end ? b[j] : 0;
+        if (q == '"' || q == '\'') {
+            for (j++; j < end && b[j] != q; j++) {
+                unsigned char c = b[j];
+                if (k + 1 < sizeof(name))
+                    name[k++] = (char)c;
+                if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+                    shown = false;
+            }
+        }
         name[k] = '\0';
-        if (j >= span || buf[j] != q)
-            k = 0; /* unterminated: not a name we accept */
-        for (size_t a = 0; k && a < sizeof(allowed) / sizeof(allowed[0]); a++)
-            if (strcmp(name, allowed[a]) == 0)
-                return true;
-        *why = "the XML declaration names an encoding other than UTF-8, ASCII or ISO-8859-1: "
-               "save the file as UTF-8";
-        return false;
+        if ((q == '"' || q == '\'') && j < end && k + 1 < sizeof(name) && shown && k > 0) {
+            if (encoding_accepted(name)) {
+                i = j;
+                continue;
+            }
+            snprintf(why, whysz, "the XML declaration names the encoding \"%s\"; only "
+                     "UTF-8, US-ASCII and ISO-8859-1 are accepted: save the file as UTF-8",
+                     name);
+        } else {
+            snprintf(why, whysz, "the XML declaration's encoding cannot be read; only UTF-8, "
+                     "US-ASCII and ISO-8859-1 are accepted: save the file as UTF-8");
+        }
+        return PROLOG_BAD;
     }
-    return true;
+    return PROLOG_OK;
+}
+
+/* Read the file's first bytes until prolog_check decides; a refusal stops the document
+ * before a byte is pushed to libxml2. The bytes stay in the buffer for the parser. */
+static fk_status sniff(fk_xml_reader *in, fk_error *err)
+{
+    char why[200];
+
+    for (;;) {
+        prolog got = prolog_check((const unsigned char *)in->buf, in->buf_len, in->eof, why,
+                                  sizeof(why));
+        if (got == PROLOG_MORE && in->buf_len == READ_CHUNK) {
+            snprintf(why, sizeof(why), "the XML declaration does not end (\"?>\") within the "
+                     "first %d bytes", READ_CHUNK);
+            got = PROLOG_BAD;
+        }
+        if (got != PROLOG_MORE) {
+            in->sniffed = true;
+            if (got == PROLOG_BAD)
+                fail(in, FK_EINPUT, 1, "%s", why);
+            return FK_OK;
+        }
+        ssize_t n;
+        do
+            n = read(in->fd, in->buf + in->buf_len, READ_CHUNK - in->buf_len);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+            return fk_error_set(err, FK_EINPUT, in->path, 0, NULL, "cannot read the file: %s",
+                                strerror(errno));
+        if (n == 0)
+            in->eof = true;
+        in->buf_len += (size_t)n;
+        in->bytes += (uint64_t)n;
+    }
 }
 
 /* Push input until an order is queued, the document stops, or the input ends. */
 static fk_status parse_some(fk_xml_reader *in, fk_error *err)
 {
     while (in->queue.len == 0 && !in->failed && !in->finished) {
+        if (!in->sniffed) {
+            fk_status st = sniff(in, err);
+            if (st != FK_OK)
+                return st;
+            continue;
+        }
         if (in->buf_pos == in->buf_len) {
             if (in->eof && in->bytes == 0) {
                 fail(in, FK_EINPUT, 1, "the file is empty: an orders file has an <orders> "
@@ -838,17 +981,9 @@ static fk_status parse_some(fk_xml_reader *in, fk_error *err)
                 in->finished = true;
                 break;
             }
-            bool first = in->bytes == 0;
             fk_status st = read_more(in, err);
             if (st != FK_OK)
                 return st;
-            /* xmlReadFile would inflate it (a zip bomb's way in); say what it is instead */
-            if (first && in->buf_len >= 2 && memcmp(in->buf, "\x1f\x8b", 2) == 0)
-                fail(in, FK_EINPUT, 1, "the file is gzip-compressed, not XML: decompress it "
-                     "first");
-            const char *why = NULL;
-            if (first && !in->failed && !prolog_ok(in->buf, in->buf_len, &why))
-                fail(in, FK_EINPUT, 1, "%s", why);
             continue;
         }
         size_t n = in->buf_len - in->buf_pos;

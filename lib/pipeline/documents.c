@@ -249,11 +249,13 @@ fk_status fk_pipeline__repair(fk_store *s, const fk_config *cfg, fk_renderer **r
                  "fonts or logo in [render]?): nothing written");
         goto done;
     }
-    /* Written as a batch writes it: temporary file, flush, rename, directory sync. */
+    /* Written as a batch writes it (temporary file, flush, rename, directory sync), but
+     * over the damaged copy of its own PDF, if one is there: the bytes are the ones
+     * recorded for this name. */
     const char *name = si.pdf_name;
     if ((st = fk_outdir_open(&od, si.out_dir, err)) != FK_OK ||
         (st = fk_outdir_write(od, name, pdf.ptr, pdf.len, err)) != FK_OK ||
-        (st = fk_outdir_publish(od, &name, 1, err)) != FK_OK)
+        (st = fk_outdir_restore(od, name, err)) != FK_OK)
         goto done;
     *repaired = true;
 done:

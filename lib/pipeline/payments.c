@@ -79,25 +79,26 @@ static fk_status accept(pay_ctx *c, const pay_row *p, bool *duplicate, fk_error 
 {
     fk_invoice_balance inv;
     int64_t amount, t, total;
-    char key[128];
+    char key[128], q[64]; /* a quoted value (fk_quote_value: cut, made safe, cards masked) */
     fk_status st;
 
     *duplicate = false;
     if ((st = fk_store_invoice_balance(c->store, p->invoice_number, &inv, c->err)) != FK_OK)
         return st;
     if (!inv.found)
-        return reject(c, p, "invoice_number", why, "unknown invoice number \"%.60s\"",
-                      p->invoice_number);
+        return reject(c, p, "invoice_number", why, "unknown invoice number \"%s\"",
+                      fk_quote_value(p->invoice_number, q, sizeof(q)));
     if (*p->currency && strcmp(p->currency, inv.currency) != 0)
-        return reject(c, p, "currency", why, "invoice %s is in %s, the payment in %.8s",
-                      p->invoice_number, inv.currency, p->currency);
+        return reject(c, p, "currency", why, "invoice %s is in %s, the payment in %s",
+                      p->invoice_number, inv.currency,
+                      fk_quote_value(p->currency, q, sizeof(q)));
     int exp = fk_currency_exponent(inv.currency);
     if (fk_decimal_parse(p->amount, '.', exp < 0 ? 2 : exp, &amount) != FK_DEC_OK || amount <= 0)
-        return reject(c, p, "amount", why, "amount \"%.40s\" is not a positive amount in %s",
-                      p->amount, inv.currency);
+        return reject(c, p, "amount", why, "amount \"%s\" is not a positive amount in %s",
+                      fk_quote_value(p->amount, q, sizeof(q)), inv.currency);
     if (!fk_time_parse(p->paid_on, &t))
-        return reject(c, p, "paid_on", why, "paid_on \"%.40s\" is not a date (YYYY-MM-DD)",
-                      p->paid_on);
+        return reject(c, p, "paid_on", why, "paid_on \"%s\" is not a date (YYYY-MM-DD)",
+                      fk_quote_value(p->paid_on, q, sizeof(q)));
     payment_key(p, amount, inv.currency, key, sizeof(key));
     if ((st = fk_store_payment_seen(c->store, key, duplicate, c->err)) != FK_OK || *duplicate)
         return st;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "core/util.h"
 #include "pipeline/pipeline.h"
 
@@ -99,6 +100,21 @@ static void verify_xml(const fk_stored_einvoice *e, void *payload)
                 (long long)e->size, e->sha256, e->format, e->number);
 }
 
+/* An output directory an older faktura recorded relative to an unrecorded working
+ * directory: looked for beside the database; when it is not there, say so plainly (its
+ * PDFs are then reported missing one by one). */
+static void verify_dir(int64_t batch_id, const char *recorded, const char *resolved,
+                       void *payload)
+{
+    struct stat sb;
+    if (stat(resolved, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return;
+    problem(payload, "batch %lld recorded its output directory as \"%s\", relative to the "
+                     "directory it ran in, which was not recorded; it is not in the "
+                     "database's directory either (%s): its PDFs cannot be found",
+            (long long)batch_id, recorded, resolved);
+}
+
 static void verify_series(const char *series, int64_t count, int64_t max, int64_t distinct,
                           int64_t next_seq, void *payload)
 {
@@ -131,6 +147,8 @@ static fk_status verify_all(const fk_config *cfg, const char *db_path, int64_t b
         return st;
     if (batch_id)
         st = fk_pipeline__get_batch(s, db_path, batch_id, &bi, err);
+    if (st == FK_OK)
+        st = fk_store_relative_dirs(s, batch_id, verify_dir, v, err);
     if (st == FK_OK && (st = fk_store_invoices(s, batch_id, false, verify_pdf, v, err)) == FK_OK &&
         (st = fk_store_einvoice_list(s, NULL, batch_id, verify_xml, v, err)) == FK_OK)
         st = fk_store_series_check(s, verify_series, v, err);

@@ -312,6 +312,37 @@ static int group_cmp(const fk_vat_group *a, const fk_vat_group *b)
     return strcmp(a->code, b->code);
 }
 
+/* An invoice is never negative, in no total and at no VAT rate: a discount line may lower
+ * a rate's amounts, never below zero (100.00 at 0 % and -99.00 at 25 % is net +1.00 but
+ * gross -23.75, and a negative VAT amount is a refund: a credit note's business). */
+static bool negative_amounts(fk_order *o)
+{
+    char amt[40], vat[40], rate[16];
+
+    if (o->net_total < 0 || o->gross_total < 0) {
+        bool net = o->net_total < 0;
+        fk_decimal_format(net ? o->net_total : o->gross_total, o->exponent, amt, sizeof(amt));
+        fk_order_add_finding(o, FK_CODE_AMOUNT_NEGATIVE, "unit_price",
+                             "the order's %s total is %s %s", net ? "net" : "gross", amt,
+                             o->currency);
+        return true;
+    }
+    for (size_t g = 0; g < o->ngroups; g++) {
+        const fk_vat_group *vg = &o->groups[g];
+        if (vg->taxable >= 0 && vg->vat >= 0)
+            continue;
+        fk_decimal_format(vg->taxable, o->exponent, amt, sizeof(amt));
+        fk_decimal_format(vg->vat, o->exponent, vat, sizeof(vat));
+        fk_decimal_format(vg->vat_centi, 2, rate, sizeof(rate));
+        fk_order_add_finding(o, FK_CODE_AMOUNT_NEGATIVE, "unit_price",
+                             "the order's lines at %s %% VAT add up to %s %s net, %s %s VAT: "
+                             "no VAT rate's amounts may be negative",
+                             rate, amt, o->currency, vat, o->currency);
+        return true;
+    }
+    return false;
+}
+
 /* Parse every line and compute the totals. Returns false if any amount is unusable. */
 static bool compute_amounts(fk_order *o, bool currency_ok, const fk_config *cfg)
 {
@@ -372,14 +403,7 @@ static bool compute_amounts(fk_order *o, bool currency_ok, const fk_config *cfg)
     if (!fk_add_checked(&o->gross_total, o->vat_total) || o->gross_total > MAX_INVOICE_MINOR ||
         !fk_validate__accounting(o))
         goto overflow;
-    if (o->net_total < 0) {
-        char amt[40];
-        fk_decimal_format(o->net_total, o->exponent, amt, sizeof(amt));
-        fk_order_add_finding(o, FK_CODE_AMOUNT_NEGATIVE, "unit_price",
-                             "the order's net total is %s %s", amt, o->currency);
-        return false;
-    }
-    return true;
+    return !negative_amounts(o);
 overflow:
     fk_order_add_finding(o, FK_CODE_AMOUNT_OVERFLOW, "unit_price",
                          "the order's amounts overflow (quantity x unit price or their sum is "
@@ -439,6 +463,7 @@ void fk_validate_order(fk_order *o, const fk_config *cfg, int64_t as_of, const c
 {
     char utc_today[16];
 
+    fk_order_mask_fields(o); /* first: every message below quotes masked values only */
     if (!today) {
         fk_format_date(as_of, utc_today, sizeof(utc_today));
         today = utc_today;

@@ -187,7 +187,7 @@ void fk_validate__line_tax(fk_order *o, fk_line *ln, const fk_config *cfg, bool 
     } else if (ln->vat_centi > 0) {
         memcpy(ln->category, "S", 2);
     } else if (intra_eu(o, &s) && valid_business_id(o)) {
-        memcpy(ln->category, ln->services ? "AE" : "K", 3);
+        snprintf(ln->category, sizeof(ln->category), "%s", ln->services ? "AE" : "K");
     } else if (export_buyer(o, &s)) {
         memcpy(ln->category, ln->services ? "O" : "G", 2);
     } else {

@@ -74,7 +74,10 @@ sed 's/^format = .*/format = R{seq:03}{year}/' "$cfg" >in/seqyear.ini
 PDF_GLOB='R[0-9][0-9][0-9]*2026.pdf'
 crun seqyear 1 in/seqyear.ini
 [ -e w/out/R0012026.pdf ] && [ -e w/out/R0202026.pdf ] || fail "seqyear: numbers R0012026..R0202026"
-cp w/out/R0012026.pdf w/out/R0212026.pdf # as a crash between rename and commit leaves it
+# As a crash between rename and commit leaves it: the name recorded as pending, the PDF in
+# place, no invoice.
+cp w/out/R0012026.pdf w/out/R0212026.pdf
+sql db.sqlite "INSERT INTO pending_files(out_dir, name) VALUES ('$(cd w/out && pwd -P)', 'R0212026.pdf')"
 run_case "seqyear rerun" 1 run --config in/seqyear.ini --db db.sqlite --out w/out -v \
     --as-of 2026-11-20 "$orders"
 contains last.err \

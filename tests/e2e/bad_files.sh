@@ -24,7 +24,7 @@ input_refused header
 python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 167 + 13) % 256 for i in range(4096)))' \
     >in/garbage.csv
 frun garbage 3 in/garbage.csv
-contains last.err "faktura: error: in/garbage.csv:1: "
+contains last.err "faktura: error: in/garbage.csv:2: " # its first byte is a CR: a line end
 contains last.err "header"
 input_refused garbage
 

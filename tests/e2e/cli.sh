@@ -56,7 +56,7 @@ printf 'x' >afile
 expect_exit 4 "$FAKTURA" run --config "$cfg" --db db.sqlite --out afile/sub --as-of 2026-11-20 \
     "$SAMPLES/orders.csv"
 contains last.err "cannot create the output directory"
-( flock 9; touch locked; sleep 5 ) 9>db2.sqlite.lock &
+( flock 9; touch locked; sleep 5 ) 9>>db2.sqlite & # the run lock is the database file's
 holder=$!
 while [ ! -e locked ]; do sleep 0.05; done
 expect_exit 4 "$FAKTURA" run --config "$cfg" --db db2.sqlite --out out2 --as-of 2026-11-20 \

@@ -1,20 +1,27 @@
 # document_migrate: a database of schema version 2 (tests/data/schema-v2.sqlite: the
 # sample ledger as the release before issue 17 invoiced it, 20 invoices and one payment,
-# PDFs not included) upgrades to schema 3 in place: its invoices keep their numbers and
+# PDFs not included) upgrades to the current schema in place: its invoices keep their numbers and
 # totals and are marked as having no stored content; `show`, `reprint` and `verify
 # --repair` say so plainly, the journal lists them with one row of totals; new invoices
 # get their documents.
 . "$FK_SRCDIR/tests/lib/e2e.sh"
 cfg="$SAMPLES/faktura.ini"
+# This faktura's version: a database it makes (an approval of nothing makes one).
+expect_exit 2 "$FAKTURA" approve --db fresh.sqlite --batch 1 X --reason none
+current=$(sql fresh.sqlite 'PRAGMA user_version') # this faktura's schema version
 cp "$FK_SRCDIR/tests/data/schema-v2.sqlite" db.sqlite
 equal "version before" "$(sql db.sqlite 'PRAGMA user_version')" 2
 expect_exit 4 "$FAKTURA" show --db db.sqlite INV-2026-000001
-contains last.err "schema version 2, this faktura reads 4; run \`faktura run\` once to upgrade it"
+contains last.err "schema version 2, this faktura reads $current; run \`faktura run\` once to upgrade it"
 
 # The sample ledger again: the 20 invoices are recognised (skipped), nothing issued twice.
 expect_exit 1 "$FAKTURA" run --config "$cfg" --db db.sqlite --out out --as-of 2026-11-21 \
     "$SAMPLES/orders.csv"
-equal "version after" "$(sql db.sqlite 'PRAGMA user_version')" 4
+equal "version after" "$(sql db.sqlite 'PRAGMA user_version')" "$current"
+# The upgraded schema is the one a new database gets (tables, indexes, triggers).
+equal "schema" "$(sql db.sqlite "SELECT type || ' ' || name FROM sqlite_schema ORDER BY 1")" \
+    "$(sql fresh.sqlite "SELECT type || ' ' || name FROM sqlite_schema ORDER BY 1")"
+equal "foreign keys" "$(sql db.sqlite 'PRAGMA foreign_key_check')" ""
 contains last.err "batch 2: 31 orders: 0 invoiced, 11 failed, 0 held, 20 skipped"
 equal "old invoices" "$(sql db.sqlite 'SELECT count(*) || "/" || sum(has_document) FROM invoices')" "20/0"
 equal "documents" "$(sql db.sqlite 'SELECT count(*) FROM documents')" 0

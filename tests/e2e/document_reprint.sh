@@ -84,7 +84,7 @@ expect_exit 1 "$FAKTURA" verify --db db.sqlite
 contains last.out "invoice INV-2026-000003"
 contains last.out "invoice INV-2026-000004"
 expect_exit 0 "$FAKTURA" verify --db db.sqlite --config "$cfg" --repair
-contains last.out "invoice INV-2026-000003: its PDF out/INV-2026-000003.pdf cannot be read"
+contains last.out "invoice INV-2026-000003: its PDF $PWD/out/INV-2026-000003.pdf cannot be read"
 contains last.out "repaired: rendered again from its stored document"
 contains last.err "20 invoices checked, 2 repaired, 0 problems left"
 cmp -s out/INV-2026-000003.pdf keep3.pdf || fail "repaired INV-2026-000003 differs"

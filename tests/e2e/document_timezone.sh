@@ -2,7 +2,7 @@
 # in [invoice] timezone (issue 17). A run at 00:30 on 1 January in Warsaw (23:30 UTC on 31
 # December) issues 2027 invoices in the 2027 series; the same run in UTC issues 2026 ones.
 # Numbers with '/' (FV/{year}/{seq:06}) name files with '_', and recovery after a crash
-# finds its own orphans by those names.
+# maps those names back to numbers.
 . "$FK_SRCDIR/tests/lib/e2e.sh"
 cat >pl.ini <<'INI'
 [seller]
@@ -47,19 +47,27 @@ equal "UTC invoices" "$(sql utc.sqlite "SELECT group_concat(order_id || ' ' || n
     "NY-1 FV/2026/000001 2026-12-31"
 equal "UTC finding" "$(sql utc.sqlite "SELECT f.code FROM findings f JOIN orders o ON o.id = f.order_row WHERE o.order_id = 'NY-2'")" ORDER_DATE_IN_FUTURE
 
-# Recovery with '/' numbers: an orphan (a number never committed) is removed by its file
-# name; files that are not this series' numbers are never touched.
+# Recovery with '/' numbers: of the files a crashed run recorded as pending, an orphan (a
+# number never committed) is removed, and a PDF whose file name is a committed number's
+# (FV_2027_000001.pdf is FV/2027/000001) is kept; files not pending are never touched.
 : >waw/FV_2027_000099.pdf
 : >waw/FV_2027_99.pdf
 : >waw/FV-2027-000099.pdf
 : >waw/.FV_2027_000003.pdf.tmp
+cp waw/FV_2027_000001.pdf keep1.pdf
+wawdir=$(cd waw && pwd -P)
+for f in FV_2027_000099.pdf FV_2027_000003.pdf FV_2027_000001.pdf; do
+    sql waw.sqlite "INSERT INTO pending_files(out_dir, name) VALUES ('$wawdir', '$f')"
+done
 printf '%s\n' "$(head -n 1 orders.csv)" \
     'NY-3,2027-01-01,Łódź Żurawie Sp. z o.o.,PL5260250274,PL,PLN,bank_transfer,Hak,1,50.00,23' >more.csv
 expect_exit 0 "$FAKTURA" run -v --config pl.ini --db waw.sqlite --out waw --as-of $asof more.csv
 [ ! -e waw/FV_2027_000099.pdf ] || fail "the orphan FV_2027_000099.pdf was not removed"
+cmp -s waw/FV_2027_000001.pdf keep1.pdf || fail "FV_2027_000001.pdf (FV/2027/000001) was touched"
+equal "pending after recovery" "$(sql waw.sqlite 'SELECT count(*) FROM pending_files')" 0
 [ ! -e waw/.FV_2027_000003.pdf.tmp ] || fail "the temporary file was not removed"
-[ -e waw/FV_2027_99.pdf ] || fail "FV_2027_99.pdf (not a number of the series) was removed"
-[ -e waw/FV-2027-000099.pdf ] || fail "FV-2027-000099.pdf (not a number of the series) was removed"
+[ -e waw/FV_2027_99.pdf ] || fail "FV_2027_99.pdf (not pending) was removed"
+[ -e waw/FV-2027-000099.pdf ] || fail "FV-2027-000099.pdf (not pending) was removed"
 [ -s waw/FV_2027_000003.pdf ] || fail "NY-3 has no PDF"
 equal "NY-3" "$(sql waw.sqlite "SELECT number FROM invoices WHERE order_id = 'NY-3'")" FV/2027/000003
 expect_exit 0 "$FAKTURA" verify --db waw.sqlite

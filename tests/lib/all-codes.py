@@ -50,6 +50,7 @@ rows = [
     row("IBAN", payment_method="sepa_debit", iban="DE89370400440532013001", mandate_id="M1"),
     row("BIC", payment_method="sepa_debit", iban="DE89370400440532013000", bic="BNPAFRPP", mandate_id="M1"),
     row("MANDATE", payment_method="sepa_debit", iban="DE89370400440532013000"),
+    row("CARD-IN-FIELD", company_name="Muster 4111 1111 1111 1111 GmbH"),
     row("CUR-MISSING", currency=""),
     row("CUR-UNKNOWN", currency="EUX"),
     row("AMT-INVALID", unit_price="1e5"),

@@ -133,9 +133,9 @@ static void base_invoice(fixture *f)
     f->inv.exponent = 2;
     f->inv.language = "de";
     f->inv.seller = (fk_party){"Müller & Söhne GmbH", "Hauptstraße 1", "10115", "Berlin", "DE",
-                               "DE123456789", NULL, "", "", "", "", "", ""};
+                               "DE123456789", NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     f->inv.buyer = (fk_party){"Käufer AG", "Ring 2", "80331", "München", "DE", "DE987654321",
-                              NULL, "", "", "", "", "", ""};
+                              NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     f->inv.buyer_is_business = true;
     f->inv.lines = f->lines;
     f->inv.vat = f->vat;
@@ -150,12 +150,10 @@ static void set_lines(fixture *f, const char *const *desc, size_t n)
 {
     assert_true(n <= COUNT(f->lines));
     for (size_t i = 0; i < n; i++)
-        f->lines[i] = (fk_doc_line){.description = desc[i], .sku = "", .qty_milli = 1000,
-                                    .unit_price = 10000, .vat_centi = 1900, .net = 10000,
-                                    .category = "S"};
+        f->lines[i] = (fk_doc_line){desc[i], "", 1000, 10000, 1900, 10000, "C62", "S", false, false};
     f->inv.nlines = n;
-    f->vat[0] = (fk_doc_vat){.vat_centi = 1900, .taxable = 10000 * (int64_t)n,
-                             .vat = 1900 * (int64_t)n, .category = "S"};
+    f->vat[0] = (fk_doc_vat){1900, 10000 * (int64_t)n, 1900 * (int64_t)n, "S", 1900 * (int64_t)n,
+                            "", "", ""};
     f->inv.nvat = 1;
     f->inv.net_total = f->vat[0].taxable;
     f->inv.vat_total = f->vat[0].vat;

@@ -447,6 +447,41 @@ static const taxid_case ch_cases[] = {
     {"CH", "CHE-123.456.78 MWST", FMT, NULL},
 };
 
+/* Each country's numbers lose only the separators they are written with (python-stdnum's
+ * compact() of the country), not one shared set (issue 15); the Unicode spaces count as
+ * spaces and the Unicode dashes as dashes. */
+static const taxid_case separator_cases[] = {
+    {"BE", "BE 0203/201/340", OK, "BE0203201340"},
+    {"BE", "BE-0203.201.340", OK, "BE0203201340"},
+    {"BE", "(0)203201340", OK, "BE0203201340"},
+    {"BE", "BE 0203:201:340", FMT, NULL},
+    {"BE", "BE 0203(201)340", FMT, NULL}, /* only "(0)" for the leading zero */
+    {"SK", "SK 2022-749-619", OK, "SK2022749619"},
+    {"SK", "SK\xE2\x80\x93" "2022\xE2\x80\x91" "749619", OK, "SK2022749619"},
+    {"SK", "SK 2022.749.619", FMT, NULL},
+    {"SK", "SK 2022/749/619", FMT, NULL},
+    {"EE", "EE\xC2\xA0" "100\xE2\x80\x89" "931\t558", OK, "EE100931558"},
+    {"EE", "EE-100931558", FMT, NULL},
+    {"NO", "NO 974-760-673 MVA", FMT, NULL},
+    {"CZ", "CZ 2512/3891", OK, "CZ25123891"},
+    {"CZ", "CZ 25-12-38-91", FMT, NULL},
+    {"PL", "PL 526.025.02.74", FMT, NULL},
+    {"DE", "DE 136,695,976", OK, "DE136695976"},
+    {"DE", "DE (136) 695 976", FMT, NULL},
+    {"DE", "DE_136695976", FMT, NULL},
+    {"DK", "DK 13,20,24,35", OK, "DK13202435"},
+    {"IT", "IT:00743110157", OK, "IT00743110157"},
+    {"IT", "IT 007.431.101.57", FMT, NULL},
+    {"LU", "LU:150.274-42", OK, "LU15027442"},
+    {"GR", "EL:094/012.834", OK, "EL094012834"},
+    {"SE", "SE 556058.1158.01", OK, "SE556058115801"},
+    {"SE", "SE 556058/1158/01", FMT, NULL},
+    /* another country's number is named as such, however it is written */
+    {"EE", "PL 526-025-02-74", MIS, NULL},
+    {"NO", "DE.136.695.976", MIS, NULL},
+    {"SK", "CZ 2512/3891", MIS, NULL},
+};
+
 /* The order's country against the number's prefix, and countries faktura cannot check. */
 static const taxid_case country_cases[] = {
     {"DE", "PL5260250274", MIS, NULL},
@@ -503,6 +538,7 @@ TAXID_TEST(test_vat_xi, xi_cases)
 TAXID_TEST(test_vat_no, no_cases)
 TAXID_TEST(test_vat_ch, ch_cases)
 TAXID_TEST(test_vat_country, country_cases)
+TAXID_TEST(test_vat_separators, separator_cases)
 
 /* Every supported country has a table above. */
 static void test_vat_all_countries_supported(void **state)
@@ -622,6 +658,14 @@ static const iban_case iban_cases[] = {
     {"MT84MALT011000012345MTLCAST001S", true, "MT84MALT011000012345MTLCAST001S"},
     {"LC55HEMM000100010012001200023015", true, "LC55HEMM000100010012001200023015"},
     {"DE\xC2\xA0" "89370400440532013000", true, "DE89370400440532013000"},
+    /* as people and banks print them: groups between dashes or dots (issue 15) */
+    {"ES15-0049-1806-9121-1186-9374", true, "ES1500491806912111869374"},
+    {"NO. 8815944736139", true, "NO8815944736139"},
+    {"BE 43.4679.1170.4101", true, "BE43467911704101"},
+    {"DE89-3704-0044-0532-0130-00", true, "DE89370400440532013000"},
+    {"DE89\xE2\x80\x93" "3704\xE2\x80\x90" "0044\xE2\x80\x95" "0532\xE2\x88\x92" "013000", true,
+     "DE89370400440532013000"}, /* en dash, hyphen, horizontal bar, minus sign */
+    {"de89.3704.0044.0532.0130.00", true, "DE89370400440532013000"},
     /* one changed character */
     {"DE89370400440532013001", false, NULL},
     {"GB82WEST12345698765433", false, NULL},
@@ -640,8 +684,13 @@ static const iban_case iban_cases[] = {
     /* countries without IBAN */
     {"US64SVBKUS6S3300958879", false, NULL},
     {"XX89370400440532013000", false, NULL},
-    /* characters */
-    {"DE89-3704-0044-0532-0130-00", false, NULL},
+    /* characters: nothing but spaces, dashes and dots between the groups */
+    {"DE89/3704/0044/0532/0130/00", false, NULL},
+    {"DE89_3704_0044_0532_0130_00", false, NULL},
+    {"DE89:3704:0044:0532:0130:00", false, NULL},
+    {"DE89,370400440532013000", false, NULL},
+    {"(DE89) 370400440532013000", false, NULL},
+    {"DE89+370400440532013000", false, NULL},
     {"DE89370400440532013000\xFF", false, NULL},
     {"DE89 3704 0044 0532 0130 00 0000 0000 0000 0000", false, NULL},
     {"", false, NULL},
@@ -764,6 +813,7 @@ int main(void)
         cmocka_unit_test(test_vat_sk),      cmocka_unit_test(test_vat_gb),
         cmocka_unit_test(test_vat_xi),      cmocka_unit_test(test_vat_no),
         cmocka_unit_test(test_vat_ch),      cmocka_unit_test(test_vat_country),
+        cmocka_unit_test(test_vat_separators),
         cmocka_unit_test(test_vat_all_countries_supported),
         cmocka_unit_test(test_vat_norm_buffer),
         cmocka_unit_test(test_vat_hostile_input),
