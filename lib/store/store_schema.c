@@ -237,7 +237,7 @@ static const char *const migrations[] = {
     "CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents"
     "  BEGIN SELECT RAISE(ABORT, 'stored documents are never deleted'); END;",
 
-    /* 4: structured e-invoices (issue 18): the XML files written beside an invoice's PDF,
+    /* 8: structured e-invoices (issue 18): the XML files written beside an invoice's PDF,
      * one row per format, recorded in the transaction that consumes its number and
      * immutable like it. (Self-contained, like 3: it may be renumbered by a merge.) */
     "CREATE TABLE einvoices("
