@@ -4,6 +4,25 @@
  * This is the whole API the command-line program uses. A batch ingests its inputs one
  * order at a time, validates and checks each, numbers, renders and records the orders
  * that pass, and writes a report of the ones that do not.
+ *
+ * Threads. fk_batch_run and fk_batch_retry start render threads (opts->jobs; 0: one per
+ * online core, at most 64) and join them before they return. No other call starts a
+ * thread, and no thread outlives the call that started it. Every callback (log, warn,
+ * progress, expect_diff, problem, the status rows) is called on the caller's thread, during
+ * the call. Calls from several threads at once are not tested: make them from one thread
+ * at a time. Two processes may share a database: a run or retry holds its lock
+ * (DB.lock) and a second one fails with FK_EENV at once; the calls that only read do not
+ * wait for it. Process-wide, once: a call that renders tunes glibc's malloc (trim and mmap
+ * thresholds: libharu frees every document) and the library's HPDF_MemSet and
+ * HPDF_MemCpy take the place of libharu's byte loops (same contract).
+ *
+ * Strings. Strings given to a callback (a message, a row's fields) live until the callback
+ * returns: copy what you keep. Strings returned by fk_version, fk_status_name,
+ * fk_outcome_name, fk_code_name, fk_code_hint and fk_report_format_name are static: they
+ * live as long as the program and are never freed. Strings and arrays the caller passes
+ * in are read during the call only and not kept, except the fk_config, which must outlive
+ * every call given it. fk_error and the summaries are caller-owned and hold their text in
+ * their own arrays.
  */
 #ifndef FAKTURA_BATCH_H
 #define FAKTURA_BATCH_H
@@ -62,7 +81,11 @@ FK_EXTERN bool fk_report_format_parse(const char *name, fk_report_format *out);
 
 typedef struct fk_report_target {
     const char *path;            /* "-" for stdout; a regular file is replaced atomically,
-                                  * a device, FIFO or symlink target written through */
+                                  * a device, FIFO or symlink target written through.
+                                  * NULL (fk_batch_run without dry_run, fk_batch_retry):
+                                  * the batch's own file, "<out_dir>/report-<batch
+                                  * id>.<ext>" (json, csv, html, xml), so no batch's
+                                  * report replaces another's */
     fk_report_format format;
 } fk_report_target;
 
@@ -102,9 +125,26 @@ typedef struct fk_batch_options {
 } fk_batch_options;
 
 #define FK_BATCH_OPTIONS_VERSION 1
-#define FK_BATCH_OPTIONS_INIT {FK_BATCH_OPTIONS_VERSION, "faktura.db", "out", NULL, 0, false, \
-                               FK_INPUT_AUTO, {NULL, 0, false, 0}, NULL, NULL, NULL, NULL, 0, \
-                               false, NULL, NULL, NULL, NULL, NULL, 0}
+
+/* The defaults: `fk_batch_options opts = FK_BATCH_OPTIONS_INIT;`, then set what differs.
+ * Every field not named here is 0, false or NULL, which is its default. In C by designated
+ * initialisers (C99), so a field added later cannot shift the others. C++ has them only
+ * from C++20, and only in declaration order; there the macro calls an inline function
+ * instead, which works in every C++ standard. */
+#ifndef __cplusplus
+#define FK_BATCH_OPTIONS_INIT \
+    {.version = FK_BATCH_OPTIONS_VERSION, .db_path = "faktura.db", .out_dir = "out"}
+#else
+static inline fk_batch_options fk_batch_options_init_(void)
+{
+    fk_batch_options o = {};
+    o.version = FK_BATCH_OPTIONS_VERSION;
+    o.db_path = "faktura.db";
+    o.out_dir = "out";
+    return o;
+}
+#define FK_BATCH_OPTIONS_INIT fk_batch_options_init_()
+#endif
 
 typedef struct fk_summary {
     int64_t batch_id;                  /* 0 for a dry run */
@@ -113,6 +153,10 @@ typedef struct fk_summary {
     bool reconciled;                   /* counts and sums per currency add up */
     char report_path[1024];            /* where the (first) report was written ("" if none) */
     uint64_t expect_mismatches;        /* with expect_path: outcomes that differ */
+    /* Of count[FK_HELD]: the orders held only for the holding period (HOLDING_PERIOD and
+     * no other finding). Their hold ends by itself: the next run invoices them, no one needs
+     * to act, so the CLI does not count them for exit code 1. */
+    uint64_t held_waiting;
 } fk_summary;
 
 /**
@@ -144,8 +188,8 @@ FK_EXTERN void fk_batch_interrupt(void);
  * no inputs, from the data stored in the database; with inputs (corrected files), only the
  * orders of the batch that are failed or held and whose ids appear in them are taken from
  * the files. Invoiced orders are never touched. opts->out_dir NULL: the batch's own output
- * directory; no report target: "<out_dir>/report.json". The report and `out` describe the
- * whole batch afterwards.
+ * directory; no report target: "<out_dir>/report-<batch_id>.json". The report and `out`
+ * describe the whole batch afterwards.
  * An incomplete batch (interrupted, or stopped by an error before every order of its
  * inputs was read) is finished instead: `inputs` must be its inputs again (the same
  * number, in the same order), its recorded orders must be their first orders, and the
@@ -317,10 +361,10 @@ FK_EXTERN fk_status fk_status_list(const char *db_path, int64_t batch_id,
                                    void *payload, fk_error *err);
 
 /**
- * Write the report of an earlier batch again from the database, once per target of `ro`.
- * FK_EUSAGE if there is no such batch; FK_EINCOMPLETE (after writing the report of what was
- * recorded, `out` filled) if the batch is incomplete: interrupted, stopped by an error, or
- * still running in another process.
+ * Write the report of an earlier batch again from the database, once per target of `ro`
+ * (each with a path: this call has no default file). FK_EUSAGE if there is no such batch;
+ * FK_EINCOMPLETE (after writing the report of what was recorded, `out` filled) if the batch
+ * is incomplete: interrupted, stopped by an error, or still running in another process.
  */
 FK_EXTERN fk_status fk_batch_report(const char *db_path, int64_t batch_id,
                                     const fk_report_options *ro, fk_summary *out, fk_error *err);

@@ -20,7 +20,14 @@
 #else
 #define FK_PRINTF(fmt, args)
 #endif
+/* Marks the public API: these functions, and only these, are exported by libfaktura.so
+ * (the linker's version script is generated from the FK_EXTERN declarations of these
+ * headers, cmake/PublicApi.cmake). */
+#if defined(__GNUC__)
+#define FK_EXTERN extern __attribute__((visibility("default")))
+#else
 #define FK_EXTERN extern
+#endif
 
 #ifdef __cplusplus
 extern "C" {

@@ -17,6 +17,7 @@
 #include <ini.h>
 #include "core/buf.h"
 #include "core/config.h"
+#include "core/datadir.h"
 #include "core/money.h"
 #include "core/payref.h"
 #include "core/util.h"
@@ -299,8 +300,9 @@ static fk_config *defaults(const char *path)
     cfg->qr_epc = true;
     memcpy(cfg->accounting_currency, "EUR", 4);
     cfg->accounting_exponent = 2;
-    cfg->font = fk_xstrdup(FK_DEFAULT_FONT);
-    cfg->font_bold = fk_xstrdup(FK_DEFAULT_FONT_BOLD);
+    /* The installed (or the build's) subset fonts, found at run time: core/datadir.h. */
+    cfg->font = fk_datadir_file("fonts/DejaVuSans.ttf");
+    cfg->font_bold = fk_datadir_file("fonts/DejaVuSans-Bold.ttf");
     fk_rules_defaults(&cfg->rules);
     return cfg;
 }

@@ -108,8 +108,7 @@ void fk_einv_schemas_free(fk_einv_schemas *s);
  * the schema's first message (with its line) in err. */
 fk_status fk_einv_validate(const fk_einv_schemas *s, const fk_einv_profile *p,
                            const char *xml, size_t len, fk_einv_problem *why, fk_error *err);
-/* The directory of the shipped XSDs: $FAKTURA_DATADIR/einvoice when set, else the
- * build's share/faktura/einvoice. */
+/* The directory of the shipped XSDs: <datadir>/einvoice (core/datadir.h). */
 const char *fk_einv_data_dir(void);
 
 /* ---- Helpers shared by the writers (einvoice_common.c) -------------------------------- */

@@ -4,7 +4,8 @@
  *
  * The XSDs are data files shipped with faktura (share/faktura/einvoice/xsd, see the
  * README.md there for their origin and licences), found at run time like the fonts:
- * $FAKTURA_DATADIR/einvoice when set, else the build's copy. Nothing is fetched: the
+ * <datadir>/einvoice (core/datadir.h: $FAKTURA_DATADIR, else beside the library or
+ * program, in the build tree too). Nothing is fetched: the
  * parser runs with XML_PARSE_NONET, and KSeF's one import by absolute URL (the Ministry's
  * base types) is pointed at the shipped copy before the schema is compiled.
  *
@@ -17,14 +18,19 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
+#include <pthread.h>
+#include "core/datadir.h"
 #include "core/util.h"
 #include "einvoice/einvoice_impl.h"
 
-#ifndef FK_EINVOICE_DIR
-#define FK_EINVOICE_DIR "share/faktura/einvoice"
-#endif
-
 #define KSEF_BASE "http://crd.gov.pl/xml/schematy/dziedzinowe/mf/2022/01/05/eD/DefinicjeTypy/"
+
+static char data_dir[4096];
+
+static void set_data_dir(void)
+{
+    snprintf(data_dir, sizeof(data_dir), "%s/einvoice", fk_datadir());
+}
 
 struct fk_einv_schemas {
     xmlSchemaPtr xsd[FK_XSD_COUNT];
@@ -39,13 +45,9 @@ static const char *const xsd_files[FK_XSD_COUNT] = {
 
 const char *fk_einv_data_dir(void)
 {
-    static char dir[4096];
-    const char *env = getenv("FAKTURA_DATADIR");
-    if (env && env[0]) {
-        snprintf(dir, sizeof(dir), "%s/einvoice", env);
-        return dir;
-    }
-    return FK_EINVOICE_DIR;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, set_data_dir);
+    return data_dir;
 }
 
 /* The first message of a failed compile or validation. */

@@ -338,6 +338,8 @@ static fk_status report_chunk(run_ctx *c, chunk *k, fk_error *err)
         fk_order_outcome_rec(&k->orders[i], &rec);
         if (c->report && (st = fk_report_add(c->report, &rec, err)) != FK_OK)
             return st;
+        if (c->report && fk_pipeline__waits(&rec))
+            c->held_waiting++;
         if (c->expect)
             fk_expect_check(c->expect, &rec, c->opts->expect_diff, c->opts->expect_payload);
         fk_order_clear(&k->orders[i]);

@@ -126,6 +126,7 @@ struct run_ctx {
     const char *const *labels; /* NULL, or the file names orders of input i are recorded with */
     fk_error write_err;
     uint64_t done;
+    uint64_t held_waiting; /* reported orders held only for the holding period */
     char issue_date[16], due_date[16];
     int year;
     /* The test hook FAKTURA_TEST_FAIL_RENDER (core/testhook.h), or NULL. */
@@ -243,6 +244,16 @@ void fk_pipeline__progress(run_ctx *c, uint64_t bytes, uint64_t total, bool last
 fk_status fk_pipeline__write_failure(const run_ctx *c, fk_error *err);
 void fk_pipeline__add_recorded(const char *currency, __int128 sum, void *payload);
 void fk_pipeline__first_target(const fk_report_options *ro, fk_summary *out);
+/* Is o held only for the holding period (a hold that ends by itself)? fk_summary's
+ * held_waiting counts these. */
+bool fk_pipeline__waits(const fk_outcome_rec *o);
+/* `in` with each target without a path given the batch's own file,
+ * "<out_dir>/report-<batch_id>.<ext>", so no batch's report replaces another's. The copy
+ * in *out is malloc'd: free it with fk_pipeline__free_targets. FK_EUSAGE when a target has
+ * no path and there is no batch file (a dry run, fk_batch_report). */
+fk_status fk_pipeline__batch_targets(const fk_report_options *in, const char *out_dir,
+                                     int64_t batch_id, fk_report_options *out, fk_error *err);
+void fk_pipeline__free_targets(fk_report_options *ro);
 /* The batch `batch_id`, or FK_EUSAGE when there is none. */
 fk_status fk_pipeline__get_batch(fk_store *s, const char *db_path, int64_t batch_id,
                                  fk_batch_info *bi, fk_error *err);

@@ -19,30 +19,46 @@
 #include "pipeline/pipeline.h"
 #include "store/store_codec.h"
 
+typedef struct stored_ctx {
+    fk_report *r;
+    uint64_t held_waiting;
+} stored_ctx;
+
 static void add_stored(const fk_outcome_rec *o, void *payload)
 {
-    fk_report_add(payload, o, NULL);
+    stored_ctx *sc = payload;
+    fk_report_add(sc->r, o, NULL);
+    sc->held_waiting += fk_pipeline__waits(o);
 }
 
-/* The report of a batch as the database has it (used by `report` and after `retry`). */
+/* The report of a batch as the database has it (used by `report` and after `retry`).
+ * out_dir: where a target without a path goes (NULL: such a target is an error). */
 static fk_status batch_report(fk_store *s, int64_t batch_id, const fk_batch_info *bi,
-                              const fk_report_options *ro, fk_summary *out, fk_error *err)
+                              const fk_report_options *targets, const char *out_dir,
+                              fk_summary *out, fk_error *err)
 {
-    fk_report *r = NULL;
+    stored_ctx sc = {NULL, 0};
+    fk_report_options ro;
     fk_status st;
 
-    if ((st = fk_report_new(&r, err)) != FK_OK)
+    if ((st = fk_pipeline__batch_targets(targets, out_dir, batch_id, &ro, err)) != FK_OK)
         return st;
-    fk_report_set_batch(r, batch_id, bi->kind, bi->as_of, (const char *const *)bi->inputs,
-                        bi->ninputs);
-    if ((st = fk_store_batch_orders(s, batch_id, add_stored, r, err)) == FK_OK &&
-        (st = fk_store_batch_invoice_sums(s, batch_id, fk_pipeline__add_recorded, r, err)) ==
-            FK_OK &&
-        (st = fk_report_write(r, ro, err)) == FK_OK) {
-        fk_report_summary(r, out);
-        fk_pipeline__first_target(ro, out);
+    if ((st = fk_report_new(&sc.r, err)) != FK_OK) {
+        fk_pipeline__free_targets(&ro);
+        return st;
     }
-    fk_report_free(r);
+    fk_report_set_batch(sc.r, batch_id, bi->kind, bi->as_of, (const char *const *)bi->inputs,
+                        bi->ninputs);
+    if ((st = fk_store_batch_orders(s, batch_id, add_stored, &sc, err)) == FK_OK &&
+        (st = fk_store_batch_invoice_sums(s, batch_id, fk_pipeline__add_recorded, sc.r,
+                                          err)) == FK_OK &&
+        (st = fk_report_write(sc.r, &ro, err)) == FK_OK) {
+        fk_report_summary(sc.r, out);
+        fk_pipeline__first_target(&ro, out);
+        out->held_waiting = sc.held_waiting;
+    }
+    fk_report_free(sc.r);
+    fk_pipeline__free_targets(&ro);
     return st;
 }
 
@@ -86,7 +102,7 @@ fk_status fk_batch_report(const char *db_path, int64_t batch_id, const fk_report
     if ((st = fk_pipeline__open_reader(&s, db_path, err)) != FK_OK)
         return st;
     if ((st = fk_pipeline__get_batch(s, db_path, batch_id, &bi, err)) == FK_OK)
-        st = batch_report(s, batch_id, &bi, ro, out, err);
+        st = batch_report(s, batch_id, &bi, ro, NULL, out, err);
     /* The report says what was recorded; that is not the whole batch. */
     if (st == FK_OK && batch_incomplete(&bi))
         st = incomplete(&bi, "the report covers only the orders recorded; ", err);
@@ -310,24 +326,18 @@ static fk_status retry_stored(run_ctx *c, const retry_set *rs, fk_error *err)
 }
 
 /* The batch as the database has it, once the retry is recorded: to the options' report
- * targets, else to "<out_dir>/report.json". */
+ * targets, else to the batch's own file, "<out_dir>/report-<batch_id>.json". */
 static fk_status retry_report(run_ctx *c, const fk_batch_info *bi, const char *out_dir,
                               fk_summary *out, fk_error *err)
 {
     fk_report_options ro = c->opts->report;
-    fk_report_target deflt;
-    fk_buf path = FK_BUF_INIT;
-    fk_status st;
+    fk_report_target deflt = {NULL, FK_REPORT_JSON};
 
     if (ro.ntargets == 0) {
-        fk_buf_printf(&path, "%s/report.json", out_dir);
-        deflt = (fk_report_target){fk_buf_cstr(&path), FK_REPORT_JSON};
         ro.targets = &deflt;
         ro.ntargets = 1;
     }
-    st = batch_report(c->store, c->batch_id, bi, &ro, out, err);
-    fk_buf_free(&path);
-    return st;
+    return batch_report(c->store, c->batch_id, bi, &ro, out_dir, out, err);
 }
 
 static fk_status check_retry_options(const fk_batch_options *opts, fk_error *err)

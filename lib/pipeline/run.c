@@ -507,6 +507,54 @@ void fk_pipeline__first_target(const fk_report_options *ro, fk_summary *out)
              ro->ntargets ? ro->targets[0].path : "");
 }
 
+bool fk_pipeline__waits(const fk_outcome_rec *o)
+{
+    if (o->outcome != FK_HELD || o->nfindings == 0)
+        return false;
+    for (size_t i = 0; i < o->nfindings; i++)
+        if (o->findings[i].code != FK_CODE_HOLDING_PERIOD)
+            return false;
+    return true;
+}
+
+fk_status fk_pipeline__batch_targets(const fk_report_options *in, const char *out_dir,
+                                     int64_t batch_id, fk_report_options *out, fk_error *err)
+{
+    fk_report_target *t = in->ntargets ? fk_xcalloc(in->ntargets, sizeof(*t)) : NULL;
+
+    *out = *in;
+    out->targets = t;
+    for (size_t i = 0; i < in->ntargets; i++) {
+        fk_report_format f = in->targets[i].format;
+        fk_buf path = FK_BUF_INIT;
+        t[i].format = f;
+        if (in->targets[i].path) {
+            t[i].path = fk_xstrdup(in->targets[i].path);
+            continue;
+        }
+        if (!out_dir || batch_id <= 0) {
+            fk_pipeline__free_targets(out);
+            return fk_error_set(err, FK_EUSAGE, NULL, 0, "report",
+                                "a report without a path needs a batch with an output "
+                                "directory (not a dry run): give its path");
+        }
+        fk_buf_printf(&path, "%s/report-%lld.%s", out_dir, (long long)batch_id,
+                      f == FK_REPORT_JUNIT ? "xml" : fk_report_format_name(f));
+        t[i].path = fk_buf_take(&path);
+    }
+    return FK_OK;
+}
+
+void fk_pipeline__free_targets(fk_report_options *ro)
+{
+    fk_report_target *t = (fk_report_target *)ro->targets;
+    for (size_t i = 0; t && i < ro->ntargets; i++)
+        free((char *)t[i].path);
+    free(t);
+    ro->targets = NULL;
+    ro->ntargets = 0;
+}
+
 fk_status fk_pipeline__write_failure(const run_ctx *c, fk_error *err)
 {
     if (!c->write_failed)
@@ -688,6 +736,7 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
     fk_status st;
     char as_of[32];
     uint64_t total_bytes = 0;
+    fk_report_options ro = {NULL, 0, false, 0};
 
     memset(out, 0, sizeof(*out));
     if ((st = check_options(opts, ninputs, err)) != FK_OK)
@@ -726,10 +775,13 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
          (st = fk_store_batch_invoice_sums(c.store, c.batch_id, fk_pipeline__add_recorded,
                                            c.report, err)) != FK_OK))
         goto done;
-    if ((st = fk_report_write(c.report, &opts->report, err)) != FK_OK)
+    if ((st = fk_pipeline__batch_targets(&opts->report, opts->dry_run ? NULL : opts->out_dir,
+                                         c.batch_id, &ro, err)) != FK_OK ||
+        (st = fk_report_write(c.report, &ro, err)) != FK_OK)
         goto done;
     fk_report_summary(c.report, out);
-    fk_pipeline__first_target(&opts->report, out);
+    fk_pipeline__first_target(&ro, out);
+    out->held_waiting = c.held_waiting;
     finish_expect(&c, out);
     st = fk_pipeline__write_failure(&c, err);
 done:
@@ -746,5 +798,6 @@ done:
     fk_pipeline__prescan_free(&scan);
     fk_pipeline__close_inputs(ins, ninputs);
     fk_pipeline__ctx_free(&c);
+    fk_pipeline__free_targets(&ro);
     return st;
 }

@@ -25,7 +25,7 @@ contains last.err "retry batch 1: 2 orders: 1 invoiced, 0 failed, 1 held"
 contains last.err "faktura: warning: order BIG-1 of batch 1 changed since it was approved: it is held again"
 equal "BIG-1" "$(sql db.sqlite "SELECT status || ' ' || amount FROM orders WHERE order_id = 'BIG-1'")" "held 900000000"
 equal "invoices of BIG-1" "$(sql db.sqlite "SELECT count(*) FROM invoices WHERE order_id = 'BIG-1'")" 0
-contains out/report.json "above the maximum invoice amount 50000.00 EUR"
+contains out/report-1.json "above the maximum invoice amount 50000.00 EUR"
 expect_exit 0 "$FAKTURA" status --db db.sqlite --batch 1
 contains last.out "[approved: ABOVE_MAXIMUM_AMOUNT by alice (for other content: no longer applies)]"
 # From the stored data (the 9M content now): still held.

@@ -89,7 +89,7 @@ run_case() {
     diff meta/before meta/after >meta/diff ||
         fail "$name: files written outside --out: $(cat meta/diff)"
     if [ -d w/out ]; then
-        stray=$(find w/out ! -type d ! -name '*.pdf' ! -name 'report.*' ! -name .faktura-db)
+        stray=$(find w/out ! -type d ! -name '*.pdf' ! -name 'report*' ! -name .faktura-db)
         [ -z "$stray" ] || fail "$name: stray files in --out: $stray"
         stray=$(find w/out -name '*.pdf' ! -name "$PDF_GLOB")
         [ -z "$stray" ] || fail "$name: PDFs not named after an invoice number: $stray"
@@ -115,7 +115,7 @@ input_refused() {
 }
 
 finding() {
-    python3 - w/out/report.json "$@" <<'PY' || fail "$1: no finding $4 on $5 for $2 at line $3"
+    python3 - w/out/report-1.json "$@" <<'PY' || fail "$1: no finding $4 on $5 for $2 at line $3"
 import json, sys
 path, name, oid, line, code, field, text = sys.argv[1:]
 field = None if field == "null" else field

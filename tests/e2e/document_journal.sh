@@ -6,11 +6,11 @@
 cfg="$SAMPLES/faktura.ini"
 expect_exit 1 "$FAKTURA" run -q --config "$cfg" --db db.sqlite --out out1 --as-of 2026-11-20 \
     "$SAMPLES/orders.csv"
-cp out1/report.json report1.json
+cp out1/report-1.json report1.json
 python3 "$FK_SRCDIR/tests/lib/gen-orders.py" 40 5000 >second.csv
 printf '%s\n' 'SO-009999,2026-11-21,business,=1+1 Handel GmbH,PL5260250274,PL,ul. Długa 1,90-926,Łódź,PLN,bank_transfer,X,Rura,2,10.00,8,0.2358,2026-11-17' >>second.csv
 expect_exit 0 "$FAKTURA" run -q --config "$cfg" --db db.sqlite --out out2 --as-of 2026-11-25 second.csv
-cp out2/report.json report2.json
+cp out2/report-2.json report2.json
 printf 'invoice_number,amount,paid_on\nINV-2026-000001,234.14,2026-11-28\nINV-2026-000002,100.00,2026-11-28\n' >pay.csv
 expect_exit 0 "$FAKTURA" payments --db db.sqlite pay.csv
 

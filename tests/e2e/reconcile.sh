@@ -16,7 +16,7 @@ head -n $((R + 1)) all.csv >run.csv
 expect_exit 1 "$FAKTURA" validate -q --as-of 2026-11-20 --report validate.json all.csv
 expect_exit 1 "$FAKTURA" run -q --config "$SAMPLES/faktura.ini" --db db.sqlite --out out \
     --as-of 2026-11-20 run.csv
-for check in "validate.json all.csv $N" "out/report.json run.csv $R"; do
+for check in "validate.json all.csv $N" "out/report-1.json run.csv $R"; do
 set -- $check
 python3 - "$@" <<'PY' || fail "reconciliation of $1"
 import csv, json, os, sqlite3, sys

@@ -19,7 +19,7 @@ contains last.err "run batch 2: 18 orders: 7 invoiced, 2 failed, 9 held, 0 skipp
 contains last.err "every order matches"
 
 # The messages say what and why, with the values an accountant needs.
-python3 - out/report.json <<'PY' || fail "rule messages"
+python3 - out/report-2.json <<'PY' || fail "rule messages"
 import json, sys
 r = {o["order_id"]: o for o in json.load(open(sys.argv[1]))["orders"]}
 m = lambda oid: r[oid]["findings"][0]["message"]
