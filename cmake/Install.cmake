@@ -5,7 +5,8 @@
 #   include/faktura/*.h, codes.def, version.h        the public API
 #   lib/pkgconfig/faktura.pc                         pkg-config --cflags --libs faktura
 #   lib/cmake/faktura/                               find_package(faktura): faktura::faktura
-#   share/faktura/                                   the data files read at run time (fonts)
+#   share/faktura/                                   the data files read at run time (fonts,
+#                                                    einvoice/: the e-invoice XSDs)
 # "lib" is CMAKE_INSTALL_LIBDIR: lib/x86_64-linux-gnu on Debian with the prefix /usr.
 include(CMakePackageConfigHelpers)
 
@@ -18,7 +19,8 @@ install(FILES ${_fk_headers} "${PROJECT_SOURCE_DIR}/include/faktura/codes.def"
               "${PROJECT_BINARY_DIR}/include/faktura/version.h"
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/faktura)
 
-# Data files: the build keeps them in build/share/faktura/ already (cmake/Fonts.cmake).
+# Data files: the build keeps them in build/share/faktura/ already (cmake/Fonts.cmake, and
+# the e-invoice XSDs copied by CMakeLists.txt).
 install(DIRECTORY "${FK_BUILD_DATADIR}/" DESTINATION ${FK_INSTALL_DATADIR})
 
 # pkg-config

@@ -32,6 +32,7 @@ typedef struct cli {
     size_t nreports;
     fk_report_format formats[MAX_REPORTS];
     size_t nformats;
+    const char *einvoice_format; /* show --format FORMAT: an e-invoice format */
     fk_report_target targets[MAX_REPORTS];
     bool csv_bom;
     char csv_report_delimiter;

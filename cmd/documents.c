@@ -58,9 +58,11 @@ int cmd_show(cli *c, char **args, int n)
 
     if ((rc = one_number("show", n)) >= 0)
         return rc;
-    if (c->nformats > 1 || (c->nformats == 1 && c->formats[0] != FK_REPORT_JSON))
-        return usage_error("%s", "show writes --format json only");
-    if (fk_show(c->db, args[0], &si, &err) != FK_OK)
+    if (c->nformats > 1 || (c->nformats == 1 && c->formats[0] != FK_REPORT_JSON) ||
+        (c->nformats && c->einvoice_format))
+        return usage_error("%s", "show takes one --format: json or an e-invoice format");
+    if ((c->einvoice_format ? fk_show_einvoice(c->db, args[0], c->einvoice_format, &si, &err)
+                            : fk_show(c->db, args[0], &si, &err)) != FK_OK)
         return report_error(&err);
     if (!si.found) {
         emit(stderr, "faktura: ", "there is no invoice %s in %s", args[0], c->db);
@@ -71,6 +73,10 @@ int cmd_show(cli *c, char **args, int n)
              "totals are known: net %s, VAT %s, gross %s %s",
              args[0], si.issue_date, si.net, si.vat, si.gross, si.currency);
         rc = EXIT_NOT_INVOICED;
+    } else if (c->einvoice_format) {
+        /* the XML byte for byte (it ends in a newline) */
+        fwrite(si.json, 1, strlen(si.json), stdout);
+        rc = fflush(stdout) == 0 && !ferror(stdout) ? EXIT_ALL_INVOICED : EXIT_ENV;
     } else {
         fputs(si.json, stdout);
         fputc('\n', stdout);

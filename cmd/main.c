@@ -557,7 +557,7 @@ static const command commands[] = {
     {"status", "[--batch ID]", "batches with their counts per status, and the open holds",
      "[--batch ID] [--db FILE]", fk_help_status, NULL, true, run_status},
     {"show", "NUMBER", "the stored invoice of record (JSON, docs/invoice.md)",
-     "NUMBER [--format json] [--db FILE]", fk_help_show, NULL, false, cmd_show},
+     "NUMBER [--format json|EINVOICE] [--db FILE]", fk_help_show, NULL, false, cmd_show},
     {"reprint", "NUMBER [--out FILE]",
      "render an invoice's PDF again from its stored document,\n"
      "byte-identical to the one issued (exit 1 if not)",
@@ -680,6 +680,10 @@ static int value_option(cli *c, int opt, const char *arg)
     case OPT_FORMAT:
         if (c->nformats == MAX_REPORTS)
             return usage_error("at most %d --format", MAX_REPORTS);
+        if (!strcmp(c->cmd, "show") && strcmp(arg, "json") != 0) {
+            c->einvoice_format = arg; /* an e-invoice format: fk_show_einvoice checks it */
+            return -1;
+        }
         if (!fk_report_format_parse(arg, &c->formats[c->nformats++]))
             return usage_error("--format must be json, csv, html or junit, not \"%s\"", arg);
         return -1;

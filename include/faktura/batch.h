@@ -230,6 +230,16 @@ typedef struct fk_shown_invoice {
 FK_EXTERN fk_status fk_show(const char *db_path, const char *number, fk_shown_invoice *out,
                             fk_error *err);
 FK_EXTERN void fk_shown_invoice_free(fk_shown_invoice *s);
+/**
+ * The e-invoice of invoice `number` in `format` (ubl, peppol, xrechnung-ubl, xrechnung-cii,
+ * cii, facturx: the CII its PDF embeds), written again from its stored document into
+ * out->json (the XML, byte for byte what was issued). FK_OK with out->found false when
+ * there is no such invoice, out->has_content false when it has no stored document;
+ * FK_EUSAGE when `format` is not a format or the invoice was not issued with it.
+ */
+FK_EXTERN fk_status fk_show_einvoice(const char *db_path, const char *number,
+                                     const char *format, fk_shown_invoice *out,
+                                     fk_error *err);
 
 typedef enum fk_reprint_result {
     FK_REPRINT_IDENTICAL = 0,  /* rendered, byte-identical to the PDF issued, written */

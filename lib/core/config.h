@@ -25,6 +25,12 @@ struct fk_config {
     char *seller_vat_id, *seller_iban, *seller_bic, *seller_email;
     char *seller_contact_name, *seller_phone; /* printed; BT-41, BT-42 */
     char *seller_currency;    /* the VAT accounting currency (BT-6); default from country */
+    /* e-invoices (issue 18): checked by fk_config_load (pipeline/admin.c) */
+    char *seller_endpoint;    /* BT-34 "SCHEME:ID"; default derived from the VAT id */
+    char *seller_legal_id;    /* BT-30 legal registration (HRB, KRS, org.no.) */
+    char *seller_tax_registration; /* BT-32 ("Foretaksregisteret") */
+    char *seller_creditor_id; /* BT-90 SEPA creditor identifier */
+    char *einvoice_formats;   /* [einvoice] formats: comma list, "" or "none": none */
     /* [numbering] */
     char *number_format;  /* "{prefix}-{year}-{seq:06}" */
     char *number_prefix;  /* "INV" */
@@ -52,6 +58,9 @@ struct fk_config {
     char **footer_lines;           /* footer split into its lines (nfooter of them) */
     size_t nfooter;
     char seller_vat_norm[64];      /* vat_id normalised (fk_validate_seller); "" before */
+    unsigned einvoice_mask;        /* einvoice_formats as 1u << fk_einv_format (admin.c) */
+    char seller_endpoint_norm[192]; /* seller_endpoint, else the one derived from the VAT
+                                     * id, else "" (admin.c) */
     /* every known setting the file gave, in file order */
     fk_config_key *keys;
     size_t nkeys, capkeys;

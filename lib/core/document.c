@@ -155,6 +155,14 @@ static void kv_str(fk_buf *b, const char *key, const char *v, bool *first)
     put_string(b, v);
 }
 
+/* Keys added after version 1 was first written (issue 18): present only when not empty,
+ * so every document without them keeps its bytes and its SHA-256. */
+static void kv_str_opt(fk_buf *b, const char *key, const char *v, bool *first)
+{
+    if (v && *v)
+        kv_str(b, key, v, first);
+}
+
 static void kv_int(fk_buf *b, const char *key, long long v, bool *first)
 {
     put_key(b, key, first);
@@ -184,6 +192,9 @@ static void put_party(fk_buf *b, const char *key, const fk_party *p, bool *outer
     kv_str(b, "email", p->email, &first);
     kv_str(b, "contact_name", p->contact_name, &first);
     kv_str(b, "phone", p->phone, &first);
+    kv_str_opt(b, "endpoint", p->endpoint, &first);
+    kv_str_opt(b, "legal_id", p->legal_id, &first);
+    kv_str_opt(b, "tax_registration", p->tax_registration, &first);
     if (business)
         kv_bool(b, "business", *business, &first);
     fk_buf_putc(b, '}');
@@ -330,10 +341,12 @@ void fk_document_encode(const fk_document *d, fk_buf *out)
     kv_str(out, "card_brand", d->card_brand, &inner);
     kv_str(out, "card_last4", d->card_last4, &inner);
     kv_str(out, "qr", d->qr, &inner);
+    kv_str_opt(out, "creditor_id", d->creditor_id, &inner);
     fk_buf_putc(out, '}');
 
     put_strings(out, "notes", d->notes, d->nnotes, &first);
     put_strings(out, "footer", d->footer, d->nfooter, &first);
+    kv_str_opt(out, "einvoice", d->einvoice, &first);
     fk_buf_putc(out, '}');
 }
 
@@ -373,6 +386,12 @@ static const char *get_str(decoder *c, json_t *obj, const char *key)
         return "";
     }
     return fk_document_strndup(c->d, json_string_value(v), json_string_length(v));
+}
+
+/* A key written only when not empty (kv_str_opt): absent reads as "". */
+static const char *get_str_opt(decoder *c, json_t *obj, const char *key)
+{
+    return json_object_get(obj, key) ? get_str(c, obj, key) : "";
 }
 
 static long long get_int(decoder *c, json_t *obj, const char *key, long long lo, long long hi)
@@ -439,6 +458,9 @@ static void get_party(decoder *c, json_t *root, const char *key, fk_party *p, bo
     p->email = get_str(c, o, "email");
     p->contact_name = get_str(c, o, "contact_name");
     p->phone = get_str(c, o, "phone");
+    p->endpoint = get_str_opt(c, o, "endpoint");
+    p->legal_id = get_str_opt(c, o, "legal_id");
+    p->tax_registration = get_str_opt(c, o, "tax_registration");
     if (business)
         *business = get_bool(c, o, "business");
     c->where = "";
@@ -588,6 +610,7 @@ static void get_payment(decoder *c, json_t *root)
     d->card_brand = get_str(c, o, "card_brand");
     d->card_last4 = get_str(c, o, "card_last4");
     d->qr = get_str(c, o, "qr");
+    d->creditor_id = get_str_opt(c, o, "creditor_id");
     c->where = "";
 }
 
@@ -651,6 +674,7 @@ fk_status fk_document_decode(const char *json, size_t len, fk_document *d, fk_er
     get_payment(&c, root);
     d->notes = get_string_list(&c, root, "notes", &d->nnotes);
     d->footer = get_string_list(&c, root, "footer", &d->nfooter);
+    d->einvoice = get_str_opt(&c, root, "einvoice");
     json_decref(root);
     return c.failed ? (err && err->status ? err->status : FK_EINPUT) : FK_OK;
 }

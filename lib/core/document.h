@@ -47,6 +47,10 @@ typedef struct fk_party {
                                 * "PL"); NULL or "": vat_id */
     const char *contact_name;  /* BT-41 / BT-56 */
     const char *phone;         /* BT-42 / BT-57 */
+    /* For the e-invoices (issue 18); "" none. In the JSON only when not empty. */
+    const char *endpoint;      /* BT-34 / BT-49 electronic address, "SCHEME:ID" (EAS) */
+    const char *legal_id;      /* BT-30 / BT-47 legal registration identifier */
+    const char *tax_registration; /* BT-32 seller tax registration ("Foretaksregisteret") */
 } fk_party;
 
 /* An invoice line (BG-25). */
@@ -147,6 +151,11 @@ typedef struct fk_document {
     const char *iban_masked;            /* BT-91, masked ("DE89 **** 3000") */
     const char *card_brand, *card_last4; /* BG-18 */
     const char *qr;                     /* the EPC QR code's payload (EPC069-12); "" none */
+    const char *creditor_id;            /* BT-90 SEPA creditor identifier; "" none (issue 18:
+                                         * in the JSON only when not empty) */
+    const char *einvoice;               /* the e-invoice formats issued with it, canonical
+                                         * comma list ("peppol,facturx"); "" none (issue 18:
+                                         * in the JSON only when not empty) */
     const char *const *notes;           /* BT-22 invoice notes, printed (split payment) */
     size_t nnotes;
     const char *const *footer;          /* the footer, one string per printed line */

@@ -48,6 +48,8 @@
     X(ORDER_REFERENCE, "order_reference", 0)            \
     X(EXCHANGE_RATE, "exchange_rate", 0)                \
     X(EXCHANGE_RATE_DATE, "exchange_rate_date", 0)      \
+    X(BUYER_ENDPOINT, "buyer_endpoint", 0)              \
+    X(EINVOICE, "einvoice", 0)                          \
     X(ITEM_SKU, "item_sku", 0)                          \
     X(ITEM_DESCRIPTION, "item_description", 1)          \
     X(QUANTITY, "quantity", 1)                          \
@@ -172,6 +174,8 @@ typedef struct fk_order {
                                         * or more: "mechanizm podzielonej płatności" */
 
     /* set by the pipeline */
+    unsigned einvoice;                 /* its e-invoice formats, 1u << fk_einv_format
+                                        * (column einvoice, else [einvoice] formats) */
     fk_outcome outcome;
     char content_hash[65];             /* SHA-256 hex of the canonical order content */
     char customer_key[160];            /* "id:..", "tax:.." or "name:..": who the customer is */

@@ -6,7 +6,8 @@
 #include <string.h>
 #include "core/testhook.h"
 
-static fk_testhooks hooks = {NULL, -1, 0, -1, NULL};
+static fk_testhooks hooks = {.fail_render = NULL, .break_einvoice = NULL, .fail_writes_after = -1,
+                             .keymap_entries = 0, .db_full_after = -1, .kill_at = NULL};
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void read_hooks(void)
@@ -14,6 +15,8 @@ static void read_hooks(void)
     const char *v;
     if ((v = getenv("FAKTURA_TEST_FAIL_RENDER")) && *v)
         hooks.fail_render = v;
+    if ((v = getenv("FAKTURA_TEST_BREAK_EINVOICE")) && *v)
+        hooks.break_einvoice = v;
     if ((v = getenv("FAKTURA_TEST_FAIL_WRITES_AFTER")) && *v)
         hooks.fail_writes_after = strtol(v, NULL, 10);
     if ((v = getenv("FAKTURA_TEST_KEYMAP_ENTRIES")) && *v)

@@ -12,6 +12,10 @@
  *   FAKTURA_TEST_FAIL_WRITES_AFTER=N    every PDF after the first N written by an output
  *                                       directory fails as on a full disk (ENOSPC):
  *                                       tests/e2e/state_diskfull.sh, codes_coverage.sh
+ *   FAKTURA_TEST_BREAK_EINVOICE=ORDER_ID  that order's e-invoices are made schema-invalid
+ *                                       after they are written (an element the XSD does
+ *                                       not allow), so the in-process XSD check must
+ *                                       catch them (EINVOICE_INVALID): codes_coverage.sh
  *   FAKTURA_TEST_KEYMAP_ENTRIES=N       a keymap keeps at most N records in memory (at
  *                                       least 16; only lowers the bound), so small ledgers
  *                                       move them to disk: tests/e2e/bounded_memory.sh,
@@ -33,6 +37,7 @@
 
 typedef struct fk_testhooks {
     const char *fail_render;  /* NULL: off */
+    const char *break_einvoice; /* NULL: off */
     long fail_writes_after;   /* -1: off */
     size_t keymap_entries;    /* 0: off */
     long db_full_after;       /* -1: off */

@@ -8,14 +8,46 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/util.h"
+#include "einvoice/einvoice.h"
 #include "pipeline/pipeline.h"
 #include "validate/validate.h"
+
+/* [einvoice] formats and the seller's electronic address (BT-34), after the seller's VAT
+ * number was checked: the endpoint defaults to the one its VAT number gives. */
+static fk_status check_einvoice(fk_config *cfg, fk_error *err)
+{
+    const char *bad = NULL;
+    size_t badlen = 0;
+    char scheme[16], id[160];
+
+    if (!fk_einv_parse_list(cfg->einvoice_formats, &cfg->einvoice_mask, &bad, &badlen))
+        return fk_error_set(err, FK_EUSAGE, cfg->path,
+                            fk_config_line(cfg, "einvoice", "formats"), "formats",
+                            "[einvoice] formats: \"%.*s\" is not a format (ubl, peppol, "
+                            "xrechnung-ubl, xrechnung-cii, cii, facturx, ksef; or none alone)",
+                            (int)(badlen > 40 ? 40 : badlen), bad);
+    if (cfg->seller_endpoint && *fk_trim(cfg->seller_endpoint)) {
+        if (!fk_einv_endpoint_split(cfg->seller_endpoint, scheme, sizeof(scheme), id,
+                                    sizeof(id)))
+            return fk_error_set(err, FK_EUSAGE, cfg->path,
+                                fk_config_line(cfg, "seller", "endpoint"), "endpoint",
+                                "[seller] endpoint must be SCHEME:ID with an EAS scheme code "
+                                "(0192:987654321, 9930:DE123456788, 0088:4012345000009)");
+        snprintf(cfg->seller_endpoint_norm, sizeof(cfg->seller_endpoint_norm), "%s:%s",
+                 scheme, id);
+    } else if (!fk_einv_endpoint_from_vat(cfg->seller_vat_norm, cfg->seller_endpoint_norm,
+                                          sizeof(cfg->seller_endpoint_norm))) {
+        cfg->seller_endpoint_norm[0] = '\0';
+    }
+    return FK_OK;
+}
 
 fk_status fk_config_load(fk_config **out, const char *path, fk_log_fn warn, void *payload,
                          fk_error *err)
 {
     fk_status st = fk_config__parse(out, path, warn, payload, err);
-    if (st == FK_OK && (st = fk_validate_seller(*out, err)) != FK_OK) {
+    if (st == FK_OK && ((st = fk_validate_seller(*out, err)) != FK_OK ||
+                        (st = check_einvoice(*out, err)) != FK_OK)) {
         fk_config_free(*out);
         *out = NULL;
     }

@@ -31,6 +31,9 @@ void fk_pipeline__chunk_init(chunk *k)
     k->pdfs = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->pdfs));
     k->docs = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->docs));
     k->doc_sha = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->doc_sha));
+    k->xml = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->xml));
+    k->xml_sha = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->xml_sha));
+    k->rcode = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->rcode));
     k->rerr = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->rerr));
     k->werr = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->werr));
     k->mem = fk_batch_memory_new();
@@ -46,6 +49,12 @@ void fk_pipeline__chunk_free(chunk *k)
         fk_buf_free(&k->pdfs[i]);
     for (size_t i = 0; k->docs && i < CHUNK_ORDERS; i++)
         fk_buf_free(&k->docs[i]);
+    for (size_t i = 0; k->xml && i < CHUNK_ORDERS; i++)
+        for (int f = 0; f < FK_EINV_COUNT; f++)
+            fk_buf_free(&k->xml[i][f]);
+    free(k->xml);
+    free(k->xml_sha);
+    free(k->rcode);
     free(k->docs);
     free(k->doc_sha);
     free(k->orders);
@@ -138,13 +147,24 @@ static fk_status number_chunk(run_ctx *c, chunk *k, fk_error *err)
     return reserve_now(c, err);
 }
 
+/* Remove slot i's temporary files: its PDF and its e-invoices. */
+static void unwrite_slot(run_ctx *c, chunk *k, size_t i)
+{
+    fk_outdir_unwrite(c->outdir, k->files[i]);
+    for (int f = 0; f < FK_EINV_COUNT; f++) {
+        char name[FK_OUTDIR_NAME_MAX + 32];
+        if (k->xml[i][f].len &&
+            fk_pipeline__xml_name(k->files[i], (fk_einv_format)f, name, sizeof(name)))
+            fk_outdir_unwrite(c->outdir, name);
+    }
+    k->written[i] = false;
+}
+
 void fk_pipeline__unwrite_chunk(run_ctx *c, chunk *k)
 {
     for (size_t i = 0; i < k->n; i++)
-        if (k->written[i]) {
-            fk_outdir_unwrite(c->outdir, k->files[i]);
-            k->written[i] = false;
-        }
+        if (k->written[i])
+            unwrite_slot(c, k, i);
 }
 
 static void write_failure_seen(run_ctx *c, chunk *k, const fk_error *e)
@@ -177,14 +197,21 @@ static void settle_chunk(run_ctx *c, chunk *k)
             continue;
         if (k->seqs[i] != next && k->rerr[i].status == FK_OK) {
             if (k->written[i])
-                fk_outdir_unwrite(c->outdir, k->files[i]);
-            k->written[i] = false;
+                unwrite_slot(c, k, i);
             set_number(c, k, i, next);
             fk_pipeline__work_slot(c, c->renderers[0], k, i);
             if (k->rerr[i].status == FK_OK && k->werr[i].status != FK_OK) {
                 write_failure_seen(c, k, &k->werr[i]);
                 return;
             }
+        }
+        if (k->rerr[i].status != FK_OK && k->rcode[i] != FK_CODE_RENDER_FAILED) {
+            /* The e-invoice cannot be made: the order's data (or faktura) is at fault. */
+            fk_order_add_finding(o, k->rcode[i], k->rerr[i].field[0] ? k->rerr[i].field : NULL,
+                                 "%s", k->rerr[i].message);
+            o->outcome = FK_FAILED;
+            k->pending[i] = false;
+            continue;
         }
         if (k->rerr[i].status != FK_OK) {
             fk_order_add_finding(o, FK_CODE_RENDER_FAILED, NULL, "the PDF could not be made: %s",
@@ -219,6 +246,15 @@ static fk_status record_chunk(run_ctx *c, chunk *k, fk_error *err)
                                   k->pdfs[i].len, k->sha[i],      fk_buf_cstr(&k->docs[i]),
                                   k->docs[i].len, k->doc_sha[i]};
             st = fk_store_order_record(c->store, k->batch[i], k->row[i], o, &rec, err);
+            for (int f = 0; st == FK_OK && f < FK_EINV_COUNT; f++) {
+                char name[FK_OUTDIR_NAME_MAX + 32];
+                if (k->xml[i][f].len &&
+                    fk_pipeline__xml_name(k->files[i], (fk_einv_format)f, name, sizeof(name)))
+                    st = fk_store_einvoice_record(c->store, k->numbers[i],
+                                                  fk_einv_profile_of((fk_einv_format)f)->name,
+                                                  name, k->xml[i][f].len, k->xml_sha[i][f],
+                                                  err);
+            }
         }
         if (st != FK_OK)
             return st;
@@ -226,15 +262,26 @@ static fk_status record_chunk(run_ctx *c, chunk *k, fk_error *err)
     return FK_OK;
 }
 
-/* Make chunk k's PDFs durable and in place. */
+/* Make chunk k's PDFs and e-invoices durable and in place. */
 static fk_status publish_chunk(run_ctx *c, chunk *k)
 {
-    const char *names[CHUNK_ORDERS];
-    size_t n = 0;
+    char (*xml_names)[FK_OUTDIR_NAME_MAX + 32] =
+        fk_xcalloc(CHUNK_ORDERS * FK_EINV_COUNT, sizeof(*xml_names));
+    const char *names[CHUNK_ORDERS * (1 + FK_EINV_COUNT)];
+    size_t n = 0, nx = 0;
+    fk_status st;
     for (size_t i = 0; i < k->n; i++)
-        if (k->orders[i].outcome == FK_INVOICED)
+        if (k->orders[i].outcome == FK_INVOICED) {
+            for (int f = 0; f < FK_EINV_COUNT; f++)
+                if (k->xml[i][f].len && fk_pipeline__xml_name(k->files[i], (fk_einv_format)f,
+                                                              xml_names[nx],
+                                                              sizeof(xml_names[nx])))
+                    names[n++] = xml_names[nx++];
             names[n++] = k->files[i];
-    if (fk_outdir_publish(c->outdir, names, n, &c->write_err) != FK_OK)
+        }
+    st = fk_outdir_publish(c->outdir, names, n, &c->write_err);
+    free(xml_names);
+    if (st != FK_OK)
         return FK_EENV;
     for (size_t i = 0; i < k->n; i++)
         k->written[i] = false;

@@ -51,6 +51,45 @@ fk_status fk_show(const char *db_path, const char *number, fk_shown_invoice *out
     return st;
 }
 
+fk_status fk_show_einvoice(const char *db_path, const char *number, const char *format,
+                           fk_shown_invoice *out, fk_error *err)
+{
+    const fk_einv_profile *p = fk_einv_profile_named(format, strlen(format));
+    fk_document d;
+    fk_buf xml[FK_EINV_COUNT];
+    unsigned mask = 0;
+    const char *bad;
+    size_t badlen;
+    fk_code code;
+    fk_status st;
+
+    if (!p)
+        return fk_error_set(err, FK_EUSAGE, NULL, 0, "format",
+                            "\"%s\" is neither json nor an e-invoice format (ubl, peppol, "
+                            "xrechnung-ubl, xrechnung-cii, cii, facturx, ksef)",
+                            format);
+    if ((st = fk_show(db_path, number, out, err)) != FK_OK || !out->found || !out->has_content)
+        return st;
+    st = fk_document_decode(out->json, strlen(out->json), &d, err);
+    if (st == FK_OK && (!fk_einv_parse_list(d.einvoice, &mask, &bad, &badlen) ||
+                        !(mask & (1u << p->format))))
+        st = fk_error_set(err, FK_EUSAGE, NULL, 0, "format",
+                          "invoice %s was not issued as %s (its e-invoices: %s)", number,
+                          p->name, d.einvoice && d.einvoice[0] ? d.einvoice : "none");
+    for (int f = 0; f < FK_EINV_COUNT; f++)
+        xml[f] = (fk_buf)FK_BUF_INIT;
+    if (st == FK_OK)
+        st = fk_pipeline__write_einvoices(NULL, &d, 1u << p->format, xml, &code, err);
+    if (st == FK_OK) {
+        free(out->json);
+        out->json = fk_xstrndup(xml[p->format].ptr, xml[p->format].len);
+    }
+    for (int f = 0; f < FK_EINV_COUNT; f++)
+        fk_buf_free(&xml[f]);
+    fk_document_free(&d);
+    return st;
+}
+
 void fk_shown_invoice_free(fk_shown_invoice *s)
 {
     if (!s)
@@ -92,7 +131,23 @@ static fk_status render_stored(fk_renderer *r, const fk_stored_invoice *si, fk_b
                             derr.message);
     }
     fk_buf_reset(pdf);
-    st = fk_renderer_render(r, &d, pdf, err);
+    /* A Factur-X invoice's PDF embeds its CII, written again from the same document. */
+    unsigned mask = 0;
+    const char *bad;
+    size_t badlen;
+    fk_code code;
+    fk_buf xml[FK_EINV_COUNT];
+    for (int f = 0; f < FK_EINV_COUNT; f++)
+        xml[f] = (fk_buf)FK_BUF_INIT;
+    fk_einv_parse_list(d.einvoice, &mask, &bad, &badlen);
+    mask &= 1u << FK_EINV_FACTURX;
+    st = fk_pipeline__write_einvoices(NULL, &d, mask, xml, &code, err);
+    if (st == FK_OK && mask && (st = fk_renderer_prepare_facturx(r, err)) != FK_OK)
+        ;
+    else if (st == FK_OK)
+        st = fk_pipeline__render_document(r, &d, xml, mask, pdf, err);
+    for (int f = 0; f < FK_EINV_COUNT; f++)
+        fk_buf_free(&xml[f]);
     if (st == FK_OK && pdf->failed)
         st = fk_error_set(err, FK_EINTERNAL, NULL, 0, NULL, "out of memory");
     fk_document_free(&d);

@@ -17,7 +17,9 @@
 #include <string.h>
 #include "core/invoice_codes.h"
 #include "core/payref.h"
+#include "core/testhook.h"
 #include "core/util.h"
+#include "einvoice/einvoice.h"
 #include "pipeline/pipeline.h"
 
 /* The buyer's IBAN, masked: country and check digits, then only the last four characters. */
@@ -62,6 +64,31 @@ static const char *vat_shown(const fk_config *cfg, const fk_order *o, const char
     return as_written;
 }
 
+/* BT-30: [seller] legal_id; a Norwegian seller's is its organisation number, the digits
+ * of its VAT number. */
+static const char *seller_legal_id(fk_document *d, const fk_config *cfg)
+{
+    const char *vat = cfg->seller_vat_norm;
+    if (cfg->seller_legal_id && cfg->seller_legal_id[0])
+        return cfg->seller_legal_id;
+    if (!strncmp(vat, "NO", 2) && strlen(vat) == 14)
+        return fk_document_strndup(d, vat + 2, 9);
+    return "";
+}
+
+/* BT-49: the column buyer_endpoint (checked in run.c), else the electronic address a
+ * business buyer's VAT number gives, for the orders that ask for an e-invoice. */
+static const char *buyer_endpoint(fk_document *d, const fk_order *o)
+{
+    char ep[160];
+    if (o->f[FK_COL_BUYER_ENDPOINT][0])
+        return o->f[FK_COL_BUYER_ENDPOINT];
+    if (o->einvoice && o->customer_type == FK_BUSINESS &&
+        fk_einv_endpoint_from_vat(o->tax_id_norm, ep, sizeof(ep)))
+        return fk_document_strdup(d, ep);
+    return "";
+}
+
 static void fill_parties(fk_document *d, const fk_config *cfg, const fk_order *o)
 {
     const char *seller_norm = cfg->seller_vat_norm[0] ? cfg->seller_vat_norm : cfg->seller_vat_id;
@@ -75,7 +102,10 @@ static void fill_parties(fk_document *d, const fk_config *cfg, const fk_order *o
                            cfg->seller_email,
                            vat_shown(cfg, o, seller_norm, cfg->seller_vat_id),
                            cfg->seller_contact_name,
-                           cfg->seller_phone};
+                           cfg->seller_phone,
+                           cfg->seller_endpoint_norm,
+                           seller_legal_id(d, cfg),
+                           cfg->seller_tax_registration ? cfg->seller_tax_registration : ""};
     d->buyer = (fk_party){o->f[FK_COL_COMPANY_NAME],
                           o->f[FK_COL_STREET],
                           o->f[FK_COL_POSTAL_CODE],
@@ -84,6 +114,9 @@ static void fill_parties(fk_document *d, const fk_config *cfg, const fk_order *o
                           o->tax_id_norm,
                           o->f[FK_COL_EMAIL],
                           vat_shown(cfg, o, o->tax_id_norm, o->tax_id_norm),
+                          "",
+                          "",
+                          buyer_endpoint(d, o),
                           "",
                           ""};
     d->buyer_is_business = o->customer_type == FK_BUSINESS;
@@ -158,6 +191,9 @@ static fk_status fill_payment(fk_document *d, const fk_config *cfg, const fk_ord
     d->payment_terms_days = cfg->payment_terms_days;
     d->seller_iban = cfg->seller_iban;
     d->seller_bic = cfg->seller_bic ? cfg->seller_bic : "";
+    d->creditor_id = d->payment == FK_DOC_PAY_SEPA && cfg->seller_creditor_id
+                         ? cfg->seller_creditor_id
+                         : "";
     d->card_brand = o->card.brand;
     d->card_last4 = o->card.last4;
     d->mandate_id = o->f[FK_COL_MANDATE_ID];
@@ -225,26 +261,96 @@ fk_status fk_pipeline__build_document(const run_ctx *c, const fk_order *o, const
     }
     d->footer = (const char *const *)cfg->footer_lines;
     d->nfooter = cfg->nfooter;
+    if (o->einvoice) {
+        char list[160];
+        fk_einv_list_text(o->einvoice, list, sizeof(list));
+        d->einvoice = fk_document_strdup(d, list);
+    }
     return fill_payment(d, cfg, o, number, err);
 }
 
+fk_code fk_pipeline__einvoice_code(fk_einv_problem why)
+{
+    switch (why) {
+    case FK_EINV_MISSING: return FK_CODE_EINVOICE_FIELD_MISSING;
+    case FK_EINV_UNSUPPORTED: return FK_CODE_EINVOICE_FORMAT_INVALID;
+    case FK_EINV_INVALID: return FK_CODE_EINVOICE_INVALID;
+    default: return FK_CODE_RENDER_FAILED;
+    }
+}
+
+/* The test hook FAKTURA_TEST_BREAK_EINVOICE: an element no schema allows, before the
+ * root's end tag. */
+static void break_xml(fk_buf *x)
+{
+    const char *end = x->len ? memrchr(x->ptr, '<', x->len) : NULL;
+    if (!end)
+        return;
+    size_t at = (size_t)(end - x->ptr);
+    fk_buf tail = FK_BUF_INIT;
+    fk_buf_append(&tail, x->ptr + at, x->len - at);
+    x->len = at;
+    fk_buf_puts(x, "<Broken/>");
+    fk_buf_append(x, tail.ptr, tail.len);
+    fk_buf_free(&tail);
+}
+
+fk_status fk_pipeline__write_einvoices(const fk_einv_schemas *s, const fk_document *d,
+                                       unsigned mask, fk_buf *xml, fk_code *code,
+                                       fk_error *err)
+{
+    const char *brk = fk_testhooks_get()->break_einvoice;
+    for (int f = 0; f < FK_EINV_COUNT; f++) {
+        const fk_einv_profile *p = fk_einv_profile_of((fk_einv_format)f);
+        fk_einv_problem why = FK_EINV_OK;
+        fk_status st;
+        fk_buf_reset(&xml[f]);
+        if (!(mask & (1u << f)))
+            continue;
+        st = fk_einv_write(d, p, &xml[f], &why, err);
+        if (st == FK_OK && brk && d->order_id && !strcmp(brk, d->order_id))
+            break_xml(&xml[f]);
+        if (st == FK_OK && s)
+            st = fk_einv_validate(s, p, xml[f].ptr, xml[f].len, &why, err);
+        if (st != FK_OK) {
+            *code = fk_pipeline__einvoice_code(why);
+            return st;
+        }
+    }
+    return FK_OK;
+}
+
+fk_status fk_pipeline__render_document(fk_renderer *r, const fk_document *d, const fk_buf *xml,
+                                       unsigned mask, fk_buf *out, fk_error *err)
+{
+    if (mask & (1u << FK_EINV_FACTURX)) {
+        fk_facturx fx = {.xml = xml[FK_EINV_FACTURX].ptr, .xml_len = xml[FK_EINV_FACTURX].len};
+        return fk_renderer_render_facturx(r, d, &fx, out, err);
+    }
+    return fk_renderer_render(r, d, out, err);
+}
+
 fk_status fk_pipeline__render(const run_ctx *c, fk_renderer *r, const fk_order *o,
-                              const char *number, fk_buf *out, fk_buf *json, fk_error *err)
+                              const char *number, fk_buf *out, fk_buf *json, fk_buf *xml,
+                              fk_code *code, fk_error *err)
 {
     fk_document d;
     fk_status st;
 
+    *code = FK_CODE_RENDER_FAILED;
     fk_buf_reset(out);
     fk_buf_reset(json);
     st = fk_pipeline__build_document(c, o, number, &d, err);
     if (st == FK_OK)
         fk_document_encode(&d, json);
+    if (st == FK_OK)
+        st = fk_pipeline__write_einvoices(c->schemas, &d, o->einvoice, xml, code, err);
     if (st != FK_OK)
         ;
     else if (c->fail_render && strcmp(c->fail_render, o->f[FK_COL_ORDER_ID]) == 0)
         st = fk_error_set(err, FK_EINTERNAL, NULL, 0, NULL, "injected render failure");
-    else
-        st = fk_renderer_render(r, &d, out, err);
+    else if (r)
+        st = fk_pipeline__render_document(r, &d, xml, o->einvoice, out, err);
     if (st == FK_OK && (out->failed || json->failed))
         st = fk_error_set(err, FK_EINTERNAL, NULL, 0, NULL, "out of memory");
     fk_document_free(&d);

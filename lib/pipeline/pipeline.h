@@ -36,6 +36,7 @@
 #include "core/config.h"
 #include "core/document.h"
 #include "core/order.h"
+#include "einvoice/einvoice.h"
 #include "ingest/ingest.h"
 #include "render/render.h"
 #include "report/report.h"
@@ -60,6 +61,10 @@ typedef struct chunk {
     fk_buf *pdfs;          /* its rendered PDF */
     fk_buf *docs;          /* its invoice of record (the document's canonical JSON) */
     char (*doc_sha)[65];   /* the JSON's SHA-256 */
+    fk_buf (*xml)[FK_EINV_COUNT]; /* its e-invoices by format (empty: none; facturx's is
+                                   * inside the PDF, not a file of its own) */
+    char (*xml_sha)[FK_EINV_COUNT][65];
+    fk_code *rcode;        /* the finding its render error gives (RENDER_FAILED, EINVOICE_*) */
     fk_error *rerr;        /* its render error */
     fk_error *werr;        /* its write error */
     size_t n;
@@ -104,6 +109,10 @@ struct run_ctx {
     chunk *cur, *fly;
     int jobs;              /* render threads */
     fk_renderer *renderers[FK_MAX_JOBS]; /* one per thread; NULL in a dry run */
+    fk_einv_schemas *schemas;  /* the XSDs of the e-invoice formats seen so far */
+    unsigned schemas_mask;     /* the formats they cover */
+    bool facturx_ready;        /* the renderers' ICC profile is loaded */
+    uint64_t dry_invoiced;     /* orders invoiced so far (a dry run's provisional numbers) */
     render_pool pool;
     bool pool_up;
     int64_t next_seq;      /* the series' next number after the chunks numbered, -1: ask */
@@ -130,10 +139,31 @@ struct run_ctx {
  * config; free it with fk_document_free). */
 fk_status fk_pipeline__build_document(const run_ctx *c, const fk_order *o, const char *number,
                                       fk_document *d, fk_error *err);
-/* Build order o's document as invoice `number`, encode it into json and render it into
- * out. */
+/* Build order o's document as invoice `number`, encode it into json, write its e-invoices
+ * into xml[FK_EINV_COUNT] (each checked against its XSD) and render it into out (r NULL:
+ * no PDF, the dry run). On failure *code is the finding it gives the order. */
 fk_status fk_pipeline__render(const run_ctx *c, fk_renderer *r, const fk_order *o,
-                              const char *number, fk_buf *out, fk_buf *json, fk_error *err);
+                              const char *number, fk_buf *out, fk_buf *json, fk_buf *xml,
+                              fk_code *code, fk_error *err);
+/* The e-invoices of `mask` written from d into xml[f] (the rest emptied), each validated
+ * against its XSD when s is not NULL; on failure *code is the finding (EINVOICE_*). */
+fk_status fk_pipeline__write_einvoices(const fk_einv_schemas *s, const fk_document *d,
+                                       unsigned mask, fk_buf *xml, fk_code *code,
+                                       fk_error *err);
+/* d's PDF: a Factur-X PDF/A-3 with xml[FK_EINV_FACTURX] embedded when mask has facturx. */
+fk_status fk_pipeline__render_document(fk_renderer *r, const fk_document *d, const fk_buf *xml,
+                                       unsigned mask, fk_buf *out, fk_error *err);
+fk_code fk_pipeline__einvoice_code(fk_einv_problem why);
+/* The file name of e-invoice format f of the invoice whose PDF is `pdf_name`
+ * ("INV-1.pdf" -> "INV-1.peppol.xml"); false for facturx (it is inside the PDF). */
+bool fk_pipeline__xml_name(const char *pdf_name, fk_einv_format f, char *buf, size_t n);
+/* Make sure the XSDs (and for facturx the renderers' ICC profile) of `mask` are loaded:
+ * waits for the render threads first when something must be loaded. */
+fk_status fk_pipeline__need_formats(run_ctx *c, unsigned mask, fk_error *err);
+/* run_einvoice.c: an order's formats (the column einvoice, else [einvoice] formats) and
+ * buyer_endpoint checked into o->einvoice; and a dry run's build and check of them. */
+void fk_pipeline__choose_einvoice(run_ctx *c, fk_order *o);
+fk_status fk_pipeline__dry_einvoice(run_ctx *c, fk_order *o, fk_error *err);
 
 /* documents.c: render invoice `number` again from its stored document and, when the bytes
  * are those recorded, write its PDF back durably (*repaired); else why says why not. The

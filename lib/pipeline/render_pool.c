@@ -3,8 +3,21 @@
  * renders it with the thread's own renderer (one libharu document each), writes and hashes
  * it. Numbers and bytes are the same whatever the number of threads: every slot's number
  * is fixed before it is handed out (chunk.c). */
+#include <stdio.h>
+#include <string.h>
 #include "core/util.h"
 #include "pipeline/pipeline.h"
+
+bool fk_pipeline__xml_name(const char *pdf_name, fk_einv_format f, char *buf, size_t n)
+{
+    size_t len = strlen(pdf_name);
+    if (f == FK_EINV_FACTURX || !fk_einv_profile_of(f))
+        return false;
+    if (len >= 4 && !strcmp(pdf_name + len - 4, ".pdf"))
+        len -= 4;
+    snprintf(buf, n, "%.*s.%s.xml", (int)len, pdf_name, fk_einv_profile_of(f)->name);
+    return true;
+}
 
 void fk_pipeline__work_slot(run_ctx *c, fk_renderer *r, chunk *k, size_t i)
 {
@@ -12,11 +25,23 @@ void fk_pipeline__work_slot(run_ctx *c, fk_renderer *r, chunk *k, size_t i)
     k->rerr[i] = (fk_error)FK_ERROR_INIT;
     k->werr[i] = (fk_error)FK_ERROR_INIT;
     if (fk_pipeline__render(c, r, &k->orders[i], k->numbers[i], &k->pdfs[i], &k->docs[i],
-                            &k->rerr[i]) != FK_OK)
+                            k->xml[i], &k->rcode[i], &k->rerr[i]) != FK_OK)
         return;
+    /* The e-invoices first, the PDF last: `written` covers them all (unwrite removes every
+     * temporary file of the slot, even those of a write that failed half-way). */
+    k->written[i] = true;
+    for (int f = 0; f < FK_EINV_COUNT; f++) {
+        char name[FK_OUTDIR_NAME_MAX + 32];
+        const fk_buf *x = &k->xml[i][f];
+        k->xml_sha[i][f][0] = '\0';
+        if (!x->len || !fk_pipeline__xml_name(k->files[i], (fk_einv_format)f, name, sizeof(name)))
+            continue;
+        if (fk_outdir_write(c->outdir, name, x->ptr, x->len, &k->werr[i]) != FK_OK)
+            return;
+        fk_sha256_hex(x->ptr, x->len, k->xml_sha[i][f]);
+    }
     if (fk_outdir_write(c->outdir, k->files[i], pdf->ptr, pdf->len, &k->werr[i]) != FK_OK)
         return;
-    k->written[i] = true;
     fk_sha256_hex(pdf->ptr, pdf->len, k->sha[i]);
     fk_sha256_hex(k->docs[i].ptr, k->docs[i].len, k->doc_sha[i]);
 }

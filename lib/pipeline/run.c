@@ -144,12 +144,24 @@ fk_status fk_pipeline__process_order(run_ctx *c, fk_error *err)
 
     if ((st = check_order(c, o, err)) != FK_OK)
         return st;
+    if (fk_order_outcome(o) == FK_INVOICED)
+        fk_pipeline__choose_einvoice(c, o);
+    if (o->einvoice && fk_order_outcome(o) == FK_INVOICED) {
+        if (c->opts->dry_run)
+            st = fk_pipeline__dry_einvoice(c, o, err);
+        else
+            st = fk_pipeline__need_formats(c, o->einvoice, err);
+        if (st != FK_OK)
+            return st;
+    }
     if (fk_order_outcome(o) == FK_INVOICED && (st = apply_rules(c, o, err)) != FK_OK)
         return st;
     o->outcome = fk_order_outcome(o);
     if (o->outcome == FK_INVOICED &&
         (st = fk_batch_memory_add(c->cur->mem, o, &c->cfg->rules, err)) != FK_OK)
         return st;
+    if (o->outcome == FK_INVOICED)
+        c->dry_invoiced++;
     c->cur->n++;
     c->done++;
     if (c->cur->n == CHUNK_ORDERS || c->opts->dry_run)
@@ -209,6 +221,7 @@ void fk_pipeline__ctx_free(run_ctx *c)
     fk_expect_free(c->expect);
     for (int i = 0; i < FK_MAX_JOBS; i++)
         fk_renderer_free(c->renderers[i]);
+    fk_einv_schemas_free(c->schemas);
     fk_outdir_close(c->outdir);
     fk_store_close(c->store);
 }
@@ -291,6 +304,13 @@ static fk_status recover_outdir(run_ctx *c, fk_error *err)
     name_list pending = {NULL, 0, 0};
     const char *dir = fk_outdir_real(c->outdir);
     fk_status st = fk_store_pending_list(c->store, dir, name_add, &pending, err);
+    /* A pending PDF's e-invoices (NUMBER.FORMAT.xml) were written with it: they go with it. */
+    for (size_t i = 0, n = pending.n; st == FK_OK && i < n; i++)
+        for (int f = 0; f < FK_EINV_COUNT; f++) {
+            char xml[FK_OUTDIR_NAME_MAX + 32];
+            if (fk_pipeline__xml_name(pending.v[i], (fk_einv_format)f, xml, sizeof(xml)))
+                name_add(xml, &pending);
+        }
 
     if (st == FK_OK && pending.n)
         st = fk_outdir_recover(c->outdir, (const char *const *)pending.v, pending.n, is_orphan,

@@ -79,6 +79,27 @@ static void verify_pdf(const char *number, const char *series, int64_t seq, cons
                     number, path, (unsigned long long)got_size, got, (long long)size, sha);
 }
 
+/* An e-invoice file against its recorded size and SHA-256. verify --repair does not write
+ * them back yet: the problem says how to get the bytes (show --format). */
+static void verify_xml(const fk_stored_einvoice *e, void *payload)
+{
+    verify_ctx *v = payload;
+    fk_error err = FK_ERROR_INIT;
+    char got[65];
+    uint64_t got_size = 0;
+    v->checked++;
+    if (fk_sha256_file(e->path, got, &got_size, &err) != FK_OK)
+        problem(v, "invoice %s: its %s e-invoice %s cannot be read (%s); `faktura show --format "
+                   "%s %s` writes it again",
+                e->number, e->format, e->path, err.message, e->format, e->number);
+    else if ((int64_t)got_size != e->size || strcmp(got, e->sha256) != 0)
+        problem(v, "invoice %s: its %s e-invoice %s differs from what was recorded (%llu bytes, "
+                   "SHA-256 %s; recorded %lld bytes, %s); `faktura show --format %s %s` writes "
+                   "it again",
+                e->number, e->format, e->path, (unsigned long long)got_size, got,
+                (long long)e->size, e->sha256, e->format, e->number);
+}
+
 /* An output directory an older faktura recorded relative to an unrecorded working
  * directory: looked for beside the database; when it is not there, say so plainly (its
  * PDFs are then reported missing one by one). */
@@ -128,7 +149,8 @@ static fk_status verify_all(const fk_config *cfg, const char *db_path, int64_t b
         st = fk_pipeline__get_batch(s, db_path, batch_id, &bi, err);
     if (st == FK_OK)
         st = fk_store_relative_dirs(s, batch_id, verify_dir, v, err);
-    if (st == FK_OK && (st = fk_store_invoices(s, batch_id, false, verify_pdf, v, err)) == FK_OK)
+    if (st == FK_OK && (st = fk_store_invoices(s, batch_id, false, verify_pdf, v, err)) == FK_OK &&
+        (st = fk_store_einvoice_list(s, NULL, batch_id, verify_xml, v, err)) == FK_OK)
         st = fk_store_series_check(s, verify_series, v, err);
     for (size_t i = 0; i < v->nbad; i++) {
         bool done = false;

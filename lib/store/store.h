@@ -157,6 +157,23 @@ typedef struct fk_invoice_rec {
 fk_status fk_store_order_record(fk_store *s, int64_t batch_id, int64_t row, const fk_order *o,
                                 const fk_invoice_rec *inv, fk_error *err);
 
+/* Record e-invoice `format` of invoice `number` (its file in the batch's output directory,
+ * size and SHA-256), in the transaction that records the invoice. */
+fk_status fk_store_einvoice_record(fk_store *s, const char *number, const char *format,
+                                   const char *file_name, uint64_t size, const char *sha256,
+                                   fk_error *err);
+/* A recorded e-invoice file. */
+typedef struct fk_stored_einvoice {
+    const char *number, *format, *file_name, *sha256;
+    const char *path; /* out_dir/file_name */
+    int64_t size;
+} fk_stored_einvoice;
+typedef void (*fk_stored_einvoice_fn)(const fk_stored_einvoice *e, void *payload);
+/* The e-invoice files of invoice `number` (NULL: of every invoice) of batch `batch_id` (0:
+ * any), by number and format. */
+fk_status fk_store_einvoice_list(fk_store *s, const char *number, int64_t batch_id,
+                                 fk_stored_einvoice_fn fn, void *payload, fk_error *err);
+
 /* ---- the invoices of record (store_documents.c) ---- */
 
 /* An issued invoice as the database has it. Strings are owned (fk_stored_invoice_free). */

@@ -121,3 +121,43 @@ fk_status fk_store_invoice_list(fk_store *s, const char *from, const char *to,
     fk_stored_invoice_free(&c.si);
     return rc;
 }
+
+/* ---- e-invoice files (issue 18) ---------------------------------------------------------- */
+
+fk_status fk_store_einvoice_record(fk_store *s, const char *number, const char *format,
+                                   const char *file_name, uint64_t size, const char *sha256,
+                                   fk_error *err)
+{
+    return fk_sql(s, STMT_EINVOICE, "record an e-invoice", NULL, NULL, err,
+                  "INSERT INTO einvoices(number, format, file_name, size, sha256) "
+                  "VALUES (?,?,?,?,?)",
+                  "tttit", number, format, file_name, (int64_t)size, sha256);
+}
+
+typedef struct einv_ctx {
+    fk_stored_einvoice_fn fn;
+    void *payload;
+} einv_ctx;
+
+static void get_einvoice(sqlite3_stmt *row, void *payload)
+{
+    einv_ctx *c = payload;
+    fk_stored_einvoice e = {fk_store__col_text(row, 0), fk_store__col_text(row, 1),
+                            fk_store__col_text(row, 2), fk_store__col_text(row, 3),
+                            fk_store__col_text(row, 4), sqlite3_column_int64(row, 5)};
+    c->fn(&e, c->payload);
+}
+
+fk_status fk_store_einvoice_list(fk_store *s, const char *number, int64_t batch_id,
+                                 fk_stored_einvoice_fn fn, void *payload, fk_error *err)
+{
+    einv_ctx c = {fn, payload};
+    return fk_sql(s, STMT_COUNT, "read the e-invoices", get_einvoice, &c, err,
+                  "SELECT e.number, e.format, e.file_name, e.sha256, "
+                  "COALESCE(b.out_dir, '.') || '/' || e.file_name, e.size "
+                  "FROM einvoices e JOIN invoices i ON i.number = e.number "
+                  "JOIN batches b ON b.id = i.batch_id "
+                  "WHERE (?1 IS NULL OR e.number = ?1) AND (?2 = 0 OR i.batch_id = ?2) "
+                  "ORDER BY i.series, i.seq, e.format",
+                  "ti", number, batch_id);
+}

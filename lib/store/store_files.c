@@ -368,15 +368,25 @@ fk_status fk_outdir_recover(fk_outdir *o, const char *const *names, size_t n,
     bool removed = false;
 
     for (size_t i = 0; st == FK_OK && i < n; i++) {
-        size_t len = strlen(names[i]);
-        bool orphan = false;
-        if (len > FK_OUTDIR_NAME_MAX || len <= 4 || strcmp(names[i] + len - 4, ".pdf") != 0)
+        size_t len = strlen(names[i]), stem_len = len - 4;
+        bool orphan = false, xml = false;
+        if (len > FK_OUTDIR_NAME_MAX || len <= 4)
+            continue;
+        if (strcmp(names[i] + len - 4, ".xml") == 0) {
+            /* an e-invoice beside the PDF: NUMBER.FORMAT.xml (format names have no dots) */
+            const char *dot = memrchr(names[i], '.', len - 4);
+            if (!dot || dot == names[i])
+                continue;
+            stem_len = (size_t)(dot - names[i]);
+            xml = true;
+        } else if (strcmp(names[i] + len - 4, ".pdf") != 0) {
             continue; /* never a name this directory's runs write */
+        }
         tmp_name(tmp, sizeof(tmp), names[i]);
         for (int k = 0; k < 2; k++) {
             const char *n2 = k ? names[i] : tmp;
             if (k) {
-                char *stem = fk_xstrndup(names[i], len - 4);
+                char *stem = fk_xstrndup(names[i], stem_len);
                 st = is_orphan(stem, &orphan, payload, err);
                 free(stem);
                 if (st != FK_OK || !orphan)
@@ -393,8 +403,10 @@ fk_status fk_outdir_recover(fk_outdir *o, const char *const *names, size_t n,
             if (log) {
                 fk_buf_reset(&msg);
                 fk_buf_printf(&msg, "removed %s/%s (%s)", o->path, n2,
-                              k ? "PDF of an invoice that an interrupted run never recorded"
-                                : "temporary file of an interrupted run");
+                              !k    ? "temporary file of an interrupted run"
+                              : xml ? "e-invoice of an invoice that an interrupted run never "
+                                      "recorded"
+                                    : "PDF of an invoice that an interrupted run never recorded");
                 log(fk_buf_cstr(&msg), log_payload);
             }
         }

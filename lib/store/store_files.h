@@ -37,8 +37,9 @@ typedef fk_status (*fk_orphan_fn)(const char *stem, bool *orphan, void *payload,
  * `foreign` calls foreign. A directory marked by another database: FK_EENV. */
 fk_status fk_outdir_claim(fk_outdir *o, const char *db_id, const char *db_path,
                           fk_orphan_fn foreign, void *payload, fk_error *err);
-/* Startup recovery: of the PDFs `names` that a run recorded as pending, remove the
- * temporary files and the PDFs is_orphan says no invoice records. Nothing else. */
+/* Startup recovery: of the PDFs `names` that a run recorded as pending (and their
+ * e-invoices NUMBER.FORMAT.xml, named by the caller), remove the temporary files and the
+ * files is_orphan says no invoice records. Nothing else. */
 fk_status fk_outdir_recover(fk_outdir *o, const char *const *names, size_t n,
                             fk_orphan_fn is_orphan, void *payload, fk_log_fn log,
                             void *log_payload, fk_error *err);

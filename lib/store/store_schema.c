@@ -329,6 +329,20 @@ static const char *const migrations[] = {
     "  DELETE FROM open_invoices WHERE number = NEW.invoice_number AND"
     "    (SELECT owed <= paid FROM invoice_due WHERE number = NEW.invoice_number);"
     "  END;",
+    /* 9: structured e-invoices (issue 18): the XML files written beside an invoice's PDF,
+     * one row per format, recorded in the transaction that consumes its number and
+     * immutable like it. (Self-contained, like 3: it may be renumbered by a merge.) */
+    "CREATE TABLE einvoices("
+    "  number TEXT NOT NULL REFERENCES invoices(number),"
+    "  format TEXT NOT NULL,"               /* 'peppol', 'xrechnung-ubl', ... */
+    "  file_name TEXT NOT NULL,"            /* in the invoice's batch's output directory */
+    "  size INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  PRIMARY KEY (number, format));"
+    "CREATE TRIGGER einvoices_no_update BEFORE UPDATE ON einvoices"
+    "  BEGIN SELECT RAISE(ABORT, 'issued e-invoices are immutable'); END;"
+    "CREATE TRIGGER einvoices_no_delete BEFORE DELETE ON einvoices"
+    "  BEGIN SELECT RAISE(ABORT, 'issued e-invoices are never deleted'); END;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

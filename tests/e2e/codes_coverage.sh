@@ -5,7 +5,7 @@
 python3 "$FK_SRCDIR/tests/lib/all-codes.py"
 common="--config $FK_SRCDIR/tests/data/rules/rules.ini --db db.sqlite --out out"
 expect_exit 0 "$FAKTURA" run -q $common --as-of 2026-08-31 old.csv       # C-OLD's unpaid invoice
-FAKTURA_TEST_FAIL_RENDER=RENDERME expect_exit 1 "$FAKTURA" run -q $common \
+FAKTURA_TEST_FAIL_RENDER=RENDERME FAKTURA_TEST_BREAK_EINVOICE=EINV-BROKEN expect_exit 1 "$FAKTURA" run -q $common \
     --as-of 2026-11-20T12:00:00 --report ledger.json ledger.csv
 python3 -c "
 import json; r = json.load(open('ledger.json'))
@@ -13,6 +13,8 @@ assert r['summary']['reconciled'] is True
 o = {x['order_id']: x for x in r['orders']}
 assert o['HUGE']['findings'][0]['code'] == 'AMOUNT_OVERFLOW', o['HUGE']
 assert o['RENDERME']['findings'][0]['message'] == 'the PDF could not be made: injected render failure'
+assert 'fails its schema' in o['EINV-BROKEN']['findings'][0]['message'], o['EINV-BROKEN']
+assert o['EINV-MISSING']['findings'][0]['field'] == 'buyer_reference', o['EINV-MISSING']
 " || fail "ledger.json"
 expect_exit 1 "$FAKTURA" run -q $common --as-of 2026-11-20T13:00:00 changed.csv
 python3 - <<'PY' >changed.csv.tmp && mv changed.csv.tmp extra.csv

@@ -7,7 +7,8 @@ H = ["order_id", "order_date", "customer_id", "customer_type", "company_name", "
      "mandate_id", "item_sku", "item_description", "quantity", "unit_price", "vat_rate",
      "credit_limit", "dispute_status", "dispute_opened", "vat_category",
      "vat_exemption_reason", "vat_exemption_code", "supply_type", "unit", "split_payment",
-     "delivery_date", "period_start", "period_end", "exchange_rate", "exchange_rate_date"]
+     "delivery_date", "period_start", "period_end", "exchange_rate", "exchange_rate_date",
+     "einvoice", "buyer_endpoint"]
 
 def row(oid, **kw):
     r = {"order_id": oid, "order_date": "2026-11-18", "customer_id": "C-" + oid,
@@ -28,6 +29,10 @@ rows = [
     row("I" * 250),
     row("OK-1-DUP"), row("INCONS"), row("INCONS", currency="PLN"),
     row("NAME-MISSING", company_name=""),
+    row("EINV-FORMAT", einvoice="pdf-a"),                 # EINVOICE_FORMAT_INVALID
+    row("EINV-ENDPOINT", einvoice="peppol", buyer_endpoint="no-scheme"),  # ENDPOINT_INVALID
+    row("EINV-MISSING", einvoice="xrechnung-ubl"),        # EINVOICE_FIELD_MISSING
+    row("EINV-BROKEN", einvoice="ubl"),                   # EINVOICE_INVALID (test hook)
     row("NAME-INVALID", company_name="12345"),
     row("TYPE", customer_type="government"),
     row("COUNTRY-MISSING", country=""),

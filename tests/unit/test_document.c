@@ -43,9 +43,9 @@ static void full(fk_document *d, fk_doc_line *lines, fk_doc_vat *vat)
     d->exchange_rate_date = "2026-11-19";
     d->seller = (fk_party){"Sprzedawca Sp. z o.o.", "ul. Długa 1", "00-238", "Warszawa", "PL",
                            "PL5260250274", "biuro@example.pl", "5260250274", "Anna Nowak",
-                           "+48 22 123"};
+                           "+48 22 123", "", "", ""};
     d->buyer = (fk_party){"Łódź Żurawie", "ul. Piotrkowska 104", "90-926", "Łódź", "PL",
-                          "PL7251234567", "b@example.pl", "7251234567", "", ""};
+                          "PL7251234567", "b@example.pl", "7251234567", "", "", "", "", ""};
     d->buyer_is_business = true;
     lines[0] = (fk_doc_line){"Dźwig «wynajem»", "CRN-1", 2500, 125000, 2300, 312500, "DAY",
                              "S", true, true};

@@ -82,9 +82,9 @@ static void base_invoice(fixture *f, const char *lang)
     f->inv.exponent = 2;
     f->inv.language = lang;
     f->inv.seller = (fk_party){"Bjørnstad Ærø AS", "Storgata 1", "0155", "Oslo", "NO",
-                               "NO923456783MVA", NULL, NULL, NULL, NULL};
+                               "NO923456783MVA", NULL, NULL, NULL, NULL, "", "", ""};
     f->inv.buyer = (fk_party){"Ελληνική ΑΕ", "Οδός Ερμού 10", "105 63", "Αθήνα", "GR",
-                              "EL094014201", NULL, NULL, NULL, NULL};
+                              "EL094014201", NULL, NULL, NULL, NULL, "", "", ""};
     f->inv.buyer_is_business = true;
     f->inv.lines = f->lines;
     f->inv.vat = f->vat;
@@ -281,9 +281,9 @@ static void polish_fixture(fixture *f)
     f->inv.number = "FV/2026/03/0017";
     f->inv.currency = "PLN";
     f->inv.seller = (fk_party){"Sklep Čeština Řád s.r.o.", "Náměstí Míru 7", "120 00", "Praha",
-                               "CZ", "CZ12345679", NULL, NULL, NULL, NULL};
+                               "CZ", "CZ12345679", NULL, NULL, NULL, NULL, "", "", ""};
     f->inv.buyer = (fk_party){"Łódź Żurawie Sp. z o.o.", "ul. Piotrkowska 100", "90-001",
-                              "Łódź", "PL", "PL7251234567", NULL, NULL, NULL, NULL};
+                              "Łódź", "PL", "PL7251234567", NULL, NULL, NULL, NULL, "", "", ""};
     add_line(f, "Żuraw wieżowy — serwis roczny", "ZW-01", 2000, 1234567, 2300);
     add_line(f, "Книга «Война и мир»", "", 1500, 4000, 800);
     add_line(f, "Śruby M8 ocynkowane, opakowanie 100 szt.", "SR-M8", 12000, 1999, 2300);
@@ -989,7 +989,7 @@ static void test_fast_path_is_small(void **state)
         char *fonts, *text;
         base_invoice(f, langs[i]);
         f->inv.buyer = (fk_party){"Müller & Søn Łańcut GmbH", "Hauptstraße 5", "10115",
-                                  "Berlin", "DE", "DE136695976", NULL, NULL, NULL, NULL};
+                                  "Berlin", "DE", "DE136695976", NULL, NULL, NULL, NULL, "", "", ""};
         add_line(f, "Beratung, Stunde", "SRV-01", 3000, 12000, 1900);
         add_line(f, "Fachbuch Band 3", "BK-03", 1000, 4990, 700);
         add_line(f, "Kabel «10 m»", "", 2000, 1250, 1900);

@@ -133,9 +133,9 @@ static void base_invoice(fixture *f)
     f->inv.exponent = 2;
     f->inv.language = "de";
     f->inv.seller = (fk_party){"Müller & Söhne GmbH", "Hauptstraße 1", "10115", "Berlin", "DE",
-                               "DE123456789", NULL, NULL, NULL, NULL};
+                               "DE123456789", NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     f->inv.buyer = (fk_party){"Käufer AG", "Ring 2", "80331", "München", "DE", "DE987654321",
-                              NULL, NULL, NULL, NULL};
+                              NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     f->inv.buyer_is_business = true;
     f->inv.lines = f->lines;
     f->inv.vat = f->vat;

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* einvoice_impl.h -- what the e-invoice writers share inside lib/einvoice. */
+#ifndef FK_EINVOICE_IMPL_H
+#define FK_EINVOICE_IMPL_H
+#include <libxml/xmlwriter.h>
+#include "einvoice/einvoice.h"
+
+/* Checked before writing (einvoice_common.c). */
+fk_status fk_einv__check(const fk_document *d, const fk_einv_profile *p, fk_einv_problem *why,
+                         fk_error *err);
+fk_status fk_einv__write_ubl(const fk_document *d, const fk_einv_profile *p, fk_buf *out,
+                             fk_error *err);
+fk_status fk_einv__write_cii(const fk_document *d, const fk_einv_profile *p, fk_buf *out,
+                             fk_error *err);
+fk_status fk_einv__write_ksef(const fk_document *d, const fk_einv_profile *p, fk_buf *out,
+                              fk_einv_problem *why, fk_error *err);
+
+/* An xmlTextWriter into memory; the first failure sticks and fk_xw_close reports it. */
+typedef struct fk_xw {
+    xmlTextWriterPtr w;
+    xmlBufferPtr buf;
+    bool failed;
+} fk_xw;
+void fk_xw_open(fk_xw *w);
+void fk_xw_start(fk_xw *w, const char *name);
+void fk_xw_end(fk_xw *w);
+void fk_xw_attr(fk_xw *w, const char *name, const char *value);
+void fk_xw_text(fk_xw *w, const char *text);
+void fk_xw_el(fk_xw *w, const char *name, const char *text);
+/* Written only when text is not empty. */
+void fk_xw_el_opt(fk_xw *w, const char *name, const char *text);
+void fk_xw_el_attr(fk_xw *w, const char *name, const char *attr, const char *value,
+                   const char *text);
+/* End the document and append it to out. */
+fk_status fk_xw_close(fk_xw *w, fk_buf *out, fk_error *err);
+#endif

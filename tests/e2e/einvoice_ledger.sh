@@ -1,0 +1,91 @@
+# einvoice_ledger: a generated ledger per seller (DE, NO, PL) covering every VAT category,
+# several currencies, the four languages, business and consumer buyers and the three
+# payment means, run with the e-invoice formats each order's data allows; every file must
+# pass the offline kit's validators (XSD + the official schematrons: CEN EN 16931, Peppol
+# BIS 3 with the NO rules, XRechnung 3.0, Factur-X) with no fatal assert. Warnings are
+# listed. The Factur-X PDFs: pdfdetach gives the bytes `faktura show --format facturx`
+# gives, and qpdf --check is clean. Without Java (or the kit) the schematron step is
+# skipped, loudly; the in-process XSD check still ran on every file.
+. "$FK_SRCDIR/tests/lib/e2e.sh"
+KIT=${FK_EINVOICE_KIT:-$FK_SRCDIR/../shared/einvoice}
+[ -d "$KIT" ] || KIT=/work/shared/einvoice
+schematron=1
+if ! command -v java >/dev/null 2>&1 || [ ! -f /usr/share/java/Saxon-HE.jar ] || [ ! -x "$KIT/validate.sh" ]; then
+    echo "##### SKIPPING the schematron checks: java, Saxon-HE (libsaxonhe-java) or the kit $KIT is missing #####"
+    schematron=0
+fi
+
+for S in DE NO PL; do
+    mkdir "$S"
+    python3 "$FK_SRCDIR/tests/lib/gen-einvoice-ledger.py" "$S" "$S" >/dev/null || fail "generate $S"
+    expect_exit 0 "$FAKTURA" run -q --config "$S/faktura.ini" --db "$S/db.sqlite" --out "$S/out" \
+        --as-of 2026-11-20 --report "$S/r.json" "$S/orders.csv"
+    # every order invoiced: the ledger asks only for formats its data allows
+    python3 - "$S" <<'PY' || fail "$S: not every order was invoiced"
+import json, sys
+r = json.load(open(sys.argv[1] + "/r.json"))
+bad = [(o["order_id"], o["findings"]) for o in r["orders"] if o["status"] != "invoiced"]
+assert not bad, bad
+PY
+    # every XML recorded with its size and SHA-256
+    sql "$S/db.sqlite" "SELECT file_name, size, sha256 FROM einvoices" | while IFS='|' read -r f size sha; do
+        equal "$S/$f size" "$(wc -c <"$S/out/$f" | tr -d ' ')" "$size"
+        equal "$S/$f sha" "$(sha256sum "$S/out/$f" | cut -d' ' -f1)" "$sha"
+    done
+    n=$(sql "$S/db.sqlite" "SELECT COUNT(*) FROM einvoices")
+    equal "$S: XML files recorded = written" "$n" "$(ls "$S/out" | grep -c '\.xml$')"
+    # Factur-X: the embedded CII is the one faktura shows, and the PDF is sound
+    mkdir "$S/fx"
+    for num in $(sql "$S/db.sqlite" "SELECT number FROM invoices i JOIN documents d USING (number) WHERE d.content LIKE '%\"einvoice\":\"%facturx%'"); do
+        pdf="$S/out/$num.pdf"
+        "$FAKTURA" show --db "$S/db.sqlite" --format facturx "$num" >"$S/fx/$num.xml" || fail "show --format facturx $num"
+        (cd "$S/fx" && pdfdetach -save 1 -o "$num.embedded" "../out/$num.pdf") || fail "pdfdetach $num"
+        cmp -s "$S/fx/$num.xml" "$S/fx/$num.embedded" || fail "$num: the embedded XML is not the shown CII"
+        rm "$S/fx/$num.embedded"
+        qpdf --check "$pdf" >"$S/qpdf.out" 2>&1 || fail "qpdf --check $pdf: $(cat "$S/qpdf.out")"
+        grep -qi warning "$S/qpdf.out" && fail "qpdf warns on $pdf: $(cat "$S/qpdf.out")"
+    done
+    [ "$(ls "$S/fx" | wc -l)" -gt 0 ] || fail "$S: no Factur-X invoice"
+done
+
+# verify covers the XML files; validate (a dry run) builds and checks them, writing nothing
+expect_exit 0 "$FAKTURA" verify --db DE/db.sqlite
+f=$(ls DE/out/*.ubl.xml | head -1)
+cp "$f" saved.xml && printf ' ' >>"$f"
+expect_exit 1 "$FAKTURA" verify --db DE/db.sqlite
+contains last.out "$(basename "$f") differs from what was recorded"
+cp saved.xml "$f"
+expect_exit 0 "$FAKTURA" validate -q --config DE/faktura.ini --as-of 2026-11-20 --report dry.json DE/orders.csv
+python3 - <<'PY' >noref.csv
+import csv, sys
+rows = list(csv.DictReader(open("DE/orders.csv")))
+w = csv.DictWriter(sys.stdout, fieldnames=rows[0].keys()); w.writeheader()
+for r in rows[:3]:
+    r["buyer_reference"] = ""; r["einvoice"] = "xrechnung-cii"; w.writerow(r)
+PY
+expect_exit 1 "$FAKTURA" validate -q --config DE/faktura.ini --as-of 2026-11-20 --report dry2.json noref.csv
+python3 -c "
+import json; r = json.load(open('dry2.json'))
+f = r['orders'][0]['findings'][0]
+assert f['code'] == 'EINVOICE_FIELD_MISSING' and f['field'] == 'buyer_reference', f
+" || fail "validate: EINVOICE_FIELD_MISSING buyer_reference"
+[ ! -e out ] || fail "validate wrote an output directory"
+
+[ "$schematron" = 1 ] || finish
+V="$KIT/validate.sh"
+check() { # check MODE DIR: every file OK; the warnings are printed
+    out=$("$V" -v "$1" "$2" 2>&1); rc=$?
+    echo "$out" | grep -E '^\s+[^ ]+: (warning|information) ' | sed 's/INV-2026-[0-9]*//' | sort | uniq -c | sed "s|^|warning ($1): |"
+    [ "$rc" = 0 ] || fail "validate.sh $1 $2: $(echo "$out" | grep FAIL)"
+    echo "$1 $2: $(echo "$out" | grep -c ': OK$') files OK"
+}
+for S in DE NO PL; do
+    for m in ubl:ubl-cen peppol:ubl xrechnung-ubl:xr xrechnung-cii:xr-cii cii:cii; do
+        f=${m%%:*} mode=${m#*:}
+        ls "$S/out/"*".$f.xml" >/dev/null 2>&1 || continue
+        mkdir -p "v/$S-$f" && cp "$S/out/"*".$f.xml" "v/$S-$f/"
+        check "$mode" "v/$S-$f"
+    done
+    check fx-en16931 "$S/fx"
+done
+finish
