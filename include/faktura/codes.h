@@ -14,7 +14,7 @@ typedef enum fk_outcome {
     FK_INVOICED = 0, /* an invoice was issued in this batch */
     FK_FAILED = 1,   /* its data must be fixed */
     FK_HELD = 2,     /* a rule stopped it; a person decides */
-    FK_SKIPPED = 3   /* nothing to do (already invoiced earlier) */
+    FK_SKIPPED = 3   /* nothing to do (invoiced earlier, or not to be invoiced) */
 } fk_outcome;
 #define FK_OUTCOME_COUNT 4
 

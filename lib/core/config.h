@@ -10,6 +10,7 @@
 #define FK_CONFIG_H
 #include <stdbool.h>
 #include "faktura/batch.h"
+#include "core/mapping.h"
 #include "core/rules.h"
 
 /* A setting found in the file, with its line (for errors found after the parse). */
@@ -35,6 +36,10 @@ struct fk_config {
     char *logo;               /* optional seller logo (PNG), top right of page 1 */
     /* [thresholds], [disputes]: the generation rules (fk_rules_defaults when not set) */
     fk_rules rules;
+    /* [input], [columns], [values.FIELD] and the profile they name: how input files are
+     * read (core/mapping.h); input is the merged view ingest and validate use */
+    fk_mapping *mapping;
+    const fk_input_cfg *input;
     /* every known setting the file gave, in file order */
     fk_config_key *keys;
     size_t nkeys, capkeys;

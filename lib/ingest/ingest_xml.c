@@ -157,6 +157,9 @@ enum lex { L_TEXT, L_LT, L_TAG, L_DQ, L_SQ, L_BANG, L_COMMENT, L_CDATA, L_DECL, 
 /* What an open element is, from its name and its parent's kind. */
 enum kind { K_OTHER, K_ROOT, K_ORDER, K_OFIELD, K_LINES, K_LINE, K_LFIELD };
 
+/* order_seen and line_seen hold a bit per column. */
+_Static_assert(FK_COL_COUNT <= 64, "one bit per fk_column in a uint64_t");
+
 struct fk_xml_reader {
     char *path;
     int fd;
@@ -182,7 +185,7 @@ struct fk_xml_reader {
     bool closing;              /* its end tag was seen; the validator may still object */
     fk_order cur;
     size_t cur_line;           /* index of the <line> being read, or NO_LINE */
-    uint32_t order_seen, line_seen; /* bit per fk_column already set */
+    uint64_t order_seen, line_seen; /* bit per fk_column already set */
     bool order_has_lines;
     bool lines_told;           /* the order reached FK_MAX_LINES_PER_ORDER (one finding) */
     bool missing_told;         /* we named the missing children: drop libxml2's version */
@@ -410,7 +413,7 @@ static enum kind child_kind(fk_xml_reader *in, enum kind parent, const char *nam
                             unsigned long line)
 {
     int col = fk_column_lookup(name);
-    uint32_t bit = col >= 0 ? (uint32_t)1 << col : 0;
+    uint64_t bit = col >= 0 ? (uint64_t)1 << col : 0;
 
     switch (parent) {
     case K_ROOT:
@@ -543,12 +546,12 @@ static void end_field(fk_xml_reader *in, enum kind k)
 
 /* At the end of an <order> or <line>: name the required children it lacks. */
 static void check_required(fk_xml_reader *in, const char *elem, unsigned long line,
-                           int from, int to, uint32_t seen, bool lines_missing)
+                           int from, int to, uint64_t seen, bool lines_missing)
 {
     fk_buf names = FK_BUF_INIT;
 
     for (int c = from; c < to; c++)
-        if (fk_column_required((fk_column)c) && !(seen & ((uint32_t)1 << c)))
+        if (fk_column_required((fk_column)c) && !(seen & ((uint64_t)1 << c)))
             fk_buf_printf(&names, "%s<%s>", names.len ? ", " : "", fk_column_name((fk_column)c));
     if (lines_missing)
         fk_buf_printf(&names, "%s<lines>", names.len ? ", " : "");
