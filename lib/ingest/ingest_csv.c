@@ -47,9 +47,11 @@
  * one buffer (not one allocation each), and that buffer is reused from row to row.
  */
 #include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <csv.h>
 #include "core/buf.h"
@@ -125,6 +127,23 @@ struct fk_csv_reader {
     bool header_done;
     int *colmap;             /* header index -> fk_column or -1 */
     size_t ncols;
+
+    /* Read through a mapping (docs/input.md, "Profiles and mappings"): each faktura field
+     * from the expression of its [columns] entry, or from a header of its own name. */
+    const fk_input_cfg *map; /* NULL: the faktura columns, by name, as always */
+    char **hdr;              /* the header's names as written (trimmed), ncols of them */
+    long *refs[FK_COL_COUNT];/* the header index of each reference of the field's
+                              * expression, alternatives one after the other; -1: absent */
+    long direct[FK_COL_COUNT]; /* no expression: the header of the field's name, or -1 */
+    fk_buf val, part;        /* scratch for a value being put together */
+    fk_error *err_out;       /* where the header's error goes */
+
+    /* --input-encoding: the file is converted to UTF-8 while it is read */
+    iconv_t cd;
+    char *raw;               /* bytes read but not yet converted (a sequence cut by a read) */
+    size_t raw_len;
+    char *conv;              /* converted, not yet in buf */
+    size_t conv_len, conv_pos;
 
     fk_order pending;
     bool have_pending;
@@ -298,12 +317,60 @@ static size_t feed(fk_csv_reader *in, const char *s, size_t n, bool line_end)
     return n;
 }
 
+#define RAW_CHUNK (16 * 1024)
+#define CONV_CAP (RAW_CHUNK * 3 + 16) /* converted, a byte becomes at most 3 (U+FFFD) */
+
+/* Read RAW_CHUNK bytes and convert them to UTF-8 (--input-encoding) into `conv`. A byte
+ * the encoding does not define becomes U+FFFD: the value it is in is kept and shown. A
+ * sequence cut by the read waits in `raw` for the next one. Returns the bytes read. */
+static size_t refill_converted(fk_csv_reader *in)
+{
+    size_t got = fread(in->raw + in->raw_len, 1, RAW_CHUNK - in->raw_len, in->fp);
+    in->raw_len += got;
+    char *src = in->raw, *dst = in->conv;
+    size_t left = in->raw_len, out = CONV_CAP;
+    while (left > 0) {
+        if (iconv(in->cd, &src, &left, &dst, &out) != (size_t)-1)
+            break;
+        if ((errno == EINVAL && got > 0) || errno == E2BIG || out < 3)
+            break; /* a cut sequence: the rest comes with the next read */
+        memcpy(dst, "\xEF\xBF\xBD", 3); /* a byte the encoding does not define */
+        dst += 3;
+        out -= 3;
+        src++;
+        left--;
+    }
+    memmove(in->raw, src, left);
+    in->raw_len = left;
+    in->conv_len = CONV_CAP - out;
+    in->conv_pos = 0;
+    return got;
+}
+
 static fk_status read_more(fk_csv_reader *in, fk_error *err)
 {
     if (in->buf_pos > 0) {
         memmove(in->buf, in->buf + in->buf_pos, in->buf_len - in->buf_pos);
         in->buf_len -= in->buf_pos;
         in->buf_pos = 0;
+    }
+    if (in->raw) {
+        if (in->conv_pos == in->conv_len) {
+            size_t raw = refill_converted(in);
+            if (raw == 0 && ferror(in->fp))
+                return fk_error_set(err, FK_EINPUT, in->path, in->line, NULL,
+                                    "cannot read the file: %s", strerror(errno));
+            in->bytes += raw;
+        }
+        size_t n = in->conv_len - in->conv_pos, room = READ_CHUNK - in->buf_len;
+        if (n > room)
+            n = room;
+        memcpy(in->buf + in->buf_len, in->conv + in->conv_pos, n);
+        in->conv_pos += n;
+        in->buf_len += n;
+        if (n == 0 && in->raw_len == 0)
+            in->eof = true;
+        return FK_OK;
     }
     size_t got = fread(in->buf + in->buf_len, 1, READ_CHUNK - in->buf_len, in->fp);
     if (got == 0) {
@@ -560,6 +627,33 @@ static const char *not_utf8(const unsigned char *b, size_t n)
     return "the file starts with NUL bytes: it is not UTF-8 text (a binary file?)";
 }
 
+/* Whether the first bytes read look like a single-byte code page rather than UTF-8: at
+ * least three bytes above 0x7F that start no UTF-8 sequence, and not one sequence that is
+ * UTF-8 in form. A file with a stray bad byte or two keeps the findings on its rows. */
+static bool looks_single_byte(const unsigned char *b, size_t n)
+{
+    size_t odd = 0, good = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (b[i] < 0x80)
+            continue;
+        size_t len = b[i] >= 0xF0 && b[i] <= 0xF4 ? 4 : b[i] >= 0xE0 ? 3 : b[i] >= 0xC2 ? 2 : 0;
+        if (len > 0 && b[i] < 0xF5 && i + len <= n) {
+            size_t k = 1;
+            while (k < len && (b[i + k] & 0xC0) == 0x80)
+                k++;
+            if (k == len) {
+                good++;
+                i += len - 1;
+                continue;
+            }
+        } else if (len > 0 && i + len > n) {
+            break; /* cut by the end of the bytes read */
+        }
+        odd++;
+    }
+    return odd >= 3 && good == 0;
+}
+
 static fk_status read_header(fk_csv_reader *in, fk_error *err);
 
 fk_status fk_csv_open(fk_csv_reader **out, const char *path, const fk_ingest_options *opts,
@@ -602,15 +696,38 @@ fk_status fk_csv_open(fk_csv_reader **out, const char *path, const fk_ingest_opt
     in->decsep = opts ? opts->decimal_sep : 0;
     fk_order_init(&in->pending);
 
+    in->cd = (iconv_t)-1;
+    in->map = opts && opts->input && opts->input->mapped ? opts->input : NULL;
+    const char *enc = opts && opts->input ? fk_encoding_canonical(opts->input->encoding) : NULL;
+    if (enc && strcmp(enc, "UTF-8") != 0) {
+        in->cd = iconv_open("UTF-8", enc);
+        if (in->cd == (iconv_t)-1) {
+            fk_error_set(err, FK_EINPUT, path, 0, NULL, "cannot convert from %s: %s", enc,
+                         strerror(errno));
+            fk_csv_close(in);
+            return FK_EINPUT;
+        }
+        in->raw = fk_xmalloc(RAW_CHUNK);
+        in->conv = fk_xmalloc(CONV_CAP);
+    }
+
     fk_status st = read_more(in, err);
     if (st != FK_OK) {
         fk_csv_close(in);
         return st;
     }
-    const char *why = not_utf8((const unsigned char *)in->buf, in->buf_len);
+    const char *why = in->raw ? NULL : not_utf8((const unsigned char *)in->buf, in->buf_len);
     if (why) {
         fk_error_set(err, FK_EINPUT, in->path, 1, NULL, "%s; faktura reads UTF-8 (in a "
                      "spreadsheet, save as \"CSV UTF-8\")", why);
+        fk_csv_close(in);
+        return FK_EINPUT;
+    }
+    if (!in->raw && looks_single_byte((const unsigned char *)in->buf, in->buf_len)) {
+        fk_error_set(err, FK_EINPUT, in->path, 1, NULL,
+                     "the file is not UTF-8: its letters are single bytes, as in Windows-1252 "
+                     "(or Windows-1250, ISO-8859-1/2/15); give --input-encoding windows-1252 "
+                     "(or the file's encoding), or save it as \"CSV UTF-8\"");
         fk_csv_close(in);
         return FK_EINPUT;
     }
@@ -632,12 +749,250 @@ fk_status fk_csv_open(fk_csv_reader **out, const char *path, const fk_ingest_opt
     return FK_OK;
 }
 
+/* The header lacks what the orders need: one message naming every missing field, never cut
+ * (a long list drops its "did you mean" hints before the names). */
+static fk_status header_missing(fk_csv_reader *in, const record *r, fk_buf *missing,
+                                const char *first)
+{
+    fk_error tmp;
+    const char *list = fk_buf_cstr(missing);
+    char delim_note[64];
+
+    snprintf(delim_note, sizeof(delim_note), " (the delimiter is '%c'%s)", in->delim,
+             in->fixed_delim ? "" : ", detected from the header");
+    if (strlen(list) + strlen(delim_note) + 64 > sizeof(tmp.message)) {
+        /* drop the hints: "name (did you mean 'X'?)" -> "name" */
+        fk_buf shortl = FK_BUF_INIT;
+        for (const char *p = list; *p;) {
+            const char *hint = strstr(p, " (did you mean '");
+            const char *comma = strstr(p, ", ");
+            if (hint && (!comma || hint < comma)) {
+                fk_buf_append(&shortl, p, (size_t)(hint - p));
+                const char *end = strstr(hint, "?)");
+                p = end ? end + 2 : p + strlen(p);
+            } else {
+                size_t n = comma ? (size_t)(comma - p) + 2 : strlen(p);
+                fk_buf_append(&shortl, p, n);
+                p += n;
+            }
+        }
+        fk_buf_reset(missing);
+        fk_buf_puts(missing, fk_buf_cstr(&shortl));
+        fk_buf_free(&shortl);
+        list = fk_buf_cstr(missing);
+    }
+    fk_status st = FK_EINPUT;
+    if (in->map)
+        fk_error_set(in->err_out, st, in->path, r->line, strlen(list) < sizeof(tmp.field) ? list : first,
+                     "the header lacks %s (profile %s)", list, in->map->profile);
+    else
+        fk_error_set(in->err_out, st, in->path, r->line,
+                     strlen(list) < sizeof(tmp.field) ? list : first,
+                     "the header lacks the required column(s) %s%s", list, delim_note);
+    fk_buf_free(missing);
+    return st;
+}
+
+/* Which fields a mapped export must give (the faktura columns' required ones, except
+ * vat_rate, which a tax class file or default rate may give, and unit_price, which
+ * line_total may replace). */
+static bool mapped_required(const fk_csv_reader *in, int c)
+{
+    if (c == FK_COL_VAT_RATE || c == FK_COL_UNIT_PRICE)
+        return c == FK_COL_UNIT_PRICE && !in->map->expr[FK_COL_LINE_TOTAL];
+    return fk_column_required((fk_column)c);
+}
+
+static long header_index(const fk_csv_reader *in, const char *name, bool fold)
+{
+    for (size_t i = 0; i < in->ncols; i++)
+        if (fold ? !strcasecmp(in->hdr[i], name) : !strcmp(in->hdr[i], name))
+            return (long)i;
+    return -1;
+}
+
+/* Resolve every field's expression against the header. A field whose every referenced
+ * column is absent counts as absent: an error for the fields the orders need, else empty
+ * (an optional column of a newer export version). */
+static fk_status take_mapped_header(fk_csv_reader *in, const record *r, fk_error *err)
+{
+    fk_buf missing = FK_BUF_INIT;
+    int first_missing = -1;
+
+    in->err_out = err;
+    for (size_t i = 0; i < in->ncols; i++)
+        in->colmap[i] = -1;
+    for (int c = 0; c < FK_COL_COUNT; c++) {
+        const fk_map_expr *e = in->map->expr[c];
+        bool found = false;
+        const char *want = NULL;
+        in->direct[c] = -1;
+        if (e) {
+            size_t n = 0, k = 0;
+            for (size_t a = 0; a < e->nalts; a++)
+                n += e->alts[a].nrefs;
+            in->refs[c] = fk_xcalloc(n ? n : 1, sizeof(long));
+            for (size_t a = 0; a < e->nalts; a++)
+                for (size_t j = 0; j < e->alts[a].nrefs; j++, k++) {
+                    in->refs[c][k] = header_index(in, e->alts[a].refs[j].header, false);
+                    found |= in->refs[c][k] >= 0;
+                    if (!want)
+                        want = e->alts[a].refs[j].header;
+                }
+        } else if (in->map->by_name) {
+            in->direct[c] = header_index(in, fk_column_name((fk_column)c), true);
+            found = in->direct[c] >= 0;
+            if (found)
+                in->colmap[in->direct[c]] = c;
+            want = fk_column_name((fk_column)c);
+        }
+        if (found || !mapped_required(in, c))
+            continue;
+        if (first_missing < 0)
+            first_missing = c;
+        fk_buf_printf(&missing, "%s%s", missing.len ? ", " : "", fk_column_name((fk_column)c));
+        if (!want) {
+            fk_buf_puts(&missing, " (not mapped: add it to [columns])");
+            continue;
+        }
+        const char *near = fk_closest(want, (const char *const *)in->hdr, in->ncols);
+        if (e)
+            fk_buf_printf(&missing, " (column '%s'", want);
+        if (near)
+            fk_buf_printf(&missing, "%sdid you mean '%s'?", e ? "; " : " (", near);
+        if (e || near)
+            fk_buf_puts(&missing, ")");
+    }
+    if (missing.len)
+        return header_missing(in, r, &missing, fk_column_name((fk_column)first_missing));
+    fk_buf_free(&missing);
+    in->header_done = true;
+    return FK_OK;
+}
+
+/* The value under `key` in a cell of "key: value" lines (Shopify's Note Attributes) or of
+ * "key:value|key:value" items (WooCommerce's fee_items, coupon_items): the first one. */
+static void key_value(const char *cell, const char *key, fk_buf *out)
+{
+    size_t kl = strlen(key);
+    for (const char *p = cell; *p; p++) {
+        if (p != cell && p[-1] != '\n' && p[-1] != '\r' && p[-1] != '|' && p[-1] != ';')
+            continue;
+        while (*p == ' ')
+            p++;
+        if (strncmp(p, key, kl) != 0)
+            continue;
+        const char *q = p + kl;
+        while (*q == ' ')
+            q++;
+        if (*q != ':' && *q != '=')
+            continue;
+        q++;
+        while (*q == ' ')
+            q++;
+        size_t n = strcspn(q, "\r\n|;");
+        while (n > 0 && q[n - 1] == ' ')
+            n--;
+        fk_buf_append(out, q, n);
+        return;
+    }
+}
+
+/* Append the value of one reference (trimmed; a spreadsheet's leading apostrophe dropped
+ * when the mapping says so). *cut: the source value was cut while reading. */
+static void ref_value(fk_csv_reader *in, const record *r, long idx, const fk_map_ref *ref,
+                      fk_buf *out, uint64_t *total)
+{
+    if (idx < 0 || (size_t)idx >= r->n)
+        return;
+    char *v = field(r, (size_t)idx);
+    size_t len = r->lens[idx];
+    if (r->totals[idx] > len && r->totals[idx] > *total)
+        *total = r->totals[idx];
+    while (len > 0 && (*v == ' ' || *v == '\t'))
+        v++, len--;
+    while (len > 0 && (v[len - 1] == ' ' || v[len - 1] == '\t'))
+        len--;
+    if (in->map->strip_apostrophe && len > 0 && *v == '\'')
+        v++, len--;
+    if (ref && ref->key) {
+        char save = v[len];
+        v[len] = '\0';
+        key_value(v, ref->key, out);
+        v[len] = save;
+        return;
+    }
+    fk_buf_append(out, v, len);
+}
+
+/* Put together field c of a row from its expression (or its own column) into in->val,
+ * value map applied. False when the field is not read from this file at all. */
+static bool mapped_value(fk_csv_reader *in, const record *r, int c, uint64_t *total)
+{
+    const fk_map_expr *e = in->map->expr[c];
+    fk_buf *out = &in->val;
+
+    fk_buf_reset(out);
+    *total = 0;
+    if (!e) {
+        if (in->direct[c] < 0)
+            return false;
+        ref_value(in, r, in->direct[c], NULL, out, total);
+    } else {
+        size_t k = 0;
+        for (size_t a = 0; a < e->nalts && out->len == 0; a++) {
+            const fk_map_alt *alt = &e->alts[a];
+            if (!alt->is_template) {
+                ref_value(in, r, in->refs[c][k++], &alt->refs[0], out, total);
+                continue;
+            }
+            /* text between two placeholders only when both have a value */
+            bool any = false;
+            for (size_t j = 0; j < alt->nrefs; j++, k++) {
+                fk_buf_reset(&in->part);
+                ref_value(in, r, in->refs[c][k], &alt->refs[j], &in->part, total);
+                if (!in->part.len)
+                    continue;
+                fk_buf_puts(out, any ? alt->lits[j] : alt->lits[0]);
+                fk_buf_append(out, in->part.ptr, in->part.len);
+                any = true;
+            }
+            if (any)
+                fk_buf_puts(out, alt->lits[alt->nrefs]);
+        }
+    }
+    const char *rule;
+    const char *v = fk_buf_cstr(out);
+    const char *to = fk_input_map_value(in->map, (fk_column)c, v, &rule);
+    if (!rule && in->map->nvalues[c] > 0 && strstr(v, " + ")) {
+        /* Shopify joins several gateways: "Shopify Payments + manual"; the first decides */
+        char *first = fk_xstrndup(v, (size_t)(strstr(v, " + ") - v));
+        to = fk_input_map_value(in->map, (fk_column)c, first, &rule);
+        if (rule) {
+            char *copy = fk_xstrdup(to);
+            fk_buf_reset(out);
+            fk_buf_puts(out, copy);
+            free(copy);
+        }
+        free(first);
+        return true;
+    }
+    if (rule) {
+        char *copy = fk_xstrdup(to);
+        fk_buf_reset(out);
+        fk_buf_puts(out, copy);
+        free(copy);
+    }
+    return true;
+}
+
 static fk_status take_header(fk_csv_reader *in, record *r, fk_error *err)
 {
     bool seen[FK_COL_COUNT] = {false};
     fk_buf missing = FK_BUF_INIT;
     char why[128];
 
+    in->err_out = err;
     if (r->bad || r->too_many || r->n > MAX_COLUMNS) {
         switch (r->bad) {
         case BAD_STRICT:
@@ -667,6 +1022,11 @@ static fk_status take_header(fk_csv_reader *in, record *r, fk_error *err)
                                 "text (UTF-16 or UTF-32, or not a CSV file at all)");
     in->colmap = fk_xcalloc(r->n, sizeof(*in->colmap));
     in->ncols = r->n;
+    in->hdr = fk_xcalloc(r->n, sizeof(*in->hdr));
+    for (size_t i = 0; i < r->n; i++)
+        in->hdr[i] = fk_xstrdup(fk_trim(field(r, i)));
+    if (in->map)
+        return take_mapped_header(in, r, err);
     for (size_t i = 0; i < r->n; i++) {
         char *name = fk_trim(field(r, i));
         fk_ascii_lower(name);
@@ -678,18 +1038,20 @@ static fk_status take_header(fk_csv_reader *in, record *r, fk_error *err)
         if (col >= 0)
             seen[col] = true;
     }
+    int first_missing = -1;
     for (int c = 0; c < FK_COL_COUNT; c++) {
-        if (fk_column_required(c) && !seen[c])
+        if (fk_column_required(c) && !seen[c]) {
+            const char *near = fk_closest(fk_column_name(c), (const char *const *)in->hdr,
+                                          in->ncols);
             fk_buf_printf(&missing, "%s%s", missing.len ? ", " : "", fk_column_name(c));
+            if (near)
+                fk_buf_printf(&missing, " (did you mean '%s'?)", near);
+            if (first_missing < 0)
+                first_missing = c;
+        }
     }
-    if (missing.len) {
-        fk_error_set(err, FK_EINPUT, in->path, r->line, fk_buf_cstr(&missing),
-                     "the header lacks the required column(s) %s (the delimiter is '%c'%s)",
-                     fk_buf_cstr(&missing), in->delim,
-                     in->fixed_delim ? "" : ", detected from the header");
-        fk_buf_free(&missing);
-        return FK_EINPUT;
-    }
+    if (missing.len)
+        return header_missing(in, r, &missing, fk_column_name(first_missing));
     in->header_done = true;
     return FK_OK;
 }
@@ -698,6 +1060,11 @@ static fk_status take_header(fk_csv_reader *in, record *r, fk_error *err)
  * is: its field lengths must stay true for fk_ingest__set_field. */
 static char *row_order_id(fk_csv_reader *in, record *r)
 {
+    uint64_t total;
+    if (in->map)
+        return mapped_value(in, r, FK_COL_ORDER_ID, &total)
+                   ? fk_trim(fk_xstrdup(fk_buf_cstr(&in->val)))
+                   : NULL;
     for (size_t i = 0; i < r->n && i < in->ncols; i++)
         if (in->colmap[i] == FK_COL_ORDER_ID)
             return fk_trim(fk_xstrdup(field(r, i)));
@@ -710,6 +1077,26 @@ static void add_row(fk_csv_reader *in, fk_order *o, record *r, bool first)
     fk_line *ln = fk_ingest__add_line(o, r->line, &in->lines_told);
     if (!ln)
         return;
+    if (in->map) {
+        for (int c = 0; c < FK_COL_COUNT; c++) {
+            uint64_t total;
+            /* order_rows = first: the order's later rows leave its fields empty (or, with
+             * a value map, would turn "" into a value of their own) */
+            if (c < FK_ORDER_FIELDS && !first && in->map->rows_first)
+                continue;
+            if (!mapped_value(in, r, c, &total))
+                continue;
+            /* the value is put together in in->val; set_field may change it in place */
+            fk_buf_putc(&in->val, '\0');
+            size_t len = in->val.len - 1;
+            if (total > len)
+                fk_ingest__set_cut_field(o, ln, (fk_column)c, in->val.ptr, len, total,
+                                         r->line, first);
+            else
+                fk_ingest__set_field(o, ln, (fk_column)c, in->val.ptr, len, r->line, first);
+        }
+        return;
+    }
     for (size_t i = 0; i < r->n; i++) {
         int col = in->colmap[i];
         if (col < 0)
@@ -732,6 +1119,8 @@ static void add_malformed(fk_csv_reader *in, fk_order *o, const record *r)
     if (r->bad == BAD_QUOTE_STRAY || r->bad == BAD_QUOTE_EOF) {
         if (r->bad_field < in->ncols && in->colmap[r->bad_field] >= 0)
             col = fk_column_name((fk_column)in->colmap[r->bad_field]);
+        else if (in->map && r->bad_field < in->ncols)
+            col = in->hdr[r->bad_field]; /* a source column of a mapped export */
         if (col)
             snprintf(where, sizeof(where), "%s", col);
         else
@@ -912,6 +1301,17 @@ void fk_csv_close(fk_csv_reader *in)
         csv_free(&in->p);
     if (in->fp && in->fp != stdin)
         fclose(in->fp);
+    if (in->cd != (iconv_t)-1 && in->raw)
+        iconv_close(in->cd);
+    free(in->raw);
+    free(in->conv);
+    for (size_t i = 0; in->hdr && i < in->ncols; i++)
+        free(in->hdr[i]);
+    free(in->hdr);
+    for (int c = 0; c < FK_COL_COUNT; c++)
+        free(in->refs[c]);
+    fk_buf_free(&in->val);
+    fk_buf_free(&in->part);
     record_free(&in->cur);
     record_free(&in->spare);
     for (size_t i = 0; i < in->queue.len; i++)
