@@ -282,6 +282,9 @@ static void parse_ref(fk_map_ref *r, const char *s, size_t n)
             const char *k = open + 1;
             r->key = fk_xstrndup(k, (size_t)(s + n - 1 - k));
             fk_trim(r->key);
+            free(r->header);
+            r->header = fk_xstrndup(s, (size_t)(open - s));
+            fk_trim(r->header);
         }
     }
 }
@@ -765,8 +768,9 @@ fk_status fk_mapping_resolve(fk_mapping *m, const char *config_path, fk_error *e
     in->paid_status = o->paid_set ? o->paid : p->paid;
     in->npaid = o->paid_set ? o->npaid : p->npaid;
     in->total_tolerance = o->total_set ? o->total_tol : p->total_set ? p->total_tol : 0;
-    /* The VAT is checked as strictly as the total unless a tolerance of its own is set. */
-    in->vat_tolerance = o->vat_set ? o->vat_tol : p->vat_set ? p->vat_tol : in->total_tolerance;
+    /* Unset (-1): one minor unit per VAT rate of the invoice (docs/input.md: a shop that
+     * rounds per line differs by that much from VAT taken per rate). */
+    in->vat_tolerance = o->vat_set ? o->vat_tol : p->vat_set ? p->vat_tol : -1;
     in->tax_classes_path = o->tax_classes ? o->tax_classes : p->tax_classes;
     in->timezone = o->timezone ? o->timezone : p->timezone;
     in->encoding = m->encoding_override ? m->encoding_override

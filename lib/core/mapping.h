@@ -83,7 +83,7 @@ typedef struct fk_input_cfg {
     char **skip_status, **paid_status;
     size_t nskip, npaid;      /* npaid 0: no paid_status (a `paid` order is taken as paid) */
     int64_t total_tolerance;  /* in 1/10000 of the currency's major unit */
-    int64_t vat_tolerance;
+    int64_t vat_tolerance;    /* -1: one minor unit per VAT rate of the invoice */
     char *tax_classes_path;
     char *timezone;           /* for dates written without an offset; NULL: UTC */
     char *encoding;           /* the files' encoding ([input] encoding / --input-encoding) */

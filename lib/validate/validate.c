@@ -50,7 +50,7 @@ static void check_order_id(fk_order *o)
                              shown(id, b, sizeof(b)), MAX_ORDER_ID_BYTES);
 }
 
-static void check_date(fk_order *o, int64_t as_of)
+static void check_date(fk_order *o, int64_t as_of, const fk_input_cfg *in)
 {
     const char *d = o->f[FK_COL_ORDER_DATE];
     char b[64], asof[16], od[16];
@@ -61,13 +61,18 @@ static void check_date(fk_order *o, int64_t as_of)
         return;
     }
     int32_t offset;
-    if (!fk_time_parse_ex(d, &t, &offset, NULL)) {
+    bool has_offset = true;
+    if (!fk_time_parse_ex(d, &t, &offset, &has_offset)) {
         fk_order_add_finding(o, FK_CODE_ORDER_DATE_INVALID, "order_date",
                              "order_date \"%s\" is not a valid date (YYYY-MM-DD, optionally "
                              "with a time and a UTC offset)",
                              shown(d, b, sizeof(b)));
         return;
     }
+    /* A date without an offset is in [input] timezone when the export says so (the
+     * shop's zone: WooCommerce), else UTC. */
+    if (!has_offset && in && in->zone)
+        offset = fk_zone_local_offset(in->zone, t);
     o->order_time = t - offset;
     o->order_offset = offset;
     /* Compare calendar days: an order from later the same day as --as-of is not "future".
@@ -159,7 +164,7 @@ static bool card_expired(const char *exp, int64_t order_time, bool *readable)
     return order_time >= first_after;
 }
 
-static void check_payment(fk_order *o)
+static void check_payment(fk_order *o, const fk_input_cfg *input)
 {
     char *m = o->f[FK_COL_PAYMENT_METHOD];
     char b[64], iban[64];
@@ -170,6 +175,8 @@ static void check_payment(fk_order *o)
                              "payment_method is empty");
         return;
     }
+    if (fk_shop_payment(o, input, m))
+        return;
     if (!strcmp(m, "card")) {
         o->payment = FK_PAY_CARD;
         const fk_card *c = &o->card;
@@ -212,7 +219,8 @@ static void check_payment(fk_order *o)
         o->payment = FK_PAY_TRANSFER;
     } else {
         fk_order_add_finding(o, FK_CODE_PAYMENT_METHOD_UNKNOWN, "payment_method",
-                             "payment_method \"%s\" is not card, sepa_debit or bank_transfer",
+                             "payment_method \"%s\" is not card, sepa_debit, bank_transfer, "
+                             "paid or cash_on_delivery",
                              shown(m, b, sizeof(b)));
     }
 }
@@ -419,13 +427,20 @@ static void decide_tax(fk_order *o, const fk_config *cfg)
 
 void fk_validate_order(fk_order *o, const fk_config *cfg, int64_t as_of)
 {
+    const fk_input_cfg *in = cfg->input && cfg->input->mapped ? cfg->input : NULL;
     fk_order_mask_fields(o); /* first: every message below quotes masked values only */
     check_order_id(o);
-    check_date(o, as_of);
+    /* An order the shop refunded or cancelled is not checked further: it is skipped
+     * whatever else its data lacks. */
+    if (fk_shop_not_billable(o, cfg->input)) {
+        o->amounts_ok = false;
+        return;
+    }
+    check_date(o, as_of, cfg->input);
     check_customer(o, cfg);
-    check_payment(o);
+    check_payment(o, cfg->input);
     bool cur_ok = check_currency(o);
-    o->amounts_ok = compute_amounts(o, cur_ok);
+    o->amounts_ok = in ? fk_shop_amounts(o, in, cur_ok) : compute_amounts(o, cur_ok);
     decide_language(o);
     decide_tax(o, cfg);
 }
