@@ -88,6 +88,12 @@ static const char usage_batch[] =
     "  --input-format csv|xml  input format when the extension does not say\n"
     "  --delimiter , or ;    CSV delimiter (default: detected from the header line)\n"
     "  --decimal-comma       amounts are written 12,50 (default only for ';' files)\n"
+    "  --profile NAME|FILE   read CSV inputs through a profile: faktura (the default),\n"
+    "                        shopify, woocommerce, or a profile file (docs/input.md)\n"
+    "  --input-encoding ENC  the inputs' encoding when not UTF-8: windows-1252,\n"
+    "                        windows-1250, iso-8859-1/2/15, utf-16\n"
+    "  --show-mapping        validate: print, for the first orders, each field with the\n"
+    "                        source column and value it came from, then the amounts\n"
     "  --jobs N              render PDFs with N threads (default: one per core)\n"
     "  -q, --quiet           no summary line (errors are still printed)\n"
     "  -v, --verbose         say what is done (recovery, config warnings)\n"
@@ -166,6 +172,8 @@ static const char usage_report[] =
 typedef struct cli {
     const char *cmd;
     const char *db, *out, *config, *as_of_text, *expect, *reason, *by;
+    const char *profile, *input_encoding;
+    bool show_mapping;
     const char *reports[MAX_REPORTS];
     size_t nreports;
     fk_report_format formats[MAX_REPORTS];
@@ -391,6 +399,12 @@ static int outcome_exit(const fk_summary *s)
     return (s->count[FK_FAILED] || s->count[FK_HELD]) ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
 }
 
+static void on_mapping(const char *line, void *payload)
+{
+    (void)payload;
+    emit(stdout, "", "%s", line);
+}
+
 static int cmd_batch(cli *c, char **inputs, int ninputs)
 {
     fk_batch_options opts = FK_BATCH_OPTIONS_INIT;
@@ -423,6 +437,16 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
         config = "faktura.ini";
     if ((st = fk_config_load(&cfg, config, on_warn, c, &err)) != FK_OK)
         return report_error(&err);
+    if ((c->profile && (st = fk_config_set_input(cfg, "profile", c->profile, &err)) != FK_OK) ||
+        (c->input_encoding &&
+         (st = fk_config_set_input(cfg, "encoding", c->input_encoding, &err)) != FK_OK)) {
+        fk_config_free(cfg);
+        return report_error(&err);
+    }
+    if (c->show_mapping && !dry) {
+        fk_config_free(cfg);
+        return usage_error("%s", "--show-mapping goes with validate");
+    }
 
     opts.db_path = c->db;
     opts.out_dir = c->out;
@@ -442,6 +466,12 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     opts.decimal_comma = c->decimal_comma;
     opts.warn = on_problem;
     opts.warn_payload = c;
+    if (c->show_mapping) {
+        st = fk_show_mapping(&opts, (const char *const *)inputs, (size_t)ninputs, 3,
+                             on_mapping, c, &err);
+        fk_config_free(cfg);
+        return st != FK_OK ? report_error(&err) : EXIT_ALL_INVOICED;
+    }
     if (retry) {
         opts.out_dir = c->out_given ? c->out : NULL;
         st = fk_batch_retry(&opts, c->batch, (const char *const *)inputs, (size_t)ninputs, &sum,
@@ -610,7 +640,8 @@ static int cmd_report(cli *c)
 
 enum { OPT_DB = 256, OPT_OUT, OPT_CONFIG, OPT_REPORT, OPT_FORMAT, OPT_AS_OF, OPT_INPUT_FORMAT,
        OPT_BATCH, OPT_MARKDOWN, OPT_DELIMITER, OPT_DECIMAL_COMMA, OPT_CSV_BOM,
-       OPT_CSV_DELIMITER, OPT_EXPECT, OPT_REASON, OPT_BY, OPT_JOBS };
+       OPT_CSV_DELIMITER, OPT_EXPECT, OPT_REASON, OPT_BY, OPT_JOBS, OPT_PROFILE,
+       OPT_INPUT_ENCODING, OPT_SHOW_MAPPING };
 
 int main(int argc, char **argv)
 {
@@ -632,6 +663,9 @@ int main(int argc, char **argv)
         {"reason", required_argument, NULL, OPT_REASON},
         {"by", required_argument, NULL, OPT_BY},
         {"jobs", required_argument, NULL, OPT_JOBS},
+        {"profile", required_argument, NULL, OPT_PROFILE},
+        {"input-encoding", required_argument, NULL, OPT_INPUT_ENCODING},
+        {"show-mapping", no_argument, NULL, OPT_SHOW_MAPPING},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -677,6 +711,9 @@ int main(int argc, char **argv)
         case OPT_EXPECT: c.expect = optarg; break;
         case OPT_REASON: c.reason = optarg; break;
         case OPT_BY: c.by = optarg; break;
+        case OPT_PROFILE: c.profile = optarg; break;
+        case OPT_INPUT_ENCODING: c.input_encoding = optarg; break;
+        case OPT_SHOW_MAPPING: c.show_mapping = true; break;
         case OPT_JOBS: {
             char *end;
             long v = strtol(optarg, &end, 10);
