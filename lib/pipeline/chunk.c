@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/util.h"
 #include "pipeline/pipeline.h"
 
 void fk_pipeline__chunk_init(chunk *k)
@@ -170,6 +171,16 @@ static fk_status record_chunk(run_ctx *c, chunk *k, fk_error *err)
             fk_invoice_rec rec = {k->numbers[i], c->series, k->seqs[i], c->issue_date,
                                   c->due_date, k->files[i], k->pdfs[i].len, k->sha[i]};
             st = fk_store_order_record(c->store, k->batch[i], k->row[i], o, &rec, err);
+            /* Paid before the invoice (a shop's PSP): recorded as paid with it, so it never
+             * counts as open or overdue. */
+            if (st == FK_OK && o->paid && o->gross_total > 0) {
+                char key[96], day[16];
+                fk_format_date(o->order_time + o->order_offset, day, sizeof(day));
+                snprintf(key, sizeof(key), "paid-with-invoice:%s", k->numbers[i]);
+                fk_payment_rec p = {key, k->numbers[i], o->gross_total,
+                                    o->paid_date[0] ? o->paid_date : day, "order"};
+                st = fk_store_payment_insert(c->store, &p, err);
+            }
         }
         if (st != FK_OK)
             return st;

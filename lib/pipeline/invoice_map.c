@@ -27,6 +27,8 @@ static fk_invoice_payment payment_of(const fk_order *o)
 {
     return o->payment == FK_PAY_CARD   ? FK_INV_PAY_CARD
            : o->payment == FK_PAY_SEPA ? FK_INV_PAY_SEPA
+           : o->payment == FK_PAY_PAID ? FK_INV_PAY_PAID
+           : o->payment == FK_PAY_COD  ? FK_INV_PAY_COD
                                        : FK_INV_PAY_TRANSFER;
 }
 
@@ -91,6 +93,9 @@ fk_status fk_pipeline__render(const run_ctx *c, fk_renderer *r, const fk_order *
     inv.card_last4 = o->card.last4;
     inv.mandate_id = o->f[FK_COL_MANDATE_ID];
     inv.iban_masked = iban_masked;
+    inv.paid_date = o->paid_date[0] ? o->paid_date : order_date;
+    inv.paid_provider = o->provider_name;
+    inv.paid_reference = o->f[FK_COL_PAYMENT_REFERENCE];
     inv.reverse_charge = o->reverse_charge;
     inv.footer = cfg->footer;
 

@@ -41,7 +41,9 @@ typedef struct fk_invoice_vat {
 typedef enum fk_invoice_payment {
     FK_INV_PAY_TRANSFER = 0, /* seller IBAN/BIC + payment reference */
     FK_INV_PAY_SEPA,         /* "will be debited", mandate reference, masked IBAN */
-    FK_INV_PAY_CARD          /* "paid by VISA ****1234" */
+    FK_INV_PAY_CARD,         /* "paid by VISA ****1234" */
+    FK_INV_PAY_PAID,         /* "Paid on DATE via PROVIDER (REFERENCE)", amount due 0 */
+    FK_INV_PAY_COD           /* cash on delivery */
 } fk_invoice_payment;
 
 typedef struct fk_invoice {
@@ -66,6 +68,8 @@ typedef struct fk_invoice {
     const char *payment_reference;            /* for transfer: usually the invoice number */
     const char *card_brand, *card_last4;      /* for card */
     const char *mandate_id, *iban_masked;     /* for SEPA */
+    const char *paid_date;                    /* for paid: YYYY-MM-DD */
+    const char *paid_provider, *paid_reference; /* for paid: as printed; "" when none */
     bool reverse_charge;
     const char *footer;                       /* may be NULL */
 } fk_invoice;

@@ -47,6 +47,9 @@ static fk_status build_header(fk_render__layout *c, fk_error *err)
     const char *right_v[3] = {fk_render__date(c, inv->issue_date),
                               fk_render__date(c, inv->order_date),
                               fk_render__date(c, inv->due_date)};
+    /* paid already: nothing falls due */
+    if (inv->payment == FK_INV_PAY_PAID)
+        right_l[2] = right_v[2] = "";
     float lw = 0, rw = 0;
     colspec cs[4];
     fk_render__rowopt o = fk_render__plain;
@@ -498,6 +501,42 @@ static void payment_transfer(fk_render__layout *c)
     label_value(c, L->reference, c->inv->payment_reference, lw);
 }
 
+/* The texts of orders paid before the invoice (issue 20), per language: "Paid on", "via",
+ * "Amount due", and the cash-on-delivery sentence. Kept apart from the LABELS table until
+ * the payment block is restructured (issue 17). */
+static const struct {
+    const char *lang, *paid_on, *via, *due, *cod;
+} PAID_TEXT[] = {
+    {"en", "Paid on", "via", "Amount due", "To be paid in cash on delivery."},
+    {"de", "Bezahlt am", "über", "Offener Betrag", "Zahlung in bar bei Lieferung (Nachnahme)."},
+    {"nb", "Betalt", "via", "Utestående beløp", "Betales kontant ved levering (oppkrav)."},
+    {"pl", "Zapłacono", "przez", "Do zapłaty", "Płatne gotówką przy odbiorze (za pobraniem)."},
+};
+
+static void payment_paid(fk_render__layout *c)
+{
+    const fk_invoice *inv = c->inv;
+    size_t k = 0;
+    for (size_t i = 0; i < sizeof(PAID_TEXT) / sizeof(PAID_TEXT[0]); i++)
+        if (!strcmp(PAID_TEXT[i].lang, c->L->lang))
+            k = i;
+    if (inv->payment == FK_INV_PAY_COD) {
+        paragraph(c, PAID_TEXT[k].cod);
+        return;
+    }
+    /* "Paid on DATE via PROVIDER (REFERENCE)." */
+    const char *s = fk_render__join(c, PAID_TEXT[k].paid_on, " ",
+                                    fk_render__date(c, inv->paid_date ? inv->paid_date : ""));
+    if (inv->paid_provider && inv->paid_provider[0])
+        s = fk_render__join(c, fk_render__join(c, s, " ", PAID_TEXT[k].via), " ",
+                            inv->paid_provider);
+    if (inv->paid_reference && inv->paid_reference[0])
+        s = fk_render__join(c, s, " (", fk_render__join(c, inv->paid_reference, "", ")"));
+    paragraph(c, fk_render__join(c, s, "", "."));
+    paragraph(c, fk_render__join(c, PAID_TEXT[k].due, ": ",
+                                 fk_render__amount(c, 0, inv->currency)));
+}
+
 static fk_status build_payment(fk_render__layout *c, fk_error *err)
 {
     size_t first = c->m->nrows;
@@ -513,6 +552,10 @@ static fk_status build_payment(fk_render__layout *c, fk_error *err)
         break;
     case FK_INV_PAY_CARD:
         payment_card(c);
+        break;
+    case FK_INV_PAY_PAID:
+    case FK_INV_PAY_COD:
+        payment_paid(c);
         break;
     case FK_INV_PAY_TRANSFER:
     default:
