@@ -628,8 +628,8 @@ static const char *not_utf8(const unsigned char *b, size_t n)
 }
 
 /* Whether the first bytes read look like a single-byte code page rather than UTF-8: at
- * least three bytes above 0x7F that start no UTF-8 sequence, and not one sequence that is
- * UTF-8 in form. A file with a stray bad byte or two keeps the findings on its rows. */
+ * least three bytes that are letters in Windows-1252 and start no UTF-8 sequence, and not
+ * one sequence that is UTF-8 in form. A file with a stray bad byte or two keeps the findings on its rows. */
 static bool looks_single_byte(const unsigned char *b, size_t n)
 {
     size_t odd = 0, good = 0;
@@ -649,7 +649,10 @@ static bool looks_single_byte(const unsigned char *b, size_t n)
         } else if (len > 0 && i + len > n) {
             break; /* cut by the end of the bytes read */
         }
-        odd++;
+        /* a letter of Windows-1252 (À-ÿ, Š Œ Ž š œ ž Ÿ): a stray 0x80 or 0xFF is no text */
+        if ((b[i] >= 0xC0 && b[i] != 0xD7 && b[i] != 0xF7 && b[i] != 0xFF) || b[i] == 0x8A ||
+            b[i] == 0x8C || b[i] == 0x8E || b[i] == 0x9A || b[i] == 0x9C || b[i] == 0x9E)
+            odd++;
     }
     return odd >= 3 && good == 0;
 }
