@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <faktura/faktura.h>
+#include "help.h"
 
 /* Exit codes: a contract (README.md "Exit codes"); never renumber. */
 enum {
@@ -23,163 +25,24 @@ enum {
     EXIT_USAGE = 2,        /* bad command line or config file */
     EXIT_INPUT = 3,        /* an input file is unreadable or malformed (no header, ...) */
     EXIT_ENV = 4,          /* database locked or unwritable, disk full, I/O error */
-    EXIT_INTERNAL = 5      /* a bug in faktura (or books that do not reconcile) */
+    EXIT_INTERNAL = 5,     /* a bug in faktura (or books that do not reconcile) */
+    EXIT_INCOMPLETE = 6    /* the batch is incomplete (interrupted): retry with its inputs */
 };
-
-static const char usage_main[] =
-    "Usage: faktura COMMAND [options] [INPUT...]\n"
-    "\n"
-    "Batch invoice generation and reconciliation: orders in (CSV or XML), PDF invoices with\n"
-    "gapless numbers out, every order accounted for in a report.\n"
-    "\n"
-    "Commands:\n"
-    "  run INPUT...          ingest, validate, check, number, render, record, report\n"
-    "  validate INPUT...     the same checks as a dry run: no PDF, no number, no database\n"
-    "                        change; writes the report (to stdout by default)\n"
-    "  retry --batch ID [INPUT...]\n"
-    "                        process the failed and held orders of a batch again (from the\n"
-    "                        database, or from corrected INPUT files); nothing is invoiced twice\n"
-    "  report --batch ID     write the report of an earlier batch again from the database\n"
-    "  verify [--batch ID]   check every recorded PDF against its SHA-256 and the number\n"
-    "                        series for gaps and repeats (exit 0: all well, 1: problems)\n"
-    "  payments FILE.csv     record payments (invoice_number, amount, paid_on[, payment_id,\n"
-    "                        currency]): what makes invoices open or overdue\n"
-    "  approve --batch ID ORDER_ID... --reason TEXT\n"
-    "                        release held orders (duplicate suspicion, amount limits,\n"
-    "                        credit or rate limit, overdue balance) for the next retry\n"
-    "  status [--batch ID]   batches with their counts per status, and the open holds\n"
-    "  codes [--markdown]    list the finding codes with their outcome and hint\n"
-    "\n"
-    "Run `faktura COMMAND --help` for a command's options.\n"
-    "  -h, --help            show this help\n"
-    "  -V, --version         show the version\n"
-    "\n"
-    "Exit codes:\n"
-    "  0  every order invoiced (or already invoiced by an earlier batch)\n"
-    "  1  some orders were not invoiced (failed or held); the report says why\n"
-    "  2  usage error: bad option or config file\n"
-    "  3  input error: an input file is unreadable or malformed (e.g. missing column)\n"
-    "  4  environment error: database locked or unwritable, disk full, I/O error\n"
-    "  5  internal error (a bug, or a report that does not reconcile)\n";
-
-static const char usage_batch[] =
-    "Usage: faktura %s [options] INPUT...\n"
-    "\n"
-    "%s"
-    "INPUT is a CSV file of orders (one row per invoice line) or an XML file (.xml, see\n"
-    "samples/orders.xsd); `-` reads stdin (CSV, or XML with --input-format xml).\n"
-    "\n"
-    "Options:\n"
-    "  --db FILE             SQLite state file (default: faktura.db)\n"
-    "  --out DIR             directory for PDFs and the default report (default: out)\n"
-    "  --config FILE         config file (default: faktura.ini; `validate` runs without one)\n"
-    "  --report FILE         where to write the report, `-` for stdout\n"
-    "                        (default: DIR/report.json for run, stdout for validate)\n"
-    "  --format FORMAT       json, csv, html or junit (default: json, or from the\n"
-    "                        --report file's extension); repeat --format and --report\n"
-    "                        to write several formats at once\n"
-    "  --csv-bom             CSV report: start with a UTF-8 byte order mark (Excel)\n"
-    "  --csv-delimiter ;     CSV report: ';' and decimal commas (European locales)\n"
-    "  --expect FILE         compare each order's status and codes with FILE (columns\n"
-    "                        order_id,status,codes); exit 0 when all match, 1 with a\n"
-    "                        diff on stderr when not\n"
-    "  --as-of DATE          the batch's \"now\", YYYY-MM-DD[THH:MM:SS] UTC: issue date and\n"
-    "                        reproducible runs (default: the current time)\n"
-    "  --input-format csv|xml  input format when the extension does not say\n"
-    "  --delimiter , or ;    CSV delimiter (default: detected from the header line)\n"
-    "  --decimal-comma       amounts are written 12,50 (default only for ';' files)\n"
-    "  --profile NAME|FILE   read CSV inputs through a profile: faktura (the default),\n"
-    "                        shopify, woocommerce, or a profile file (docs/input.md)\n"
-    "  --input-encoding ENC  the inputs' encoding when not UTF-8: windows-1252,\n"
-    "                        windows-1250, iso-8859-1/2/15, utf-16\n"
-    "  --show-mapping        validate: print, for the first orders, each field with the\n"
-    "                        source column and value it came from, then the amounts\n"
-    "  --jobs N              render PDFs with N threads (default: one per core)\n"
-    "  -q, --quiet           no summary line (errors are still printed)\n"
-    "  -v, --verbose         say what is done (recovery, config warnings)\n"
-    "  -h, --help            show this help\n"
-    "\n"
-    "Exit codes: 0 all invoiced, 1 some not invoiced, 2 usage, 3 input, 4 environment,\n"
-    "5 internal (see `faktura --help`).\n";
-
-static const char usage_retry[] =
-    "Usage: faktura retry --batch ID [options] [INPUT...]\n"
-    "\n"
-    "Process the failed and held orders of batch ID again, through every check. Without\n"
-    "INPUT, from the data stored in the database (after fixing the disk, the font, the\n"
-    "config); with INPUT (corrected export files), only the batch's failed and held orders\n"
-    "are taken from them. Invoiced orders are never touched. The report covers the whole\n"
-    "batch afterwards.\n"
-    "\n"
-    "Options: --batch ID, --db FILE, --out DIR (default: the batch's), --config FILE,\n"
-    "--report FILE (default: DIR/report.json), --format FORMAT, --as-of DATE,\n"
-    "--delimiter , or ;, --decimal-comma, --input-format csv|xml, --jobs N, -q, -v, -h.\n"
-    "Exit codes as for run: 0 all invoiced, 1 some not invoiced, 2 usage, 3 input,\n"
-    "4 environment, 5 internal.\n";
-
-static const char usage_verify[] =
-    "Usage: faktura verify [--batch ID] [--db FILE]\n"
-    "\n"
-    "Check every recorded invoice (of batch ID, or all): its PDF exists with the recorded\n"
-    "size and SHA-256; and every number series has no gap and no repeat. Problems are\n"
-    "listed on stdout. Exit code: 0 all well, 1 problems found, 2 usage, 4 database\n"
-    "unreadable.\n";
-
-static const char usage_payments[] =
-    "Usage: faktura payments [--db FILE] FILE.csv\n"
-    "\n"
-    "Record payments. Columns: invoice_number, amount (12.50), paid_on (YYYY-MM-DD), and\n"
-    "optionally payment_id and currency. Partial payments add up; an invoice is open until\n"
-    "fully paid. Unknown invoice numbers, currency mismatches and overpayments are listed\n"
-    "and not applied. Rerunning a file records nothing twice (a row is identified by its\n"
-    "payment_id, else by the whole row).\n"
-    "Exit codes: 0 every row recorded (or recorded before), 1 some rows rejected, 2 usage,\n"
-    "3 unreadable file, 4 database locked or unwritable.\n";
-
-static const char usage_approve[] =
-    "Usage: faktura approve --batch ID ORDER_ID... --reason TEXT [--by NAME] [--db FILE]\n"
-    "\n"
-    "Release held orders of batch ID so that the next `faktura retry --batch ID` invoices\n"
-    "them: holds for a suspected duplicate charge, the minimum or maximum amount, the credit\n"
-    "or rate limit, or an overdue balance. Who (--by, default the login name), why and when\n"
-    "are recorded. Holding periods pass by themselves; open disputes need an answer.\n"
-    "Exit codes: 0 all released, 1 some orders were not held for such a reason, 2 usage,\n"
-    "4 database locked or unwritable.\n";
-
-static const char usage_status[] =
-    "Usage: faktura status [--batch ID] [--db FILE]\n"
-    "\n"
-    "List the batches (or one) with their counts per status, then every open hold with\n"
-    "its reason and any approval.\n";
-
-static const char usage_report[] =
-    "Usage: faktura report --batch ID [options]\n"
-    "\n"
-    "Write the report of an earlier batch again, from the database.\n"
-    "\n"
-    "Options:\n"
-    "  --batch ID            the batch (its id is in the run's report and summary line)\n"
-    "  --db FILE             SQLite state file (default: faktura.db)\n"
-    "  --report FILE         where to write the report (default: stdout); repeatable\n"
-    "  --format FORMAT       json, csv, html or junit (default: json, or from the\n"
-    "                        --report file's extension); repeatable\n"
-    "  --csv-bom, --csv-delimiter ;   CSV report options (see `faktura run --help`)\n"
-    "  -q, --quiet           no summary line\n"
-    "  -h, --help            show this help\n";
+/* A run or retry stopped by SIGINT or SIGTERM exits with 128 + the signal's number (130,
+ * 143), as a shell reports a process a signal ended: README.md, beside the table. */
 
 #define MAX_REPORTS 8
 
 typedef struct cli {
     const char *cmd;
     const char *db, *out, *config, *as_of_text, *expect, *reason, *by;
-    const char *profile, *input_encoding;
-    bool show_mapping;
+    const char *profile, *input_encoding; /* --profile, --input-encoding */
+    bool show_mapping;                    /* validate --show-mapping */
     const char *reports[MAX_REPORTS];
     size_t nreports;
     fk_report_format formats[MAX_REPORTS];
     size_t nformats;
     fk_report_target targets[MAX_REPORTS];
-    char defaults[MAX_REPORTS][1024];
     bool csv_bom;
     char csv_report_delimiter;
     fk_input_format input_format;
@@ -187,6 +50,8 @@ typedef struct cli {
     bool decimal_comma;
     int jobs;
     int64_t batch;
+    const char *from, *to; /* invoices: issue dates, inclusive */
+    bool repair;           /* verify --repair */
     bool quiet, verbose, markdown, out_given;
     bool tty;
     bool progress_shown;
@@ -244,8 +109,37 @@ static int exit_for(fk_status st)
     case FK_EINPUT: return EXIT_INPUT;
     case FK_EENV: return EXIT_ENV;
     case FK_EINTERNAL: return EXIT_INTERNAL;
+    case FK_EINCOMPLETE: return EXIT_INCOMPLETE;
     }
     return EXIT_INTERNAL;
+}
+
+/* SIGINT and SIGTERM during `run` and `retry`: the batch finishes the chunks it has
+ * checked, marks itself interrupted and returns (fk_batch_interrupt); the exit code is then
+ * 128 + the signal. A second signal ends the process at once (SA_RESETHAND): that is safe
+ * too, as a crash is. A signal ignored when faktura started (nohup, a background job of a
+ * shell without job control) stays ignored. SA_RESTART: reads of files go on. */
+static volatile sig_atomic_t caught_signal;
+
+static void on_signal(int sig)
+{
+    caught_signal = sig;
+    fk_batch_interrupt();
+}
+
+static void catch_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction sa, old;
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESETHAND | SA_RESTART;
+        sigaction(sigs[i], &sa, NULL);
+    }
 }
 
 static int report_error(const fk_error *err)
@@ -312,16 +206,13 @@ static void end_progress(cli *c)
     c->progress_shown = false;
 }
 
-static const char *format_ext(fk_report_format f)
-{
-    return f == FK_REPORT_JUNIT ? "xml" : fk_report_format_name(f);
-}
-
 /* Pair the --format and --report options: the i-th --report with the i-th --format; a
  * --report alone takes its format from its extension (.json .csv .html .xml); a --format
- * alone gets the default path: DIR/report.EXT for run (dir not NULL), else stdout.
+ * alone gets the default path: for run and retry (batch_file) the batch's own file, which
+ * the library names DIR/report-BATCH.EXT (path NULL), so no batch's report replaces
+ * another's; else stdout.
  * Returns -1 when all is well, else the exit code of the usage error. */
-static int build_targets(cli *c, fk_report_options *ro, const char *dir)
+static int build_targets(cli *c, fk_report_options *ro, bool batch_file)
 {
     size_t n = c->nreports > c->nformats ? c->nreports : c->nformats;
 
@@ -331,7 +222,7 @@ static int build_targets(cli *c, fk_report_options *ro, const char *dir)
                            c->nreports, c->nformats);
     if (n == 0)
         n = 1;
-    if (n > 1 && c->nreports == 0 && !dir)
+    if (n > 1 && c->nreports == 0 && !batch_file)
         return usage_error("%s", "several --format need one --report each");
     for (size_t i = 0; i < n; i++) {
         fk_report_format f = FK_REPORT_JSON;
@@ -343,13 +234,8 @@ static int build_targets(cli *c, fk_report_options *ro, const char *dir)
             if (!dot || !fk_report_format_parse(dot + 1, &f))
                 f = FK_REPORT_JSON;
         }
-        if (!path && dir) {
-            snprintf(c->defaults[i], sizeof(c->defaults[i]), "%s/report.%s", dir,
-                     format_ext(f));
-            path = c->defaults[i];
-        }
         c->targets[i].format = f;
-        c->targets[i].path = path ? path : "-";
+        c->targets[i].path = path ? path : batch_file ? NULL : "-";
     }
     ro->targets = c->targets;
     ro->ntargets = n;
@@ -387,6 +273,11 @@ static void print_summary(const cli *c, const fk_summary *s, const char *report)
             (unsigned long long)s->count[FK_SKIPPED],
             s->reconciled ? "reconciled" : "NOT RECONCILED",
             strcmp(report, "-") == 0 ? "on stdout" : report);
+    if (s->held_waiting)
+        fprintf(stderr, "faktura: %llu of the held orders wait%s only for the holding period: "
+                        "the next run invoices %s by itself\n",
+                (unsigned long long)s->held_waiting, s->held_waiting == 1 ? "s" : "",
+                s->held_waiting == 1 ? "it" : "them");
 }
 
 static int outcome_exit(const fk_summary *s)
@@ -396,7 +287,10 @@ static int outcome_exit(const fk_summary *s)
                         "this is a bug, please report it\n");
         return EXIT_INTERNAL;
     }
-    return (s->count[FK_FAILED] || s->count[FK_HELD]) ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
+    /* Cron-friendly: a hold that ends by itself (the holding period: the next run invoices
+     * the order) needs no one, so it alone does not make a nightly run exit 1. */
+    bool needs_someone = s->count[FK_FAILED] || s->count[FK_HELD] > s->held_waiting;
+    return needs_someone ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
 }
 
 static void on_mapping(const char *line, void *payload)
@@ -428,10 +322,8 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     } else {
         as_of = (int64_t)time(NULL);
     }
-    if ((rc = build_targets(c, &opts.report, dry ? NULL : c->out)) >= 0)
+    if ((rc = build_targets(c, &opts.report, !dry)) >= 0)
         return rc;
-    if (retry && c->nreports == 0)
-        opts.report.ntargets = 0; /* the library's default: the batch's DIR/report.json */
     const char *config = c->config;
     if (!config && (!dry || access("faktura.ini", F_OK) == 0))
         config = "faktura.ini";
@@ -466,6 +358,8 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     opts.decimal_comma = c->decimal_comma;
     opts.warn = on_problem;
     opts.warn_payload = c;
+    if (!dry)
+        catch_signals();
     if (c->show_mapping) {
         st = fk_show_mapping(&opts, (const char *const *)inputs, (size_t)ninputs, 3,
                              on_mapping, c, &err);
@@ -481,8 +375,10 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     }
     end_progress(c);
     fk_config_free(cfg);
-    if (st != FK_OK)
-        return report_error(&err);
+    if (st != FK_OK) {
+        rc = report_error(&err);
+        return st == FK_EINCOMPLETE && caught_signal ? 128 + caught_signal : rc;
+    }
     print_summary(c, &sum, sum.report_path[0] ? sum.report_path : "-");
     if (c->expect) {
         /* Billing rules under test: the expectations decide, not the outcomes. */
@@ -630,193 +526,466 @@ static int cmd_report(cli *c)
 
     if (c->batch <= 0)
         return usage_error("%s needs --batch ID", "report");
-    if ((rc = build_targets(c, &ro, NULL)) >= 0)
+    if ((rc = build_targets(c, &ro, false)) >= 0)
         return rc;
-    if (fk_batch_report(c->db, c->batch, &ro, &sum, &err) != FK_OK)
+    fk_status st = fk_batch_report(c->db, c->batch, &ro, &sum, &err);
+    if (st == FK_EINCOMPLETE) /* the report of what was recorded is written: say both */
+        print_summary(c, &sum, sum.report_path);
+    if (st != FK_OK)
         return report_error(&err);
     print_summary(c, &sum, sum.report_path);
     return outcome_exit(&sum);
 }
 
+/* The config of the commands that render but run no batch (reprint, verify --repair):
+ * --config, else faktura.ini when there is one, else the built-in defaults (the fonts of
+ * the build). */
+static int load_render_config(const cli *c, fk_config **cfg)
+{
+    fk_error err = FK_ERROR_INIT;
+    const char *config = c->config;
+    if (!config && access("faktura.ini", F_OK) == 0)
+        config = "faktura.ini";
+    if (fk_config_load(cfg, config, on_warn, (void *)c, &err) != FK_OK)
+        return report_error(&err);
+    return -1;
+}
+
+static int cmd_verify_repair(cli *c)
+{
+    fk_error err = FK_ERROR_INIT;
+    fk_config *cfg = NULL;
+    uint64_t checked = 0, problems = 0, repaired = 0;
+    int rc;
+
+    if ((rc = load_render_config(c, &cfg)) >= 0)
+        return rc;
+    fk_status st = fk_verify_repair(cfg, c->db, c->batch, print_problem, print_problem, c,
+                                    &checked, &problems, &repaired, &err);
+    fk_config_free(cfg);
+    if (st != FK_OK)
+        return report_error(&err);
+    if (!c->quiet || problems)
+        fprintf(stderr, "faktura: verify: %llu invoices checked, %llu repaired, %llu problem%s "
+                        "left\n",
+                (unsigned long long)checked, (unsigned long long)repaired,
+                (unsigned long long)problems, problems == 1 ? "" : "s");
+    return problems ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
+}
+
+static int one_number(const char *cmd, int n)
+{
+    if (n != 1)
+        return usage_error("%s takes exactly one invoice NUMBER", cmd);
+    return -1;
+}
+
+static int cmd_show(cli *c, char **args, int n)
+{
+    fk_error err = FK_ERROR_INIT;
+    fk_shown_invoice si;
+    int rc;
+
+    if ((rc = one_number("show", n)) >= 0)
+        return rc;
+    if (c->nformats > 1 || (c->nformats == 1 && c->formats[0] != FK_REPORT_JSON))
+        return usage_error("%s", "show writes --format json only");
+    if (fk_show(c->db, args[0], &si, &err) != FK_OK)
+        return report_error(&err);
+    if (!si.found) {
+        emit(stderr, "faktura: ", "there is no invoice %s in %s", args[0], c->db);
+        rc = EXIT_NOT_INVOICED;
+    } else if (!si.has_content) {
+        emit(stderr, "faktura: ",
+             "invoice %s was issued on %s, before faktura stored invoice content: only its "
+             "totals are known: net %s, VAT %s, gross %s %s",
+             args[0], si.issue_date, si.net, si.vat, si.gross, si.currency);
+        rc = EXIT_NOT_INVOICED;
+    } else {
+        fputs(si.json, stdout);
+        fputc('\n', stdout);
+        rc = fflush(stdout) == 0 ? EXIT_ALL_INVOICED : EXIT_ENV;
+    }
+    fk_shown_invoice_free(&si);
+    return rc;
+}
+
+static int cmd_reprint(cli *c, char **args, int n)
+{
+    fk_error err = FK_ERROR_INIT;
+    fk_config *cfg = NULL;
+    fk_reprint_info info;
+    int rc;
+
+    if ((rc = one_number("reprint", n)) >= 0)
+        return rc;
+    if ((rc = load_render_config(c, &cfg)) >= 0)
+        return rc;
+    fk_status st = fk_reprint(cfg, c->db, args[0], c->out_given ? c->out : NULL, &info, &err);
+    fk_config_free(cfg);
+    if (st != FK_OK)
+        return report_error(&err);
+    switch (info.result) {
+    case FK_REPRINT_IDENTICAL:
+        if (!c->quiet)
+            emit(stderr, "faktura: ",
+                 "reprint: invoice %s written to %s (%llu bytes, SHA-256 %s: identical to the "
+                 "PDF issued)",
+                 args[0], strcmp(info.path, "-") ? info.path : "standard output",
+                 (unsigned long long)info.size, info.sha256);
+        return EXIT_ALL_INVOICED;
+    case FK_REPRINT_UNKNOWN:
+        emit(stderr, "faktura: ", "there is no invoice %s in %s", args[0], c->db);
+        return EXIT_NOT_INVOICED;
+    case FK_REPRINT_NO_CONTENT:
+        emit(stderr, "faktura: ",
+             "invoice %s was issued before faktura stored invoice content: it cannot be "
+             "rendered again (its PDF is the only copy; `faktura show %s` has its totals)",
+             args[0], args[0]);
+        return EXIT_NOT_INVOICED;
+    case FK_REPRINT_DIFFERENT:
+        emit(stderr, "faktura: error: ",
+             "reprint: invoice %s renders to other bytes than were issued (%llu bytes, SHA-256 "
+             "%s; issued %llu bytes, %s): nothing written. Are the fonts and logo of [render] "
+             "the ones it was issued with?",
+             args[0], (unsigned long long)info.size, info.sha256,
+             (unsigned long long)info.recorded_size, info.recorded_sha256);
+        return EXIT_NOT_INVOICED;
+    }
+    return EXIT_INTERNAL;
+}
+
+static bool plain_date(const char *s)
+{
+    int64_t t;
+    return s && strlen(s) == 10 && fk_time_parse(s, &t);
+}
+
+static int cmd_invoices(cli *c, char **args, int n)
+{
+    fk_error err = FK_ERROR_INIT;
+    fk_journal_options o = {NULL, NULL, 0, FK_JOURNAL_CSV, "-"};
+    fk_journal_summary sum;
+
+    if (n > 0)
+        return usage_error("invoices takes no INPUT (\"%s\")", args[0]);
+    if (c->nreports > 1 || c->nformats > 1)
+        return usage_error("%s", "invoices writes one --report in one --format");
+    if ((c->from && !plain_date(c->from)) || (c->to && !plain_date(c->to)))
+        return usage_error("--from and --to must be dates, YYYY-MM-DD (\"%s\")",
+                           c->from && !plain_date(c->from) ? c->from : c->to);
+    o.from = c->from;
+    o.to = c->to;
+    o.path = c->nreports ? c->reports[0] : "-";
+    if (c->nformats) {
+        if (c->formats[0] != FK_REPORT_CSV && c->formats[0] != FK_REPORT_JSON)
+            return usage_error("%s", "invoices writes --format csv or json");
+        o.format = c->formats[0] == FK_REPORT_JSON ? FK_JOURNAL_JSON : FK_JOURNAL_CSV;
+    } else {
+        const char *dot = strrchr(o.path, '.');
+        o.format = dot && !strcmp(dot, ".json") ? FK_JOURNAL_JSON : FK_JOURNAL_CSV;
+    }
+    if (c->as_of_text) {
+        if (!fk_time_parse(c->as_of_text, &o.as_of))
+            return usage_error("--as-of \"%s\" is not a date (YYYY-MM-DD[THH:MM:SS])",
+                               c->as_of_text);
+    } else {
+        o.as_of = (int64_t)time(NULL);
+    }
+    if (fk_journal(c->db, &o, &sum, &err) != FK_OK)
+        return report_error(&err);
+    if (!c->quiet)
+        fprintf(stderr, "faktura: invoices: %llu invoices, %llu rows (%llu issued before "
+                        "invoice content was stored); journal %s\n",
+                (unsigned long long)sum.invoices, (unsigned long long)sum.rows,
+                (unsigned long long)sum.without_content,
+                strcmp(o.path, "-") ? o.path : "on stdout");
+    return EXIT_ALL_INVOICED;
+}
+
+/* ---- the command table: dispatch, `faktura --help` and, through it, the man page and the
+ * shell completions (dist/gen-docs.py) all come from here ---- */
+
+typedef int (*cmd_fn)(cli *c, char **args, int n);
+
+static int run_codes(cli *c, char **args, int n)
+{
+    (void)args, (void)n;
+    return cmd_codes(c);
+}
+
+static int run_verify(cli *c, char **args, int n)
+{
+    (void)args, (void)n;
+    return c->repair ? cmd_verify_repair(c) : cmd_verify(c);
+}
+
+static int run_status(cli *c, char **args, int n)
+{
+    (void)args, (void)n;
+    return cmd_status(c);
+}
+
+static int run_report(cli *c, char **args, int n)
+{
+    (void)args, (void)n;
+    return cmd_report(c);
+}
+
+typedef struct command {
+    const char *name;
+    const char *args;      /* after the name in `faktura --help`'s list of commands */
+    const char *summary;   /* that list's description; '\n' starts a continuation line */
+    const char *usage;     /* after "Usage: faktura NAME " in `faktura NAME --help` */
+    const char *help;      /* the rest of `faktura NAME --help` (help.c) */
+    const char *options;   /* appended to help (the options run and validate share), or NULL */
+    bool no_inputs;        /* refuses arguments that are not options */
+    cmd_fn run;
+} command;
+
+static const command commands[] = {
+    {"run", "INPUT...", "ingest, validate, check, number, render, record, report",
+     "[options] INPUT...", fk_help_run, fk_help_batch_options, false, cmd_batch},
+    {"validate", "INPUT...",
+     "the same checks as a dry run: no PDF, no number, no database\n"
+     "change; writes the report (to stdout by default)",
+     "[options] INPUT...", fk_help_validate, fk_help_batch_options, false, cmd_batch},
+    {"retry", "--batch ID [INPUT...]",
+     "process the failed and held orders of a batch again (from the\n"
+     "database, or from corrected INPUT files); nothing is invoiced twice",
+     "--batch ID [options] [INPUT...]", fk_help_retry, NULL, false, cmd_batch},
+    {"report", "--batch ID", "write the report of an earlier batch again from the database",
+     "--batch ID [options]", fk_help_report, NULL, true, run_report},
+    {"verify", "[--batch ID] [--repair]",
+     "check every recorded PDF against its SHA-256 and the number\n"
+     "series for gaps and repeats (exit 0: all well, 1: problems);\n"
+     "--repair renders missing or changed PDFs again",
+     "[--batch ID] [--db FILE] [--repair [--config FILE]]", fk_help_verify, NULL, true,
+     run_verify},
+    {"payments", "FILE.csv",
+     "record payments (invoice_number, amount, paid_on[, payment_id,\n"
+     "currency]): what makes invoices open or overdue",
+     "[--db FILE] FILE.csv", fk_help_payments, NULL, false, cmd_payments},
+    {"approve", "--batch ID ORDER_ID... --reason TEXT",
+     "release held orders (duplicate suspicion, amount limits,\n"
+     "credit or rate limit, overdue balance) for the next retry",
+     "--batch ID ORDER_ID... --reason TEXT [--by NAME] [--db FILE]", fk_help_approve, NULL,
+     false, cmd_approve},
+    {"status", "[--batch ID]", "batches with their counts per status, and the open holds",
+     "[--batch ID] [--db FILE]", fk_help_status, NULL, true, run_status},
+    {"show", "NUMBER", "the stored invoice of record (JSON, docs/invoice.md)",
+     "NUMBER [--format json] [--db FILE]", fk_help_show, NULL, false, cmd_show},
+    {"reprint", "NUMBER [--out FILE]",
+     "render an invoice's PDF again from its stored document,\n"
+     "byte-identical to the one issued (exit 1 if not)",
+     "NUMBER [--out FILE] [--config FILE] [--db FILE]", fk_help_reprint, NULL, false,
+     cmd_reprint},
+    {"invoices", "[--from DATE] [--to DATE] [--format csv|json] [--report FILE]",
+     "the sales journal (VAT register): one row per invoice and\n"
+     "VAT breakdown, with payment status",
+     "[--from DATE] [--to DATE] [--format csv|json] [--report FILE] [--as-of DATE] [--db FILE]",
+     fk_help_invoices, NULL, false, cmd_invoices},
+    {"codes", "[--markdown]", "list the finding codes with their outcome and hint",
+     "[--markdown]", fk_help_codes, NULL, false, run_codes},
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const command *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+/* `faktura --help`: the list of commands in two columns, descriptions from column 25. */
+static void print_main_help(void)
+{
+    fputs(fk_help_intro, stdout);
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        const command *k = &commands[i];
+        char head[80];
+        snprintf(head, sizeof(head), "%s %s", k->name, k->args);
+        if (strlen(head) <= 20)
+            printf("  %-20s  ", head);
+        else
+            printf("  %s\n%24s", head, "");
+        for (const char *p = k->summary; *p; p++) {
+            putchar(*p);
+            if (*p == '\n')
+                printf("%24s", "");
+        }
+        putchar('\n');
+    }
+    fputs(fk_help_end, stdout);
+}
+
+static void print_command_help(const command *k)
+{
+    printf("Usage: faktura %s %s\n\n%s", k->name, k->usage, k->help);
+    if (k->options)
+        fputs(k->options, stdout);
+}
+
+static int no_command(void)
+{
+    char names[256] = "";
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        size_t len = strlen(names);
+        snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "", commands[i].name);
+    }
+    return usage_error("a COMMAND is needed (%s)", names);
+}
+
+/* ---- options ---- */
+
 enum { OPT_DB = 256, OPT_OUT, OPT_CONFIG, OPT_REPORT, OPT_FORMAT, OPT_AS_OF, OPT_INPUT_FORMAT,
        OPT_BATCH, OPT_MARKDOWN, OPT_DELIMITER, OPT_DECIMAL_COMMA, OPT_CSV_BOM,
-       OPT_CSV_DELIMITER, OPT_EXPECT, OPT_REASON, OPT_BY, OPT_JOBS, OPT_PROFILE,
-       OPT_INPUT_ENCODING, OPT_SHOW_MAPPING };
+       OPT_CSV_DELIMITER, OPT_EXPECT, OPT_REASON, OPT_BY, OPT_JOBS, OPT_FROM, OPT_TO,
+       OPT_REPAIR, OPT_PROFILE, OPT_INPUT_ENCODING, OPT_SHOW_MAPPING };
+
+static const struct option longopts[] = {
+    {"db", required_argument, NULL, OPT_DB},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"report", required_argument, NULL, OPT_REPORT},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"as-of", required_argument, NULL, OPT_AS_OF},
+    {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
+    {"batch", required_argument, NULL, OPT_BATCH},
+    {"markdown", no_argument, NULL, OPT_MARKDOWN},
+    {"delimiter", required_argument, NULL, OPT_DELIMITER},
+    {"decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA},
+    {"csv-bom", no_argument, NULL, OPT_CSV_BOM},
+    {"csv-delimiter", required_argument, NULL, OPT_CSV_DELIMITER},
+    {"expect", required_argument, NULL, OPT_EXPECT},
+    {"reason", required_argument, NULL, OPT_REASON},
+    {"by", required_argument, NULL, OPT_BY},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
+    {"repair", no_argument, NULL, OPT_REPAIR},
+    {"profile", required_argument, NULL, OPT_PROFILE},
+    {"input-encoding", required_argument, NULL, OPT_INPUT_ENCODING},
+    {"show-mapping", no_argument, NULL, OPT_SHOW_MAPPING},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+/* The options that take a value and check it. -1: taken; else the exit code. */
+static int value_option(cli *c, int opt, const char *arg)
+{
+    char *end;
+    switch (opt) {
+    case OPT_JOBS: {
+        long v = strtol(arg, &end, 10);
+        if (*end || v < 1 || v > 64)
+            return usage_error("--jobs needs a number of threads from 1 to 64, not \"%s\"", arg);
+        c->jobs = (int)v;
+        return -1;
+    }
+    case OPT_CSV_DELIMITER:
+    case OPT_DELIMITER:
+        if (strcmp(arg, ",") && strcmp(arg, ";"))
+            return usage_error("--%s must be , or ; not \"%s\"",
+                               opt == OPT_DELIMITER ? "delimiter" : "csv-delimiter", arg);
+        *(opt == OPT_DELIMITER ? &c->delimiter : &c->csv_report_delimiter) = arg[0];
+        return -1;
+    case OPT_FORMAT:
+        if (c->nformats == MAX_REPORTS)
+            return usage_error("at most %d --format", MAX_REPORTS);
+        if (!fk_report_format_parse(arg, &c->formats[c->nformats++]))
+            return usage_error("--format must be json, csv, html or junit, not \"%s\"", arg);
+        return -1;
+    case OPT_INPUT_FORMAT:
+        if (strcmp(arg, "csv") && strcmp(arg, "xml"))
+            return usage_error("--input-format must be csv or xml, not \"%s\"", arg);
+        c->input_format = arg[0] == 'c' ? FK_INPUT_CSV : FK_INPUT_XML;
+        return -1;
+    case OPT_BATCH: {
+        errno = 0;
+        long long v = strtoll(arg, &end, 10);
+        if (errno || *end || v <= 0)
+            return usage_error("--batch needs a batch id (a positive number), not \"%s\"", arg);
+        c->batch = v;
+        return -1;
+    }
+    }
+    return usage_error("%s", "internal error: an option without a handler");
+}
+
+/* One option of command k. -1: go on; else the exit code (0 after --help or --version). */
+static int take_option(cli *c, const command *k, int opt, const char *word)
+{
+    switch (opt) {
+    case OPT_DB: c->db = optarg; break;
+    case OPT_OUT: c->out = optarg; c->out_given = true; break;
+    case OPT_CONFIG: c->config = optarg; break;
+    case OPT_REPORT:
+        if (c->nreports == MAX_REPORTS)
+            return usage_error("at most %d --report", MAX_REPORTS);
+        c->reports[c->nreports++] = optarg;
+        break;
+    case OPT_CSV_BOM: c->csv_bom = true; break;
+    case OPT_EXPECT: c->expect = optarg; break;
+    case OPT_REASON: c->reason = optarg; break;
+    case OPT_BY: c->by = optarg; break;
+    case OPT_AS_OF: c->as_of_text = optarg; break;
+    case OPT_FROM: c->from = optarg; break;
+    case OPT_TO: c->to = optarg; break;
+    case OPT_REPAIR: c->repair = true; break;
+    case OPT_PROFILE: c->profile = optarg; break;
+    case OPT_INPUT_ENCODING: c->input_encoding = optarg; break;
+    case OPT_SHOW_MAPPING: c->show_mapping = true; break;
+    case OPT_MARKDOWN: c->markdown = true; break;
+    case OPT_DECIMAL_COMMA: c->decimal_comma = true; break;
+    case OPT_JOBS: case OPT_CSV_DELIMITER: case OPT_DELIMITER: case OPT_FORMAT:
+    case OPT_INPUT_FORMAT: case OPT_BATCH:
+        return value_option(c, opt, optarg);
+    case 'q': c->quiet = true; break;
+    case 'v': c->verbose = true; break;
+    case 'V': printf("faktura %s\n", fk_version()); return EXIT_ALL_INVOICED;
+    case 'h': print_command_help(k); return EXIT_ALL_INVOICED;
+    case ':': return usage_error("option %s needs a value", word);
+    default: return usage_error("unknown option %s", word);
+    }
+    return -1;
+}
 
 int main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, OPT_DB},
-        {"out", required_argument, NULL, OPT_OUT},
-        {"config", required_argument, NULL, OPT_CONFIG},
-        {"report", required_argument, NULL, OPT_REPORT},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"as-of", required_argument, NULL, OPT_AS_OF},
-        {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
-        {"batch", required_argument, NULL, OPT_BATCH},
-        {"markdown", no_argument, NULL, OPT_MARKDOWN},
-        {"delimiter", required_argument, NULL, OPT_DELIMITER},
-        {"decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA},
-        {"csv-bom", no_argument, NULL, OPT_CSV_BOM},
-        {"csv-delimiter", required_argument, NULL, OPT_CSV_DELIMITER},
-        {"expect", required_argument, NULL, OPT_EXPECT},
-        {"reason", required_argument, NULL, OPT_REASON},
-        {"by", required_argument, NULL, OPT_BY},
-        {"jobs", required_argument, NULL, OPT_JOBS},
-        {"profile", required_argument, NULL, OPT_PROFILE},
-        {"input-encoding", required_argument, NULL, OPT_INPUT_ENCODING},
-        {"show-mapping", no_argument, NULL, OPT_SHOW_MAPPING},
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
     cli c = {0};
-    int opt;
+    const command *k;
+    int opt, rc;
 
     c.db = "faktura.db";
     c.out = "out";
     c.tty = isatty(STDERR_FILENO);
     if (argc < 2)
-        return usage_error("%s", "a COMMAND is needed (run, validate, retry, report, verify, "
-                                 "payments, approve, status, codes)");
+        return no_command();
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        fputs(usage_main, stdout);
+        print_main_help();
         return EXIT_ALL_INVOICED;
     }
     if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
         printf("faktura %s\n", fk_version());
         return EXIT_ALL_INVOICED;
     }
-    c.cmd = argv[1];
-    if (strcmp(c.cmd, "run") && strcmp(c.cmd, "validate") && strcmp(c.cmd, "report") &&
-        strcmp(c.cmd, "codes") && strcmp(c.cmd, "retry") && strcmp(c.cmd, "verify") &&
-        strcmp(c.cmd, "payments") && strcmp(c.cmd, "approve") && strcmp(c.cmd, "status"))
-        return usage_error("unknown command \"%s\"", c.cmd);
+    if (!(k = find_command(argv[1])))
+        return usage_error("unknown command \"%s\"", argv[1]);
+    c.cmd = k->name;
 
     optind = 2;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":qvhV", longopts, NULL)) != -1) {
-        switch (opt) {
-        case OPT_DB: c.db = optarg; break;
-        case OPT_OUT: c.out = optarg; c.out_given = true; break;
-        case OPT_CONFIG: c.config = optarg; break;
-        case OPT_REPORT:
-            if (c.nreports == MAX_REPORTS)
-                return usage_error("at most %d --report", MAX_REPORTS);
-            c.reports[c.nreports++] = optarg;
-            break;
-        case OPT_CSV_BOM: c.csv_bom = true; break;
-        case OPT_EXPECT: c.expect = optarg; break;
-        case OPT_REASON: c.reason = optarg; break;
-        case OPT_BY: c.by = optarg; break;
-        case OPT_PROFILE: c.profile = optarg; break;
-        case OPT_INPUT_ENCODING: c.input_encoding = optarg; break;
-        case OPT_SHOW_MAPPING: c.show_mapping = true; break;
-        case OPT_JOBS: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 1 || v > 64)
-                return usage_error("--jobs needs a number of threads from 1 to 64, not \"%s\"",
-                                   optarg);
-            c.jobs = (int)v;
-            break;
-        }
-        case OPT_CSV_DELIMITER:
-            if (strcmp(optarg, ",") && strcmp(optarg, ";"))
-                return usage_error("--csv-delimiter must be , or ; not \"%s\"", optarg);
-            c.csv_report_delimiter = optarg[0];
-            break;
-        case OPT_AS_OF: c.as_of_text = optarg; break;
-        case OPT_MARKDOWN: c.markdown = true; break;
-        case OPT_DECIMAL_COMMA: c.decimal_comma = true; break;
-        case OPT_DELIMITER:
-            if (strcmp(optarg, ",") && strcmp(optarg, ";"))
-                return usage_error("--delimiter must be , or ; not \"%s\"", optarg);
-            c.delimiter = optarg[0];
-            break;
-        case OPT_FORMAT:
-            if (c.nformats == MAX_REPORTS)
-                return usage_error("at most %d --format", MAX_REPORTS);
-            if (!fk_report_format_parse(optarg, &c.formats[c.nformats++]))
-                return usage_error("--format must be json, csv, html or junit, not \"%s\"",
-                                   optarg);
-            break;
-        case OPT_INPUT_FORMAT:
-            if (!strcmp(optarg, "csv"))
-                c.input_format = FK_INPUT_CSV;
-            else if (!strcmp(optarg, "xml"))
-                c.input_format = FK_INPUT_XML;
-            else
-                return usage_error("--input-format must be csv or xml, not \"%s\"", optarg);
-            break;
-        case OPT_BATCH: {
-            char *end;
-            errno = 0;
-            long long v = strtoll(optarg, &end, 10);
-            if (errno || *end || v <= 0)
-                return usage_error("--batch needs a batch id (a positive number), not \"%s\"",
-                                   optarg);
-            c.batch = v;
-            break;
-        }
-        case 'q': c.quiet = true; break;
-        case 'v': c.verbose = true; break;
-        case 'V': printf("faktura %s\n", fk_version()); return EXIT_ALL_INVOICED;
-        case 'h':
-            if (!strcmp(c.cmd, "report"))
-                fputs(usage_report, stdout);
-            else if (!strcmp(c.cmd, "retry"))
-                fputs(usage_retry, stdout);
-            else if (!strcmp(c.cmd, "verify"))
-                fputs(usage_verify, stdout);
-            else if (!strcmp(c.cmd, "payments"))
-                fputs(usage_payments, stdout);
-            else if (!strcmp(c.cmd, "approve"))
-                fputs(usage_approve, stdout);
-            else if (!strcmp(c.cmd, "status"))
-                fputs(usage_status, stdout);
-            else if (!strcmp(c.cmd, "codes"))
-                fputs("Usage: faktura codes [--markdown]\n\nList every finding code with the "
-                      "outcome it gives an order and the hint for the accountant.\n",
-                      stdout);
-            else
-                printf(usage_batch, c.cmd,
-                       !strcmp(c.cmd, "run")
-                           ? "Ingest, validate, check, number, render, record and report.\n\n"
-                           : "The same checks as `run`, as a dry run: no PDF, no invoice "
-                             "number consumed,\nno change to the database. Exit code 1 when "
-                             "an order would not be invoiced:\nCI pipelines call this.\n\n");
-            return EXIT_ALL_INVOICED;
-        case ':':
-            return usage_error("option %s needs a value", argv[optind - 1]);
-        default:
-            return usage_error("unknown option %s", argv[optind - 1]);
-        }
-    }
+    while ((opt = getopt_long(argc, argv, ":qvhV", longopts, NULL)) != -1)
+        if ((rc = take_option(&c, k, opt, argv[optind - 1])) >= 0)
+            return rc;
     if (c.quiet && c.verbose)
         return usage_error("%s", "-q and -v cannot be used together");
-    if (!strcmp(c.cmd, "codes"))
-        return cmd_codes(&c);
-    if (!strcmp(c.cmd, "payments"))
-        return cmd_payments(&c, argv + optind, argc - optind);
-    if (!strcmp(c.cmd, "approve"))
-        return cmd_approve(&c, argv + optind, argc - optind);
-    if (!strcmp(c.cmd, "status")) {
-        if (optind < argc)
-            return usage_error("status takes no INPUT (\"%s\")", argv[optind]);
-        return cmd_status(&c);
-    }
-    if (!strcmp(c.cmd, "verify")) {
-        if (optind < argc)
-            return usage_error("verify takes no INPUT (\"%s\")", argv[optind]);
-        return cmd_verify(&c);
-    }
-    if (!strcmp(c.cmd, "report")) {
-        if (optind < argc)
-            return usage_error("report takes no INPUT (\"%s\")", argv[optind]);
-        return cmd_report(&c);
-    }
-    return cmd_batch(&c, argv + optind, argc - optind);
+    if (k->no_inputs && optind < argc)
+        return usage_error("%s takes no INPUT (\"%s\")", k->name, argv[optind]);
+    return k->run(&c, argv + optind, argc - optind);
 }

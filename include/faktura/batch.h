@@ -4,6 +4,25 @@
  * This is the whole API the command-line program uses. A batch ingests its inputs one
  * order at a time, validates and checks each, numbers, renders and records the orders
  * that pass, and writes a report of the ones that do not.
+ *
+ * Threads. fk_batch_run and fk_batch_retry start render threads (opts->jobs; 0: one per
+ * online core, at most 64) and join them before they return. No other call starts a
+ * thread, and no thread outlives the call that started it. Every callback (log, warn,
+ * progress, expect_diff, problem, the status rows) is called on the caller's thread, during
+ * the call. Calls from several threads at once are not tested: make them from one thread
+ * at a time. Two processes may share a database: a run or retry holds its lock
+ * (DB.lock) and a second one fails with FK_EENV at once; the calls that only read do not
+ * wait for it. Process-wide, once: a call that renders tunes glibc's malloc (trim and mmap
+ * thresholds: libharu frees every document) and the library's HPDF_MemSet and
+ * HPDF_MemCpy take the place of libharu's byte loops (same contract).
+ *
+ * Strings. Strings given to a callback (a message, a row's fields) live until the callback
+ * returns: copy what you keep. Strings returned by fk_version, fk_status_name,
+ * fk_outcome_name, fk_code_name, fk_code_hint and fk_report_format_name are static: they
+ * live as long as the program and are never freed. Strings and arrays the caller passes
+ * in are read during the call only and not kept, except the fk_config, which must outlive
+ * every call given it. fk_error and the summaries are caller-owned and hold their text in
+ * their own arrays.
  */
 #ifndef FAKTURA_BATCH_H
 #define FAKTURA_BATCH_H
@@ -72,7 +91,11 @@ FK_EXTERN bool fk_report_format_parse(const char *name, fk_report_format *out);
 
 typedef struct fk_report_target {
     const char *path;            /* "-" for stdout; a regular file is replaced atomically,
-                                  * a device, FIFO or symlink target written through */
+                                  * a device, FIFO or symlink target written through.
+                                  * NULL (fk_batch_run without dry_run, fk_batch_retry):
+                                  * the batch's own file, "<out_dir>/report-<batch
+                                  * id>.<ext>" (json, csv, html, xml), so no batch's
+                                  * report replaces another's */
     fk_report_format format;
 } fk_report_target;
 
@@ -112,9 +135,26 @@ typedef struct fk_batch_options {
 } fk_batch_options;
 
 #define FK_BATCH_OPTIONS_VERSION 1
-#define FK_BATCH_OPTIONS_INIT {FK_BATCH_OPTIONS_VERSION, "faktura.db", "out", NULL, 0, false, \
-                               FK_INPUT_AUTO, {NULL, 0, false, 0}, NULL, NULL, NULL, NULL, 0, \
-                               false, NULL, NULL, NULL, NULL, NULL, 0}
+
+/* The defaults: `fk_batch_options opts = FK_BATCH_OPTIONS_INIT;`, then set what differs.
+ * Every field not named here is 0, false or NULL, which is its default. In C by designated
+ * initialisers (C99), so a field added later cannot shift the others. C++ has them only
+ * from C++20, and only in declaration order; there the macro calls an inline function
+ * instead, which works in every C++ standard. */
+#ifndef __cplusplus
+#define FK_BATCH_OPTIONS_INIT \
+    {.version = FK_BATCH_OPTIONS_VERSION, .db_path = "faktura.db", .out_dir = "out"}
+#else
+static inline fk_batch_options fk_batch_options_init_(void)
+{
+    fk_batch_options o = {};
+    o.version = FK_BATCH_OPTIONS_VERSION;
+    o.db_path = "faktura.db";
+    o.out_dir = "out";
+    return o;
+}
+#define FK_BATCH_OPTIONS_INIT fk_batch_options_init_()
+#endif
 
 typedef struct fk_summary {
     int64_t batch_id;                  /* 0 for a dry run */
@@ -123,14 +163,22 @@ typedef struct fk_summary {
     bool reconciled;                   /* counts and sums per currency add up */
     char report_path[1024];            /* where the (first) report was written ("" if none) */
     uint64_t expect_mismatches;        /* with expect_path: outcomes that differ */
+    /* Of count[FK_HELD]: the orders held only for the holding period (HOLDING_PERIOD and
+     * no other finding). Their hold ends by itself: the next run invoices them, no one needs
+     * to act, so the CLI does not count them for exit code 1. */
+    uint64_t held_waiting;
 } fk_summary;
 
 /**
  * Run a batch (or, with opts->dry_run, validate it) over `inputs` ("-" is stdin).
  * Returns FK_OK when every order got an outcome and the report was written, whatever the
  * outcomes; the caller reads them from `out`. Returns FK_EINPUT when an input file cannot be
- * read or lacks required columns (nothing of that batch is committed), FK_EENV for database
- * or disk failures (orders committed before stay committed), FK_EUSAGE for bad options.
+ * read, is malformed anywhere (every input is read through once before anything is
+ * recorded; standard input is first copied to a temporary file) or lacks required columns:
+ * nothing of that batch is committed. FK_EENV for database or disk failures (orders
+ * committed before stay committed; a batch stopped before its end is incomplete),
+ * FK_EINCOMPLETE when interrupted (fk_batch_interrupt) or when an input changed while it
+ * was read, FK_EUSAGE for bad options.
  */
 FK_EXTERN fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs,
                                  size_t ninputs, fk_summary *out, fk_error *err);
@@ -146,12 +194,27 @@ FK_EXTERN fk_status fk_show_mapping(const fk_batch_options *opts, const char *co
                                     void *payload, fk_error *err);
 
 /**
+ * Ask the batch running in this process (fk_batch_run, fk_batch_retry) to stop, for
+ * SIGINT and SIGTERM: async-signal-safe, a signal handler may call it. The batch stops
+ * reading its inputs, finishes the chunks it has checked (so what is recorded is the first
+ * orders of the inputs, every one with its outcome and PDF), marks itself 'interrupted'
+ * and returns FK_EINCOMPLETE; `fk_batch_retry` with the same inputs finishes it. Sticky:
+ * every later batch of the process stops at once.
+ */
+FK_EXTERN void fk_batch_interrupt(void);
+
+/**
  * Process the failed and held orders of batch `batch_id` again, through every check. With
  * no inputs, from the data stored in the database; with inputs (corrected files), only the
  * orders of the batch that are failed or held and whose ids appear in them are taken from
  * the files. Invoiced orders are never touched. opts->out_dir NULL: the batch's own output
- * directory; no report target: "<out_dir>/report.json". The report and `out` describe the
- * whole batch afterwards.
+ * directory; no report target: "<out_dir>/report-<batch_id>.json". The report and `out`
+ * describe the whole batch afterwards.
+ * An incomplete batch (interrupted, or stopped by an error before every order of its
+ * inputs was read) is finished instead: `inputs` must be its inputs again (the same
+ * number, in the same order), its recorded orders must be their first orders, and the
+ * orders after them are processed as the run would have processed them; without inputs,
+ * FK_EINCOMPLETE says what to give.
  */
 FK_EXTERN fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_id,
                                    const char *const *inputs, size_t ninputs, fk_summary *out,
@@ -166,6 +229,85 @@ FK_EXTERN fk_status fk_batch_retry(const fk_batch_options *opts, int64_t batch_i
 FK_EXTERN fk_status fk_verify(const char *db_path, int64_t batch_id, fk_log_fn problem,
                               void *payload, uint64_t *checked, uint64_t *problems,
                               fk_error *err);
+
+/* ---- the invoices of record (docs/invoice.md) ---- */
+
+/* An issued invoice as `faktura show` prints it. */
+typedef struct fk_shown_invoice {
+    bool found;                /* an invoice of this number was issued */
+    bool has_content;          /* its document was stored when it was issued */
+    char *json;                /* the document (canonical JSON), malloc'd; NULL without */
+    char issue_date[16];       /* the recorded issue date and totals: what an invoice */
+    char currency[8];          /* issued before documents were stored still has */
+    char net[48], vat[48], gross[48];
+} fk_shown_invoice;
+
+/**
+ * The stored document of invoice `number`. FK_OK with out->found false when there is no
+ * such invoice, with out->has_content false when it was issued before faktura stored
+ * invoice content. FK_EUSAGE when there is no database.
+ */
+FK_EXTERN fk_status fk_show(const char *db_path, const char *number, fk_shown_invoice *out,
+                            fk_error *err);
+FK_EXTERN void fk_shown_invoice_free(fk_shown_invoice *s);
+
+typedef enum fk_reprint_result {
+    FK_REPRINT_IDENTICAL = 0,  /* rendered, byte-identical to the PDF issued, written */
+    FK_REPRINT_UNKNOWN,        /* no invoice of that number */
+    FK_REPRINT_NO_CONTENT,     /* issued before documents were stored: nothing to render */
+    FK_REPRINT_DIFFERENT       /* the rendering differs from the PDF issued: not written */
+} fk_reprint_result;
+
+typedef struct fk_reprint_info {
+    fk_reprint_result result;
+    char recorded_sha256[65], sha256[65]; /* the issued PDF's and the new rendering's */
+    uint64_t recorded_size, size;
+    char path[1024];           /* where the PDF was (or would have been) written */
+} fk_reprint_info;
+
+/**
+ * Render invoice `number` again from its stored document, with the fonts and logo of
+ * `config` ([render]), and check it against the SHA-256 recorded at issue. Only a
+ * byte-identical PDF is written, to `out_path` ("-": stdout; NULL: the invoice's file name
+ * in the current directory), by the report's rules (a regular file replaced atomically).
+ */
+FK_EXTERN fk_status fk_reprint(const fk_config *config, const char *db_path, const char *number,
+                               const char *out_path, fk_reprint_info *info, fk_error *err);
+
+/**
+ * `verify` that also repairs: every recorded PDF that is missing or differs is rendered
+ * again from its stored document (fonts and logo of `config`) and, when the rendering is
+ * byte-identical to what was recorded, written back durably under its name; `repaired`
+ * gets a line for each. What cannot be repaired (no stored document, a rendering that
+ * differs, a number series with gaps) stays a problem. *problems counts what is left.
+ */
+FK_EXTERN fk_status fk_verify_repair(const fk_config *config, const char *db_path,
+                                     int64_t batch_id, fk_log_fn problem, fk_log_fn repaired,
+                                     void *payload, uint64_t *checked, uint64_t *problems,
+                                     uint64_t *nrepaired, fk_error *err);
+
+typedef enum fk_journal_format { FK_JOURNAL_CSV = 0, FK_JOURNAL_JSON = 1 } fk_journal_format;
+
+typedef struct fk_journal_options {
+    const char *from, *to;     /* issue dates, YYYY-MM-DD, inclusive; NULL: open */
+    int64_t as_of;             /* "now" for overdue: its UTC date */
+    fk_journal_format format;
+    const char *path;          /* "-": stdout; a file is replaced atomically */
+} fk_journal_options;
+
+typedef struct fk_journal_summary {
+    uint64_t invoices;         /* listed */
+    uint64_t rows;             /* one per invoice and VAT breakdown */
+    uint64_t without_content;  /* issued before documents were stored: one row of totals */
+} fk_journal_summary;
+
+/**
+ * The sales journal (VAT register): one row per invoice and VAT breakdown, from the stored
+ * documents (docs/invoice.md); JSON also carries the sums per currency, and per category
+ * and rate. FK_EUSAGE when there is no database.
+ */
+FK_EXTERN fk_status fk_journal(const char *db_path, const fk_journal_options *opts,
+                               fk_journal_summary *out, fk_error *err);
 
 /* ---- the accountant's loop ---- */
 
@@ -201,7 +343,7 @@ typedef struct fk_batch_row {
     int64_t id;
     const char *kind;                  /* "run" */
     const char *as_of;                 /* "2026-11-20T00:00:00Z" */
-    const char *state;                 /* "running", "done", "aborted" */
+    const char *state;                 /* "running", "done", "aborted", "interrupted" */
     uint64_t orders;
     uint64_t count[FK_OUTCOME_COUNT];  /* per outcome */
 } fk_batch_row;
@@ -229,8 +371,10 @@ FK_EXTERN fk_status fk_status_list(const char *db_path, int64_t batch_id,
                                    void *payload, fk_error *err);
 
 /**
- * Write the report of an earlier batch again from the database, once per target of `ro`.
- * FK_EUSAGE if there is no such batch.
+ * Write the report of an earlier batch again from the database, once per target of `ro`
+ * (each with a path: this call has no default file). FK_EUSAGE if there is no such batch;
+ * FK_EINCOMPLETE (after writing the report of what was recorded, `out` filled) if the batch
+ * is incomplete: interrupted, stopped by an error, or still running in another process.
  */
 FK_EXTERN fk_status fk_batch_report(const char *db_path, int64_t batch_id,
                                     const fk_report_options *ro, fk_summary *out, fk_error *err);

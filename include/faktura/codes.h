@@ -19,8 +19,9 @@ typedef enum fk_outcome {
 #define FK_OUTCOME_COUNT 4
 
 typedef enum fk_code {
-    FK_CODE_NONE = 0,
-#define FK_CODE(name, value, status, release, hint) FK_CODE_##name = value,
+    FK_CODE_NONE = 0
+/* The comma leads, so the list ends without one (C++98 and C89 refuse a trailing comma). */
+#define FK_CODE(name, value, status, release, hint) , FK_CODE_##name = value
 #include "codes.def"
 #undef FK_CODE
 } fk_code;

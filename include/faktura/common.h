@@ -20,7 +20,14 @@
 #else
 #define FK_PRINTF(fmt, args)
 #endif
+/* Marks the public API: these functions, and only these, are exported by libfaktura.so
+ * (the linker's version script is generated from the FK_EXTERN declarations of these
+ * headers, cmake/PublicApi.cmake). */
+#if defined(__GNUC__)
+#define FK_EXTERN extern __attribute__((visibility("default")))
+#else
 #define FK_EXTERN extern
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,7 +39,10 @@ typedef enum fk_status {
     FK_EUSAGE = -1,    /* bad option, bad config, bad call */
     FK_EINPUT = -2,    /* unreadable or malformed input file (not one order: the file) */
     FK_EENV = -3,      /* environment: database locked/unwritable, disk full, I/O error */
-    FK_EINTERNAL = -4  /* a bug: an invariant did not hold */
+    FK_EINTERNAL = -4, /* a bug: an invariant did not hold */
+    FK_EINCOMPLETE = -5 /* the batch is incomplete: interrupted (a signal, a killed process)
+                         * or stopped before every order of its inputs was recorded; what
+                         * was recorded is consistent, `retry` with the inputs finishes it */
 } fk_status;
 
 /* Detail for an operation failure. Caller-owned; the first error set is kept. */
@@ -50,7 +60,7 @@ typedef struct fk_error {
 FK_EXTERN fk_status fk_error_set(fk_error *err, fk_status st, const char *file, unsigned long line,
                                  const char *field, const char *fmt, ...) FK_PRINTF(6, 7);
 
-/* "usage", "input", "environment", "internal". */
+/* "usage", "input", "environment", "internal", "incomplete". */
 FK_EXTERN const char *fk_status_name(fk_status st);
 
 /**

@@ -17,7 +17,9 @@
 #include <ini.h>
 #include "core/buf.h"
 #include "core/config.h"
+#include "core/datadir.h"
 #include "core/money.h"
+#include "core/payref.h"
 #include "core/util.h"
 
 typedef struct parse_state {
@@ -66,14 +68,21 @@ static const setting settings[] = {
     S("seller", "iban", T_STR, seller_iban),
     S("seller", "bic", T_STR, seller_bic),
     S("seller", "email", T_STR, seller_email),
+    S("seller", "contact_name", T_STR, seller_contact_name),
+    S("seller", "phone", T_STR, seller_phone),
+    S("seller", "currency", T_STR, seller_currency),
     S("numbering", "format", T_STR, number_format),
     S("numbering", "prefix", T_STR, number_prefix),
     S("invoice", "payment_terms_days", T_DAYS, payment_terms_days),
     S("invoice", "footer", T_STR, footer),
     S("invoice", "tax_id_required", T_BOOL, tax_id_required),
+    S("invoice", "supply_type", T_STR, supply_type),
+    S("invoice", "payment_reference", T_STR, payment_reference),
+    S("invoice", "timezone", T_STR, timezone),
     S("render", "font", T_STR, font),
     S("render", "font_bold", T_STR, font_bold),
     S("render", "logo", T_STR, logo),
+    S("render", "qr", T_STR, qr),
     LIMIT("minimum_amount.", minimum, nminimum),
     LIMIT("maximum_amount.", maximum, nmaximum),
     LIMIT("credit_limit.", credit, ncredit),
@@ -264,8 +273,19 @@ static int handler(void *user, const char *section, const char *name, const char
                     name);
     unsigned long first = fk_config_line(st->cfg, section, name);
     if (first) {
-        /* inih passes an indented line as the value of the key before it, again. */
-        if (st->linebuf && (st->linebuf[0] == ' ' || st->linebuf[0] == '\t'))
+        bool indented = st->linebuf && (st->linebuf[0] == ' ' || st->linebuf[0] == '\t');
+        /* inih passes an indented line as the value of the key before it, again. The
+         * footer is the one setting of several lines: each indented line is one more
+         * (the register court, the managing directors, ...). */
+        if (indented && !strcmp(section, "invoice") && !strcmp(name, "footer")) {
+            fk_buf joined = FK_BUF_INIT;
+            fk_buf_printf(&joined, "%s\n%s", st->cfg->footer ? st->cfg->footer : "", value);
+            free(st->cfg->footer);
+            st->cfg->footer = fk_buf_take(&joined);
+            fk_buf_free(&joined);
+            return 1;
+        }
+        if (indented)
             return refuse(st, name,
                         "[%s] %s (line %lu) goes on in an indented line: write the value on "
                         "one line",
@@ -285,8 +305,16 @@ static fk_config *defaults(const char *path)
     cfg->number_prefix = fk_xstrdup("INV");
     cfg->payment_terms_days = 14;
     cfg->tax_id_required = true;
-    cfg->font = fk_xstrdup(FK_DEFAULT_FONT);
-    cfg->font_bold = fk_xstrdup(FK_DEFAULT_FONT_BOLD);
+    cfg->supply_type = fk_xstrdup("goods");
+    cfg->payment_reference = fk_xstrdup("rf");
+    cfg->timezone = fk_xstrdup("UTC");
+    cfg->qr = fk_xstrdup("epc");
+    cfg->qr_epc = true;
+    memcpy(cfg->accounting_currency, "EUR", 4);
+    cfg->accounting_exponent = 2;
+    /* The installed (or the build's) subset fonts, found at run time: core/datadir.h. */
+    cfg->font = fk_datadir_file("fonts/DejaVuSans.ttf");
+    cfg->font_bold = fk_datadir_file("fonts/DejaVuSans-Bold.ttf");
     fk_rules_defaults(&cfg->rules);
     cfg->mapping = fk_mapping_new();
     cfg->input = fk_mapping_input(cfg->mapping);
@@ -309,6 +337,136 @@ static fk_status check_required(const fk_config *cfg, fk_error *err)
             return fk_error_set(err, FK_EUSAGE, cfg->path, 0, required[i].key,
                                 "[seller] %s is missing: an invoice must name its seller in full",
                                 required[i].key);
+    return FK_OK;
+}
+
+/* The currency a seller of this country keeps its VAT accounts in (Bulgaria: euro
+ * since 2026); NULL where faktura does not know it ([seller] currency is needed then). */
+const char *fk_country_currency(const char *cc)
+{
+    static const char *const euro = "AT BE BG CY DE EE ES FI FR GR HR IE IT LT LU LV MT NL "
+                                    "PT SI SK ";
+    static const struct {
+        char cc[3];
+        char cur[4];
+    } other[] = {{"CZ", "CZK"}, {"DK", "DKK"}, {"HU", "HUF"}, {"PL", "PLN"}, {"RO", "RON"},
+                 {"SE", "SEK"}, {"NO", "NOK"}, {"IS", "ISK"}, {"CH", "CHF"}, {"LI", "CHF"},
+                 {"GB", "GBP"}};
+    char up[3];
+
+    if (!cc || strlen(cc) != 2)
+        return NULL;
+    up[0] = (char)(cc[0] >= 'a' && cc[0] <= 'z' ? cc[0] - 32 : cc[0]);
+    up[1] = (char)(cc[1] >= 'a' && cc[1] <= 'z' ? cc[1] - 32 : cc[1]);
+    up[2] = '\0';
+    for (const char *p = euro; *p; p += 3)
+        if (p[0] == up[0] && p[1] == up[1])
+            return "EUR";
+    for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+        if (!strcmp(other[i].cc, up))
+            return other[i].cur;
+    return NULL;
+}
+
+static fk_status refuse_key(const fk_config *cfg, fk_error *err, const char *section,
+                            const char *key, const char *fmt, ...) FK_PRINTF(5, 6);
+static fk_status refuse_key(const fk_config *cfg, fk_error *err, const char *section,
+                            const char *key, const char *fmt, ...)
+{
+    fk_buf m = FK_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    fk_buf_vprintf(&m, fmt, ap);
+    va_end(ap);
+    fk_error_set(err, FK_EUSAGE, cfg->path, fk_config_line(cfg, section, key), key, "%s",
+                 fk_buf_cstr(&m));
+    fk_buf_free(&m);
+    return FK_EUSAGE;
+}
+
+#define FOOTER_MAX_LINES 12
+#define FOOTER_MAX_CHARS 300
+
+/* The footer's lines: all of them are printed, so a footer that could not fit is refused
+ * here rather than cut (or failing every invoice) later. */
+static fk_status split_footer(fk_config *cfg, fk_error *err)
+{
+    const char *p = cfg->footer;
+    size_t n = 0;
+
+    if (!p || !*fk_trim(cfg->footer))
+        return FK_OK;
+    for (const char *q = p; q; q = strchr(q + 1, '\n'))
+        n++;
+    if (n > FOOTER_MAX_LINES)
+        return refuse_key(cfg, err, "invoice", "footer",
+                          "[invoice] footer has %zu lines; at most %d fit on the page", n,
+                          FOOTER_MAX_LINES);
+    cfg->footer_lines = fk_xcalloc(n, sizeof(*cfg->footer_lines));
+    for (size_t i = 0; i < n; i++) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p), chars = 0;
+        cfg->footer_lines[i] = fk_trim(fk_xstrndup(p, len));
+        cfg->nfooter++;
+        for (const char *c = cfg->footer_lines[i]; *c; c++)
+            chars += ((unsigned char)*c & 0xC0) != 0x80;
+        if (chars > FOOTER_MAX_CHARS)
+            return refuse_key(cfg, err, "invoice", "footer",
+                              "[invoice] footer line %zu has %zu characters; at most %d fit "
+                              "(continue it on another indented line)",
+                              i + 1, chars, FOOTER_MAX_CHARS);
+        p = e ? e + 1 : p + len;
+    }
+    return FK_OK;
+}
+
+/* The [invoice], [seller] and [render] settings that are words from a list, and what
+ * follows from them. */
+static fk_status resolve_invoice(fk_config *cfg, fk_error *err)
+{
+    const char *why = NULL;
+    fk_payref_kind k;
+
+    if (!strcmp(cfg->supply_type, "goods") || !strcmp(cfg->supply_type, "services"))
+        cfg->services_default = !strcmp(cfg->supply_type, "services");
+    else
+        return refuse_key(cfg, err, "invoice", "supply_type",
+                          "[invoice] supply_type must be goods or services");
+    if (!fk_payref_parse(cfg->payment_reference, &k))
+        return refuse_key(cfg, err, "invoice", "payment_reference",
+                          "[invoice] payment_reference must be rf, kid or number");
+    cfg->payref = (int)k;
+    if (!strcmp(cfg->qr, "epc") || !strcmp(cfg->qr, "none"))
+        cfg->qr_epc = !strcmp(cfg->qr, "epc");
+    else
+        return refuse_key(cfg, err, "render", "qr", "[render] qr must be epc or none");
+    if (!fk_zone_check(cfg->timezone, &why))
+        return refuse_key(cfg, err, "invoice", "timezone", "[invoice] timezone \"%s\" %s",
+                          cfg->timezone, why);
+    if (cfg->seller_currency && *fk_trim(cfg->seller_currency)) {
+        fk_ascii_upper(cfg->seller_currency);
+        if (fk_currency_exponent(cfg->seller_currency) < 0 || strlen(cfg->seller_currency) != 3)
+            return refuse_key(cfg, err, "seller", "currency",
+                              "[seller] currency must be an ISO 4217 code (EUR, PLN, NOK, ...)");
+        memcpy(cfg->accounting_currency, cfg->seller_currency, 4);
+    } else if (cfg->seller_country) {
+        /* From the country; one faktura does not know is refused by fk_config_check_currency
+         * once the country itself was checked. */
+        const char *cur = fk_country_currency(cfg->seller_country);
+        snprintf(cfg->accounting_currency, sizeof(cfg->accounting_currency), "%s",
+                 cur ? cur : "");
+    }
+    cfg->accounting_exponent = fk_currency_exponent(cfg->accounting_currency);
+    return split_footer(cfg, err);
+}
+
+fk_status fk_config_check_currency(const fk_config *cfg, fk_error *err)
+{
+    if (cfg->seller_country && !cfg->accounting_currency[0])
+        return refuse_key(cfg, err, "seller", "country",
+                          "[seller] currency is needed: faktura does not know the accounting "
+                          "currency of country \"%s\"",
+                          cfg->seller_country);
     return FK_OK;
 }
 
@@ -348,7 +506,7 @@ fk_status fk_config__parse(fk_config **out, const char *path, fk_log_fn warn, vo
                      "syntax error in the config file (expected [section] or key = value)");
         goto fail;
     }
-    if (check_required(cfg, err) != FK_OK ||
+    if (check_required(cfg, err) != FK_OK || resolve_invoice(cfg, err) != FK_OK ||
         fk_config__check_numbering(cfg, fk_config_line(cfg, "numbering", "format"),
                                    fk_config_line(cfg, "numbering", "prefix"), err) != FK_OK)
         goto fail;
@@ -367,6 +525,8 @@ fk_status fk_config__parse(fk_config **out, const char *path, fk_log_fn warn, vo
             goto fail;
         }
     }
+    /* dates without an offset in a shop export: the seller's zone unless [input] says */
+    fk_mapping_default_timezone(cfg->mapping, cfg->timezone);
     if (fk_mapping_resolve(cfg->mapping, path, err) != FK_OK)
         goto fail;
     *out = cfg;
@@ -381,6 +541,9 @@ void fk_config_free(fk_config *cfg)
     if (!cfg)
         return;
     free(cfg->path);
+    for (size_t i = 0; i < cfg->nfooter; i++)
+        free(cfg->footer_lines[i]);
+    free(cfg->footer_lines);
     for (size_t i = 0; i < NSETTINGS; i++)
         if (settings[i].type == T_STR)
             free(*(char **)((char *)cfg + settings[i].offset));

@@ -24,22 +24,37 @@ struct fk_config {
     /* [seller]: required, the invoice's issuer (EU VAT Directive art. 226 (3), (5)) */
     char *seller_name, *seller_street, *seller_postal_code, *seller_city, *seller_country;
     char *seller_vat_id, *seller_iban, *seller_bic, *seller_email;
+    char *seller_contact_name, *seller_phone; /* printed; BT-41, BT-42 */
+    char *seller_currency;    /* the VAT accounting currency (BT-6); default from country */
     /* [numbering] */
     char *number_format;  /* "{prefix}-{year}-{seq:06}" */
     char *number_prefix;  /* "INV" */
     /* [invoice] */
     int payment_terms_days;   /* due date = issue date + this; default 14 */
-    char *footer;
+    char *footer;             /* its lines joined by '\n' (continued on indented lines) */
     bool tax_id_required;     /* business customers need a VAT number; default true */
+    char *supply_type;        /* "goods" (default) or "services": a line's default */
+    char *payment_reference;  /* "rf" (default), "kid" or "number" */
+    char *timezone;           /* IANA name; issue date, series year, "future" (UTC) */
     /* [render] */
     char *font, *font_bold;
     char *logo;               /* optional seller logo (PNG), top right of page 1 */
+    char *qr;                 /* "epc" (default): EPC QR code on EUR transfers; "none" */
     /* [thresholds], [disputes]: the generation rules (fk_rules_defaults when not set) */
     fk_rules rules;
     /* [input], [columns], [values.FIELD] and the profile they name: how input files are
      * read (core/mapping.h); input is the merged view ingest and validate use */
     fk_mapping *mapping;
     const fk_input_cfg *input;
+    /* Resolved from the settings above at load (fk_config__parse, fk_validate_seller): */
+    char accounting_currency[4];   /* seller_currency, or the seller country's currency */
+    int accounting_exponent;
+    bool services_default;         /* supply_type = services */
+    int payref;                    /* fk_payref_kind of payment_reference */
+    bool qr_epc;                   /* qr = epc */
+    char **footer_lines;           /* footer split into its lines (nfooter of them) */
+    size_t nfooter;
+    char seller_vat_norm[64];      /* vat_id normalised (fk_validate_seller); "" before */
     /* every known setting the file gave, in file order */
     fk_config_key *keys;
     size_t nkeys, capkeys;
@@ -50,6 +65,12 @@ struct fk_config {
  * the number format. Errors name the file, line and key (FK_EUSAGE). */
 fk_status fk_config__parse(fk_config **out, const char *path, fk_log_fn warn, void *payload,
                            fk_error *err);
+/* The currency a seller of country cc (ISO alpha-2) keeps its VAT accounts in, NULL when
+ * faktura does not know it. */
+const char *fk_country_currency(const char *cc);
+/* After the seller's country was checked: its accounting currency is known (from [seller]
+ * currency or the country), else FK_EUSAGE naming the key. */
+fk_status fk_config_check_currency(const fk_config *cfg, fk_error *err);
 /* The line where the file set [section] key, 0 if it did not. */
 unsigned long fk_config_line(const fk_config *cfg, const char *section, const char *key);
 /* The [numbering] checks (config_number.c); lines for the errors. */
@@ -62,4 +83,11 @@ void fk_config_number(const fk_config *cfg, int year, int64_t seq, char *buf, si
                       char *key, size_t keysz);
 /* Could `stem` be an invoice number of this series format (any year, any sequence)? */
 bool fk_config_number_matches(const fk_config *cfg, const char *stem);
+/* The file name (without ".pdf") of invoice `number`: '/' becomes '_'. */
+void fk_config_number_file(const char *number, char *buf, size_t bufsz);
+/* The invoice number whose file name is `stem` (fk_config_number_file), if `stem` is one
+ * of this series format: into number; false if it is none. */
+bool fk_config_number_from_file(const fk_config *cfg, const char *stem, char *number,
+                                size_t n);
+
 #endif

@@ -4,12 +4,16 @@
  *
  * Invoice numbers name the PDFs and are the series' identity in the database, so a format
  * must give short numbers of file-name-safe characters, and no number of one series may be
- * a number of another (config_numbering_ambiguous).
+ * a number of another (config_numbering_ambiguous). The format's literal text may also
+ * hold '/' (FV/{year}/{seq:06}, the Polish habit): the file is named with '_' for it
+ * (FV_2026_000001.pdf). The prefix may not hold '/', so a number's '/' are exactly the
+ * format's, at fixed places, and two numbers of one format never share a file name.
  */
 #include <stdio.h>
 #include <string.h>
 #include "core/buf.h"
 #include "core/config.h"
+#include "core/payref.h"
 #include "core/util.h"
 
 /* Invoice numbers name files, so only characters safe in a file name on every system. */
@@ -17,6 +21,12 @@ static bool safe_number_char(char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
            c == '-' || c == '_' || c == '.';
+}
+
+/* The format's literal text may hold '/' too (see above). */
+static bool safe_literal_char(char c)
+{
+    return safe_number_char(c) || c == '/';
 }
 
 static bool safe_number_text(const char *s)
@@ -106,8 +116,8 @@ static bool parse_format(const char *fmt, format *f, const char **why)
             while (*q && *q != '{')
                 q++;
             for (const char *c = p; c < q; c++) {
-                if (!safe_number_char(*c)) {
-                    *why = "characters other than letters, digits, '-', '_' and '.'";
+                if (!safe_literal_char(*c)) {
+                    *why = "characters other than letters, digits, '-', '_', '.' and '/'";
                     return false;
                 }
             }
@@ -186,7 +196,19 @@ static size_t count_digits(const char *p)
  * matches: {year} is 4 digits; {seq} has exactly its width (not all zeros), or more digits
  * without a leading zero. {seq} is the one piece of variable length, so when digits follow
  * it ({seq}{year}) each possible split is tried: recursion depth <= MAX_PIECES. */
-static bool match_from(const fk_config *cfg, const format *f, size_t i, const char *s)
+static bool literal_at(const char *s, const piece *pc, bool file)
+{
+    for (size_t k = 0; k < pc->n; k++) {
+        char want = file && pc->s[k] == '/' ? '_' : pc->s[k];
+        if (s[k] != want)
+            return false;
+    }
+    return true;
+}
+
+/* file: s is a file stem, where the format's '/' are '_'. */
+static bool match_from(const fk_config *cfg, const format *f, size_t i, const char *s,
+                       bool file)
 {
     if (i == f->n)
         return *s == '\0';
@@ -194,19 +216,19 @@ static bool match_from(const fk_config *cfg, const format *f, size_t i, const ch
     size_t n;
     switch (pc->kind) {
     case P_LIT:
-        return strncmp(s, pc->s, pc->n) == 0 && match_from(cfg, f, i + 1, s + pc->n);
+        return literal_at(s, pc, file) && match_from(cfg, f, i + 1, s + pc->n, file);
     case P_PREFIX:
         n = strlen(cfg->number_prefix);
-        return strncmp(s, cfg->number_prefix, n) == 0 && match_from(cfg, f, i + 1, s + n);
+        return strncmp(s, cfg->number_prefix, n) == 0 && match_from(cfg, f, i + 1, s + n, file);
     case P_YEAR:
-        return count_digits(s) >= 4 && match_from(cfg, f, i + 1, s + 4);
+        return count_digits(s) >= 4 && match_from(cfg, f, i + 1, s + 4, file);
     default: {
         size_t w = (size_t)pc->width, avail = count_digits(s);
         if (avail > SEQ_DIGITS)
             avail = SEQ_DIGITS;
         for (n = avail; n >= w && n > 0; n--) {
             bool canonical = n == w ? strspn(s, "0") < n : s[0] != '0';
-            if (canonical && match_from(cfg, f, i + 1, s + n))
+            if (canonical && match_from(cfg, f, i + 1, s + n, file))
                 return true;
         }
         return false;
@@ -218,7 +240,52 @@ bool fk_config_number_matches(const fk_config *cfg, const char *stem)
 {
     format f;
     const char *why = NULL;
-    return parse_format(cfg->number_format, &f, &why) && match_from(cfg, &f, 0, stem);
+    return parse_format(cfg->number_format, &f, &why) && match_from(cfg, &f, 0, stem, false);
+}
+
+void fk_config_number_file(const char *number, char *buf, size_t bufsz)
+{
+    size_t i = 0;
+    if (!bufsz)
+        return;
+    for (; number[i] && i + 1 < bufsz; i++)
+        buf[i] = number[i] == '/' ? '_' : number[i];
+    buf[i] = '\0';
+}
+
+bool fk_config_number_from_file(const fk_config *cfg, const char *stem, char *number, size_t n)
+{
+    format f;
+    const char *why = NULL;
+    size_t at = 0, len = strlen(stem);
+
+    if (len >= n || !parse_format(cfg->number_format, &f, &why) ||
+        !match_from(cfg, &f, 0, stem, true))
+        return false;
+    /* The stem matched: the format's literal '/' are where its literals are; only the
+     * {seq} piece varies in length, and the prefix and year have fixed lengths, so walk
+     * the pieces again measuring {seq} as what is left over. */
+    memcpy(number, stem, len + 1);
+    size_t fixed = 0;
+    for (size_t i = 0; i < f.n; i++)
+        fixed += f.p[i].kind == P_LIT      ? f.p[i].n
+                 : f.p[i].kind == P_PREFIX ? strlen(cfg->number_prefix)
+                 : f.p[i].kind == P_YEAR   ? 4
+                                           : 0;
+    for (size_t i = 0; i < f.n; i++) {
+        const piece *pc = &f.p[i];
+        if (pc->kind == P_LIT) {
+            for (size_t k = 0; k < pc->n; k++)
+                if (pc->s[k] == '/')
+                    number[at + k] = '/';
+            at += pc->n;
+        } else {
+            at += pc->kind == P_PREFIX ? strlen(cfg->number_prefix)
+                  : pc->kind == P_YEAR ? 4
+                                       : len - fixed;
+        }
+    }
+    return true;
 }
 
 
@@ -266,6 +333,26 @@ static const char *numbering_ambiguous(const format *f, const char *prefix)
     return NULL;
 }
 
+/* Letters and digits (rf) or digits (kid) of the longest number a payment reference is
+ * made from: a sequence counted with at least 9 digits (a billion invoices a year). */
+static size_t payref_body_max(const format *f, const char *prefix, fk_payref_kind k)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        const piece *pc = &f->p[i];
+        if (pc->kind == P_LIT) {
+            char lit[NUMBER_MAX + 1];
+            snprintf(lit, sizeof(lit), "%.*s", (int)pc->n, pc->s);
+            n += fk_payref_body_len(k, lit);
+        } else if (pc->kind == P_PREFIX) {
+            n += fk_payref_body_len(k, prefix);
+        } else {
+            n += pc->kind == P_YEAR ? 4 : (size_t)(pc->width > 9 ? pc->width : 9);
+        }
+    }
+    return n;
+}
+
 fk_status fk_config__check_numbering(const fk_config *cfg, unsigned long format_line,
                                      unsigned long prefix_line, fk_error *err)
 {
@@ -293,5 +380,27 @@ fk_status fk_config__check_numbering(const fk_config *cfg, unsigned long format_
                             "prefix", "[numbering] prefix \"%s\" in format \"%s\" %s",
                             fk_quote_value(cfg->number_prefix, shown2, sizeof(shown2)),
                             fk_quote_value(cfg->number_format, shown, sizeof(shown)), why);
+    if (cfg->payref == FK_PAYREF_RF &&
+        payref_body_max(&fmt, cfg->number_prefix, FK_PAYREF_RF) > FK_RF_MAX_BODY)
+        return fk_error_set(err, FK_EUSAGE, path,
+                            fk_config_line(cfg, "invoice", "payment_reference"),
+                            "payment_reference",
+                            "[numbering] format \"%s\" with prefix \"%s\" gives invoice "
+                            "numbers of more than %d letters and digits, too many for an RF "
+                            "payment reference: shorten the prefix, or set [invoice] "
+                            "payment_reference = number",
+                            fk_quote_value(cfg->number_format, shown, sizeof(shown)),
+                            fk_quote_value(cfg->number_prefix, shown2, sizeof(shown2)),
+                            FK_RF_MAX_BODY);
+    if (cfg->payref == FK_PAYREF_KID &&
+        payref_body_max(&fmt, cfg->number_prefix, FK_PAYREF_KID) + 1 > FK_KID_MAX_DIGITS)
+        return fk_error_set(err, FK_EUSAGE, path,
+                            fk_config_line(cfg, "invoice", "payment_reference"),
+                            "payment_reference",
+                            "[numbering] format \"%s\" gives invoice numbers of more than "
+                            "%d digits, too many for a KID: set [invoice] payment_reference "
+                            "= number or rf",
+                            fk_quote_value(cfg->number_format, shown, sizeof(shown)),
+                            FK_KID_MAX_DIGITS - 1);
     return FK_OK;
 }

@@ -41,6 +41,7 @@ const char *fk_status_name(fk_status st)
     case FK_EINPUT: return "input";
     case FK_EENV: return "environment";
     case FK_EINTERNAL: return "internal";
+    case FK_EINCOMPLETE: return "incomplete";
     }
     return "unknown";
 }

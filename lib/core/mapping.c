@@ -3,7 +3,7 @@
  * profile, merged into one fk_input_cfg (see mapping.h for the language).
  *
  * Why two layers: a profile describes a shop's export once (shipped as a file in
- * data/profiles/, in the same language a user writes); a shop differs in a few things (its
+ * share/profiles/, in the same language a user writes); a shop differs in a few things (its
  * own gateway names, a tax class file, its time zone), which its config says on top. So
  * every setting, column and value rule of the config wins over the profile's, one by one.
  *
@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <ini.h>
 #include "core/buf.h"
+#include "core/datadir.h"
 #include "core/mapping.h"
 #include "core/money.h"
 #include "core/util.h"
@@ -49,6 +50,7 @@ struct fk_mapping {
     layer own, prof;
     bool have_prof;
     char *encoding_override;  /* --input-encoding */
+    char *default_zone;       /* [invoice] timezone */
     fk_input_cfg in;          /* resolved */
     fk_value_rule *merged[FK_COL_COUNT]; /* the resolved value rules (own after profile) */
 };
@@ -212,6 +214,7 @@ void fk_mapping_free(fk_mapping *m)
     layer_free(&m->own);
     layer_free(&m->prof);
     free(m->encoding_override);
+    free(m->default_zone);
     free(m);
 }
 
@@ -543,48 +546,22 @@ fk_status fk_mapping_set(fk_mapping *m, const char *file, unsigned long line,
 
 /* ---- profiles --------------------------------------------------------------------------- */
 
-/* The directory the running program is in (/proc/self/exe), "" if unknown. */
-static bool program_dir(char *out, size_t cap)
-{
-    char buf[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-    if (n <= 0)
-        return false;
-    buf[n] = '\0';
-    char *slash = strrchr(buf, '/');
-    if (!slash || (size_t)(slash - buf) >= cap)
-        return false;
-    *slash = '\0';
-    snprintf(out, cap, "%s", buf);
-    return true;
-}
-
-/* The one place that knows where data files are. The installed layout (issue 21) puts
- * them in share/faktura, beside bin/ and lib/; the build tree has build/share/faktura
- * beside build/cmd and build/tests (CMakeLists.txt copies data/profiles there). When the
- * data directory lookup of issue 21 lands (core/datadir.h), this calls it. */
+/* A built-in profile is a data file, found where the fonts are (core/datadir.h: the
+ * installed share/faktura, the build tree's build/share/faktura, or FAKTURA_DATADIR). */
 char *fk_profile_file(const char *name)
 {
-    const char *env = getenv("FAKTURA_DATADIR");
-    const char *rel[] = {"../share/faktura", "../../share/faktura", "../../../share/faktura"};
-    char dir[PATH_MAX], path[PATH_MAX + 64];
+    char rel[96];
 
     for (const char *p = name; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
             return NULL;
     if (!*name || strlen(name) > 64)
         return NULL;
-    if (env && *env) {
-        snprintf(path, sizeof(path), "%s/profiles/%s.ini", env, name);
-        return access(path, R_OK) == 0 ? fk_xstrdup(path) : NULL;
-    }
-    if (!program_dir(dir, sizeof(dir)))
-        return NULL;
-    for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-        snprintf(path, sizeof(path), "%s/%s/profiles/%s.ini", dir, rel[i], name);
-        if (access(path, R_OK) == 0)
-            return fk_xstrdup(path);
-    }
+    snprintf(rel, sizeof(rel), "profiles/%s.ini", name);
+    char *path = fk_datadir_file(rel);
+    if (access(path, R_OK) == 0)
+        return path;
+    free(path);
     return NULL;
 }
 
@@ -744,6 +721,12 @@ fk_status fk_mapping_set_encoding(fk_mapping *m, const char *encoding, fk_error 
     return FK_OK;
 }
 
+void fk_mapping_default_timezone(fk_mapping *m, const char *zone)
+{
+    free(m->default_zone);
+    m->default_zone = zone && *zone && strcmp(zone, "UTC") ? fk_xstrdup(zone) : NULL;
+}
+
 /* ---- the merge -------------------------------------------------------------------------- */
 
 #define PICK(field) (m->own.field >= 0 ? m->own.field : m->prof.field)
@@ -772,7 +755,7 @@ fk_status fk_mapping_resolve(fk_mapping *m, const char *config_path, fk_error *e
      * rounds per line differs by that much from VAT taken per rate). */
     in->vat_tolerance = o->vat_set ? o->vat_tol : p->vat_set ? p->vat_tol : -1;
     in->tax_classes_path = o->tax_classes ? o->tax_classes : p->tax_classes;
-    in->timezone = o->timezone ? o->timezone : p->timezone;
+    in->timezone = o->timezone ? o->timezone : p->timezone ? p->timezone : m->default_zone;
     in->encoding = m->encoding_override ? m->encoding_override
                    : o->encoding        ? o->encoding
                                         : p->encoding;
@@ -832,7 +815,8 @@ fk_status fk_mapping_resolve(fk_mapping *m, const char *config_path, fk_error *e
     if (in->timezone) {
         in->zone = fk_zone_load(in->timezone, &why);
         if (!in->zone)
-            return fk_error_set(err, FK_EUSAGE, o->timezone ? where : p->path, 0, "timezone",
+            return fk_error_set(err, FK_EUSAGE, o->timezone || !p->timezone ? where : p->path, 0,
+                                "timezone",
                                 "[input] timezone \"%s\" %s", in->timezone, why);
     }
     return FK_OK;

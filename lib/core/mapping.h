@@ -2,7 +2,7 @@
 /* mapping.h -- how input files are read: the [input], [columns] and [values.FIELD]
  * sections of the config and of a profile (docs/input.md, "Profiles and mappings").
  *
- * Two layers are read, the same language in both: a profile (a built-in one, data/profiles/
+ * Two layers are read, the same language in both: a profile (a built-in one, share/profiles/
  * NAME.ini, or a file) and the config's own sections, which override the profile setting
  * by setting, column by column and value by value. fk_mapping_resolve() merges them into
  * one plain fk_input_cfg that ingest and validate read; nothing is looked up per order.
@@ -119,12 +119,15 @@ const char *fk_mapping_profile_named(const fk_mapping *m);
 /* Override [input] encoding (--input-encoding). FK_EUSAGE for an encoding faktura does not
  * read. */
 fk_status fk_mapping_set_encoding(fk_mapping *m, const char *encoding, fk_error *err);
+/* The zone of dates without an offset when neither layer sets [input] timezone: the
+ * config's [invoice] timezone ("UTC" or NULL: none). */
+void fk_mapping_default_timezone(fk_mapping *m, const char *zone);
 /* Merge the layers and check them together; the result lives as long as m. */
 fk_status fk_mapping_resolve(fk_mapping *m, const char *config_path, fk_error *err);
 fk_input_cfg *fk_mapping_input(fk_mapping *m);
 
-/* Where a built-in profile's file is: DATADIR/profiles/NAME.ini (malloc'd), DATADIR being
- * $FAKTURA_DATADIR or share/faktura next to the program. NULL when there is none. */
+/* Where a built-in profile's file is: DATADIR/profiles/NAME.ini (malloc'd), DATADIR as
+ * core/datadir.h finds it (the fonts' directory). NULL when there is none. */
 char *fk_profile_file(const char *name);
 
 /* The encodings --input-encoding accepts, as iconv names them ("WINDOWS-1252"); NULL if

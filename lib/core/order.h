@@ -58,6 +58,13 @@
     X(ORDER_DISCOUNT, "order_discount", 0)              \
     X(DISCOUNT_TOTAL, "discount_total", 0)              \
     X(DISCOUNT_DESCRIPTION, "discount_description", 0)  \
+    X(DELIVERY_DATE, "delivery_date", 0)                \
+    X(PERIOD_START, "period_start", 0)                  \
+    X(PERIOD_END, "period_end", 0)                      \
+    X(BUYER_REFERENCE, "buyer_reference", 0)            \
+    X(ORDER_REFERENCE, "order_reference", 0)            \
+    X(EXCHANGE_RATE, "exchange_rate", 0)                \
+    X(EXCHANGE_RATE_DATE, "exchange_rate_date", 0)      \
     X(ITEM_SKU, "item_sku", 0)                          \
     X(ITEM_DESCRIPTION, "item_description", 1)          \
     X(QUANTITY, "quantity", 1)                          \
@@ -65,7 +72,13 @@
     X(VAT_RATE, "vat_rate", 1)                          \
     X(LINE_DISCOUNT, "line_discount", 0)                \
     X(LINE_TOTAL, "line_total", 0)                      \
-    X(LINE_VAT, "line_vat", 0)
+    X(LINE_VAT, "line_vat", 0)                          \
+    X(VAT_CATEGORY, "vat_category", 0)                  \
+    X(VAT_EXEMPTION_REASON, "vat_exemption_reason", 0)  \
+    X(VAT_EXEMPTION_CODE, "vat_exemption_code", 0)      \
+    X(SUPPLY_TYPE, "supply_type", 0)                    \
+    X(UNIT, "unit", 0)                                  \
+    X(SPLIT_PAYMENT, "split_payment", 0)
 
 typedef enum fk_column {
 #define FK_COL_ENUM(id, name, req) FK_COL_##id,
@@ -122,13 +135,24 @@ typedef struct fk_line {
     int64_t net;                             /* qty x unit price, rounded to minor units
                                               * (shop orders: the line's share of its
                                               * rate's net, docs/input.md) */
+    /* the line's tax decisions, by validate (valid when the order has no finding) */
+    char category[3];                        /* UNCL5305: given, or derived from the rate
+                                              * and the buyer */
+    bool services;                           /* supply type (given, else the config's) */
+    bool split_payment;                      /* Poland: Annex 15 goods */
+    const char *unit;                        /* UN/ECE Rec 20 code, upper case ("C62") */
 } fk_line;
 #define FK_LINE_FIELD(ln, col) ((ln)->f[(col) - FK_ORDER_FIELDS])
 
+/* One VAT breakdown: the lines of one category, rate and exemption reason and code. */
 typedef struct fk_vat_group {
     int32_t vat_centi;
     int64_t taxable;  /* sum of rounded line nets at this rate */
     int64_t vat;      /* taxable x rate, rounded once */
+    char category[3];
+    const char *reason, *code; /* the lines' exemption reason and VATEX code ("" none) */
+    int64_t vat_accounting; /* vat in the accounting currency: vat x exchange rate, rounded
+                             * half away from zero once (= vat when no rate applies) */
 } fk_vat_group;
 
 typedef struct fk_order_strings fk_order_strings;
@@ -165,12 +189,25 @@ typedef struct fk_order {
      * renderer only read them */
     char language[3];                  /* the invoice's language: "en", "de", "nb" or "pl" */
     bool buyer_in_eu;                  /* the buyer's country is an EU member state */
-    bool reverse_charge;               /* intra-EU business supply without VAT (VAT
+    bool reverse_charge;               /* a line is reverse-charged (category AE, VAT
                                         * Directive art. 196): the invoice says so */
     /* payment already made (payment `paid`): recorded as paid with the invoice */
     bool paid;
     char paid_date[11];                /* YYYY-MM-DD of the payment ("" if not paid) */
     char provider_name[64];            /* the payment provider as printed ("PayPal"), "" */
+    /* the invoice's content decisions (validate): dates as written, YYYY-MM-DD */
+    char delivery_date[11];            /* BT-72: given, else the order date; "" when only a
+                                        * period is given */
+    char period_start[11], period_end[11]; /* BG-14; "" none */
+    char accounting_currency[4];       /* the seller's (config) */
+    int accounting_exponent;
+    int64_t exchange_rate_micro;       /* 1 currency = this / 10^6 accounting currency; 0:
+                                        * none (the currencies are the same) */
+    char exchange_rate[32];            /* the same as a decimal string ("4.3128") */
+    char exchange_rate_date[11];
+    int64_t vat_total_accounting;      /* sum of the groups' vat_accounting */
+    bool split_payment_note;           /* Poland: a split-payment line and 15,000 PLN gross
+                                        * or more: "mechanizm podzielonej płatności" */
 
     /* set by the pipeline */
     fk_outcome outcome;

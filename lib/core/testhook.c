@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include "core/testhook.h"
 
-static fk_testhooks hooks = {NULL, -1, 0};
+static fk_testhooks hooks = {NULL, -1, 0, -1};
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void read_hooks(void)
@@ -16,6 +16,8 @@ static void read_hooks(void)
         hooks.fail_writes_after = strtol(v, NULL, 10);
     if ((v = getenv("FAKTURA_TEST_KEYMAP_ENTRIES")) && *v)
         hooks.keymap_entries = (size_t)strtoull(v, NULL, 10);
+    if ((v = getenv("FAKTURA_TEST_DB_FULL_AFTER")) && *v)
+        hooks.db_full_after = strtol(v, NULL, 10);
 }
 
 const fk_testhooks *fk_testhooks_get(void)

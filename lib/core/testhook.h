@@ -16,6 +16,10 @@
  *                                       least 16; only lowers the bound), so small ledgers
  *                                       move them to disk: tests/e2e/bounded_memory.sh,
  *                                       keymap_disk_full.sh, tests/valgrind/samples.sh
+ *   FAKTURA_TEST_DB_FULL_AFTER=N        after N committed write transactions of a writer,
+ *                                       the database may not grow any more: SQLite fails
+ *                                       exactly as on a full disk (SQLITE_FULL):
+ *                                       tests/e2e/bad_state_db_full.sh
  */
 #ifndef FK_CORE_TESTHOOK_H
 #define FK_CORE_TESTHOOK_H
@@ -25,6 +29,7 @@ typedef struct fk_testhooks {
     const char *fail_render;  /* NULL: off */
     long fail_writes_after;   /* -1: off */
     size_t keymap_entries;    /* 0: off */
+    long db_full_after;       /* -1: off */
 } fk_testhooks;
 
 /* The hooks of this process (never NULL; lives as long as the process). */

@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <openssl/evp.h>
 #include "faktura/batch.h"
 #include "core/pan.h"
@@ -391,6 +393,89 @@ bool fk_time_parse(const char *s, int64_t *out)
         return false;
     *out = local - off;
     return true;
+}
+
+/* ---- Time zones ----
+ *
+ * Why the C library and not a TZif reader of our own: the one conversion a batch needs
+ * (its "now" into the zone, for the issue date and the series year) happens once, before
+ * the render threads start, so glibc's reader of the same files, with its handling of
+ * every TZif version and of the POSIX rule that extends a "slim" file past its last
+ * transition, is the smaller risk. The zone is checked at config load (the file exists
+ * and is a TZif file), because glibc silently falls back to UTC for a name it cannot
+ * read. */
+static const char *zone_dir(void)
+{
+    const char *d = getenv("TZDIR");
+    return d && *d ? d : "/usr/share/zoneinfo";
+}
+
+bool fk_zone_check(const char *zone, const char **why)
+{
+    char path[512], magic[4];
+    FILE *fp;
+    size_t n;
+
+    if (!zone || !*zone || !strcmp(zone, "UTC"))
+        return true;
+    for (const char *p = zone; *p; p++) {
+        char c = *p;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '/' || c == '_' || c == '-' || c == '+')) {
+            *why = "is not an IANA time zone name (letters, digits, '/', '_', '-', '+')";
+            return false;
+        }
+    }
+    if (zone[0] == '/' || strstr(zone, "//") || strlen(zone) > 200) {
+        *why = "is not an IANA time zone name (like Europe/Warsaw)";
+        return false;
+    }
+    snprintf(path, sizeof(path), "%s/%s", zone_dir(), zone);
+    fp = fopen(path, "rb");
+    if (!fp) {
+        *why = "is not in the system's time zone database (install tzdata, or check the "
+               "name: Europe/Warsaw, Europe/Berlin, Europe/Oslo, UTC)";
+        return false;
+    }
+    n = fread(magic, 1, sizeof(magic), fp);
+    fclose(fp);
+    if (n != sizeof(magic) || memcmp(magic, "TZif", 4) != 0) {
+        *why = "is not a time zone file of the system's database";
+        return false;
+    }
+    return true;
+}
+
+bool fk_zone_offset(const char *zone, int64_t t, int32_t *offset)
+{
+    const char *why = NULL;
+    char *saved = NULL;
+    const char *old;
+    struct tm tm;
+    time_t tt = (time_t)t;
+    bool ok;
+
+    *offset = 0;
+    if (!zone || !*zone || !strcmp(zone, "UTC"))
+        return true;
+    if (!fk_zone_check(zone, &why))
+        return false;
+    old = getenv("TZ");
+    if (old)
+        saved = strdup(old);
+    setenv("TZ", zone, 1);
+    tzset();
+    ok = localtime_r(&tt, &tm) != NULL;
+    if (ok)
+        *offset = (int32_t)tm.tm_gmtoff;
+    if (saved) {
+        setenv("TZ", saved, 1);
+        free(saved);
+    } else {
+        unsetenv("TZ");
+    }
+    tzset();
+    return ok;
 }
 
 /* OpenSSL 3 looks the algorithm up (locks, a cache) on every digest made with

@@ -56,6 +56,16 @@ void fk_format_datetime(int64_t t, char *buf, size_t bufsz);
  * The instant in UTC is *local - *offset (what the public fk_time_parse returns). */
 bool fk_time_parse_ex(const char *s, int64_t *local, int32_t *offset, bool *has_offset);
 
+/* Time zones (IANA names from the system's tz database, /usr/share/zoneinfo or $TZDIR).
+ * fk_zone_check: is `zone` a name faktura accepts ("UTC", or a file of the database
+ * that starts like one: letters, digits, '/', '_', '-', '+', no ".." or leading '/')?
+ * why gets the reason when not. fk_zone_offset: the UTC offset (seconds east) of zone at
+ * instant t. It asks the C library (TZ set for the call, tzset, localtime_r, TZ restored),
+ * which is not safe while other threads use local time: call it once per batch, before
+ * any thread starts, never per order. false when the zone cannot be read (*offset 0). */
+bool fk_zone_check(const char *zone, const char **why);
+bool fk_zone_offset(const char *zone, int64_t t, int32_t *offset);
+
 /* SHA-256 of data as 64 lower-case hex digits + NUL. */
 void fk_sha256_hex(const void *data, size_t n, char out[65]);
 /* SHA-256 and size of a file. FK_EENV when it cannot be opened or read: err->file is the

@@ -118,6 +118,13 @@ static const char orders_xsd[] =
     "      <xs:element name=\"iban\" type=\"text\" minOccurs=\"0\"/>\n"
     "      <xs:element name=\"bic\" type=\"text\" minOccurs=\"0\"/>\n"
     "      <xs:element name=\"mandate_id\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"delivery_date\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"period_start\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"period_end\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"buyer_reference\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"order_reference\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"exchange_rate\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"exchange_rate_date\" type=\"text\" minOccurs=\"0\"/>\n"
     "      <xs:element name=\"lines\" type=\"lines\"/>\n"
     "    </xs:all>\n"
     "  </xs:complexType>\n"
@@ -135,6 +142,12 @@ static const char orders_xsd[] =
     "      <xs:element name=\"quantity\" type=\"text\"/>\n"
     "      <xs:element name=\"unit_price\" type=\"text\"/>\n"
     "      <xs:element name=\"vat_rate\" type=\"text\"/>\n"
+    "      <xs:element name=\"vat_category\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"vat_exemption_reason\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"vat_exemption_code\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"supply_type\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"unit\" type=\"text\" minOccurs=\"0\"/>\n"
+    "      <xs:element name=\"split_payment\" type=\"text\" minOccurs=\"0\"/>\n"
     "    </xs:all>\n"
     "  </xs:complexType>\n"
     "\n"
@@ -156,9 +169,6 @@ enum lex { L_TEXT, L_LT, L_TAG, L_DQ, L_SQ, L_BANG, L_COMMENT, L_CDATA, L_DECL, 
 
 /* What an open element is, from its name and its parent's kind. */
 enum kind { K_OTHER, K_ROOT, K_ORDER, K_OFIELD, K_LINES, K_LINE, K_LFIELD };
-
-/* order_seen and line_seen hold a bit per column. */
-_Static_assert(FK_COL_COUNT <= 64, "one bit per fk_column in a uint64_t");
 
 struct fk_xml_reader {
     char *path;
@@ -186,6 +196,7 @@ struct fk_xml_reader {
     fk_order cur;
     size_t cur_line;           /* index of the <line> being read, or NO_LINE */
     uint64_t order_seen, line_seen; /* bit per fk_column already set */
+    _Static_assert(FK_COL_COUNT <= 64, "order_seen and line_seen have a bit per column");
     bool order_has_lines;
     bool lines_told;           /* the order reached FK_MAX_LINES_PER_ORDER (one finding) */
     bool missing_told;         /* we named the missing children: drop libxml2's version */

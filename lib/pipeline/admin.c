@@ -161,19 +161,24 @@ static fk_status approve_all(fk_store *s, int64_t batch_id, const char *const *o
                              fk_error *err)
 {
     fk_buf codes = FK_BUF_INIT;
+    fk_order_content content;
     fk_status st = fk_store_begin(s, err);
 
     for (size_t i = 0; st == FK_OK && i < n; i++) {
         fk_buf_reset(&codes);
         st = fk_store_held_codes(s, batch_id, order_ids[i], add_approvable, &codes, err);
+        if (st == FK_OK)
+            st = fk_store_held_content(s, batch_id, order_ids[i], &content, err);
         if (st != FK_OK)
             break;
-        if (!codes.len) {
+        if (!codes.len || !content.found) {
             not_held(batch_id, order_ids[i], problem_fn, payload);
             continue;
         }
-        st = fk_store_approval_add(s, batch_id, order_ids[i], fk_buf_cstr(&codes), reason, who,
-                                   when, err);
+        /* The approval covers the order as it is held now, its content and amount: a
+         * retry with changed content is checked afresh (issue 15, item 4). */
+        st = fk_store_approval_add(s, batch_id, order_ids[i], &content, fk_buf_cstr(&codes),
+                                   reason, who, when, err);
         if (st == FK_OK)
             (*approved)++;
     }

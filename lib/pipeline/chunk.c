@@ -6,7 +6,11 @@
  * a render failure takes no number, and the invoices after it are rendered again with the
  * number they really get, so the series stays gapless. The database may only say what the
  * disk already has: the chunk's PDFs are made durable and renamed into place before its
- * transaction commits (commit_chunk).
+ * transaction commits (commit_chunk). And the database knows every file it may not have
+ * recorded: the names of the PDFs a chunk may write are recorded as pending before the
+ * chunk is handed to the render threads (reserve), so that start-up recovery removes only
+ * those (store/store_files.c). Each commit records the names of the next chunks with it;
+ * only the first chunk of a run waits for a commit of its own.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +30,8 @@ void fk_pipeline__chunk_init(chunk *k)
     k->sha = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->sha));
     k->written = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->written));
     k->pdfs = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->pdfs));
+    k->docs = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->docs));
+    k->doc_sha = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->doc_sha));
     k->rerr = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->rerr));
     k->werr = fk_xcalloc(CHUNK_ORDERS, sizeof(*k->werr));
     k->mem = fk_batch_memory_new();
@@ -39,6 +45,10 @@ void fk_pipeline__chunk_free(chunk *k)
         fk_order_clear(&k->orders[i]);
     for (size_t i = 0; k->pdfs && i < CHUNK_ORDERS; i++)
         fk_buf_free(&k->pdfs[i]);
+    for (size_t i = 0; k->docs && i < CHUNK_ORDERS; i++)
+        fk_buf_free(&k->docs[i]);
+    free(k->docs);
+    free(k->doc_sha);
     free(k->orders);
     free(k->row);
     free(k->batch);
@@ -56,10 +66,46 @@ void fk_pipeline__chunk_free(chunk *k)
 
 static void set_number(run_ctx *c, chunk *k, size_t i, int64_t seq)
 {
+    char stem[128];
+
     k->seqs[i] = seq;
     fk_config_number(c->cfg, c->year, seq, k->numbers[i], sizeof(k->numbers[i]), c->series,
                      sizeof(c->series));
-    snprintf(k->files[i], sizeof(k->files[i]), "%s.pdf", k->numbers[i]);
+    fk_config_number_file(k->numbers[i], stem, sizeof(stem));
+    snprintf(k->files[i], sizeof(k->files[i]), "%s.pdf", stem);
+}
+
+/* Record as pending the names of the numbers up to (not including) `upto`, inside the
+ * open transaction. */
+static fk_status reserve(run_ctx *c, int64_t upto, fk_error *err)
+{
+    char number[128], name[160], series[128];
+    fk_status st = FK_OK;
+
+    for (int64_t seq = c->reserved_to; st == FK_OK && seq < upto; seq++) {
+        fk_config_number(c->cfg, c->year, seq, number, sizeof(number), series, sizeof(series));
+        snprintf(name, sizeof(name), "%s.pdf", number);
+        st = fk_store_pending_add(c->store, fk_outdir_real(c->outdir), name, err);
+    }
+    if (st == FK_OK)
+        c->reserved_to = upto;
+    return st;
+}
+
+/* The chunk just numbered may write files up to c->next_seq: recorded as pending before
+ * they are written, in a transaction of its own when no commit recorded them ahead. */
+static fk_status reserve_now(run_ctx *c, fk_error *err)
+{
+    fk_status st;
+    if (c->next_seq <= c->reserved_to)
+        return FK_OK;
+    if ((st = fk_store_begin(c->store, err)) != FK_OK)
+        return st;
+    if ((st = reserve(c, c->next_seq + 2 * CHUNK_ORDERS, err)) == FK_OK &&
+        (st = fk_store_commit(c->store, err)) == FK_OK)
+        return FK_OK;
+    fk_store_rollback(c->store);
+    return st;
 }
 
 /* Number the chunk's invoices from the series' next number, for the render threads.
@@ -84,12 +130,13 @@ static fk_status number_chunk(run_ctx *c, chunk *k, fk_error *err)
                          sizeof(c->series));
         if ((st = fk_store_peek_seq(c->store, c->series, &c->next_seq, err)) != FK_OK)
             return st;
+        c->reserved_to = c->next_seq;
     }
     k->first_seq = c->next_seq;
     for (size_t i = 0; i < k->n; i++)
         if (k->pending[i])
             set_number(c, k, i, c->next_seq++);
-    return FK_OK;
+    return reserve_now(c, err);
 }
 
 void fk_pipeline__unwrite_chunk(run_ctx *c, chunk *k)
@@ -168,8 +215,10 @@ static fk_status record_chunk(run_ctx *c, chunk *k, fk_error *err)
         if (o->outcome != FK_INVOICED) {
             st = fk_store_order_record(c->store, k->batch[i], k->row[i], o, NULL, err);
         } else {
-            fk_invoice_rec rec = {k->numbers[i], c->series, k->seqs[i], c->issue_date,
-                                  c->due_date, k->files[i], k->pdfs[i].len, k->sha[i]};
+            fk_invoice_rec rec = {k->numbers[i], c->series,     k->seqs[i],
+                                  c->issue_date, c->due_date,     k->files[i],
+                                  k->pdfs[i].len, k->sha[i],      fk_buf_cstr(&k->docs[i]),
+                                  k->docs[i].len, k->doc_sha[i]};
             st = fk_store_order_record(c->store, k->batch[i], k->row[i], o, &rec, err);
             /* Paid before the invoice (a shop's PSP): recorded as paid with it, so it never
              * counts as open or overdue. */
@@ -209,13 +258,19 @@ static fk_status publish_chunk(run_ctx *c, chunk *k)
  * and every later one become WRITE_FAILED. */
 static fk_status commit_chunk(run_ctx *c, chunk *k, fk_error *err)
 {
+    int64_t reserved = c->reserved_to;
     fk_status st;
 
     for (int attempt = 0; attempt < 2; attempt++) {
         if ((st = fk_store_begin(c->store, err)) != FK_OK)
             return st;
         c->in_txn = true;
+        c->reserved_to = reserved;
         st = record_chunk(c, k, err);
+        /* The names the next chunks may write, ahead, with this commit. */
+        if (st == FK_OK && !c->write_failed && reserved >= 0 &&
+            c->next_seq + CHUNK_ORDERS > reserved)
+            st = reserve(c, c->next_seq + 4 * CHUNK_ORDERS, err);
         if (st == FK_OK && !c->write_failed && publish_chunk(c, k) != FK_OK)
             st = FK_EENV;
         if (st == FK_OK)
@@ -227,8 +282,10 @@ static fk_status commit_chunk(run_ctx *c, chunk *k, fk_error *err)
         fk_store_rollback(c->store);
         c->in_txn = false;
     }
-    if ((st = fk_store_commit(c->store, err)) != FK_OK)
+    if ((st = fk_store_commit(c->store, err)) != FK_OK) {
+        c->reserved_to = reserved;
         return st;
+    }
     c->in_txn = false;
     /* What the chunk accepted is in the database now: the rules find it there. */
     fk_batch_memory_free(k->mem);
@@ -245,6 +302,8 @@ static fk_status report_chunk(run_ctx *c, chunk *k, fk_error *err)
         fk_order_outcome_rec(&k->orders[i], &rec);
         if (c->report && (st = fk_report_add(c->report, &rec, err)) != FK_OK)
             return st;
+        if (c->report && fk_pipeline__waits(&rec))
+            c->held_waiting++;
         if (c->expect)
             fk_expect_check(c->expect, &rec, c->opts->expect_diff, c->opts->expect_payload);
         fk_order_clear(&k->orders[i]);

@@ -17,17 +17,24 @@
  * A dry run (`validate`) does the same checks, reads the database (if any) to know which
  * orders were invoiced before, and writes nothing but the report.
  *
+ * A batch that writes reads its inputs through once before it records anything (prescan.c),
+ * and stops cleanly when asked to (fk_batch_interrupt): what is recorded is then always
+ * the first orders of its inputs, and `retry` with the same inputs takes the rest.
+ *
  * The files: invoice_map.c (an order as the renderer's invoice), render_pool.c (the render
  * threads), chunk.c (the chunk commit protocol), run.c (a batch: run and validate),
- * retry.c (retry and report), verify.c, admin.c (config loading, approvals, status),
- * payments.c (the payments file and its acceptance rules).
+ * retry.c (retry, finishing an incomplete batch, and report), prescan.c (the first pass,
+ * standard input, the request to stop), verify.c, admin.c (config loading, approvals,
+ * status), payments.c (the payments file and its acceptance rules).
  */
 #ifndef FK_PIPELINE_H
 #define FK_PIPELINE_H
 #include <pthread.h>
+#include <sys/stat.h>
 #include "faktura/batch.h"
 #include "core/buf.h"
 #include "core/config.h"
+#include "core/document.h"
 #include "core/order.h"
 #include "ingest/ingest.h"
 #include "render/render.h"
@@ -51,6 +58,8 @@ typedef struct chunk {
     char (*sha)[65];       /* its PDF's SHA-256 */
     bool *written;         /* its temporary file is on disk */
     fk_buf *pdfs;          /* its rendered PDF */
+    fk_buf *docs;          /* its invoice of record (the document's canonical JSON) */
+    char (*doc_sha)[65];   /* the JSON's SHA-256 */
     fk_error *rerr;        /* its render error */
     fk_error *werr;        /* its write error */
     size_t n;
@@ -98,20 +107,38 @@ struct run_ctx {
     render_pool pool;
     bool pool_up;
     int64_t next_seq;      /* the series' next number after the chunks numbered, -1: ask */
+    int64_t reserved_to;   /* numbers below this are recorded as pending files, -1: none */
     char series[128];      /* the series' key */
     bool approvals;        /* look up approvals (retry, release) */
     bool write_failed;     /* the disk refused a PDF: no more rendering in this batch */
+    bool interrupted;      /* asked to stop before the inputs ended (fk_batch_interrupt) */
+    bool complete;         /* every order of the inputs was read and recorded */
+    size_t input;          /* the input being read (fk_pipeline__ingest_all) */
+    const char *const *labels; /* NULL, or the file names orders of input i are recorded with */
     fk_error write_err;
     uint64_t done;
+    uint64_t held_waiting; /* reported orders held only for the holding period */
     char issue_date[16], due_date[16];
     int year;
     /* The test hook FAKTURA_TEST_FAIL_RENDER (core/testhook.h), or NULL. */
     const char *fail_render;
 };
 
-/* invoice_map.c: render order o as invoice `number` into out. */
+/* invoice_map.c: the document of order o as invoice `number` (borrowing from o and the
+ * config; free it with fk_document_free). */
+fk_status fk_pipeline__build_document(const run_ctx *c, const fk_order *o, const char *number,
+                                      fk_document *d, fk_error *err);
+/* Build order o's document as invoice `number`, encode it into json and render it into
+ * out. */
 fk_status fk_pipeline__render(const run_ctx *c, fk_renderer *r, const fk_order *o,
-                              const char *number, fk_buf *out, fk_error *err);
+                              const char *number, fk_buf *out, fk_buf *json, fk_error *err);
+
+/* documents.c: render invoice `number` again from its stored document and, when the bytes
+ * are those recorded, write its PDF back durably (*repaired); else why says why not. The
+ * renderer is made on first use (*r, freed by the caller). */
+fk_status fk_pipeline__repair(fk_store *s, const fk_config *cfg, fk_renderer **r,
+                              const char *number, bool *repaired, char *why, size_t whysz,
+                              fk_error *err);
 
 /* render_pool.c */
 /* Render, write and hash slot i of chunk k; a failure stays in the slot's rerr or werr. */
@@ -134,14 +161,40 @@ fk_status fk_pipeline__advance(run_ctx *c, fk_error *err);
 /* Everything checked so far is committed and reported. */
 fk_status fk_pipeline__drain(run_ctx *c, fk_error *err);
 
+/* prescan.c */
+/* Has fk_batch_interrupt been called? */
+bool fk_pipeline__stop_requested(void);
+/* FK_EINCOMPLETE: interrupted before the batch recorded anything. */
+fk_status fk_pipeline__interrupted_early(fk_error *err);
+/* What the first pass saw: each input's identity, size and time, and the orders read. */
+typedef struct fk_prescan {
+    struct stat *snap;
+    size_t n;
+    uint64_t orders;
+} fk_prescan;
+/* Called for each order of the first pass with the index of its input. */
+typedef fk_status (*fk_prescan_fn)(const fk_order *o, size_t input, void *payload,
+                                   fk_error *err);
+/* Read every input through once (standard input copied to a temporary file first): an
+ * input error, or fn's, stops it; nothing is recorded. */
+fk_status fk_pipeline__prescan(const fk_batch_options *opts, const char *const *inputs,
+                               size_t n, fk_prescan_fn fn, void *payload, fk_prescan *out,
+                               fk_error *err);
+/* The inputs are still what the first pass read (FK_EINPUT if not). */
+fk_status fk_pipeline__inputs_unchanged(const char *const *inputs, size_t n,
+                                        const fk_prescan *scan, fk_error *err);
+void fk_pipeline__prescan_free(fk_prescan *scan);
+
 /* run.c: the context of a batch, and the orders through it. */
 void fk_pipeline__ctx_init(run_ctx *c, const fk_batch_options *opts);
 void fk_pipeline__ctx_free(run_ctx *c);
 /* Check the last slot of the current chunk, and move on when the chunk is full. */
 fk_status fk_pipeline__process_order(run_ctx *c, fk_error *err);
-/* Open what writing needs: the output directory (recovered from an interrupted run) and
- * the renderers. The store is already open. */
+/* Open what writing needs: the output directory (claimed for the database, recovered from
+ * an interrupted run) and the renderers. The store is already open. */
 fk_status fk_pipeline__open_writer(run_ctx *c, const char *out_dir, fk_error *err);
+/* No file of the output directory is pending any more (in a transaction of its own). */
+fk_status fk_pipeline__clear_pending(run_ctx *c, fk_error *err);
 fk_status fk_pipeline__open_inputs(const fk_batch_options *opts, const char *const *inputs,
                                    size_t n, fk_ingest ***out, uint64_t *total, fk_error *err);
 void fk_pipeline__close_inputs(fk_ingest **ins, size_t n);
@@ -149,14 +202,32 @@ void fk_pipeline__close_inputs(fk_ingest **ins, size_t n);
  * is not part of this pass (a retry takes only the batch's failed and held orders). */
 typedef bool (*fk_pick_fn)(run_ctx *c, const fk_order *o, int64_t *row, int64_t *batch,
                            void *payload);
-/* Every order of the inputs through process_order, with progress. */
+/* Every order of the inputs through process_order, with progress; asked to stop, it stops
+ * before the next order (c->interrupted). An input error here means the input changed
+ * since the first pass: see fk_pipeline__changed_input. */
 fk_status fk_pipeline__ingest_all(run_ctx *c, fk_ingest **ins, size_t n, uint64_t total,
                                   fk_pick_fn pick, void *payload, fk_error *err);
+/* An input error after the first pass: the file changed while the batch ran; err says so
+ * and that the batch is incomplete (FK_EINCOMPLETE). */
+fk_status fk_pipeline__changed_input(run_ctx *c, fk_error *err);
+/* The batch stopped when asked to (FK_EINCOMPLETE), naming how to finish it. */
+fk_status fk_pipeline__stopped(run_ctx *c, uint64_t recorded, const char *const *inputs,
+                               size_t ninputs, fk_error *err);
 void fk_pipeline__progress(run_ctx *c, uint64_t bytes, uint64_t total, bool last);
 /* The batch's end: a disk that refused PDFs makes the whole call an environment failure. */
 fk_status fk_pipeline__write_failure(const run_ctx *c, fk_error *err);
 void fk_pipeline__add_recorded(const char *currency, __int128 sum, void *payload);
 void fk_pipeline__first_target(const fk_report_options *ro, fk_summary *out);
+/* Is o held only for the holding period (a hold that ends by itself)? fk_summary's
+ * held_waiting counts these. */
+bool fk_pipeline__waits(const fk_outcome_rec *o);
+/* `in` with each target without a path given the batch's own file,
+ * "<out_dir>/report-<batch_id>.<ext>", so no batch's report replaces another's. The copy
+ * in *out is malloc'd: free it with fk_pipeline__free_targets. FK_EUSAGE when a target has
+ * no path and there is no batch file (a dry run, fk_batch_report). */
+fk_status fk_pipeline__batch_targets(const fk_report_options *in, const char *out_dir,
+                                     int64_t batch_id, fk_report_options *out, fk_error *err);
+void fk_pipeline__free_targets(fk_report_options *ro);
 /* The batch `batch_id`, or FK_EUSAGE when there is none. */
 fk_status fk_pipeline__get_batch(fk_store *s, const char *db_path, int64_t batch_id,
                                  fk_batch_info *bi, fk_error *err);

@@ -11,13 +11,14 @@ void fk_pipeline__work_slot(run_ctx *c, fk_renderer *r, chunk *k, size_t i)
     const fk_buf *pdf = &k->pdfs[i];
     k->rerr[i] = (fk_error)FK_ERROR_INIT;
     k->werr[i] = (fk_error)FK_ERROR_INIT;
-    if (fk_pipeline__render(c, r, &k->orders[i], k->numbers[i], &k->pdfs[i], &k->rerr[i]) !=
-        FK_OK)
+    if (fk_pipeline__render(c, r, &k->orders[i], k->numbers[i], &k->pdfs[i], &k->docs[i],
+                            &k->rerr[i]) != FK_OK)
         return;
     if (fk_outdir_write(c->outdir, k->files[i], pdf->ptr, pdf->len, &k->werr[i]) != FK_OK)
         return;
     k->written[i] = true;
     fk_sha256_hex(pdf->ptr, pdf->len, k->sha[i]);
+    fk_sha256_hex(k->docs[i].ptr, k->docs[i].len, k->doc_sha[i]);
 }
 
 static void *render_main(void *arg)

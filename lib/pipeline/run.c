@@ -22,6 +22,8 @@
 
 /* ---- one order ---- */
 
+static void warn(const run_ctx *c, const char *fmt, ...) FK_PRINTF(2, 3);
+
 /* The generation rules for an order that would otherwise be invoiced. The database knows
  * every committed order; the batch memories know the accepted orders not yet committed
  * (the two open chunks, or everything in a dry run, which records nothing). */
@@ -30,17 +32,21 @@ static fk_status apply_rules(run_ctx *c, fk_order *o, fk_error *err)
     const fk_rules *r = &c->cfg->rules;
     fk_customer_facts f;
     fk_code approved[16] = {FK_CODE_NONE};
+    bool stale = false;
     fk_status st;
 
     memset(&f, 0, sizeof(f));
     fk_detect_keys(o);
     if (c->store) {
-        if ((st = fk_store_customer_facts(c->store, o, r, 0, c->issue_date, c->opts->as_of, &f,
+        if ((st = fk_store_customer_facts(c->store, o, r, c->issue_date, c->opts->as_of, &f,
                                           err)) != FK_OK)
             return st;
+        /* An approval covers the content that was reviewed: changed since, the order is
+         * checked afresh (issue 15, item 4). */
         if (c->approvals &&
             (st = fk_store_approved_codes(c->store, c->cur->batch[c->cur->n],
-                                          o->f[FK_COL_ORDER_ID], approved, 16, err)) != FK_OK)
+                                          o->f[FK_COL_ORDER_ID], o->content_hash, o->amounts_ok,
+                                          o->gross_total, approved, 16, &stale, err)) != FK_OK)
             return st;
     }
     /* the older orders first */
@@ -48,6 +54,10 @@ static fk_status apply_rules(run_ctx *c, fk_order *o, fk_error *err)
         (st = fk_batch_memory_facts(c->cur->mem, o, r, &f, err)) != FK_OK)
         return st;
     fk_detect_rules(o, r, &f, c->opts->as_of, approved);
+    if (stale && fk_order_outcome(o) == FK_HELD)
+        warn(c, "order %s of batch %lld changed since it was approved: it is held again; "
+                "`faktura approve` it again once it is reviewed",
+             o->f[FK_COL_ORDER_ID], (long long)c->cur->batch[c->cur->n]);
     return FK_OK;
 }
 
@@ -58,7 +68,7 @@ static fk_status check_order(run_ctx *c, fk_order *o, fk_error *err)
     fk_prior_invoice prior;
     fk_status st;
 
-    fk_validate_order(o, c->cfg, c->opts->as_of);
+    fk_validate_order(o, c->cfg, c->opts->as_of, c->issue_date);
     if (c->store) /* the hash is compared with earlier invoices and recorded, nothing else */
         fk_detect_content_hash(o);
     if (*id) {
@@ -102,15 +112,21 @@ void fk_pipeline__ctx_init(run_ctx *c, const fk_batch_options *opts)
     memset(c, 0, sizeof(*c));
     c->opts = opts;
     c->cfg = opts->config;
-    fk_format_date(opts->as_of, c->issue_date, sizeof(c->issue_date));
-    fk_format_date(opts->as_of + (int64_t)c->cfg->payment_terms_days * 86400, c->due_date,
-                   sizeof(c->due_date));
+    /* The batch's "now" in the [invoice] timezone: its issue date, due date and series
+     * year. Once per batch, before any thread starts (fk_zone_offset sets TZ). The zone
+     * was checked at config load. */
+    int32_t offset = 0;
+    fk_zone_offset(c->cfg->timezone, opts->as_of, &offset);
+    fk_format_date(opts->as_of + offset, c->issue_date, sizeof(c->issue_date));
+    fk_format_date(opts->as_of + offset + (int64_t)c->cfg->payment_terms_days * 86400,
+                   c->due_date, sizeof(c->due_date));
     c->year = atoi(c->issue_date);
     fk_pipeline__chunk_init(&c->ch[0]);
     fk_pipeline__chunk_init(&c->ch[1]);
     c->cur = &c->ch[0];
     c->fly = &c->ch[1];
     c->next_seq = -1;
+    c->reserved_to = -1;
     c->fail_render = fk_testhooks_get()->fail_render;
     c->jobs = opts->jobs > 0 ? opts->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (c->jobs < 1)
@@ -141,7 +157,6 @@ void fk_pipeline__ctx_free(run_ctx *c)
     fk_store_close(c->store);
 }
 
-static void warn(const run_ctx *c, const char *fmt, ...) FK_PRINTF(2, 3);
 static void warn(const run_ctx *c, const char *fmt, ...)
 {
     fk_buf m = FK_BUF_INIT;
@@ -172,27 +187,95 @@ static void check_pdf(const char *number, const char *series, int64_t seq, const
              "verify`", number, (long long)sb.st_size, (long long)size, path);
 }
 
+/* Recovery: a PDF a run recorded as pending is an orphan when no invoice records it. */
 static fk_status is_orphan(const char *stem, bool *orphan, void *payload, fk_error *err)
 {
     run_ctx *c = payload;
     bool recorded = false;
-    fk_status st;
+    char number[128];
 
-    *orphan = false;
-    if (!fk_config_number_matches(c->cfg, stem))
-        return FK_OK; /* not ours: never touch a file faktura did not name */
-    if ((st = fk_store_has_number(c->store, stem, &recorded, err)) != FK_OK)
-        return st;
-    *orphan = !recorded;
-    return FK_OK;
+    /* The file of invoice FV/2026/000001 is FV_2026_000001.pdf; a name that is no number
+     * of today's format (an older format's, without '/') is looked up as it is. */
+    if (!fk_config_number_from_file(c->cfg, stem, number, sizeof(number)))
+        snprintf(number, sizeof(number), "%s", stem);
+    fk_status st = fk_store_has_number(c->store, number, &recorded, err);
+    *orphan = st == FK_OK && !recorded;
+    return st;
+}
+
+/* Claiming a directory without a marker: a PDF named like an invoice of this series that
+ * no invoice records may be another database's. */
+static fk_status is_foreign(const char *stem, bool *foreign, void *payload, fk_error *err)
+{
+    run_ctx *c = payload;
+    *foreign = false;
+    char number[128];
+    if (!fk_config_number_from_file(c->cfg, stem, number, sizeof(number)))
+        return FK_OK; /* not named like ours: none of our business */
+    return is_orphan(stem, foreign, payload, err);
+}
+
+typedef struct name_list {
+    char **v;
+    size_t n, cap;
+} name_list;
+
+static void name_add(const char *name, void *payload)
+{
+    name_list *l = payload;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->v = fk_xrealloc(l->v, l->cap * sizeof(*l->v));
+    }
+    l->v[l->n++] = fk_xstrdup(name);
+}
+
+static void name_list_free(name_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+}
+
+/* Start-up recovery: of the files an interrupted run of this database recorded as pending
+ * in this directory, the ones no invoice records go; then none is pending any more. */
+static fk_status recover_outdir(run_ctx *c, fk_error *err)
+{
+    name_list pending = {NULL, 0, 0};
+    const char *dir = fk_outdir_real(c->outdir);
+    fk_status st = fk_store_pending_list(c->store, dir, name_add, &pending, err);
+
+    if (st == FK_OK && pending.n)
+        st = fk_outdir_recover(c->outdir, (const char *const *)pending.v, pending.n, is_orphan,
+                               c, c->opts->log, c->opts->log_payload, err);
+    if (st == FK_OK && pending.n)
+        st = fk_pipeline__clear_pending(c, err);
+    name_list_free(&pending);
+    return st;
+}
+
+fk_status fk_pipeline__clear_pending(run_ctx *c, fk_error *err)
+{
+    fk_status st = fk_store_begin(c->store, err);
+    if (st == FK_OK && (st = fk_store_pending_clear(c->store, fk_outdir_real(c->outdir), err)) ==
+                           FK_OK)
+        return fk_store_commit(c->store, err);
+    fk_store_rollback(c->store);
+    return st;
 }
 
 fk_status fk_pipeline__open_writer(run_ctx *c, const char *out_dir, fk_error *err)
 {
+    const char *id = fk_store_id(c->store);
     fk_status st;
+
+    if (!id)
+        return fk_error_set(err, FK_EINTERNAL, c->opts->db_path, 0, NULL,
+                            "the database has no identity (meta.database_id)");
     if ((st = fk_outdir_open(&c->outdir, out_dir, err)) != FK_OK ||
-        (st = fk_outdir_recover(c->outdir, is_orphan, c, c->opts->log, c->opts->log_payload,
-                                err)) != FK_OK ||
+        (st = fk_outdir_claim(c->outdir, id, fk_store_real_path(c->store), is_foreign, c,
+                              err)) != FK_OK ||
+        (st = recover_outdir(c, err)) != FK_OK ||
         (st = fk_store_invoices(c->store, 0, true, check_pdf, c, err)) != FK_OK)
         return st;
     for (int i = 0; i < c->jobs; i++) {
@@ -242,15 +325,22 @@ fk_status fk_pipeline__ingest_all(run_ctx *c, fk_ingest **ins, size_t n, uint64_
 {
     uint64_t before = 0, b, t;
 
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !c->interrupted; i++) {
+        c->input = i;
         for (;;) {
             bool got;
             fk_order *o = &c->cur->orders[c->cur->n];
+            if (fk_pipeline__stop_requested()) {
+                c->interrupted = true;
+                break;
+            }
             fk_status st = fk_ingest_next(ins[i], o, &got, err);
             if (st != FK_OK)
                 return st;
             if (!got)
                 break;
+            if (c->labels)
+                o->file = fk_order_strdup(o, c->labels[i]);
             if (!pick(c, o, &c->cur->row[c->cur->n], &c->cur->batch[c->cur->n], payload)) {
                 fk_order_clear(o);
                 continue;
@@ -266,6 +356,35 @@ fk_status fk_pipeline__ingest_all(run_ctx *c, fk_ingest **ins, size_t n, uint64_
     }
     fk_pipeline__progress(c, before, total, true);
     return FK_OK;
+}
+
+fk_status fk_pipeline__changed_input(run_ctx *c, fk_error *err)
+{
+    fk_buf m = FK_BUF_INIT;
+    fk_buf_printf(&m, "the file changed after faktura had read it through (is something still "
+                      "writing it?): batch %lld is incomplete, `faktura retry --batch %lld` "
+                      "with the complete inputs finishes it; what was read now: %s",
+                  (long long)c->batch_id, (long long)c->batch_id, err->message);
+    err->status = FK_EINCOMPLETE;
+    snprintf(err->message, sizeof(err->message), "%s", fk_buf_cstr(&m));
+    fk_buf_free(&m);
+    return FK_EINCOMPLETE;
+}
+
+fk_status fk_pipeline__stopped(run_ctx *c, uint64_t recorded, const char *const *inputs,
+                               size_t ninputs, fk_error *err)
+{
+    fk_buf names = FK_BUF_INIT;
+    fk_status st;
+    for (size_t i = 0; i < ninputs; i++)
+        fk_buf_printf(&names, " %s", inputs[i]);
+    st = fk_error_set(err, FK_EINCOMPLETE, NULL, 0, NULL,
+                      "interrupted: batch %lld has its first %llu orders recorded and is "
+                      "marked interrupted; `faktura retry --batch %lld%s` finishes it",
+                      (long long)c->batch_id, (unsigned long long)recorded,
+                      (long long)c->batch_id, fk_buf_cstr(&names));
+    fk_buf_free(&names);
+    return st;
 }
 
 void fk_pipeline__close_inputs(fk_ingest **ins, size_t n)
@@ -294,6 +413,54 @@ void fk_pipeline__first_target(const fk_report_options *ro, fk_summary *out)
 {
     snprintf(out->report_path, sizeof(out->report_path), "%s",
              ro->ntargets ? ro->targets[0].path : "");
+}
+
+bool fk_pipeline__waits(const fk_outcome_rec *o)
+{
+    if (o->outcome != FK_HELD || o->nfindings == 0)
+        return false;
+    for (size_t i = 0; i < o->nfindings; i++)
+        if (o->findings[i].code != FK_CODE_HOLDING_PERIOD)
+            return false;
+    return true;
+}
+
+fk_status fk_pipeline__batch_targets(const fk_report_options *in, const char *out_dir,
+                                     int64_t batch_id, fk_report_options *out, fk_error *err)
+{
+    fk_report_target *t = in->ntargets ? fk_xcalloc(in->ntargets, sizeof(*t)) : NULL;
+
+    *out = *in;
+    out->targets = t;
+    for (size_t i = 0; i < in->ntargets; i++) {
+        fk_report_format f = in->targets[i].format;
+        fk_buf path = FK_BUF_INIT;
+        t[i].format = f;
+        if (in->targets[i].path) {
+            t[i].path = fk_xstrdup(in->targets[i].path);
+            continue;
+        }
+        if (!out_dir || batch_id <= 0) {
+            fk_pipeline__free_targets(out);
+            return fk_error_set(err, FK_EUSAGE, NULL, 0, "report",
+                                "a report without a path needs a batch with an output "
+                                "directory (not a dry run): give its path");
+        }
+        fk_buf_printf(&path, "%s/report-%lld.%s", out_dir, (long long)batch_id,
+                      f == FK_REPORT_JUNIT ? "xml" : fk_report_format_name(f));
+        t[i].path = fk_buf_take(&path);
+    }
+    return FK_OK;
+}
+
+void fk_pipeline__free_targets(fk_report_options *ro)
+{
+    fk_report_target *t = (fk_report_target *)ro->targets;
+    for (size_t i = 0; t && i < ro->ntargets; i++)
+        free((char *)t[i].path);
+    free(t);
+    ro->targets = NULL;
+    ro->ntargets = 0;
 }
 
 fk_status fk_pipeline__write_failure(const run_ctx *c, fk_error *err)
@@ -362,7 +529,7 @@ static void held_free(held_list *h)
 static fk_status recheck_held(run_ctx *c, const held_list *h, size_t *released, fk_error *err)
 {
     fk_status st = FK_OK;
-    for (size_t i = 0; st == FK_OK && i < h->n; i++) {
+    for (size_t i = 0; st == FK_OK && i < h->n && !fk_pipeline__stop_requested(); i++) {
         fk_order *o = &c->cur->orders[c->cur->n];
         if (!fk_order_decode(h->data[i], o))
             continue;
@@ -436,10 +603,25 @@ static fk_status open_state(run_ctx *c, const char *as_of, const char *const *in
         return fk_store_open_readonly(&c->store, opts->db_path, err);
     if ((st = fk_store_open(&c->store, opts->db_path, err)) != FK_OK ||
         (st = fk_pipeline__open_writer(c, opts->out_dir, err)) != FK_OK ||
-        (st = fk_store_batch_create(c->store, "run", as_of, inputs, ninputs, opts->out_dir,
-                                    &c->batch_id, err)) != FK_OK)
+        (st = fk_store_batch_create(c->store, "run", as_of, inputs, ninputs,
+                                    fk_outdir_real(c->outdir), &c->batch_id, err)) != FK_OK)
         return st;
     return release_holds(c, err);
+}
+
+/* An environment error stopped the batch before its end: say how to finish it. */
+static void incomplete_hint(const run_ctx *c, const char *const *inputs, size_t ninputs,
+                            fk_error *err)
+{
+    fk_buf m = FK_BUF_INIT;
+    fk_buf_printf(&m, "%s; batch %lld is incomplete: when this is fixed, `faktura retry "
+                      "--batch %lld",
+                  err->message, (long long)c->batch_id, (long long)c->batch_id);
+    for (size_t i = 0; i < ninputs; i++)
+        fk_buf_printf(&m, " %s", inputs[i]);
+    fk_buf_puts(&m, "` finishes it");
+    snprintf(err->message, sizeof(err->message), "%s", fk_buf_cstr(&m));
+    fk_buf_free(&m);
 }
 
 static fk_status check_options(const fk_batch_options *opts, size_t ninputs, fk_error *err)
@@ -458,45 +640,72 @@ fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs, 
 {
     run_ctx c;
     fk_ingest **ins = NULL;
+    fk_prescan scan = {NULL, 0, 0};
     fk_status st;
     char as_of[32];
     uint64_t total_bytes = 0;
+    fk_report_options ro = {NULL, 0, false, 0};
 
     memset(out, 0, sizeof(*out));
     if ((st = check_options(opts, ninputs, err)) != FK_OK)
         return st;
     fk_pipeline__ctx_init(&c, opts);
     fk_format_datetime(opts->as_of, as_of, sizeof(as_of));
-    if ((st = fk_pipeline__open_inputs(opts, inputs, ninputs, &ins, &total_bytes, err)) !=
+    /* Nothing is recorded before every input was read through (prescan.c); a dry run
+     * records nothing anyway. */
+    if ((!opts->dry_run &&
+         (st = fk_pipeline__prescan(opts, inputs, ninputs, NULL, NULL, &scan, err)) != FK_OK) ||
+        (st = fk_pipeline__open_inputs(opts, inputs, ninputs, &ins, &total_bytes, err)) !=
             FK_OK ||
+        (!opts->dry_run &&
+         (st = fk_pipeline__inputs_unchanged(inputs, ninputs, &scan, err)) != FK_OK) ||
         (st = load_expect(&c, err)) != FK_OK ||
         (st = open_state(&c, as_of, inputs, ninputs, err)) != FK_OK ||
         (st = fk_report_new(&c.report, err)) != FK_OK)
         goto done;
     fk_report_set_batch(c.report, c.batch_id, opts->dry_run ? "validate" : "run", as_of, inputs,
                         ninputs);
-    if ((st = fk_pipeline__ingest_all(&c, ins, ninputs, total_bytes, pick_new, NULL, err)) !=
-            FK_OK ||
-        (st = fk_pipeline__drain(&c, err)) != FK_OK)
+    st = fk_pipeline__ingest_all(&c, ins, ninputs, total_bytes, pick_new, NULL, err);
+    if (st == FK_OK)
+        st = fk_pipeline__drain(&c, err);
+    else if (st == FK_EINPUT && !opts->dry_run)
+        st = fk_pipeline__changed_input(&c, err);
+    if (st == FK_OK && c.interrupted)
+        st = opts->dry_run ? fk_error_set(err, FK_EINCOMPLETE, NULL, 0, NULL, "interrupted")
+                           : fk_pipeline__stopped(&c, c.done, inputs, ninputs, err);
+    if (st != FK_OK)
+        goto done;
+    c.complete = true;
+    if (!opts->dry_run && !c.write_failed && (st = fk_pipeline__clear_pending(&c, err)) != FK_OK)
         goto done;
     if (!opts->dry_run &&
         ((st = fk_store_batch_finish(c.store, c.batch_id, "done", err)) != FK_OK ||
          (st = fk_store_batch_invoice_sums(c.store, c.batch_id, fk_pipeline__add_recorded,
                                            c.report, err)) != FK_OK))
         goto done;
-    if ((st = fk_report_write(c.report, &opts->report, err)) != FK_OK)
+    if ((st = fk_pipeline__batch_targets(&opts->report, opts->dry_run ? NULL : opts->out_dir,
+                                         c.batch_id, &ro, err)) != FK_OK ||
+        (st = fk_report_write(c.report, &ro, err)) != FK_OK)
         goto done;
     fk_report_summary(c.report, out);
-    fk_pipeline__first_target(&opts->report, out);
+    fk_pipeline__first_target(&ro, out);
+    out->held_waiting = c.held_waiting;
     finish_expect(&c, out);
     st = fk_pipeline__write_failure(&c, err);
 done:
-    if (st != FK_OK && c.store && !opts->dry_run && c.batch_id && !c.write_failed) {
+    /* A batch that stopped before its inputs ended is incomplete: what its chunks committed
+     * stays (the first orders of the inputs), and `retry` with the inputs finishes it. */
+    if (st != FK_OK && c.store && !opts->dry_run && c.batch_id && !c.complete) {
         fk_store_rollback(c.store);
         c.in_txn = false;
-        fk_store_batch_finish(c.store, c.batch_id, "aborted", NULL);
+        fk_store_batch_finish(c.store, c.batch_id, c.interrupted ? "interrupted" : "aborted",
+                              NULL);
+        if (st == FK_EENV)
+            incomplete_hint(&c, inputs, ninputs, err);
     }
+    fk_pipeline__prescan_free(&scan);
     fk_pipeline__close_inputs(ins, ninputs);
     fk_pipeline__ctx_free(&c);
+    fk_pipeline__free_targets(&ro);
     return st;
 }

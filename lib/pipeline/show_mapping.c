@@ -86,7 +86,7 @@ fk_status fk_show_mapping(const fk_batch_options *opts, const char *const *input
                     say(out, payload, &b);
                 }
             }
-            fk_validate_order(&o, cfg, opts->as_of);
+            fk_validate_order(&o, cfg, opts->as_of, NULL);
             if (o.amounts_ok) {
                 char a[40];
                 fk_buf_puts(&b, "  invoice lines:");

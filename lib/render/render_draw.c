@@ -249,6 +249,32 @@ static void draw_logo(fk_render__doc *c, HPDF_Page pg)
                         lay->logo_w, lay->logo_h);
 }
 
+/* The EPC QR code as one 1-bit image (the layout's bitmap), at the right of the payment
+ * block, its top level with the block's first text row. */
+static void draw_qr(fk_render__doc *c, HPDF_Page pg, int page)
+{
+    const fk_render__layout *lay = &c->lay;
+    const fk_render__row *r;
+    HPDF_Image img;
+
+    if (!lay->qr_n || lay->qr_row >= lay->m->nrows)
+        return;
+    r = &lay->m->rows[lay->qr_row];
+    if (r->page != page)
+        return;
+    /* libharu sizes a 1-bit image as width x height / 8 bytes, without the padding of
+     * each row to a byte that PDF wants: the bitmap's rows are whole bytes (white modules
+     * on the right, in the quiet zone), so both agree. */
+    int w = (lay->qr_n + 7) / 8 * 8;
+    float module = lay->qr_size / (float)lay->qr_n;
+    img = HPDF_LoadRawImageFromMem(c->pdf, lay->qr_bits, (HPDF_UINT)w, (HPDF_UINT)lay->qr_n,
+                                   HPDF_CS_DEVICE_GRAY, 1);
+    if (!img)
+        return;
+    HPDF_Page_DrawImage(pg, img, M_RIGHT - (float)w * module, r->top - lay->qr_size,
+                        (float)w * module, lay->qr_size);
+}
+
 /* Rows [r0, r1) and repeated headers [q0, q1) of one page: which is which. */
 typedef struct page_span {
     int page;
@@ -327,6 +353,7 @@ void fk_render__draw(fk_render__doc *c)
         sp.q1 = qi;
         if (page == 1)
             draw_logo(c, pg);
+        draw_qr(c, pg, page);
         draw_page_graphics(c, pg, &sp);
         draw_page_text(c, pg, &sp);
     }

@@ -84,8 +84,16 @@ typedef struct fk_render__labels {
     const char *payment, *transfer_text, *iban, *bic, *reference;
     const char *sepa_text, *mandate, *account;
     const char *paid_by, *card_word;
-    const char *reverse_charge, *reverse_note;
+    /* paid before the invoice (issue 20): "Paid on DATE via PROVIDER (REFERENCE)." and
+     * "Amount due: 0.00"; cash on delivery */
+    const char *paid_on, *paid_via, *amount_due, *cod_text;
     const char *page, *of;
+    /* the invoice of record's content (issue 17) */
+    const char *buyer_reference, *order_reference, *period;
+    const char *contact, *phone, *email;
+    const char *col_uom;                  /* the unit of measure column */
+    const char *vat_accounting;           /* "VAT in" (+ the accounting currency) */
+    const char *exchange_rate;
     /* Number conventions: grouping (plain space rather than NBSP for nb/pl, so extracted
      * text stays simple), decimal separator, and what goes between a rate and "%". */
     const char *group, *decimal, *pct;
@@ -184,6 +192,14 @@ typedef struct fk_render__layout {
     /* Page furniture, set by fk_render__build(): */
     const char *footer;           /* wrapped footer lines (NUL-separated), or NULL */
     int nfooter;
+    /* The EPC QR code (fk_render__build()), drawn at the right of the payment block:
+     * qr_n x qr_n modules (qr_bits: 1-bit rows, MSB first, 0 dark, each row padded to a
+     * byte), qr_size points wide, its top level with row qr_row's. qr_n 0: none. */
+    const unsigned char *qr_bits;
+    int qr_n;
+    float qr_size;
+    size_t qr_row;
+    unsigned char qr_buf[23 * 177]; /* the largest QR code (version 40) */
     const char *running;          /* running header text on pages >= 2 */
     float bottom;                 /* lowest y content may reach */
     int npages;                   /* set by pagination */
@@ -239,6 +255,20 @@ const char *fk_render__trimmed(fk_render__layout *c, int64_t v, int scale,
 /* "2026-11-20" as "20 Nov 2026" (en) or "20.11.2026" (de, nb, pl); anything that is not a
  * plain YYYY-MM-DD date as given. */
 const char *fk_render__date(fk_render__layout *c, const char *iso);
+/* An amount in minor units of exponent `exponent` (not the invoice's), grouped, with
+ * " CUR" after it. */
+const char *fk_render__amount_in(fk_render__layout *c, int64_t v, int exponent,
+                                 const char *currency);
+/* A payment reference as printed: an RF reference in groups of four ("RF18 5390 0754
+ * 7034"), anything else as it is. */
+const char *fk_render__reference(fk_render__layout *c, const char *ref, const char *kind);
+
+/* ---- The EPC QR code (render_qr.c) -------------------------------------------------------- */
+
+/* Encode payload (error correction level M, as EPC069-12 asks) into c->qr_bits/qr_n
+ * (c->qr_buf). false when it cannot be encoded (the invoice is not rendered then: the
+ * document says it has a QR code). An empty payload is no QR code (true). */
+bool fk_render__qr_encode(fk_render__layout *c, const char *payload);
 
 /* The box of a w x h pixel logo: within LOGO_MAX_W x LOGO_MAX_H points, aspect kept. */
 void fk_render__logo_box(float w, float h, float *box_w, float *box_h);

@@ -27,10 +27,12 @@ static const fk_render__labels LABELS[] = {
         "date.",
         "Mandate reference", "Account",
         "Paid by", "card",
-        "Reverse charge",
-        "VAT is to be accounted for by the recipient (Article 196 of Council Directive "
-        "2006/112/EC).",
+        "Paid on", "via", "Amount due", "To be paid in cash on delivery.",
         "Page", "of",
+        "Buyer reference", "Purchase order", "Delivery period",
+        "Contact", "Phone", "Email",
+        "Unit",
+        "VAT in", "Exchange rate",
         ",", ".", "%",
     },
     {
@@ -50,10 +52,12 @@ static const fk_render__labels LABELS[] = {
         "eingezogen.",
         "Mandatsreferenz", "Konto",
         "Bezahlt mit", "Karte",
-        "Steuerschuldnerschaft des Leistungsempfängers",
-        "Die Umsatzsteuer schuldet der Leistungsempfänger (Art. 196 der Richtlinie "
-        "2006/112/EG).",
+        "Bezahlt am", "über", "Offener Betrag", "Zahlung in bar bei Lieferung (Nachnahme).",
         "Seite", "von",
+        "Käuferreferenz", "Ihre Bestellung", "Leistungszeitraum",
+        "Ansprechpartner", "Telefon", "E-Mail",
+        "Einheit",
+        "Umsatzsteuer in", "Umrechnungskurs",
         ".", ",", " %",
     },
     {
@@ -73,9 +77,12 @@ static const fk_render__labels LABELS[] = {
         "forfallsdatoen.",
         "Mandatreferanse", "Konto",
         "Betalt med", "kort",
-        "Omvendt avgiftsplikt",
-        "Kjøper skal beregne og betale merverdiavgiften (artikkel 196 i direktiv 2006/112/EF).",
+        "Betalt", "via", "Utestående beløp", "Betales kontant ved levering (oppkrav).",
         "Side", "av",
+        "Kjøpers referanse", "Innkjøpsordre", "Leveringsperiode",
+        "Kontaktperson", "Telefon", "E-post",
+        "Enhet",
+        "MVA i", "Valutakurs",
         " ", ",", " %",
     },
     {
@@ -95,9 +102,12 @@ static const fk_render__labels LABELS[] = {
         "w terminie płatności.",
         "Numer mandatu", "Rachunek",
         "Zapłacono kartą", "",
-        "Odwrotne obciążenie",
-        "Podatek rozlicza nabywca (art. 196 dyrektywy 2006/112/WE).",
+        "Zapłacono", "przez", "Do zapłaty", "Płatne gotówką przy odbiorze (za pobraniem).",
         "Strona", "z",
+        "Referencja nabywcy", "Zamówienie nabywcy", "Okres dostawy",
+        "Osoba kontaktowa", "Telefon", "E-mail",
+        "J.m.",
+        "Kwota VAT w", "Kurs waluty",
         " ", ",", "%",
     },
 };
@@ -118,10 +128,15 @@ const fk_render__labels *fk_render__labels_for(const char *lang)
 
 const char *fk_render__amount(fk_render__layout *c, int64_t v, const char *currency)
 {
+    return fk_render__amount_in(c, v, c->inv->exponent, currency);
+}
+
+const char *fk_render__amount_in(fk_render__layout *c, int64_t v, int exponent,
+                                 const char *currency)
+{
     char num[96], out[128];
 
-    fk_decimal_format_grouped(v, c->inv->exponent, c->L->group, c->L->decimal, num,
-                              sizeof(num));
+    fk_decimal_format_grouped(v, exponent, c->L->group, c->L->decimal, num, sizeof(num));
     if (currency && currency[0])
         snprintf(out, sizeof(out), "%s %s", num, currency);
     else
@@ -174,4 +189,22 @@ const char *fk_render__date(fk_render__layout *c, const char *iso)
     else
         snprintf(out, sizeof(out), "%02d.%02d.%04d", d, m, y);
     return fk_render__dup(c->m, out, strlen(out));
+}
+
+const char *fk_render__reference(fk_render__layout *c, const char *ref, const char *kind)
+{
+    fk_buf b = FK_BUF_INIT;
+    const char *out;
+
+    if (!ref || !kind || strcmp(kind, "rf") != 0)
+        return fk_render__str(ref);
+    /* ISO 11649's paper form: groups of four. */
+    for (size_t i = 0; ref[i]; i++) {
+        if (i && i % 4 == 0)
+            fk_buf_putc(&b, ' ');
+        fk_buf_putc(&b, ref[i]);
+    }
+    out = fk_render__dup(c->m, fk_buf_cstr(&b), b.len);
+    fk_buf_free(&b);
+    return out;
 }

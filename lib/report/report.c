@@ -272,11 +272,12 @@ static const char *cause(int e, const char *none)
 
 fk_status fk_report__fail(fk_report_out *o, int e)
 {
+    const char *what = o->what ? o->what : "the report";
     if (strcmp(o->path, "-") == 0)
         return fk_error_set(o->err, FK_EENV, "-", 0, NULL,
-                            "cannot write the report to standard output: %s",
+                            "cannot write %s to standard output: %s", what,
                             cause(e, "the writer failed"));
-    return fk_error_set(o->err, FK_EENV, o->path, 0, NULL, "cannot write the report: %s",
+    return fk_error_set(o->err, FK_EENV, o->path, 0, NULL, "cannot write %s: %s", what,
                         cause(e, "the writer failed"));
 }
 
@@ -540,24 +541,32 @@ static fk_status write_format(fk_report *r, fk_report_out *o, fk_report_format f
                         (int)f);
 }
 
-/* Write the report through an already open descriptor (closed here). fsync only for a
- * regular file: a device or FIFO has nothing to make durable. Errors name t->path. */
-static fk_status write_fd(fk_report *r, int fd, bool regular, const fk_report_target *t,
-                          const fk_report_options *ro, fk_error *err)
+/* Where the bytes of one target come from: a report in one format, or a caller's own
+ * writer (fk_report_write_path). */
+typedef struct emitter {
+    fk_report_emit_fn fn;
+    void *payload;
+    const char *what;      /* "the report", "the journal": for messages */
+} emitter;
+
+/* Write through an already open descriptor (closed here). fsync only for a regular file:
+ * a device or FIFO has nothing to make durable. Errors name `shown`. */
+static fk_status write_fd(int fd, bool regular, const char *shown, const emitter *e,
+                          fk_error *err)
 {
     FILE *fp = fdopen(fd, "wb");
-    fk_report_out o = {fp, t->path, err};
+    fk_report_out o = {fp, shown, err, e->what};
     if (!fp) {
-        int e = errno;
+        int en = errno;
         close(fd);
-        return fk_report__fail(&o, e);
+        return fk_report__fail(&o, en);
     }
-    fk_status st = write_format(r, &o, t->format, ro);
+    fk_status st = e->fn(&o, e->payload);
     if (st == FK_OK && fflush(fp) != 0)
         st = fk_report__fail(&o, errno);
     if (st == FK_OK && regular && fsync(fileno(fp)) != 0)
-        st = fk_error_set(err, FK_EENV, t->path, 0, NULL,
-                          "cannot write the report: fsync: %s", strerror(errno));
+        st = fk_error_set(err, FK_EENV, shown, 0, NULL, "cannot write %s: fsync: %s", e->what,
+                          strerror(errno));
     if (fclose(fp) != 0 && st == FK_OK)
         st = fk_report__fail(&o, errno);
     return st;
@@ -565,10 +574,10 @@ static fk_status write_fd(fk_report *r, int fd, bool regular, const fk_report_ta
 
 /* Replace the regular file `path` (or create it) atomically: a temporary file beside it
  * (O_EXCL, so nothing in its place is followed or reused), fsync, rename, fsync of the
- * directory. A reader sees the old report or the whole new one. Errors name t->path (the
+ * directory. A reader sees the old file or the whole new one. Errors name `shown` (the
  * path as given; `path` may be where a symbolic link points). */
-static fk_status replace_file(fk_report *r, const char *path, const fk_report_target *t,
-                              const fk_report_options *ro, fk_error *err)
+static fk_status replace_file(const char *path, const char *shown, const emitter *e,
+                              fk_error *err)
 {
     fk_buf tmp = FK_BUF_INIT, dir = FK_BUF_INIT;
     const char *slash = strrchr(path, '/');
@@ -586,26 +595,25 @@ static fk_status replace_file(fk_report *r, const char *path, const fk_report_ta
         fd = open(fk_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
                   0666);
     if (fd < 0) {
-        st = fk_error_set(err, FK_EENV, t->path, 0, NULL,
-                          "cannot create the report's temporary file %s: %s",
-                          fk_buf_cstr(&tmp), strerror(errno));
+        st = fk_error_set(err, FK_EENV, shown, 0, NULL, "cannot create %s's temporary file %s: %s",
+                          e->what, fk_buf_cstr(&tmp), strerror(errno));
         goto done;
     }
-    if ((st = write_fd(r, fd, true, t, ro, err)) != FK_OK) {
+    if ((st = write_fd(fd, true, shown, e, err)) != FK_OK) {
         unlink(fk_buf_cstr(&tmp));
         goto done;
     }
     if (rename(fk_buf_cstr(&tmp), path) != 0) {
-        st = fk_error_set(err, FK_EENV, t->path, 0, NULL,
-                          "cannot rename the report's temporary file %s into place: %s",
+        st = fk_error_set(err, FK_EENV, shown, 0, NULL,
+                          "cannot rename %s's temporary file %s into place: %s", e->what,
                           fk_buf_cstr(&tmp), strerror(errno));
         unlink(fk_buf_cstr(&tmp));
         goto done;
     }
     dfd = open(fk_buf_cstr(&dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0 || fsync(dfd) != 0)
-        st = fk_error_set(err, FK_EENV, t->path, 0, NULL,
-                          "the report is written, but its directory %s cannot be synced: %s",
+        st = fk_error_set(err, FK_EENV, shown, 0, NULL,
+                          "%s is written, but its directory %s cannot be synced: %s", e->what,
                           fk_buf_cstr(&dir), strerror(errno));
     if (dfd >= 0)
         close(dfd);
@@ -615,22 +623,20 @@ done:
     return st;
 }
 
-/* Write one report target. A regular file (or none yet) is replaced atomically. Anything
- * else is written through and never replaced: a character device such as /dev/null (run
- * as root, a rename over it would replace the machine's /dev/null), a FIFO, a socket. A
- * symbolic link is followed, and the same rule applies to what it points to: the link
- * itself stays. */
-static fk_status write_target(fk_report *r, const fk_report_target *t,
-                              const fk_report_options *ro, fk_error *err)
+/* Write one target. A regular file (or none yet) is replaced atomically. Anything else is
+ * written through and never replaced: a character device such as /dev/null (run as root, a
+ * rename over it would replace the machine's /dev/null), a FIFO, a socket. A symbolic link
+ * is followed, and the same rule applies to what it points to: the link itself stays. */
+static fk_status write_target(const char *target, const emitter *e, fk_error *err)
 {
     struct stat sb;
     char *real = NULL;
-    const char *path = t->path;
+    const char *path = target;
     fk_status st;
 
     if (strcmp(path, "-") == 0) {
-        fk_report_out o = {stdout, "-", err};
-        st = write_format(r, &o, t->format, ro);
+        fk_report_out o = {stdout, "-", err, e->what};
+        st = e->fn(&o, e->payload);
         if (st == FK_OK && fflush(stdout) != 0)
             st = fk_report__fail(&o, errno);
         return st;
@@ -648,27 +654,53 @@ static fk_status write_target(fk_report *r, const fk_report_target *t,
     else
         replace = errno == ENOENT && !dangling;
     if (replace) {
-        st = replace_file(r, path, t, ro, err);
+        st = replace_file(path, target, e, err);
     } else {
         int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY | O_CLOEXEC, 0666);
         if (fd < 0)
-            st = fk_error_set(err, FK_EENV, t->path, 0, NULL,
-                              "cannot open the report for writing: %s", strerror(errno));
+            st = fk_error_set(err, FK_EENV, target, 0, NULL, "cannot open %s for writing: %s",
+                              e->what, strerror(errno));
         else
-            st = write_fd(r, fd, false, t, ro, err);
+            st = write_fd(fd, false, target, e, err);
     }
     free(real);
     return st;
 }
 
+typedef struct format_job {
+    fk_report *r;
+    fk_report_format f;
+    const fk_report_options *ro;
+} format_job;
+
+static fk_status emit_format(fk_report_out *o, void *payload)
+{
+    const format_job *j = payload;
+    return write_format(j->r, o, j->f, j->ro);
+}
+
 fk_status fk_report_write(fk_report *r, const fk_report_options *ro, fk_error *err)
 {
     for (size_t i = 0; i < ro->ntargets; i++) {
-        fk_status st = write_target(r, &ro->targets[i], ro, err);
+        format_job job = {r, ro->targets[i].format, ro};
+        emitter e = {emit_format, &job, "the report"};
+        fk_status st = write_target(ro->targets[i].path, &e, err);
         if (st != FK_OK)
             return st;
     }
     return FK_OK;
+}
+
+fk_status fk_report_write_path(const char *path, const char *what, fk_report_emit_fn fn,
+                               void *payload, fk_error *err)
+{
+    emitter e = {fn, payload, what};
+    return write_target(path, &e, err);
+}
+
+fk_status fk_report_out_write(fk_report_out *o, const void *p, size_t n)
+{
+    return fk_report__write(o, p, n);
 }
 
 void fk_report_free(fk_report *r)

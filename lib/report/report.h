@@ -25,6 +25,18 @@ fk_status fk_report_add(fk_report *r, const fk_outcome_rec *o, fk_error *err);
 void fk_report_add_recorded(fk_report *r, const char *currency, __int128 sum);
 /* Write every target of `ro` (files atomically: temp, fsync, rename). */
 fk_status fk_report_write(fk_report *r, const fk_report_options *ro, fk_error *err);
+
+/* Any other output by the same rules as a report target (`-` is stdout; a regular file is
+ * replaced atomically: temporary file, fsync, rename; a device, a FIFO or what a symbolic
+ * link points to is written through, never replaced): `faktura invoices` (the journal)
+ * and `faktura reprint` write through it. fn writes the bytes with fk_report_out_write;
+ * `what` names the output in messages ("the journal"). */
+typedef struct fk_report_out fk_report_out;
+typedef fk_status (*fk_report_emit_fn)(fk_report_out *o, void *payload);
+fk_status fk_report_write_path(const char *path, const char *what, fk_report_emit_fn fn,
+                               void *payload, fk_error *err);
+/* Write n bytes; a failure sets the error (the target's path and the cause). */
+fk_status fk_report_out_write(fk_report_out *o, const void *p, size_t n);
 void fk_report_summary(const fk_report *r, fk_summary *out);
 void fk_report_free(fk_report *r);
 

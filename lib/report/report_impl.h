@@ -49,6 +49,7 @@ typedef struct fk_report_out {
     FILE *fp;
     const char *path; /* the target as the caller gave it ("-": standard output) */
     fk_error *err;
+    const char *what; /* what is written, for messages; NULL: "the report" */
 } fk_report_out;
 
 /* Write n bytes (a string). A failure sets the error: the target's path and the cause, as

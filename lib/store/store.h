@@ -8,10 +8,11 @@
  * the same transaction that records its invoice, so a crash before COMMIT leaves neither a
  * gap nor a duplicate. "At most one invoice per order id" is a UNIQUE constraint.
  *
- * The files: store_db.c (handle, lock, transactions, the one statement helper),
+ * The files: store_db.c (handle, run lock, transactions, the one statement helper),
  * store_schema.c (schema, migrations), store_orders.c (orders, numbering), store_batch.c
  * (batches and reading them back), store_facts.c (the rules' queries), store_review.c
- * (approvals, holds, status), store_payments.c (payment rows).
+ * (approvals, holds, status), store_payments.c (payment rows), store_pending.c (output
+ * files written but maybe not recorded).
  */
 #ifndef FK_STORE_H
 #define FK_STORE_H
@@ -23,13 +24,23 @@
 
 typedef struct fk_store fk_store;
 
-/* Open (and create or migrate) the database for writing. Takes the run lock first:
- * another process holding it gives FK_EENV naming that process. */
+/* Open (and create or migrate) the database for writing. Takes the run lock on the
+ * database file first (store_db.c): another process holding it gives FK_EENV naming that
+ * process. Batches still 'running' become 'interrupted': their process is gone. */
 fk_status fk_store_open(fk_store **out, const char *path, fk_error *err);
 /* Open an existing database read-only (no lock, no migration). *out is NULL and FK_OK is
  * returned when the file does not exist. */
 fk_status fk_store_open_readonly(fk_store **out, const char *path, fk_error *err);
 void fk_store_close(fk_store *s);
+/* The database's identity (a random id made with it), NULL if it has none. */
+const char *fk_store_id(fk_store *s);
+/* The path it was opened with; the file and its directory, absolute. */
+const char *fk_store_path(const fk_store *s);
+const char *fk_store_real_path(const fk_store *s);
+const char *fk_store_dir(const fk_store *s);
+/* Does a writer hold the run lock (for a writer: itself)? A reader that says no knows that
+ * no batch is really running. */
+bool fk_store_writer_active(const fk_store *s);
 
 fk_status fk_store_begin(fk_store *s, fk_error *err);   /* BEGIN IMMEDIATE */
 fk_status fk_store_commit(fk_store *s, fk_error *err);
@@ -49,8 +60,12 @@ typedef struct fk_batch_info {
     char as_of[32];
     char **inputs;     /* owned (fk_batch_info_free): the input paths */
     size_t ninputs;
-    char *out_dir;     /* owned */
-    char state[16];
+    char *out_dir;     /* owned; absolute (a relative one resolved, see below) */
+    char *out_dir_relative; /* owned: the relative path an older faktura recorded, resolved
+                             * against the database's directory in out_dir; else NULL */
+    char state[16];    /* running, done, aborted, interrupted (running, to a reader, when
+                        * no writer holds the lock: interrupted) */
+    uint64_t orders;   /* orders recorded */
 } fk_batch_info;
 
 /* *found is false when there is no such batch. */
@@ -74,6 +89,18 @@ typedef void (*fk_retry_fn)(int64_t row, const char *order_id, const char *data,
 fk_status fk_store_retry_set(fk_store *s, int64_t batch_id, fk_retry_fn fn, void *payload,
                              fk_error *err);
 
+/* A recorded order of a batch, in input order: finishing an incomplete batch matches its
+ * inputs with them. */
+typedef struct fk_recorded_row {
+    bool found;
+    int64_t row;
+    char file[4096];
+    unsigned long line;
+    char order_id[1100];   /* ingestion keeps at most 1,024 bytes of a value */
+} fk_recorded_row;
+/* The batch's first order recorded after row `after` (0: its first). */
+fk_status fk_store_batch_row_after(fk_store *s, int64_t batch_id, int64_t after,
+                                   fk_recorded_row *out, fk_error *err);
 /* The order ids of a batch's settled orders (invoiced or skipped), for a retry's
  * duplicate-id check. */
 typedef void (*fk_id_fn)(const char *order_id, void *payload);
@@ -87,6 +114,13 @@ typedef void (*fk_invoice_fn)(const char *number, const char *series, int64_t se
                               void *payload);
 fk_status fk_store_invoices(fk_store *s, int64_t batch_id, bool last_batch_only,
                             fk_invoice_fn fn, void *payload, fk_error *err);
+/* The batches (one, or all when batch_id is 0) with invoices whose output directory an
+ * older faktura recorded relative to its working directory: fn gets the recorded path and
+ * the path it is resolved to (in the database's directory). */
+typedef void (*fk_relative_dir_fn)(int64_t batch_id, const char *recorded, const char *resolved,
+                                   void *payload);
+fk_status fk_store_relative_dirs(fk_store *s, int64_t batch_id, fk_relative_dir_fn fn,
+                                 void *payload, fk_error *err);
 /* Per series: count, max and distinct count of sequence numbers (gapless: all three equal). */
 typedef void (*fk_series_fn)(const char *series, int64_t count, int64_t max, int64_t distinct,
                              int64_t next_seq, void *payload);
@@ -110,36 +144,85 @@ typedef struct fk_invoice_rec {
     const char *pdf_name;      /* file name inside the batch's out dir */
     uint64_t pdf_size;
     const char *pdf_sha256;
+    const char *doc_json;      /* the invoice of record (core/document.h), canonical JSON */
+    size_t doc_len;
+    const char *doc_sha256;    /* its SHA-256 */
 } fk_invoice_rec;
 
 /* Record an order's outcome and findings in batch `batch_id`: a new row when `row` is 0,
  * else (a retry) replace the outcome of that not-yet-invoiced row. With `inv`, also its
- * invoice, consuming inv->seq of inv->series (which must be the peeked value). A
- * non-invoiced order keeps its ingested data for retries. Inside a transaction. */
+ * invoice, consuming inv->seq of inv->series (which must be the peeked value), and its
+ * document (the invoice of record). A non-invoiced order keeps its ingested data for
+ * retries. Inside a transaction. */
 fk_status fk_store_order_record(fk_store *s, int64_t batch_id, int64_t row, const fk_order *o,
                                 const fk_invoice_rec *inv, fk_error *err);
 
+/* ---- the invoices of record (store_documents.c) ---- */
+
+/* An issued invoice as the database has it. Strings are owned (fk_stored_invoice_free). */
+typedef struct fk_stored_invoice {
+    bool found;
+    char number[128];
+    char issue_date[16], due_date[16];
+    char currency[8];
+    int64_t net, vat, gross;
+    int64_t paid;              /* sum of its recorded payments */
+    char *pdf_path;            /* out_dir/pdf_name */
+    char *out_dir, *pdf_name;  /* its batch's output directory, its file name there */
+    int64_t pdf_size;
+    char pdf_sha256[65];
+    bool has_content;          /* issued with a stored document (schema 3 on) */
+    char *content;             /* the document's JSON, NULL when none */
+    char content_sha256[65];
+    char kind[16];
+    int version;
+} fk_stored_invoice;
+void fk_stored_invoice_free(fk_stored_invoice *si);
+
+/* The invoice `number` (si->found false when there is none). */
+fk_status fk_store_invoice_get(fk_store *s, const char *number, fk_stored_invoice *si,
+                               fk_error *err);
+/* Every invoice issued from `from` to `to` (YYYY-MM-DD, inclusive; NULL or "": open), in
+ * issue-date and number order, each to fn (the record lives until fn returns). */
+typedef void (*fk_stored_invoice_fn)(const fk_stored_invoice *si, void *payload);
+fk_status fk_store_invoice_list(fk_store *s, const char *from, const char *to,
+                                fk_stored_invoice_fn fn, void *payload, fk_error *err);
+
 /* ---- the generation rules' facts (store_facts.c) ---- */
 
-/* Add to f what the database knows (earlier batches than exclude_batch; 0: all). */
+/* Add to f what the database knows (every committed invoice and payment). */
 fk_status fk_store_customer_facts(fk_store *s, const fk_order *o, const fk_rules *r,
-                                  int64_t exclude_batch, const char *issue_date, int64_t as_of,
-                                  fk_customer_facts *f, fk_error *err);
+                                  const char *issue_date, int64_t as_of, fk_customer_facts *f,
+                                  fk_error *err);
 
 /* ---- review: approvals, holds, status (store_review.c) ---- */
 
-/* The codes an accountant released for the order (terminated by FK_CODE_NONE). */
+/* What an approval covers: the order as it was reviewed. */
+typedef struct fk_order_content {
+    bool found;
+    char content_hash[65];
+    bool amount_known;
+    int64_t amount;
+} fk_order_content;
+/* The codes an accountant released for the order with this content (terminated by
+ * FK_CODE_NONE); *stale: approvals of the order exist for other content. */
 fk_status fk_store_approved_codes(fk_store *s, int64_t batch_id, const char *order_id,
-                                  fk_code *out, size_t n, fk_error *err);
+                                  const char *content_hash, bool amount_known, int64_t amount,
+                                  fk_code *out, size_t n, bool *stale, fk_error *err);
+/* The content of the order held in the batch under order_id (found false: none held). */
+fk_status fk_store_held_content(fk_store *s, int64_t batch_id, const char *order_id,
+                                fk_order_content *out, fk_error *err);
 /* The distinct codes of the findings of the order if it is held (in name order), each to
  * fn; none when it is not held. */
 typedef void (*fk_code_fn)(fk_code code, const char *name, void *payload);
 fk_status fk_store_held_codes(fk_store *s, int64_t batch_id, const char *order_id,
                               fk_code_fn fn, void *payload, fk_error *err);
-/* Record an approval: the released codes (their names, space-separated), why, who, when. */
+/* Record an approval of the order with that content: the released codes (their names,
+ * space-separated), why, who, when. */
 fk_status fk_store_approval_add(fk_store *s, int64_t batch_id, const char *order_id,
-                                const char *codes, const char *reason, const char *who,
-                                const char *when, fk_error *err);
+                                const fk_order_content *content, const char *codes,
+                                const char *reason, const char *who, const char *when,
+                                fk_error *err);
 /* Held orders whose only finding code is `code` (named as in codes.def), in any batch. */
 typedef void (*fk_held_fn)(int64_t row, int64_t batch_id, const char *order_id,
                            const char *data, void *payload);
@@ -150,6 +233,19 @@ fk_status fk_store_held_only_for(fk_store *s, const char *code, fk_held_fn fn, v
  * borrowed for the call. */
 fk_status fk_store_status(fk_store *s, int64_t batch_id, fk_batch_row_fn batches,
                           fk_hold_row_fn holds, void *payload, fk_error *err);
+
+/* ---- output files written but maybe not recorded (store_pending.c) ---- */
+
+/* Record that `name` may be written in out_dir (absolute) and not yet be recorded: inside
+ * a transaction that commits before the file is written. */
+fk_status fk_store_pending_add(fk_store *s, const char *out_dir, const char *name,
+                               fk_error *err);
+typedef void (*fk_name_fn)(const char *name, void *payload);
+/* The names recorded as pending in out_dir. */
+fk_status fk_store_pending_list(fk_store *s, const char *out_dir, fk_name_fn fn, void *payload,
+                                fk_error *err);
+/* Forget them (out_dir was recovered, or a batch ended with nothing left behind). */
+fk_status fk_store_pending_clear(fk_store *s, const char *out_dir, fk_error *err);
 
 /* ---- payment rows (store_payments.c); the acceptance rules are the caller's ---- */
 

@@ -27,24 +27,50 @@ fk_status fk_store_batch_finish(fk_store *s, int64_t id, const char *state, fk_e
                   "UPDATE batches SET state = ? WHERE id = ?", "ti", state, id);
 }
 
+/* An output directory an older faktura recorded relative to the working directory of its
+ * run, which it did not record: resolved against the database's directory (where a run
+ * usually starts), and the recorded form kept so that messages can say so. */
+static char *resolve_dir(const fk_store *s, const char *dir)
+{
+    fk_buf b = FK_BUF_INIT;
+    if (!*dir || dir[0] == '/')
+        return fk_xstrdup(dir);
+    fk_buf_printf(&b, "%s%s%s", s->dir, strcmp(s->dir, "/") ? "/" : "", dir);
+    return fk_buf_take(&b);
+}
+
+typedef struct batch_ctx {
+    fk_store *s;
+    fk_batch_info *out;
+} batch_ctx;
+
 static void get_batch(sqlite3_stmt *row, void *payload)
 {
-    fk_batch_info *out = payload;
+    batch_ctx *c = payload;
+    fk_batch_info *out = c->out;
+    const char *dir = fk_store__col_text(row, 4);
     fk_store__col_copy(out->kind, sizeof(out->kind), row, 0);
     fk_store__col_copy(out->as_of, sizeof(out->as_of), row, 1);
     out->inputs = fk_inputs_decode(fk_store__col_text(row, 2), &out->ninputs);
     fk_store__col_copy(out->state, sizeof(out->state), row, 3);
-    out->out_dir = fk_xstrdup(fk_store__col_text(row, 4));
+    /* A batch still running while no process holds the run lock: its process is gone. */
+    if (!strcmp(out->state, "running") && !c->s->writer_active)
+        snprintf(out->state, sizeof(out->state), "interrupted");
+    out->out_dir = resolve_dir(c->s, dir);
+    out->out_dir_relative = *dir && dir[0] != '/' ? fk_xstrdup(dir) : NULL;
+    out->orders = (uint64_t)sqlite3_column_int64(row, 5);
 }
 
 fk_status fk_store_batch_get(fk_store *s, int64_t id, fk_batch_info *out, bool *found,
                              fk_error *err)
 {
+    batch_ctx c = {s, out};
     fk_status rc;
 
     memset(out, 0, sizeof(*out));
-    rc = fk_sql(s, STMT_COUNT, "read the batch", get_batch, out, err,
-                "SELECT kind, as_of, inputs, state, COALESCE(out_dir, '') FROM batches "
+    rc = fk_sql(s, STMT_COUNT, "read the batch", get_batch, &c, err,
+                "SELECT kind, as_of, inputs, state, COALESCE(out_dir, ''), "
+                "(SELECT count(*) FROM orders WHERE batch_id = b.id) FROM batches b "
                 "WHERE id = ?",
                 "i", id);
     *found = out->out_dir != NULL;
@@ -59,9 +85,11 @@ void fk_batch_info_free(fk_batch_info *bi)
         free(bi->inputs[i]);
     free(bi->inputs);
     free(bi->out_dir);
+    free(bi->out_dir_relative);
     bi->inputs = NULL;
     bi->ninputs = 0;
     bi->out_dir = NULL;
+    bi->out_dir_relative = NULL;
 }
 
 static fk_outcome outcome_from_name(const char *n)
@@ -211,6 +239,7 @@ fk_status fk_store_settled_ids(fk_store *s, int64_t batch_id, fk_id_fn fn, void 
 }
 
 typedef struct invoices_ctx {
+    fk_store *s;
     fk_invoice_fn fn;
     void *payload;
     fk_buf path;
@@ -219,8 +248,10 @@ typedef struct invoices_ctx {
 static void get_invoice(sqlite3_stmt *row, void *payload)
 {
     invoices_ctx *c = payload;
+    char *dir = resolve_dir(c->s, fk_store__col_text(row, 3));
     fk_buf_reset(&c->path);
-    fk_buf_printf(&c->path, "%s/%s", fk_store__col_text(row, 3), fk_store__col_text(row, 4));
+    fk_buf_printf(&c->path, "%s/%s", dir, fk_store__col_text(row, 4));
+    free(dir);
     c->fn(fk_store__col_text(row, 0), fk_store__col_text(row, 1), sqlite3_column_int64(row, 2),
           fk_buf_cstr(&c->path), sqlite3_column_int64(row, 5), fk_store__col_text(row, 6),
           c->payload);
@@ -229,7 +260,7 @@ static void get_invoice(sqlite3_stmt *row, void *payload)
 fk_status fk_store_invoices(fk_store *s, int64_t batch_id, bool last_batch_only,
                             fk_invoice_fn fn, void *payload, fk_error *err)
 {
-    invoices_ctx c = {fn, payload, FK_BUF_INIT};
+    invoices_ctx c = {s, fn, payload, FK_BUF_INIT};
     fk_status rc = fk_sql(s, STMT_COUNT, "read the invoices", get_invoice, &c, err,
                           "SELECT i.number, i.series, i.seq, COALESCE(b.out_dir, '.'), "
                           "i.pdf_name, i.pdf_size, i.pdf_sha256 FROM invoices i "
@@ -261,4 +292,49 @@ fk_status fk_store_series_check(fk_store *s, fk_series_fn fn, void *payload, fk_
                   "count(DISTINCT i.seq), s.next_seq FROM series s "
                   "LEFT JOIN invoices i ON i.series = s.key GROUP BY s.key ORDER BY s.key",
                   NULL);
+}
+
+typedef struct rel_ctx {
+    fk_store *s;
+    fk_relative_dir_fn fn;
+    void *payload;
+} rel_ctx;
+
+static void get_relative(sqlite3_stmt *row, void *payload)
+{
+    rel_ctx *c = payload;
+    char *dir = resolve_dir(c->s, fk_store__col_text(row, 1));
+    c->fn(sqlite3_column_int64(row, 0), fk_store__col_text(row, 1), dir, c->payload);
+    free(dir);
+}
+
+fk_status fk_store_relative_dirs(fk_store *s, int64_t batch_id, fk_relative_dir_fn fn,
+                                 void *payload, fk_error *err)
+{
+    rel_ctx c = {s, fn, payload};
+    return fk_sql(s, STMT_COUNT, "read the output directories", get_relative, &c, err,
+                  "SELECT b.id, b.out_dir FROM batches b WHERE (?1 = 0 OR b.id = ?1) AND "
+                  "b.out_dir <> '' AND substr(b.out_dir, 1, 1) <> '/' AND EXISTS (SELECT 1 "
+                  "FROM invoices i WHERE i.batch_id = b.id) ORDER BY b.id",
+                  "i", batch_id);
+}
+
+static void get_row(sqlite3_stmt *row, void *payload)
+{
+    fk_recorded_row *r = payload;
+    r->found = true;
+    r->row = sqlite3_column_int64(row, 0);
+    fk_store__col_copy(r->file, sizeof(r->file), row, 1);
+    r->line = (unsigned long)sqlite3_column_int64(row, 2);
+    fk_store__col_copy(r->order_id, sizeof(r->order_id), row, 3);
+}
+
+fk_status fk_store_batch_row_after(fk_store *s, int64_t batch_id, int64_t after,
+                                   fk_recorded_row *out, fk_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    return fk_sql(s, STMT_ROW_AFTER, "read the batch's orders", get_row, out, err,
+                  "SELECT id, file, line, order_id FROM orders WHERE batch_id = ? AND id > ? "
+                  "ORDER BY id LIMIT 1",
+                  "ii", batch_id, after);
 }

@@ -2,12 +2,23 @@
 /* store_db.c -- the database handle: the run lock, opening and closing, transactions, and
  * the one helper every statement goes through (fk_sql).
  *
- * Why a lock file beside the database: SQLite lets a second writer wait and then interleave
- * its transactions; a second nightly run on the same books must instead be refused at once
- * and say who holds them. flock() on "<db>.lock" is released by the kernel when the process
- * dies, so a killed run never leaves a stale lock. The lock file is never the database
- * file itself: closing any descriptor of the database would drop SQLite's own POSIX locks
- * (sqlite.org/howtocorrupt.html §2.2).
+ * The run lock: one database, one run, however the database is named. SQLite lets a
+ * second writer wait and then interleave its transactions; a second nightly run on the
+ * same books must instead be refused at once and say who holds them. So a writer takes an
+ * exclusive flock() on a descriptor of the database file itself: the lock belongs to the
+ * file, not to a name, and a symbolic link, a path through "..", a hard link or a bind
+ * mount of the same file all meet it. (A lock file named after the path, "DB.lock", let
+ * two runs in through two names of one database, and followed a symbolic link planted in
+ * its place, truncating whatever it pointed at.) The kernel drops a flock when its process
+ * dies, so a killed run never leaves a stale lock, and a batch still 'running' in the
+ * database while nobody holds the lock was left by a process that is gone.
+ *
+ * flock() locks and SQLite's POSIX (fcntl) locks do not interact on a local filesystem;
+ * the database must be on one anyway (WAL needs shared memory). The descriptor stays open
+ * until SQLite has closed the database: closing any descriptor of the database file drops
+ * every POSIX lock the process holds on it, SQLite's included (sqlite.org/howtocorrupt.html
+ * §2.2). A reader takes no lock; it only looks, with a shared flock dropped at once, whether
+ * a writer is at work (a writer that meets such a look retries for a moment).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,8 +28,11 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 #include "core/buf.h"
+#include "core/testhook.h"
 #include "store/store_impl.h"
 
 fk_status fk_store__db_error(fk_store *s, fk_error *err, const char *what)
@@ -117,39 +131,114 @@ void fk_store__col_copy(char *dst, size_t n, sqlite3_stmt *row, int i)
     snprintf(dst, n, "%s", fk_store__col_text(row, i));
 }
 
-static fk_status take_lock(fk_store *s, fk_error *err)
+/* The process holding the exclusive flock on the file of fd, from /proc/locks (Linux; 0
+ * when it cannot be told). Only for the message: the flock is what protects. */
+static long lock_holder(int fd)
 {
-    fk_buf lp = FK_BUF_INIT;
-    char holder[64] = "";
-    fk_status st = FK_OK;
+    struct stat sb;
+    char want[64], line[256];
+    long pid = 0;
+    FILE *fp;
 
-    fk_buf_printf(&lp, "%s.lock", s->path);
-    s->lock_fd = open(fk_buf_cstr(&lp), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (s->lock_fd < 0) {
-        st = fk_error_set(err, FK_EENV, fk_buf_cstr(&lp), 0, NULL,
-                          "cannot create the lock file: %s", strerror(errno));
-        goto done;
+    if (fstat(fd, &sb) != 0 || !(fp = fopen("/proc/locks", "re")))
+        return 0;
+    snprintf(want, sizeof(want), "%02x:%02x:%llu", major(sb.st_dev), minor(sb.st_dev),
+             (unsigned long long)sb.st_ino);
+    while (fgets(line, sizeof(line), fp)) {
+        char kind[16], mode[16], dev[64];
+        long p;
+        if (strstr(line, "->")) /* a process waiting for the lock, not holding it */
+            continue;
+        if (sscanf(line, "%*s %15s %*s %15s %ld %63s", kind, mode, &p, dev) == 4 &&
+            !strcmp(kind, "FLOCK") && !strcmp(mode, "WRITE") && !strcmp(dev, want)) {
+            pid = p;
+            break;
+        }
     }
-    if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-        ssize_t n = pread(s->lock_fd, holder, sizeof(holder) - 1, 0);
-        holder[n > 0 ? n : 0] = '\0';
-        holder[strcspn(holder, "\n")] = '\0';
-        st = fk_error_set(err, FK_EENV, s->path, 0, NULL,
-                          "another faktura process (pid %s) is running on this database; "
-                          "try again when it has finished",
-                          holder[0] ? holder : "unknown");
-        close(s->lock_fd);
+    fclose(fp);
+    return pid;
+}
+
+/* Open the database file itself (creating it for a writer) and take the run lock on it
+ * (see the top of this file); a reader only learns whether a writer holds it. A path that
+ * is not a regular file (a directory, a FIFO, a device) is refused before anything opens
+ * it for SQLite; O_NONBLOCK keeps a FIFO from blocking the open. *missing: a reader found
+ * no file. */
+static fk_status take_lock(fk_store *s, bool readonly, bool *missing, fk_error *err)
+{
+    int flags = (readonly ? O_RDONLY : O_RDWR | O_CREAT) | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+    struct stat sb;
+
+    *missing = false;
+    s->lock_fd = open(s->path, flags, 0644);
+    if (s->lock_fd < 0 && readonly && errno == ENOENT) {
+        *missing = true;
+        return FK_OK;
+    }
+    if (s->lock_fd < 0)
+        return fk_error_set(err, FK_EENV, s->path, 0, NULL, "cannot open the database: %s",
+                            strerror(errno));
+    if (fstat(s->lock_fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(s->lock_fd); /* not a database file: SQLite holds no lock on it */
         s->lock_fd = -1;
-        goto done;
+        return fk_error_set(err, FK_EENV, s->path, 0, NULL,
+                            "is not a regular file: a database is one");
     }
-    snprintf(holder, sizeof(holder), "%ld\n", (long)getpid());
-    if (ftruncate(s->lock_fd, 0) != 0 ||
-        pwrite(s->lock_fd, holder, strlen(holder), 0) != (ssize_t)strlen(holder)) {
-        /* The pid is only informative; the flock is what protects. */
+    if (readonly) {
+        if (flock(s->lock_fd, LOCK_SH | LOCK_NB) == 0) {
+            flock(s->lock_fd, LOCK_UN);
+            s->writer_active = false;
+        } else {
+            s->writer_active = true;
+        }
+        return FK_OK;
     }
-done:
-    fk_buf_free(&lp);
-    return st;
+    /* A reader's look holds the lock for microseconds: wait out a few of them. */
+    for (int tries = 0; flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0; tries++) {
+        if ((errno != EWOULDBLOCK && errno != EINTR) || tries == 25) {
+            long pid = errno == EWOULDBLOCK ? lock_holder(s->lock_fd) : 0;
+            char holder[32] = "unknown";
+            if (pid > 0)
+                snprintf(holder, sizeof(holder), "%ld", pid);
+            return fk_error_set(err, FK_EENV, s->path, 0, NULL,
+                                "another faktura process (pid %s) is running on this "
+                                "database; try again when it has finished",
+                                holder);
+        }
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    }
+    s->writer_active = true; /* this process */
+    return FK_OK;
+}
+
+/* The database file SQLite opened is the one locked (not replaced in between). */
+static fk_status same_file(fk_store *s, fk_error *err)
+{
+    struct stat a, b;
+    if (fstat(s->lock_fd, &a) != 0 || stat(s->path, &b) != 0 || a.st_dev != b.st_dev ||
+        a.st_ino != b.st_ino)
+        return fk_error_set(err, FK_EENV, s->path, 0, NULL,
+                            "the database file was replaced while it was being opened");
+    return FK_OK;
+}
+
+/* The directory the database is in, absolute: what relative output directories recorded
+ * by an older faktura are resolved against. */
+static void find_dir(fk_store *s)
+{
+    char *real = realpath(s->path, NULL);
+    s->real = real ? real : fk_xstrdup(s->path);
+    s->dir = fk_xstrdup(s->real);
+    char *slash = strrchr(s->dir, '/');
+    if (slash)
+        *(slash == s->dir ? slash + 1 : slash) = '\0';
+    else
+        snprintf(s->dir, strlen(s->dir) + 1, ".");
+}
+
+static void get_id(sqlite3_stmt *row, void *payload)
+{
+    fk_store__col_copy(payload, 33, row, 0);
 }
 
 static fk_status open_db(fk_store **out, const char *path, bool readonly, fk_error *err)
@@ -157,16 +246,25 @@ static fk_status open_db(fk_store **out, const char *path, bool readonly, fk_err
     fk_store *s = fk_xcalloc(1, sizeof(*s));
     fk_status rc = FK_OK;
     int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    bool missing = false;
 
     s->path = fk_xstrdup(path);
     s->lock_fd = -1;
+    s->full_after = -1; /* counted from the end of the open (the migrations' commits not) */
     *out = NULL;
-    if (!readonly && (rc = take_lock(s, err)) != FK_OK)
+    if ((rc = take_lock(s, readonly, &missing, err)) != FK_OK)
         goto fail;
+    if (missing) {
+        fk_store_close(s);
+        return FK_OK;
+    }
     if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         rc = fk_store__db_error(s, err, "open");
         goto fail;
     }
+    if ((rc = same_file(s, err)) != FK_OK)
+        goto fail;
+    find_dir(s);
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, 10000);
     /* Durable commits (RELIABILITY.md §1): WAL synced at every commit. */
@@ -176,11 +274,47 @@ static fk_status open_db(fk_store **out, const char *path, bool readonly, fk_err
     if (!readonly && ((rc = fk_store__exec(s, "PRAGMA journal_mode = WAL;", err)) != FK_OK ||
                       (rc = fk_store__migrate(s, err)) != FK_OK))
         goto fail;
+    /* This process holds the lock: a batch still running was left by one that is gone. */
+    if (!readonly &&
+        (rc = fk_sql(s, STMT_COUNT, "mark interrupted batches", NULL, NULL, err,
+                     "UPDATE batches SET state = 'interrupted' WHERE state = 'running'",
+                     NULL)) != FK_OK)
+        goto fail;
+    s->commits = 0;
+    s->full_after = readonly ? -1 : fk_testhooks_get()->db_full_after;
     *out = s;
     return FK_OK;
 fail:
     fk_store_close(s);
     return rc != FK_OK ? rc : FK_EENV;
+}
+
+const char *fk_store_id(fk_store *s)
+{
+    if (!s->id[0])
+        fk_sql(s, STMT_COUNT, "read the database's identity", get_id, s->id, NULL,
+               "SELECT value FROM meta WHERE key = 'database_id'", NULL);
+    return s->id[0] ? s->id : NULL;
+}
+
+const char *fk_store_path(const fk_store *s)
+{
+    return s->path;
+}
+
+const char *fk_store_dir(const fk_store *s)
+{
+    return s->dir;
+}
+
+const char *fk_store_real_path(const fk_store *s)
+{
+    return s->real;
+}
+
+bool fk_store_writer_active(const fk_store *s)
+{
+    return s->writer_active;
 }
 
 fk_status fk_store_open(fk_store **out, const char *path, fk_error *err)
@@ -190,12 +324,8 @@ fk_status fk_store_open(fk_store **out, const char *path, fk_error *err)
 
 fk_status fk_store_open_readonly(fk_store **out, const char *path, fk_error *err)
 {
-    struct stat sb;
-    *out = NULL;
-    if (stat(path, &sb) != 0 && errno == ENOENT)
-        return FK_OK;
     fk_status rc = open_db(out, path, true, err);
-    if (rc != FK_OK)
+    if (rc != FK_OK || !*out)
         return rc;
     /* One read transaction for the reader's life: every query sees the same snapshot, and
      * a dry run's two queries an order skip taking and dropping the WAL read lock each
@@ -219,8 +349,10 @@ void fk_store_close(fk_store *s)
     if (s->db)
         sqlite3_close(s->db);
     if (s->lock_fd >= 0)
-        close(s->lock_fd); /* releases the flock */
+        close(s->lock_fd); /* after SQLite's close (see the top); releases the flock */
     free(s->path);
+    free(s->real);
+    free(s->dir);
     free(s);
 }
 
@@ -231,7 +363,13 @@ fk_status fk_store_begin(fk_store *s, fk_error *err)
 
 fk_status fk_store_commit(fk_store *s, fk_error *err)
 {
-    return fk_store__exec(s, "COMMIT", err);
+    fk_status rc = fk_store__exec(s, "COMMIT", err);
+    /* Test hook FAKTURA_TEST_DB_FULL_AFTER (core/testhook.h): after this many commits the
+     * database may not grow any more, which SQLite reports exactly as a full disk
+     * (SQLITE_FULL): the size limit cannot go below the current size. */
+    if (rc == FK_OK && s->full_after >= 0 && ++s->commits == s->full_after)
+        rc = fk_store__exec(s, "PRAGMA max_page_count = 1", err);
+    return rc;
 }
 
 void fk_store_rollback(fk_store *s)

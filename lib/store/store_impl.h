@@ -17,14 +17,18 @@ typedef enum fk_stmt_id {
     STMT_PRIOR, STMT_HAS_NUMBER, STMT_PEEK, STMT_SERIES_NEW, STMT_SERIES_NEXT, STMT_ORDER,
     STMT_ORDER_UPDATE, STMT_FINDINGS_DELETE, STMT_FINDING, STMT_INVOICE, STMT_OPEN,
     STMT_TODAY, STMT_OVERDUE, STMT_DUP_CHARGE, STMT_BALANCE, STMT_PAYMENT_SEEN,
-    STMT_PAYMENT, STMT_FINDINGS_OF,
+    STMT_PAYMENT, STMT_FINDINGS_OF, STMT_DOCUMENT, STMT_PENDING, STMT_ROW_AFTER,
     STMT_COUNT
 } fk_stmt_id;
 
 struct fk_store {
     sqlite3 *db;
     char *path;
-    int lock_fd;
+    char *real, *dir;      /* the database file and its directory, absolute */
+    int lock_fd;           /* the database file itself: the run lock (store_db.c) */
+    bool writer_active;    /* a writer (this process, for a writer) holds the run lock */
+    char id[33];           /* the database's identity, once read */
+    long full_after, commits; /* test hook: the database is full after this many commits */
     sqlite3_stmt *cache[STMT_COUNT];
 };
 

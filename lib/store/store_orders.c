@@ -122,14 +122,21 @@ fk_status fk_store_order_record(fk_store *s, int64_t batch_id, int64_t row, cons
     }
     if (rc != FK_OK || !inv || (rc = consume_number(s, inv, err)) != FK_OK)
         return rc;
-    return fk_sql(s, STMT_INVOICE, "record an invoice", NULL, NULL, err,
-                  "INSERT INTO invoices(number, series, seq, order_id, order_row, batch_id, "
-                  "issue_date, due_date, currency, net, vat, gross, content_hash, pdf_name, "
-                  "pdf_size, pdf_sha256, customer_key, charge_key, order_time) "
-                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                  "ttitiitttiiittittti", inv->number, inv->series, inv->seq,
-                  o->f[FK_COL_ORDER_ID], row, batch_id, inv->issue_date, inv->due_date,
-                  o->currency, o->net_total, o->vat_total, o->gross_total, o->content_hash,
-                  inv->pdf_name, (int64_t)inv->pdf_size, inv->pdf_sha256, o->customer_key,
-                  o->charge_key, o->order_time);
+    rc = fk_sql(s, STMT_INVOICE, "record an invoice", NULL, NULL, err,
+                "INSERT INTO invoices(number, series, seq, order_id, order_row, batch_id, "
+                "issue_date, due_date, currency, net, vat, gross, content_hash, pdf_name, "
+                "pdf_size, pdf_sha256, customer_key, charge_key, order_time, has_document) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "ttitiitttiiittitttid", inv->number, inv->series, inv->seq,
+                o->f[FK_COL_ORDER_ID], row, batch_id, inv->issue_date, inv->due_date,
+                o->currency, o->net_total, o->vat_total, o->gross_total, o->content_hash,
+                inv->pdf_name, (int64_t)inv->pdf_size, inv->pdf_sha256, o->customer_key,
+                o->charge_key, o->order_time, inv->doc_json ? 1 : 0);
+    if (rc != FK_OK || !inv->doc_json)
+        return rc;
+    /* The invoice of record, in the transaction that consumes its number. */
+    return fk_sql(s, STMT_DOCUMENT, "record an invoice's document", NULL, NULL, err,
+                  "INSERT INTO documents(number, kind, version, content, sha256) "
+                  "VALUES (?, 'invoice', 1, ?, ?)",
+                  "ttt", inv->number, inv->doc_json, inv->doc_sha256);
 }

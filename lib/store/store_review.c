@@ -11,11 +11,16 @@
 typedef struct approved_ctx {
     fk_code *out;
     size_t n, k;
+    bool stale;
 } approved_ctx;
 
 static void add_approved(sqlite3_stmt *row, void *payload)
 {
     approved_ctx *c = payload;
+    if (!sqlite3_column_int(row, 1)) { /* for other content than the order's now */
+        c->stale = true;
+        return;
+    }
     char *codes = fk_xstrdup(fk_store__col_text(row, 0)), *save = NULL;
     for (char *t = strtok_r(codes, " ", &save); t && c->k + 1 < c->n; t = strtok_r(NULL, " ", &save))
         c->out[c->k++] = fk_code_from_name(t);
@@ -23,14 +28,36 @@ static void add_approved(sqlite3_stmt *row, void *payload)
 }
 
 fk_status fk_store_approved_codes(fk_store *s, int64_t batch_id, const char *order_id,
-                                  fk_code *out, size_t n, fk_error *err)
+                                  const char *content_hash, bool amount_known, int64_t amount,
+                                  fk_code *out, size_t n, bool *stale, fk_error *err)
 {
-    approved_ctx c = {out, n, 0};
+    approved_ctx c = {out, n, 0, false};
     fk_status rc = fk_sql(s, STMT_COUNT, "read approvals", add_approved, &c, err,
-                          "SELECT codes FROM approvals WHERE batch_id = ? AND order_id = ?",
-                          "it", batch_id, order_id);
+                          "SELECT codes, content_hash IS ?3 AND amount IS ?4 FROM approvals "
+                          "WHERE batch_id = ?1 AND order_id = ?2",
+                          "ittI", batch_id, order_id, content_hash, (int)amount_known, amount);
     out[c.k] = FK_CODE_NONE;
+    *stale = c.stale;
     return rc;
+}
+
+static void get_content(sqlite3_stmt *row, void *payload)
+{
+    fk_order_content *c = payload;
+    c->found = true;
+    fk_store__col_copy(c->content_hash, sizeof(c->content_hash), row, 0);
+    c->amount_known = sqlite3_column_type(row, 1) != SQLITE_NULL;
+    c->amount = sqlite3_column_int64(row, 1);
+}
+
+fk_status fk_store_held_content(fk_store *s, int64_t batch_id, const char *order_id,
+                                fk_order_content *out, fk_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    return fk_sql(s, STMT_COUNT, "read the held order", get_content, out, err,
+                  "SELECT content_hash, amount FROM orders WHERE batch_id = ? AND "
+                  "order_id = ? AND status = 'held' ORDER BY id LIMIT 1",
+                  "it", batch_id, order_id);
 }
 
 typedef struct codes_ctx {
@@ -57,13 +84,15 @@ fk_status fk_store_held_codes(fk_store *s, int64_t batch_id, const char *order_i
 }
 
 fk_status fk_store_approval_add(fk_store *s, int64_t batch_id, const char *order_id,
-                                const char *codes, const char *reason, const char *who,
-                                const char *when, fk_error *err)
+                                const fk_order_content *content, const char *codes,
+                                const char *reason, const char *who, const char *when,
+                                fk_error *err)
 {
     return fk_sql(s, STMT_COUNT, "record the approval", NULL, NULL, err,
                   "INSERT INTO approvals(batch_id, order_id, codes, reason, approved_by, "
-                  "approved_at) VALUES (?,?,?,?,?,?)",
-                  "ittttt", batch_id, order_id, codes, reason, who, when);
+                  "approved_at, content_hash, amount) VALUES (?,?,?,?,?,?,?,?)",
+                  "ittttttI", batch_id, order_id, codes, reason, who, when,
+                  content->content_hash, (int)content->amount_known, content->amount);
 }
 
 typedef struct held_ctx {
@@ -125,17 +154,20 @@ fk_status fk_store_status(fk_store *s, int64_t batch_id, fk_batch_row_fn batches
     status_ctx c = {batches, holds, payload};
     /* The counts in fk_outcome order: invoiced, failed, held, skipped. */
     fk_status rc = fk_sql(s, STMT_COUNT, "list batches", get_batch_row, &c, err,
-                          "SELECT b.id, b.kind, b.as_of, b.state, count(o.id), "
+                          "SELECT b.id, b.kind, b.as_of, CASE WHEN b.state = 'running' AND "
+                          "?2 = 0 THEN 'interrupted' ELSE b.state END, count(o.id), "
                           "sum(o.status = 'invoiced'), sum(o.status = 'failed'), "
                           "sum(o.status = 'held'), sum(o.status = 'skipped') FROM batches b "
                           "LEFT JOIN orders o ON o.batch_id = b.id WHERE (?1 = 0 OR b.id = ?1) "
                           "GROUP BY b.id ORDER BY b.id",
-                          "i", batch_id);
+                          "id", batch_id, (int)s->writer_active);
     if (rc != FK_OK)
         return rc;
     return fk_sql(s, STMT_COUNT, "list holds", get_hold_row, &c, err,
                   "SELECT o.batch_id, o.order_id, f.code, f.message, "
-                  "(SELECT group_concat(a.codes || ' by ' || a.approved_by, '; ') FROM "
+                  "(SELECT group_concat(a.codes || ' by ' || a.approved_by || CASE WHEN "
+                  "a.content_hash IS o.content_hash AND a.amount IS o.amount THEN '' ELSE "
+                  "' (for other content: no longer applies)' END, '; ') FROM "
                   "approvals a WHERE a.batch_id = o.batch_id AND a.order_id = o.order_id) "
                   "FROM orders o JOIN findings f ON f.order_row = o.id WHERE "
                   "o.status = 'held' AND (?1 = 0 OR o.batch_id = ?1) ORDER BY o.id, f.seq",

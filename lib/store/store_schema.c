@@ -95,12 +95,159 @@ static const char *const migrations[] = {
     "  approved_by TEXT NOT NULL,"
     "  approved_at TEXT NOT NULL);"
     "CREATE INDEX approvals_order ON approvals(batch_id, order_id);",
+
+    /* harden15 (issue 15, item 13): a batch that stopped before every order of its inputs
+     * was read and recorded (a signal, a killed process) is 'interrupted'; `retry` with the
+     * inputs finishes it. A CHECK cannot be altered in place: the table is rebuilt (the
+     * migrations run with foreign keys off and check them before each commit). */
+    "CREATE TABLE batches_v3("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  as_of TEXT NOT NULL,"
+    "  started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+    "  inputs TEXT NOT NULL,"
+    "  out_dir TEXT,"
+    "  state TEXT NOT NULL DEFAULT 'running'"
+    "    CHECK (state IN ('running','done','aborted','interrupted')));"
+    "INSERT INTO batches_v3(id, kind, as_of, started_at, inputs, out_dir, state)"
+    "  SELECT id, kind, as_of, started_at, inputs, out_dir, state FROM batches;"
+    "DROP TABLE batches;"
+    "ALTER TABLE batches_v3 RENAME TO batches;",
+
+    /* harden15 (issue 15, item 4): an approval covers the content that was reviewed, its
+     * content hash and amount; changed content is checked afresh. Approvals recorded before
+     * covered the order as the batch held it then. */
+    "ALTER TABLE approvals ADD COLUMN content_hash TEXT;"
+    "ALTER TABLE approvals ADD COLUMN amount INTEGER;"
+    "UPDATE approvals SET"
+    "  content_hash = (SELECT o.content_hash FROM orders o WHERE o.batch_id = approvals.batch_id"
+    "    AND o.order_id = approvals.order_id ORDER BY o.status = 'held' DESC, o.id LIMIT 1),"
+    "  amount = (SELECT o.amount FROM orders o WHERE o.batch_id = approvals.batch_id"
+    "    AND o.order_id = approvals.order_id ORDER BY o.status = 'held' DESC, o.id LIMIT 1);",
+
+    /* harden15 (issue 15, item 23): running totals for the generation rules, kept by
+     * triggers in the transaction of each invoice and payment, so that a rule costs one
+     * indexed lookup an order instead of a sum over all of the customer's invoices:
+     * the open balance per customer and currency, the invoices per customer and issue day,
+     * the invoices not yet paid in full (for overdue balances), and duplicate charges found
+     * by charge and time. Invoices of version 1 have no customer key: the rules never saw
+     * them. */
+    "CREATE TABLE customer_balances("
+    "  customer_key TEXT NOT NULL,"
+    "  currency TEXT NOT NULL,"
+    "  open_amount INTEGER NOT NULL,"         /* invoiced less paid, minor units */
+    "  PRIMARY KEY (customer_key, currency)) WITHOUT ROWID;"
+    "CREATE TABLE customer_days("
+    "  customer_key TEXT NOT NULL,"
+    "  issue_date TEXT NOT NULL,"
+    "  invoices INTEGER NOT NULL,"
+    "  PRIMARY KEY (customer_key, issue_date)) WITHOUT ROWID;"
+    "CREATE TABLE open_invoices("
+    "  number TEXT PRIMARY KEY,"
+    "  customer_key TEXT NOT NULL,"
+    "  due_date TEXT NOT NULL);"
+    "CREATE INDEX open_invoices_due ON open_invoices(customer_key, due_date, number);"
+    "DROP INDEX invoices_charge;"
+    "CREATE INDEX invoices_charge ON invoices(charge_key, order_time);"
+    "INSERT INTO customer_balances(customer_key, currency, open_amount)"
+    "  SELECT i.customer_key, i.currency, SUM(i.gross - COALESCE((SELECT SUM(p.amount)"
+    "    FROM payments p WHERE p.invoice_number = i.number), 0))"
+    "  FROM invoices i WHERE i.customer_key IS NOT NULL GROUP BY i.customer_key, i.currency;"
+    "INSERT INTO customer_days(customer_key, issue_date, invoices)"
+    "  SELECT customer_key, issue_date, count(*) FROM invoices"
+    "  WHERE customer_key IS NOT NULL GROUP BY customer_key, issue_date;"
+    "INSERT INTO open_invoices(number, customer_key, due_date)"
+    "  SELECT i.number, i.customer_key, i.due_date FROM invoices i"
+    "  WHERE i.customer_key IS NOT NULL AND i.gross > COALESCE((SELECT SUM(p.amount)"
+    "    FROM payments p WHERE p.invoice_number = i.number), 0);"
+    "CREATE TRIGGER invoices_totals AFTER INSERT ON invoices WHEN NEW.customer_key IS NOT NULL"
+    "  BEGIN"
+    "  INSERT INTO customer_balances(customer_key, currency, open_amount)"
+    "    VALUES (NEW.customer_key, NEW.currency, NEW.gross)"
+    "    ON CONFLICT (customer_key, currency) DO UPDATE SET open_amount = open_amount + "
+    "    excluded.open_amount;"
+    "  INSERT INTO customer_days(customer_key, issue_date, invoices)"
+    "    VALUES (NEW.customer_key, NEW.issue_date, 1)"
+    "    ON CONFLICT (customer_key, issue_date) DO UPDATE SET invoices = invoices + 1;"
+    "  INSERT INTO open_invoices(number, customer_key, due_date)"
+    "    SELECT NEW.number, NEW.customer_key, NEW.due_date WHERE NEW.gross > 0;"
+    "  END;"
+    /* A payment lowers its invoice's customer's balance and closes the invoice once paid
+     * in full; a payment removed or changed by hand undoes that, so the totals stay true
+     * whatever writes the table. */
+    "CREATE TRIGGER payments_totals AFTER INSERT ON payments BEGIN"
+    "  UPDATE customer_balances SET open_amount = open_amount - NEW.amount"
+    "    WHERE (customer_key, currency) ="
+    "      (SELECT customer_key, currency FROM invoices WHERE number = NEW.invoice_number);"
+    "  DELETE FROM open_invoices WHERE number = NEW.invoice_number AND"
+    "    (SELECT gross FROM invoices WHERE number = NEW.invoice_number) <="
+    "    (SELECT SUM(amount) FROM payments WHERE invoice_number = NEW.invoice_number);"
+    "  END;"
+    "CREATE TRIGGER payments_totals_delete AFTER DELETE ON payments BEGIN"
+    "  UPDATE customer_balances SET open_amount = open_amount + OLD.amount"
+    "    WHERE (customer_key, currency) ="
+    "      (SELECT customer_key, currency FROM invoices WHERE number = OLD.invoice_number);"
+    "  INSERT OR IGNORE INTO open_invoices(number, customer_key, due_date)"
+    "    SELECT i.number, i.customer_key, i.due_date FROM invoices i"
+    "    WHERE i.number = OLD.invoice_number AND i.customer_key IS NOT NULL AND i.gross >"
+    "    COALESCE((SELECT SUM(amount) FROM payments WHERE invoice_number = i.number), 0);"
+    "  END;"
+    "CREATE TRIGGER payments_totals_update AFTER UPDATE ON payments BEGIN"
+    "  UPDATE customer_balances SET open_amount = open_amount + OLD.amount"
+    "    WHERE (customer_key, currency) ="
+    "      (SELECT customer_key, currency FROM invoices WHERE number = OLD.invoice_number);"
+    "  INSERT OR IGNORE INTO open_invoices(number, customer_key, due_date)"
+    "    SELECT i.number, i.customer_key, i.due_date FROM invoices i"
+    "    WHERE i.number = OLD.invoice_number AND i.customer_key IS NOT NULL AND i.gross >"
+    "    COALESCE((SELECT SUM(amount) FROM payments WHERE invoice_number = i.number), 0);"
+    "  UPDATE customer_balances SET open_amount = open_amount - NEW.amount"
+    "    WHERE (customer_key, currency) ="
+    "      (SELECT customer_key, currency FROM invoices WHERE number = NEW.invoice_number);"
+    "  DELETE FROM open_invoices WHERE number = NEW.invoice_number AND"
+    "    (SELECT gross FROM invoices WHERE number = NEW.invoice_number) <="
+    "    (SELECT SUM(amount) FROM payments WHERE invoice_number = NEW.invoice_number);"
+    "  END;",
+
+    /* harden15 (issue 15, items 8 and 9): the database's identity, which its output
+     * directories' marker files name (one directory, one database), and the output files a
+     * run may have left behind unrecorded: a run records the names of the PDFs it is about
+     * to write before it writes them, and start-up recovery removes only those. */
+    "CREATE TABLE meta("
+    "  key TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO meta(key, value) VALUES ('database_id', lower(hex(randomblob(16))));"
+    "CREATE TABLE pending_files("
+    "  out_dir TEXT NOT NULL,"                /* absolute */
+    "  name TEXT NOT NULL,"                   /* the PDF's file name */
+    "  PRIMARY KEY (out_dir, name)) WITHOUT ROWID;",
+
+    /* 7: the invoice of record (issue 17): every invoice's complete content, recorded in
+     * the transaction that consumes its number, immutable like the invoice. Invoices
+     * issued before keep their totals and are marked as having no stored content
+     * (has_document 0): show, reprint and the journal say so. */
+    "ALTER TABLE invoices ADD COLUMN has_document INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE documents("
+    "  number TEXT PRIMARY KEY REFERENCES invoices(number),"
+    "  kind TEXT NOT NULL,"                 /* 'invoice' (credit notes: a later issue) */
+    "  version INTEGER NOT NULL,"           /* of the JSON (docs/invoice.md) */
+    "  content TEXT NOT NULL,"              /* the canonical JSON */
+    "  sha256 TEXT NOT NULL);"
+    "CREATE TRIGGER documents_no_update BEFORE UPDATE ON documents"
+    "  BEGIN SELECT RAISE(ABORT, 'stored documents are immutable'); END;"
+    "CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents"
+    "  BEGIN SELECT RAISE(ABORT, 'stored documents are never deleted'); END;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 static void get_int(sqlite3_stmt *row, void *payload)
 {
     *(int *)payload = sqlite3_column_int(row, 0);
+}
+
+static void count_row(sqlite3_stmt *row, void *payload)
+{
+    (void)row;
+    (*(int *)payload)++;
 }
 
 static fk_status read_version(fk_store *s, int *version, fk_error *err)
@@ -127,20 +274,35 @@ fk_status fk_store__migrate(fk_store *s, fk_error *err)
         return rc;
     if (version > SCHEMA_VERSION)
         return too_new(s, version, err);
-    for (int v = version; v < SCHEMA_VERSION; v++) {
+    if (version == SCHEMA_VERSION)
+        return FK_OK;
+    /* A migration may rebuild a table others refer to (SQLite's documented procedure):
+     * foreign keys are off while they run (the pragma is a no-op inside a transaction) and
+     * checked before each one commits. */
+    if ((rc = fk_store__exec(s, "PRAGMA foreign_keys = OFF", err)) != FK_OK)
+        return rc;
+    for (int v = version; v < SCHEMA_VERSION && rc == FK_OK; v++) {
         char pragma[64];
+        int broken = 0;
         if ((rc = fk_store_begin(s, err)) != FK_OK)
-            return rc;
+            break;
         snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
-        if ((rc = fk_store__exec(s, migrations[v], err)) != FK_OK ||
-            (rc = fk_store__exec(s, pragma, err)) != FK_OK) {
+        if ((rc = fk_store__exec(s, migrations[v], err)) == FK_OK &&
+            (rc = fk_sql(s, STMT_COUNT, "check foreign keys", count_row, &broken, err,
+                         "PRAGMA foreign_key_check", NULL)) == FK_OK && broken)
+            rc = fk_error_set(err, FK_EINTERNAL, s->path, 0, NULL,
+                              "upgrading the schema to version %d broke %d references", v + 1,
+                              broken);
+        if (rc == FK_OK)
+            rc = fk_store__exec(s, pragma, err);
+        if (rc != FK_OK) {
             fk_store_rollback(s);
-            return rc;
+            break;
         }
-        if ((rc = fk_store_commit(s, err)) != FK_OK)
-            return rc;
+        rc = fk_store_commit(s, err);
     }
-    return FK_OK;
+    fk_status on = fk_store__exec(s, "PRAGMA foreign_keys = ON", err);
+    return rc != FK_OK ? rc : on;
 }
 
 fk_status fk_store__check_version(fk_store *s, fk_error *err)

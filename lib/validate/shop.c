@@ -560,7 +560,7 @@ bool fk_shop_amounts(fk_order *o, const fk_input_cfg *in, bool currency_ok)
             o->lines[order_idx[x]].net += d > 0 ? 1 : -1;
             d += d > 0 ? -1 : 1;
         }
-        o->groups[o->ngroups++] = (fk_vat_group){r, m, v};
+        o->groups[o->ngroups++] = (fk_vat_group){.vat_centi = r, .taxable = m, .vat = v};
         o->net_total += m;
         o->vat_total += v;
         o->gross_total += m + v;

@@ -16,6 +16,7 @@
 #include "core/util.h"
 #include "validate/validate.h"
 #include "validate/validate_ids.h"
+#include "validate/validate_invoice.h"
 
 #define MAX_ORDER_ID_BYTES 200
 #define MAX_NAME_CHARS 200
@@ -50,10 +51,10 @@ static void check_order_id(fk_order *o)
                              shown(id, b, sizeof(b)), MAX_ORDER_ID_BYTES);
 }
 
-static void check_date(fk_order *o, int64_t as_of, const fk_input_cfg *in)
+static void check_date(fk_order *o, const char *today, const fk_input_cfg *in)
 {
     const char *d = o->f[FK_COL_ORDER_DATE];
-    char b[64], asof[16], od[16];
+    char b[64], od[16];
     int64_t t;
 
     if (!*d) {
@@ -76,12 +77,12 @@ static void check_date(fk_order *o, int64_t as_of, const fk_input_cfg *in)
     o->order_time = t - offset;
     o->order_offset = offset;
     /* Compare calendar days: an order from later the same day as --as-of is not "future".
-     * The order's day is the one written in its own offset. */
+     * The order's day is the one written in its own offset; the batch's is its issue date,
+     * in the [invoice] timezone. */
     fk_format_date(t, od, sizeof(od));
-    fk_format_date(as_of, asof, sizeof(asof));
-    if (strcmp(od, asof) > 0)
+    if (strcmp(od, today) > 0)
         fk_order_add_finding(o, FK_CODE_ORDER_DATE_IN_FUTURE, "order_date",
-                             "order_date %s is after the batch date %s", od, asof);
+                             "order_date %s is after the batch date %s", od, today);
 }
 
 static void check_customer(fk_order *o, const fk_config *cfg)
@@ -298,35 +299,96 @@ static bool parse_line(fk_order *o, fk_line *ln, char sep, bool currency_ok)
     return ok;
 }
 
+/* Does line ln belong to VAT group gr (rate, category, exemption reason and code)? */
+static bool in_group(const fk_vat_group *gr, const fk_line *ln)
+{
+    return gr->vat_centi == ln->vat_centi && !strcmp(gr->category, ln->category) &&
+           !strcmp(gr->reason, FK_LINE_FIELD(ln, FK_COL_VAT_EXEMPTION_REASON)) &&
+           !strcmp(gr->code, FK_LINE_FIELD(ln, FK_COL_VAT_EXEMPTION_CODE));
+}
+
+/* Ascending rate, then category, reason, code: the printed table and the stored
+ * breakdown are stable. */
+static int group_cmp(const fk_vat_group *a, const fk_vat_group *b)
+{
+    int c;
+    if (a->vat_centi != b->vat_centi)
+        return a->vat_centi < b->vat_centi ? -1 : 1;
+    if ((c = strcmp(a->category, b->category)) != 0 || (c = strcmp(a->reason, b->reason)) != 0)
+        return c;
+    return strcmp(a->code, b->code);
+}
+
+/* An invoice is never negative, in no total and at no VAT rate: a discount line may lower
+ * a rate's amounts, never below zero (100.00 at 0 % and -99.00 at 25 % is net +1.00 but
+ * gross -23.75, and a negative VAT amount is a refund: a credit note's business). */
+static bool negative_amounts(fk_order *o)
+{
+    char amt[40], vat[40], rate[16];
+
+    if (o->net_total < 0 || o->gross_total < 0) {
+        bool net = o->net_total < 0;
+        fk_decimal_format(net ? o->net_total : o->gross_total, o->exponent, amt, sizeof(amt));
+        fk_order_add_finding(o, FK_CODE_AMOUNT_NEGATIVE, "unit_price",
+                             "the order's %s total is %s %s", net ? "net" : "gross", amt,
+                             o->currency);
+        return true;
+    }
+    for (size_t g = 0; g < o->ngroups; g++) {
+        const fk_vat_group *vg = &o->groups[g];
+        if (vg->taxable >= 0 && vg->vat >= 0)
+            continue;
+        fk_decimal_format(vg->taxable, o->exponent, amt, sizeof(amt));
+        fk_decimal_format(vg->vat, o->exponent, vat, sizeof(vat));
+        fk_decimal_format(vg->vat_centi, 2, rate, sizeof(rate));
+        fk_order_add_finding(o, FK_CODE_AMOUNT_NEGATIVE, "unit_price",
+                             "the order's lines at %s %% VAT add up to %s %s net, %s %s VAT: "
+                             "no VAT rate's amounts may be negative",
+                             rate, amt, o->currency, vat, o->currency);
+        return true;
+    }
+    return false;
+}
+
 /* Parse every line and compute the totals. Returns false if any amount is unusable. */
-static bool compute_amounts(fk_order *o, bool currency_ok)
+static bool compute_amounts(fk_order *o, bool currency_ok, const fk_config *cfg)
 {
     bool ok = true;
     char sep = o->decimal_sep ? o->decimal_sep : '.';
 
     if (o->nlines == 0)
         return false;
-    for (size_t i = 0; i < o->nlines; i++)
-        if (!parse_line(o, &o->lines[i], sep, currency_ok))
+    for (size_t i = 0; i < o->nlines; i++) {
+        bool line_ok = parse_line(o, &o->lines[i], sep, currency_ok);
+        /* The category needs the rate only: decided even when the price is bad. */
+        fk_validate__line_tax(o, &o->lines[i], cfg,
+                              !fk_order_has_finding(o, FK_CODE_VAT_RATE_INVALID));
+        if (!line_ok)
             ok = false;
+    }
     if (!ok)
         return false;
 
-    /* Line nets, then VAT per rate on the sum of rounded nets. */
+    /* Line nets, then VAT per breakdown (rate, category, exemption) on the sum of rounded
+     * nets. */
     for (size_t i = 0; i < o->nlines; i++) {
         fk_line *ln = &o->lines[i];
         size_t g;
         if (!fk_mul_div_round(ln->qty_milli, ln->unit_price, 3, &ln->net))
             goto overflow;
-        for (g = 0; g < o->ngroups && o->groups[g].vat_centi != ln->vat_centi; g++)
+        for (g = 0; g < o->ngroups && !in_group(&o->groups[g], ln); g++)
             ;
         if (g == o->ngroups) {
             if (o->ngroups == sizeof(o->groups) / sizeof(o->groups[0])) {
                 fk_order_add_finding(o, FK_CODE_VAT_RATE_INVALID, "vat_rate",
-                                     "line %lu: the order has more than 16 VAT rates", ln->line);
+                                     "line %lu: the order has more than 16 VAT rates and "
+                                     "categories", ln->line);
                 return false;
             }
-            o->groups[o->ngroups++] = (fk_vat_group){ln->vat_centi, 0, 0};
+            fk_vat_group *gr = &o->groups[o->ngroups++];
+            *gr = (fk_vat_group){ln->vat_centi, 0, 0, "", FK_LINE_FIELD(ln, FK_COL_VAT_EXEMPTION_REASON),
+                                 FK_LINE_FIELD(ln, FK_COL_VAT_EXEMPTION_CODE), 0};
+            memcpy(gr->category, ln->category, sizeof(gr->category));
         }
         if (!fk_add_checked(&o->groups[g].taxable, ln->net) ||
             !fk_add_checked(&o->net_total, ln->net))
@@ -334,7 +396,7 @@ static bool compute_amounts(fk_order *o, bool currency_ok)
     }
     /* Ascending rate order, so the printed table and the stored totals are stable. */
     for (size_t i = 1; i < o->ngroups; i++)
-        for (size_t j = i; j > 0 && o->groups[j - 1].vat_centi > o->groups[j].vat_centi; j--) {
+        for (size_t j = i; j > 0 && group_cmp(&o->groups[j - 1], &o->groups[j]) > 0; j--) {
             fk_vat_group t = o->groups[j];
             o->groups[j] = o->groups[j - 1];
             o->groups[j - 1] = t;
@@ -345,16 +407,10 @@ static bool compute_amounts(fk_order *o, bool currency_ok)
             goto overflow;
     }
     o->gross_total = o->net_total;
-    if (!fk_add_checked(&o->gross_total, o->vat_total) || o->gross_total > MAX_INVOICE_MINOR)
+    if (!fk_add_checked(&o->gross_total, o->vat_total) || o->gross_total > MAX_INVOICE_MINOR ||
+        !fk_validate__accounting(o))
         goto overflow;
-    if (o->net_total < 0) {
-        char amt[40];
-        fk_decimal_format(o->net_total, o->exponent, amt, sizeof(amt));
-        fk_order_add_finding(o, FK_CODE_AMOUNT_NEGATIVE, "unit_price",
-                             "the order's net total is %s %s", amt, o->currency);
-        return false;
-    }
-    return true;
+    return !negative_amounts(o);
 overflow:
     fk_order_add_finding(o, FK_CODE_AMOUNT_OVERFLOW, "unit_price",
                          "the order's amounts overflow (quantity x unit price or their sum is "
@@ -364,19 +420,83 @@ overflow:
     return false;
 }
 
-/* ---- tax and language: decided here once; the pipeline and the renderer only read them ---- */
+/* A shop order's amounts (validate/shop.c: the shop's gross kept, VAT per rate), then the
+ * lines' tax categories (a tax class file may give them) and the breakdowns by rate and
+ * category, as compute_amounts makes them. */
+static bool shop_amounts(fk_order *o, const fk_config *cfg, bool currency_ok)
+{
+    fk_vat_group rates[16];
+    size_t nrates;
 
-static const char eu_members[] =
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK ";
+    if (!fk_shop_amounts(o, cfg->input, currency_ok))
+        return false;
+    for (size_t i = 0; i < o->nlines; i++) {
+        fk_line *ln = &o->lines[i];
+        const fk_tax_class *tc = ln->kind == FK_LINE_ITEM
+                                     ? fk_input_tax_class(cfg->input,
+                                                          FK_LINE_FIELD(ln, FK_COL_ITEM_SKU))
+                                     : NULL;
+        if (tc && tc->category[0] && !*FK_LINE_FIELD(ln, FK_COL_VAT_CATEGORY))
+            FK_LINE_FIELD(ln, FK_COL_VAT_CATEGORY) = fk_order_strdup(o, tc->category);
+        fk_validate__line_tax(o, ln, cfg, true);
+    }
+    nrates = o->ngroups;
+    memcpy(rates, o->groups, sizeof(rates));
+    o->ngroups = 0;
+    for (size_t i = 0; i < o->nlines; i++) {
+        fk_line *ln = &o->lines[i];
+        size_t g;
+        for (g = 0; g < o->ngroups && !in_group(&o->groups[g], ln); g++)
+            ;
+        if (g == o->ngroups) {
+            if (o->ngroups == sizeof(o->groups) / sizeof(o->groups[0])) {
+                fk_order_add_finding(o, FK_CODE_VAT_RATE_INVALID, "vat_rate",
+                                     "line %lu: the order has more than 16 VAT rates and "
+                                     "categories", ln->line);
+                return false;
+            }
+            fk_vat_group *gr = &o->groups[o->ngroups++];
+            *gr = (fk_vat_group){ln->vat_centi, 0, 0, "",
+                                 FK_LINE_FIELD(ln, FK_COL_VAT_EXEMPTION_REASON),
+                                 FK_LINE_FIELD(ln, FK_COL_VAT_EXEMPTION_CODE), 0};
+            memcpy(gr->category, ln->category, sizeof(gr->category));
+        }
+        o->groups[g].taxable += ln->net;
+    }
+    /* the VAT of a rate taken from its gross (shop.c); a rate split over several
+     * categories (0 % lines only, in practice) gets its VAT per breakdown */
+    for (size_t g = 0; g < o->ngroups; g++) {
+        size_t same = 0, r = 0;
+        for (size_t k = 0; k < o->ngroups; k++)
+            same += o->groups[k].vat_centi == o->groups[g].vat_centi;
+        for (size_t k = 0; k < nrates; k++)
+            if (rates[k].vat_centi == o->groups[g].vat_centi)
+                r = k;
+        if (same == 1)
+            o->groups[g].vat = rates[r].vat;
+        else if (!fk_mul_div_round(o->groups[g].taxable, o->groups[g].vat_centi, 4,
+                                   &o->groups[g].vat))
+            return false;
+    }
+    for (size_t i = 1; i < o->ngroups; i++)
+        for (size_t j = i; j > 0 && group_cmp(&o->groups[j - 1], &o->groups[j]) > 0; j--) {
+            fk_vat_group t = o->groups[j];
+            o->groups[j] = o->groups[j - 1];
+            o->groups[j - 1] = t;
+        }
+    if (!fk_validate__accounting(o)) {
+        fk_order_add_finding(o, FK_CODE_AMOUNT_OVERFLOW, "unit_price",
+                             "the order's amounts are beyond what can be invoiced");
+        return false;
+    }
+    return !negative_amounts(o);
+}
+
+/* ---- tax and language: decided here once; the pipeline and the renderer only read them ---- */
 
 static bool in_eu(const char *cc)
 {
-    if (!cc || strlen(cc) != 2)
-        return false;
-    for (const char *p = eu_members; *p; p += 3)
-        if (p[0] == cc[0] && p[1] == cc[1])
-            return true;
-    return false;
+    return fk_validate__in_eu(cc);
 }
 
 /* The invoice language: the order's `language` if supported, else from the buyer's
@@ -406,28 +526,28 @@ static void decide_language(fk_order *o)
     memcpy(o->language, lang, 3);
 }
 
-/* Reverse charge (VAT Directive art. 196): a business buyer with a valid VAT number in
- * another member state than the seller's, and no VAT charged on any line. */
-static void decide_tax(fk_order *o, const fk_config *cfg)
+/* Reverse charge (VAT Directive art. 196): a line of category AE (given, or derived for a
+ * business buyer with a valid VAT number in another member state, services at 0 %). The
+ * categories themselves are decided per line (validate_invoice.c). */
+static void decide_tax(fk_order *o)
 {
-    const char *cc = o->f[FK_COL_COUNTRY];
-
-    o->buyer_in_eu = in_eu(cc);
+    o->buyer_in_eu = in_eu(o->f[FK_COL_COUNTRY]);
     o->reverse_charge = false;
-    if (!o->amounts_ok || o->customer_type != FK_BUSINESS || !o->tax_id_norm[0] ||
-        o->vat_total != 0)
-        return;
-    for (size_t i = 0; i < o->nlines; i++)
-        if (o->lines[i].vat_centi != 0)
-            return;
-    o->reverse_charge = in_eu(cfg->seller_country) && o->buyer_in_eu &&
-                        strcmp(cfg->seller_country, cc) != 0;
+    for (size_t i = 0; o->amounts_ok && i < o->nlines; i++)
+        if (!strcmp(o->lines[i].category, "AE"))
+            o->reverse_charge = true;
 }
 
-void fk_validate_order(fk_order *o, const fk_config *cfg, int64_t as_of)
+void fk_validate_order(fk_order *o, const fk_config *cfg, int64_t as_of, const char *today)
 {
     const fk_input_cfg *in = cfg->input && cfg->input->mapped ? cfg->input : NULL;
+    char utc_today[16];
+
     fk_order_mask_fields(o); /* first: every message below quotes masked values only */
+    if (!today) {
+        fk_format_date(as_of, utc_today, sizeof(utc_today));
+        today = utc_today;
+    }
     check_order_id(o);
     /* An order the shop refunded or cancelled is not checked further: it is skipped
      * whatever else its data lacks. */
@@ -435,13 +555,15 @@ void fk_validate_order(fk_order *o, const fk_config *cfg, int64_t as_of)
         o->amounts_ok = false;
         return;
     }
-    check_date(o, as_of, cfg->input);
+    check_date(o, today, in);
     check_customer(o, cfg);
     check_payment(o, cfg->input);
     bool cur_ok = check_currency(o);
-    o->amounts_ok = in ? fk_shop_amounts(o, in, cur_ok) : compute_amounts(o, cur_ok);
+    fk_validate__exchange_rate(o, cfg, cur_ok);
+    o->amounts_ok = in ? shop_amounts(o, cfg, cur_ok) : compute_amounts(o, cur_ok, cfg);
+    fk_validate__delivery(o);
     decide_language(o);
-    decide_tax(o, cfg);
+    decide_tax(o);
 }
 
 /* ---- the seller ---- */
@@ -465,6 +587,7 @@ fk_status fk_validate_seller(fk_config *cfg, fk_error *err)
                             "vat_id", "[seller] vat_id \"%s\": %s (country %s)",
                             shown(cfg->seller_vat_id, b, sizeof(b)), taxid_problem(c),
                             cfg->seller_country);
+    snprintf(cfg->seller_vat_norm, sizeof(cfg->seller_vat_norm), "%s", norm);
     if (fk_iban_check(cfg->seller_iban, norm, sizeof(norm)) != FK_CODE_NONE)
         return fk_error_set(err, FK_EUSAGE, path, fk_config_line(cfg, "seller", "iban"), "iban",
                             "[seller] iban \"%s\" is not a valid IBAN (country, length or "
@@ -475,5 +598,5 @@ fk_status fk_validate_seller(fk_config *cfg, fk_error *err)
         return fk_error_set(err, FK_EUSAGE, path, fk_config_line(cfg, "seller", "bic"), "bic",
                             "[seller] bic \"%s\" is malformed or not of the IBAN's country %s",
                             shown(cfg->seller_bic, b, sizeof(b)), cc);
-    return FK_OK;
+    return fk_config_check_currency(cfg, err);
 }

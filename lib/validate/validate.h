@@ -11,7 +11,9 @@
 #include "core/config.h"
 #include "core/order.h"
 
-void fk_validate_order(fk_order *o, const fk_config *cfg, int64_t as_of);
+/* as_of: the batch's "now"; today: its issue date (YYYY-MM-DD, in the [invoice] timezone)
+ * for the "future" check, NULL for the UTC date of as_of. */
+void fk_validate_order(fk_order *o, const fk_config *cfg, int64_t as_of, const char *today);
 
 /* Shop exports (validate/shop.c; docs/input.md, "Amounts from shop exports"). */
 /* The shop's status is one of [input] skip_status: ORDER_NOT_BILLABLE added, true. */

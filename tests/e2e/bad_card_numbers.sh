@@ -128,7 +128,7 @@ PY
 frun xml 1 in/fields.xml
 summary 3 1 2
 finding xml SO-1001 3 CARD_NUMBER_IN_FIELD company_name 'line 8: company_name holds'
-finding xml SO-1002 23 CARD_NUMBER_IN_FIELD street 'line 31: street holds'
+finding xml SO-1002 25 CARD_NUMBER_IN_FIELD street 'line 33: street holds'
 all_formats xml
 no_pan xml
 

@@ -53,13 +53,14 @@ badfmt() {
 }
 badfmt 1 '{prefix}-{year}' "no {seq} placeholder"
 badfmt 2 '{seq}-{seq}' "more than one {seq} placeholder"
-badfmt 3 '{prefix}\/{year}\/{seq}' "characters other than letters, digits"
+# ('/' is allowed since issue 17: FV/{year}/{seq:06}, files FV_2026_000001.pdf)
+badfmt 3 '{prefix}:{year}:{seq}' "characters other than letters, digits"
 badfmt 4 '{prefix}-{seq:6}' "{seq} takes a width like {seq:06}"
 badfmt 5 '{prefix}-{seq:013}' "the {seq} width must be 1 to 12"
 badfmt 6 '{prefix}-{year}-{seq:06' "an unclosed '{'"
 badfmt 7 '{prefix}-{month}-{seq}' "an unknown placeholder"
 badfmt 8 "$(python3 -c 'print("X" * 60)'){seq}" "at most 64 are allowed"
-badfmt 9 '..{seq}\/..' "characters other than letters, digits"
+badfmt 9 '..{seq}*..' "characters other than letters, digits"
 p=$(grep -n '^prefix = ' "$cfg" | cut -d: -f1)
 sed 's/^prefix = .*/prefix = ..\/x/' "$cfg" >in/prefix.ini
 crun prefix 2 in/prefix.ini
@@ -73,7 +74,10 @@ sed 's/^format = .*/format = R{seq:03}{year}/' "$cfg" >in/seqyear.ini
 PDF_GLOB='R[0-9][0-9][0-9]*2026.pdf'
 crun seqyear 1 in/seqyear.ini
 [ -e w/out/R0012026.pdf ] && [ -e w/out/R0202026.pdf ] || fail "seqyear: numbers R0012026..R0202026"
-cp w/out/R0012026.pdf w/out/R0212026.pdf # as a crash between rename and commit leaves it
+# As a crash between rename and commit leaves it: the name recorded as pending, the PDF in
+# place, no invoice.
+cp w/out/R0012026.pdf w/out/R0212026.pdf
+sql db.sqlite "INSERT INTO pending_files(out_dir, name) VALUES ('$(cd w/out && pwd -P)', 'R0212026.pdf')"
 run_case "seqyear rerun" 1 run --config in/seqyear.ini --db db.sqlite --out w/out -v \
     --as-of 2026-11-20 "$orders"
 contains last.err \

@@ -6,7 +6,8 @@
 #   run_case NAME WANT ARGS...   `faktura ARGS...` from the scratch dir with checks:
 #       exit code WANT; at most 60 s (killed after: exit 124) and MEM_MB of memory; no
 #       file created or changed outside w/out/, the database db.sqlite and meta/; in w/out/
-#       only invoice PDFs (named as PDF_GLOB) and reports; if db.sqlite exists:
+#       only invoice PDFs (named as PDF_GLOB), reports and the directory's marker
+#       (.faktura-db, naming its database); if db.sqlite exists:
 #       integrity_check ok, gapless
 #       numbers, one PDF per invoice, `faktura verify` passes.
 #   frun NAME WANT INPUT [ARGS...]   run_case with `run` on INPUT, a fresh database and
@@ -88,7 +89,7 @@ run_case() {
     diff meta/before meta/after >meta/diff ||
         fail "$name: files written outside --out: $(cat meta/diff)"
     if [ -d w/out ]; then
-        stray=$(find w/out ! -type d ! -name '*.pdf' ! -name 'report.*')
+        stray=$(find w/out ! -type d ! -name '*.pdf' ! -name 'report*' ! -name .faktura-db)
         [ -z "$stray" ] || fail "$name: stray files in --out: $stray"
         stray=$(find w/out -name '*.pdf' ! -name "$PDF_GLOB")
         [ -z "$stray" ] || fail "$name: PDFs not named after an invoice number: $stray"
@@ -114,7 +115,7 @@ input_refused() {
 }
 
 finding() {
-    python3 - w/out/report.json "$@" <<'PY' || fail "$1: no finding $4 on $5 for $2 at line $3"
+    python3 - w/out/report-1.json "$@" <<'PY' || fail "$1: no finding $4 on $5 for $2 at line $3"
 import json, sys
 path, name, oid, line, code, field, text = sys.argv[1:]
 field = None if field == "null" else field

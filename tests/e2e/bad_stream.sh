@@ -16,7 +16,8 @@ STREAM_MB=${STREAM_MB:-120} # faktura's peak RSS reading any of these (the ASan 
 
 # piped NAME WANT GENERATOR... -- ARGS...: `GENERATOR | faktura ARGS` (GENERATOR "none":
 # no stdin); exit code WANT, faktura's peak RSS at most STREAM_MB (polled, and faktura is
-# killed once past it: a regression must not take the machine's memory), at most 120 s.
+# killed once past it: a regression must not take the machine's memory), killed after 600 s
+# (a hang guard only, generous so that a loaded machine never trips it: no timing here).
 piped() {
     name=$1 want=$2
     shift 2
@@ -49,7 +50,7 @@ with open("last.out", "wb") as o, open("last.err", "wb") as e:
                 pass
             time.sleep(0.05)
     threading.Thread(target=watch, daemon=True).start()
-    killer = threading.Timer(120, f.kill)
+    killer = threading.Timer(600, f.kill)
     killer.start()
     _, status, ru = os.wait4(f.pid, 0)
     killer.cancel()
@@ -137,7 +138,8 @@ contains last.err "faktura: error: /dev/zero:1: the header row is longer than 65
 piped zeros 1 sh -c "printf '%s\\n' '$hdr'; head -c 200000000 /dev/zero" -- \
     $vargs --report zeros.json -
 contains last.err "1 orders: 0 invoiced, 1 failed"
-contains zeros.json 'line 2: the row has 1 fields, the header has 24'
+ncols=$(printf '%s\n' "$hdr" | tr ',' '\n' | wc -l)
+contains zeros.json "line 2: the row has 1 fields, the header has $ncols"
 
 # --- one 300 MB cell: one finding with its real length, in bounded memory; the next order
 # is read

@@ -11,13 +11,13 @@ BAD_LIB=1
 # report_amount CURRENCY KEY: a total of the JSON report
 report_amount() {
     python3 -c 'import json, sys
-print(json.load(open("w/out/report.json"))["summary"]["totals"][sys.argv[1]][sys.argv[2]])' \
+print(json.load(open("w/out/report-1.json"))["summary"]["totals"][sys.argv[1]][sys.argv[2]])' \
         "$1" "$2"
 }
 # order_amount ID: the report's amount of a failed order ("None" when unknown)
 order_amount() {
     python3 -c 'import json, sys
-r = json.load(open("w/out/report.json"))
+r = json.load(open("w/out/report-1.json"))
 print([o["amount"] for o in r["orders"] if o["order_id"] == sys.argv[1]][0])' "$1"
 }
 
@@ -60,8 +60,8 @@ done
     done
     with order_id OVF-MUL quantity 1000 unit_price 10000000000000000.00
     with order_id OVF-VAT quantity 1 unit_price 90000000000000000.00 vat_rate 19
-    with order_id OVF-CAP quantity 1 unit_price 10000000000000.01 vat_rate 0
-    with order_id BIG-OK quantity 1 unit_price 10000000000000.00 vat_rate 0
+    with order_id OVF-CAP quantity 1 unit_price 10000000000000.01 vat_rate 0 vat_category Z
+    with order_id BIG-OK quantity 1 unit_price 10000000000000.00 vat_rate 0 vat_category Z
 } >in/overflow.csv
 frun overflow 1 in/overflow.csv
 summary 5 1 4

@@ -7,7 +7,7 @@
 python3 - <<'PY' >orders.csv
 print("order_id,order_date,customer_id,customer_type,company_name,tax_id,country,street,"
       "postal_code,city,currency,payment_method,item_sku,item_description,quantity,"
-      "unit_price,vat_rate,credit_limit")
+      "unit_price,vat_rate,credit_limit,exchange_rate,exchange_rate_date")
 for i in range(1, 3001):
     oid = i
     if i % 50 == 0:
@@ -19,7 +19,7 @@ for i in range(1, 3001):
     limit = "20000.00" if cust < 5 else ""   # five customers run into their credit limit
     print(f"SO-{oid:06d},2026-11-18,C-{cust:03d},business,Łódź Żurawie {cust} Sp. z o.o.,"
           f"PL5260250274,PL,ul. Piotrkowska 1,90-926,Łódź,PLN,bank_transfer,SKU-1,"
-          f"Dźwig budowlany,1,{price}.00,23,{limit}")
+          f"Dźwig budowlany,1,{price}.00,23,{limit},0.2358,2026-11-17")
 PY
 common="--config $SAMPLES/faktura.ini --as-of 2026-11-20 --format csv"
 

@@ -40,7 +40,7 @@ contains last.err "faktura: error: missing.csv: cannot open the input file"
 : >empty.csv
 expect_exit 3 "$FAKTURA" validate --as-of 2026-11-20 empty.csv
 contains last.err "empty.csv:1: the file is empty"
-head -n 1 "$SAMPLES/orders.csv" | sed 's/,vat_rate$//' >nocol.csv
+head -n 1 "$SAMPLES/orders.csv" | sed 's/,vat_rate,/,/' >nocol.csv
 expect_exit 3 "$FAKTURA" validate --as-of 2026-11-20 nocol.csv
 contains last.err "nocol.csv:1: vat_rate: the header lacks the required column(s) vat_rate"
 expect_exit 3 "$FAKTURA" run --config "$cfg" --db db.sqlite --out out --as-of 2026-11-20 \
@@ -56,7 +56,7 @@ printf 'x' >afile
 expect_exit 4 "$FAKTURA" run --config "$cfg" --db db.sqlite --out afile/sub --as-of 2026-11-20 \
     "$SAMPLES/orders.csv"
 contains last.err "cannot create the output directory"
-( flock 9; touch locked; sleep 5 ) 9>db2.sqlite.lock &
+( flock 9; touch locked; sleep 5 ) 9>>db2.sqlite & # the run lock is the database file's
 holder=$!
 while [ ! -e locked ]; do sleep 0.05; done
 expect_exit 4 "$FAKTURA" run --config "$cfg" --db db2.sqlite --out out2 --as-of 2026-11-20 \

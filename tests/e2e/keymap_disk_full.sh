@@ -10,12 +10,12 @@
 python3 - <<'PY' >orders.csv
 print("order_id,order_date,customer_id,customer_type,company_name,tax_id,country,street,"
       "postal_code,city,currency,payment_method,item_sku,item_description,quantity,"
-      "unit_price,vat_rate,credit_limit")
+      "unit_price,vat_rate,credit_limit,exchange_rate,exchange_rate_date")
 for i in list(range(1, 120001)) + list(range(1, 11)):
     cust = i % 40
     print(f"SO-{i:06d},2026-11-18,C-{cust:03d},business,Łódź Żurawie {cust} Sp. z o.o.,"
           f"PL5260250274,PL,ul. Piotrkowska 1,90-926,Łódź,PLN,bank_transfer,SKU-1,"
-          f"Dźwig budowlany,1,{10 + i}.00,23,999999999.00")
+          f"Dźwig budowlany,1,{10 + i}.00,23,999999999.00,0.2358,2026-11-17")
 PY
 common="--config $SAMPLES/faktura.ini --as-of 2026-11-20"
 

@@ -10,13 +10,13 @@ R=${FK_RECONCILE_RUN_ORDERS:-10000}
 python3 "$FK_SRCDIR/tests/lib/gen-orders.py" "$N" >good.csv
 # Make every 7th order invalid (bad VAT number) and every 11th one unparseable (bad price).
 awk -F, 'NR > 1 && NR % 7 == 0 { sub(/PL5260250274/, "PL5260250275") }
-         NR > 1 && NR % 11 == 0 { $0 = $0; sub(/,[0-9]+\.[0-9][0-9],23$/, ",1.2.3,23") } { print }' \
+         NR > 1 && NR % 11 == 0 { $0 = $0; sub(/,[0-9]+\.[0-9][0-9],23,/, ",1.2.3,23,") } { print }' \
     good.csv >all.csv
 head -n $((R + 1)) all.csv >run.csv
 expect_exit 1 "$FAKTURA" validate -q --as-of 2026-11-20 --report validate.json all.csv
 expect_exit 1 "$FAKTURA" run -q --config "$SAMPLES/faktura.ini" --db db.sqlite --out out \
     --as-of 2026-11-20 run.csv
-for check in "validate.json all.csv $N" "out/report.json run.csv $R"; do
+for check in "validate.json all.csv $N" "out/report-1.json run.csv $R"; do
 set -- $check
 python3 - "$@" <<'PY' || fail "reconciliation of $1"
 import csv, json, os, sqlite3, sys

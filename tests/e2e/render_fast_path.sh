@@ -52,6 +52,7 @@ en=$(sqlite3 -batch -noheader a.db "SELECT number FROM invoices WHERE order_id =
 # wide space are one token, so "1 250,00" (Polish grouping) stays one amount.
 cat >sums.py <<'PY'
 import re, sys
+from fractions import Fraction
 from xml.sax.saxutils import unescape
 def lines(path):
     rows = {}
@@ -74,18 +75,26 @@ def amount(tok):
     return int(re.sub(r"\D", "", tok)) * (-1 if tok.startswith("-") else 1)
 bad = 0
 for path in sys.argv[1:]:
-    items, taxable, vat, totals = [], [], [], []
+    items, taxable, vat, totals, rate = [], [], [], [], None
     for toks in lines(path):
         words = [t[2] for t in toks]
-        if len(toks) >= 5 and re.fullmatch(r"\d+", words[0]) and toks[0][0] < 90:
+        text = " ".join(words)
+        m = re.search(r"1 [A-Z]{3} = (\d+)[.,](\d+) [A-Z]{3} \(", text)
+        if m:
+            rate = Fraction(int(m.group(1) + m.group(2)), 10 ** len(m.group(2)))
+        elif len(toks) >= 5 and re.fullmatch(r"\d+", words[0]) and toks[0][0] < 90:
             items.append(amount(words[-1]))
         elif len(toks) == 3 and words[0].endswith("%"):
             taxable.append(amount(words[1]))
             vat.append(amount(words[2]))
         elif len(toks) >= 2 and re.search(r"\d [A-Z]{3}$", words[-1]):
             totals.append(amount(words[-1]))
-    ok = (items and len(totals) == 3 and sum(items) == sum(taxable) == totals[0]
+    # An invoice in another currency than the seller's (EUR) adds its VAT in EUR: per
+    # breakdown, VAT x rate rounded half away from zero, summed (issue 17).
+    ok = (items and len(totals) == (4 if rate else 3) and sum(items) == sum(taxable) == totals[0]
           and sum(vat) == totals[1] and totals[0] + totals[1] == totals[2])
+    if ok and rate:
+        ok = totals[3] == sum(int(v * rate + Fraction(1, 2)) for v in vat)
     if not ok:
         bad += 1
         print("%s: items %s, taxable %s, vat %s, totals %s" % (path, items, taxable, vat, totals))

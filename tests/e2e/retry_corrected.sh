@@ -18,7 +18,7 @@ equal "invoices" "$(sql db.sqlite 'SELECT count(*) FROM invoices')" 21
 pdftotext out/INV-2026-000021.pdf so1020.txt 2>/dev/null
 contains so1020.txt "Becker Bau GmbH"
 python3 -c "
-import json; r = json.load(open('out/report.json'))
+import json; r = json.load(open('out/report-1.json'))
 ids = [o['order_id'] for o in r['orders']]
 assert 'SO-1020' not in ids and len(ids) == 10, ids
 " || fail "the report after retry still lists SO-1020"

@@ -19,7 +19,7 @@ contains last.err "run batch 2: 18 orders: 7 invoiced, 2 failed, 9 held, 0 skipp
 contains last.err "every order matches"
 
 # The messages say what and why, with the values an accountant needs.
-python3 - out/report.json <<'PY' || fail "rule messages"
+python3 - out/report-2.json <<'PY' || fail "rule messages"
 import json, sys
 r = {o["order_id"]: o for o in json.load(open(sys.argv[1]))["orders"]}
 m = lambda oid: r[oid]["findings"][0]["message"]
@@ -85,7 +85,7 @@ expect_exit 0 "$FAKTURA" verify --db db.sqlite
 # A duplicate charge of orders invoiced by earlier batches (found in the database, not in
 # the batch): the message names the earliest one in the window, R-DUP1 (R-DUP2 came later,
 # R-DUP3 is outside the 24 hours).
-printf '%s\n' "$(head -n 1 "$D/rules.csv")" \
+printf '%s\n' "$(head -n 1 "$D/before.csv")" \
     'R-DUP9,2026-11-19T20:00:00,C-D,Doppel GmbH,DE136695976,DE,EUR,bank_transfer,S3,Beratung,1,100.00,19,,,' >dup9.csv
 expect_exit 1 "$FAKTURA" validate $common --as-of 2026-11-21T08:00:00 --format csv --report dup9.report.csv dup9.csv
 contains dup9.report.csv "DUPLICATE_CHARGE_SUSPECTED"

@@ -9,7 +9,7 @@ run() {
 }
 
 expect_exit 1 run
-contains last.err "faktura: run batch 1: 31 orders: 20 invoiced, 11 failed, 0 held, 0 skipped; reconciled; report out/report.json"
+contains last.err "faktura: run batch 1: 31 orders: 20 invoiced, 11 failed, 0 held, 0 skipped; reconciled; report out/report-1.json"
 
 # Every order's outcome and codes, in input order, exactly as expected.
 sql db.sqlite "SELECT o.order_id || ',' || o.status || ',' || COALESCE((SELECT group_concat(code, ';')
@@ -44,20 +44,26 @@ contains de.txt "INV-2026-000001"
 contains de.txt "234,14 EUR"
 pdftotext -layout out/INV-2026-000008.pdf el.txt 2>/dev/null
 contains el.txt "Ελληνικά Τρόφιμα Α.Ε."
-contains el.txt "Reverse charge"
+# Olive oil to a Greek business: an exempt intra-Community supply of goods (art. 138), not
+# reverse charge (art. 196, for services: the Austrian consultancy, SO-1004).
+contains el.txt "Exempt intra-Community supply of goods (Article 138"
+not_contains el.txt "Article 196"
+pdftotext -layout out/INV-2026-000004.pdf at.txt 2>/dev/null
+contains at.txt "Wiener Werkstätten GmbH"
+contains at.txt "Steuerschuldnerschaft des Leistungsempfängers (Art. 196"
 
 # The full card numbers of the ledger never land anywhere.
 sqlite3 db.sqlite .dump >dump.sql
 for t in out/*.pdf; do pdftotext "$t" - 2>/dev/null; done >all-pdf.txt
 for card in 4111111111111111 "4111 1111 1111 1111" 5555555555554444 378282246310005 \
             6011111111111117 3530111333300000 4111111111111112; do
-    for f in dump.sql all-pdf.txt out/report.json last.err last.out; do
+    for f in dump.sql all-pdf.txt out/report-1.json last.err last.out; do
         not_contains "$f" "$card"
     done
 done
 
 # The report: valid JSON, the v1 fields, 11 orders not invoiced, sums that add up.
-python3 - out/report.json <<'PY' || fail "report.json checks"
+python3 - out/report-1.json <<'PY' || fail "report.json checks"
 import json, sys
 from decimal import Decimal
 r = json.load(open(sys.argv[1]))
@@ -84,10 +90,10 @@ contains last.err "batch 2: 31 orders: 0 invoiced, 11 failed, 0 held, 20 skipped
 equal "invoices after rerun" "$(sql db.sqlite 'SELECT count(*) FROM invoices')" 20
 sha256sum -c --quiet before.sha || fail "PDFs changed on rerun"
 equal "PDF files after rerun" "$(ls out/*.pdf | wc -l)" 20
-contains out/report.json "was already invoiced as INV-2026-000002"
+contains out/report-2.json "was already invoiced as INV-2026-000002"
 
 # `report --batch` writes the same report again from the database.
-cp out/report.json run2.json
+cp out/report-2.json run2.json
 expect_exit 1 "$FAKTURA" report --db db.sqlite --batch 2 --report again.json
 python3 -c "
 import json,sys

@@ -18,12 +18,14 @@ equal "write failed" "$(sql db.sqlite "SELECT count(*) FROM findings WHERE code 
 equal "invoices" "$(sql db.sqlite 'SELECT count(*) || "/" || max(seq) FROM invoices')" "256/256"
 equal "PDFs" "$(find out -name '*.pdf' | wc -l)" 256
 equal "temporary files" "$(find out -name '*.tmp' | wc -l)" 0
-contains out/report.json '"code":"WRITE_FAILED"'
+contains out/report-1.json '"code":"WRITE_FAILED"'
 expect_exit 0 "$FAKTURA" verify --db db.sqlite
 
 # Space is back: retry finishes the batch; nothing is invoiced twice.
 expect_exit 0 "$FAKTURA" retry $common --batch 1
-contains last.err "faktura: retry batch 1: 400 orders: 400 invoiced, 0 failed, 0 held, 0 skipped; reconciled; report out/report.json"
+# The batch's output directory is recorded absolute: retry finds it from any directory.
+out=$(cd out && pwd -P)
+contains last.err "faktura: retry batch 1: 400 orders: 400 invoiced, 0 failed, 0 held, 0 skipped; reconciled; report $out/report-1.json"
 equal "invoices after retry" "$(sql db.sqlite 'SELECT count(*) || "/" || max(seq) || "/" || count(DISTINCT order_id) FROM invoices')" "400/400/400"
 equal "PDFs after retry" "$(find out -name '*.pdf' | wc -l)" 400
 expect_exit 0 "$FAKTURA" verify --db db.sqlite
@@ -36,7 +38,7 @@ equal "invoices after 2nd retry" "$(sql db.sqlite 'SELECT count(*) FROM invoices
 printf 'x' >>out/INV-2026-000007.pdf
 rm out/INV-2026-000009.pdf
 expect_exit 1 "$FAKTURA" verify --db db.sqlite
-contains last.out "invoice INV-2026-000007: its PDF out/INV-2026-000007.pdf differs from what was recorded"
-contains last.out "invoice INV-2026-000009: its PDF out/INV-2026-000009.pdf cannot be read"
+contains last.out "invoice INV-2026-000007: its PDF $out/INV-2026-000007.pdf differs from what was recorded"
+contains last.out "invoice INV-2026-000009: its PDF $out/INV-2026-000009.pdf cannot be read"
 contains last.err "2 problems"
 finish

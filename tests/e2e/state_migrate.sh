@@ -3,14 +3,21 @@
 # place on open, never rebuilt: its invoices and numbers stay, the series continues, and
 # a rerun still skips what was invoiced. A reader (verify) does not migrate.
 . "$FK_SRCDIR/tests/lib/e2e.sh"
+# This faktura's version: a database it makes (an approval of nothing makes one).
+expect_exit 2 "$FAKTURA" approve --db fresh.sqlite --batch 1 X --reason none
+current=$(sql fresh.sqlite 'PRAGMA user_version')
 cp "$FK_SRCDIR/tests/data/schema-v1.sqlite" db.sqlite
 equal "version before" "$(sql db.sqlite 'PRAGMA user_version')" 1
 expect_exit 4 "$FAKTURA" verify --db db.sqlite
-contains last.err "schema version 1, this faktura reads 2; run \`faktura run\` once to upgrade it"
+contains last.err "schema version 1, this faktura reads $current; run \`faktura run\` once to upgrade it"
 
 expect_exit 1 "$FAKTURA" run --config "$SAMPLES/faktura.ini" --db db.sqlite --out out \
     --as-of 2026-11-21 "$SAMPLES/orders.csv"
-equal "version after" "$(sql db.sqlite 'PRAGMA user_version')" 2
+equal "version after" "$(sql db.sqlite 'PRAGMA user_version')" "$current"
+# The upgraded schema is the one a new database gets (tables, indexes, triggers).
+equal "schema" "$(sql db.sqlite "SELECT type || ' ' || name FROM sqlite_schema ORDER BY 1")" \
+    "$(sql fresh.sqlite "SELECT type || ' ' || name FROM sqlite_schema ORDER BY 1")"
+equal "foreign keys" "$(sql db.sqlite 'PRAGMA foreign_key_check')" ""
 contains last.err "batch 2: 31 orders: 0 invoiced, 11 failed, 0 held, 20 skipped"
 # The old batch's PDFs are not in this scratch directory: every run says so, loudly.
 contains last.err "faktura: warning: the PDF of invoice INV-2026-000001 is missing"

@@ -5,8 +5,9 @@
 . "$FK_SRCDIR/tests/lib/e2e.sh"
 expect_exit 1 "$FAKTURA" run -q --config "$SAMPLES/faktura.ini" --db db.sqlite --out out \
     --as-of 2026-11-20 "$SAMPLES/orders.csv"
+current=$(sql db.sqlite 'PRAGMA user_version') # this faktura's version
 sql db.sqlite 'PRAGMA user_version = 99'
-newer_msg="the database has schema version 99, newer than this faktura (2): use a newer faktura"
+newer_msg="the database has schema version 99, newer than this faktura ($current): use a newer faktura"
 
 # newer WHAT ARGS...: refused with exit 4 and the same message
 newer() {

@@ -26,7 +26,7 @@ static void check_numbers(const fk_config *cfg)
 {
     static const int years[] = {1900, 2026, 9999};
     static const int64_t seqs[] = {1, 7, 42, 999999, 1000000, 1000000000000, INT64_MAX};
-    char number[160], key[160], longer[170];
+    char number[160], key[160], longer[170], file[160], back[160];
 
     for (size_t y = 0; y < sizeof(years) / sizeof(years[0]); y++) {
         for (size_t s = 0; s < sizeof(seqs) / sizeof(seqs[0]); s++) {
@@ -37,9 +37,15 @@ static void check_numbers(const fk_config *cfg)
             for (size_t i = 0; i < n; i++) {
                 char c = number[i];
                 FUZZ_CHECK((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                           (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.');
+                           (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+                           c == '/');
             }
             FUZZ_CHECK(fk_config_number_matches(cfg, number));
+            /* Its file name has no '/' and names this number, and only this one. */
+            fk_config_number_file(number, file, sizeof(file));
+            FUZZ_CHECK(strchr(file, '/') == NULL);
+            FUZZ_CHECK(fk_config_number_from_file(cfg, file, back, sizeof(back)));
+            FUZZ_CHECK(strcmp(back, number) == 0);
             snprintf(longer, sizeof(longer), "%sx", number);
             FUZZ_CHECK(!fk_config_number_matches(cfg, longer));
         }

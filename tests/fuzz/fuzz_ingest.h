@@ -179,7 +179,7 @@ static inline int fuzz_ingest(const uint8_t *data, size_t size, fk_input_format 
             /* every order takes at least one line of the input: no endless reading */
             FUZZ_CHECK(++norders <= size + 1);
             fuzz_check_ingested(&o, f.path);
-            fk_validate_order(&o, cfg, FUZZ_AS_OF);
+            fk_validate_order(&o, cfg, FUZZ_AS_OF, NULL);
             fuzz_check_validated(&o, &facts);
         }
         if (st != FK_OK)

@@ -5,7 +5,9 @@ prints nothing."""
 H = ["order_id", "order_date", "customer_id", "customer_type", "company_name", "tax_id",
      "country", "currency", "payment_method", "card_number", "card_expiry", "iban", "bic",
      "mandate_id", "item_sku", "item_description", "quantity", "unit_price", "vat_rate",
-     "credit_limit", "dispute_status", "dispute_opened"]
+     "credit_limit", "dispute_status", "dispute_opened", "vat_category",
+     "vat_exemption_reason", "vat_exemption_code", "supply_type", "unit", "split_payment",
+     "delivery_date", "period_start", "period_end", "exchange_rate", "exchange_rate_date"]
 
 def row(oid, **kw):
     r = {"order_id": oid, "order_date": "2026-11-18", "customer_id": "C-" + oid,
@@ -69,7 +71,18 @@ rows = [
     row("DISPUTE-OPEN", dispute_status="open", dispute_opened="2026-11-10"),
     row("DISPUTE-LOST", dispute_status="lost"),
     row("DISPUTE-BAD", dispute_status="maybe"),
-    row("HUGE", unit_price="92233720368547758.07", vat_rate="0"),  # > the largest invoice
+    row("HUGE", unit_price="92233720368547758.07", vat_rate="0",   # > the largest invoice
+        vat_category="Z"),
+    row("VATCAT-INVALID", vat_category="X"),
+    row("VATCAT-MISMATCH", vat_category="S", vat_rate="0"),
+    row("VATCAT-MISSING", vat_rate="0"),                    # 0 %, domestic: which one?
+    row("EXEMPT", vat_category="E", vat_rate="0"),          # without a reason
+    row("FX-MISSING", currency="PLN"),                      # the seller accounts in EUR
+    row("FX-INVALID", currency="PLN", exchange_rate="4.3.1", exchange_rate_date="2026-11-17"),
+    row("UNIT", unit="PCS"),
+    row("DELIVERY", delivery_date="2026-13-01"),
+    row("SUPPLY", supply_type="both"),
+    row("SPLIT", split_payment="maybe"),
     row("RENDERME"),                                              # fails by injection
 ]
 rows.insert(8, row("OK-1"))  # not adjacent to the first OK-1: a duplicate id in the batch

@@ -116,10 +116,12 @@ static void test_decisions(void **state)
         {"DE", "DE123456788", "de_CH", "DE", "consumer", "", std, "en", true, false},
         {"DE", "DE123456788", "no", "NO", "consumer", "", std, "en", false, false},
         {"DE", "DE123456788", "fr", "FR", "consumer", "", std, "en", true, false},
-        /* reverse charge: intra-EU business supply without VAT */
-        {"DE", "DE123456788", "", "AT", "business", "ATU13585627", zero, "de", true, true},
-        {"DE", "DE123456788", "", "PL", "business", "PL5260250274", zero, "pl", true, true},
-        {"AT", "ATU13585627", "", "DE", "business", "DE136695976", zero, "de", true, true},
+        /* an intra-EU business supply without VAT is, by default ([invoice] supply_type =
+         * goods), an exempt intra-Community supply (K), not reverse charge (AE): that
+         * needs services (test_invoice_content) */
+        {"DE", "DE123456788", "", "AT", "business", "ATU13585627", zero, "de", true, false},
+        {"DE", "DE123456788", "", "PL", "business", "PL5260250274", zero, "pl", true, false},
+        {"AT", "ATU13585627", "", "DE", "business", "DE136695976", zero, "de", true, false},
         {"PL", "PL5260250274", "", "PL", "business", "PL5260250274", zero, "pl", true, false},
         {"DE", "DE123456788", "", "AT", "business", "ATU13585627", mixed, "de", true, false},
         {"DE", "DE123456788", "", "AT", "business", "ATU13585627", std, "de", true, false},
@@ -132,7 +134,7 @@ static void test_decisions(void **state)
         fk_order o;
         make_order(&o, cases[i].language, cases[i].country, cases[i].type, cases[i].tax_id,
                    cases[i].rates);
-        fk_validate_order(&o, cfg, 1795219200); /* 2026-11-21 */
+        fk_validate_order(&o, cfg, 1795219200, NULL); /* 2026-11-21 */
         if (strcmp(o.language, cases[i].want_language) != 0 ||
             o.buyer_in_eu != cases[i].want_eu || o.reverse_charge != cases[i].want_reverse)
             fail_msg("case %zu: language %s, EU %d, reverse charge %d", i, o.language,

@@ -28,6 +28,7 @@
 
 #include <cmocka.h>
 
+#include "core/invoice_codes.h"
 #include "render/render.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -63,9 +64,9 @@ static int setup_fonts(void **state)
 /* Storage for one test invoice; strings are static or live in `desc`. */
 typedef struct fixture {
     fk_invoice inv;
-    fk_invoice_line lines[MAX_LINES];
+    fk_doc_line lines[MAX_LINES];
     char desc[MAX_LINES][2048];
-    fk_invoice_vat vat[4];
+    fk_doc_vat vat[4];
 } fixture;
 
 static void base_invoice(fixture *f, const char *lang)
@@ -74,19 +75,20 @@ static void base_invoice(fixture *f, const char *lang)
     f->inv.number = "INV-2026-000042";
     f->inv.issue_date = "2026-03-02";
     f->inv.order_date = "2026-02-27";
+    f->inv.delivery_date = "2026-02-27";
     f->inv.due_date = "2026-03-16";
     f->inv.order_id = "ORD-77001";
     f->inv.currency = "EUR";
     f->inv.exponent = 2;
     f->inv.language = lang;
     f->inv.seller = (fk_party){"Bjørnstad Ærø AS", "Storgata 1", "0155", "Oslo", "NO",
-                               "NO923456783MVA", NULL};
+                               "NO923456783MVA", NULL, NULL, NULL, NULL};
     f->inv.buyer = (fk_party){"Ελληνική ΑΕ", "Οδός Ερμού 10", "105 63", "Αθήνα", "GR",
-                              "EL094014201", NULL};
+                              "EL094014201", NULL, NULL, NULL, NULL};
     f->inv.buyer_is_business = true;
     f->inv.lines = f->lines;
     f->inv.vat = f->vat;
-    f->inv.payment = FK_INV_PAY_TRANSFER;
+    f->inv.payment = FK_DOC_PAY_TRANSFER;
     f->inv.seller_iban = "NO93 8601 1117 947";
     f->inv.seller_bic = "DNBANOKKXXX";
     f->inv.payment_reference = "INV-2026-000042";
@@ -129,6 +131,14 @@ static void compute_totals(fixture *f)
         f->inv.vat_total += f->vat[k].vat;
     }
     f->inv.gross_total = f->inv.net_total + f->inv.vat_total;
+}
+
+/* The first VAT breakdown reverse-charged, with its legal note in the invoice's
+ * language, as the pipeline's document would have it. */
+static void reverse_charge(fixture *f)
+{
+    memcpy(f->vat[0].category, "AE", 3);
+    f->vat[0].note = fk_vat_category_note("AE", f->inv.language);
 }
 
 static fk_renderer *new_renderer(void)
@@ -271,9 +281,9 @@ static void polish_fixture(fixture *f)
     f->inv.number = "FV/2026/03/0017";
     f->inv.currency = "PLN";
     f->inv.seller = (fk_party){"Sklep Čeština Řád s.r.o.", "Náměstí Míru 7", "120 00", "Praha",
-                               "CZ", "CZ12345679", NULL};
+                               "CZ", "CZ12345679", NULL, NULL, NULL, NULL};
     f->inv.buyer = (fk_party){"Łódź Żurawie Sp. z o.o.", "ul. Piotrkowska 100", "90-001",
-                              "Łódź", "PL", "PL7251234567", NULL};
+                              "Łódź", "PL", "PL7251234567", NULL, NULL, NULL, NULL};
     add_line(f, "Żuraw wieżowy — serwis roczny", "ZW-01", 2000, 1234567, 2300);
     add_line(f, "Книга «Война и мир»", "", 1500, 4000, 800);
     add_line(f, "Śruby M8 ocynkowane, opakowanie 100 szt.", "SR-M8", 12000, 1999, 2300);
@@ -339,10 +349,10 @@ static void test_languages_and_payments(void **state)
     add_line(f, "Beratung Müller", "", 1000, 123456, 0);
     add_line(f, "Kaffee", "", 2500, 400, 775);
     compute_totals(f);
-    f->inv.payment = FK_INV_PAY_SEPA;
+    f->inv.payment = FK_DOC_PAY_SEPA;
     f->inv.mandate_id = "MNDT-2026-0815";
     f->inv.iban_masked = "DE** **** **** **** **30 00";
-    f->inv.reverse_charge = true;
+    reverse_charge(f);
     render(&f->inv, &pdf);
     text = pdf_text(&pdf);
     assert_contains(text, "Rechnung");
@@ -364,10 +374,10 @@ static void test_languages_and_payments(void **state)
     f->inv.currency = "NOK";
     add_line(f, "Fiskekake", "", 3000, 123456, 2550);
     compute_totals(f);
-    f->inv.payment = FK_INV_PAY_CARD;
+    f->inv.payment = FK_DOC_PAY_CARD;
     f->inv.card_brand = "VISA";
     f->inv.card_last4 = "1234";
-    f->inv.reverse_charge = true;
+    reverse_charge(f);
     render(&f->inv, &pdf);
     text = pdf_text(&pdf);
     assert_contains(text, "Faktura");
@@ -387,7 +397,7 @@ static void test_languages_and_payments(void **state)
     f->inv.exponent = 0;
     add_line(f, "Tea set", "", 1000, 1234567, 1000);
     compute_totals(f);
-    f->inv.payment = FK_INV_PAY_CARD;
+    f->inv.payment = FK_DOC_PAY_CARD;
     f->inv.card_brand = "VISA";
     f->inv.card_last4 = "1234";
     render(&f->inv, &pdf);
@@ -425,8 +435,10 @@ static void test_languages_and_payments(void **state)
     f->inv.buyer.vat_id = NULL;
     add_line(f, "Dates", "", 1000, 1234567, 0);
     compute_totals(f);
-    f->inv.reverse_charge = true;
-    f->inv.footer = "Registered in Oslo, org. no. 923 456 783";
+    reverse_charge(f);
+    static const char *const foot1[] = {"Registered in Oslo, org. no. 923 456 783"};
+    f->inv.footer = foot1;
+    f->inv.nfooter = 1;
     render(&f->inv, &pdf);
     text = pdf_text(&pdf);
     assert_contains(text, "1,234.567 KWD");
@@ -460,8 +472,11 @@ static void long_fixture(fixture *f)
         add_line(f, d, i % 3 ? "" : "SKU-9", 1000 + 500 * (i % 4), 1999 + i,
                  i % 2 ? 2500 : 1200);
     }
-    f->inv.footer = "Bjørnstad Ærø AS, Storgata 1, 0155 Oslo. Foretaksregisteret NO 923 456 "
-                    "783 MVA. Questions about this invoice: faktura@example.no";
+    static const char *const foot[] = {
+        "Bjørnstad Ærø AS, Storgata 1, 0155 Oslo. Foretaksregisteret NO 923 456 783 MVA. "
+        "Questions about this invoice: faktura@example.no"};
+    f->inv.footer = foot;
+    f->inv.nfooter = 1;
     compute_totals(f);
 }
 
@@ -974,7 +989,7 @@ static void test_fast_path_is_small(void **state)
         char *fonts, *text;
         base_invoice(f, langs[i]);
         f->inv.buyer = (fk_party){"Müller & Søn Łańcut GmbH", "Hauptstraße 5", "10115",
-                                  "Berlin", "DE", "DE136695976", NULL};
+                                  "Berlin", "DE", "DE136695976", NULL, NULL, NULL, NULL};
         add_line(f, "Beratung, Stunde", "SRV-01", 3000, 12000, 1900);
         add_line(f, "Fachbuch Band 3", "BK-03", 1000, 4990, 700);
         add_line(f, "Kabel «10 m»", "", 2000, 1250, 1900);
@@ -1160,7 +1175,7 @@ static void test_dates(void **state)
     (void)state;
     base_invoice(f, "en-GB");
     f->inv.issue_date = "2026-11-20";
-    f->inv.order_date = "2026-13-01";  /* not a date */
+    f->inv.delivery_date = "2026-13-01";  /* not a date */
     f->inv.due_date = "20.12.2026";
     compute_totals(f);
     render_with(r, &f->inv, &pdf);

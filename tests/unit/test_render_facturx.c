@@ -117,8 +117,8 @@ static int teardown(void **state)
 
 typedef struct fixture {
     fk_invoice inv;
-    fk_invoice_line lines[8];
-    fk_invoice_vat vat[1];
+    fk_doc_line lines[8];
+    fk_doc_vat vat[1];
 } fixture;
 
 static void base_invoice(fixture *f)
@@ -133,13 +133,13 @@ static void base_invoice(fixture *f)
     f->inv.exponent = 2;
     f->inv.language = "de";
     f->inv.seller = (fk_party){"Müller & Söhne GmbH", "Hauptstraße 1", "10115", "Berlin", "DE",
-                               "DE123456789", NULL};
+                               "DE123456789", NULL, NULL, NULL, NULL};
     f->inv.buyer = (fk_party){"Käufer AG", "Ring 2", "80331", "München", "DE", "DE987654321",
-                              NULL};
+                              NULL, NULL, NULL, NULL};
     f->inv.buyer_is_business = true;
     f->inv.lines = f->lines;
     f->inv.vat = f->vat;
-    f->inv.payment = FK_INV_PAY_TRANSFER;
+    f->inv.payment = FK_DOC_PAY_TRANSFER;
     f->inv.seller_iban = "DE89 3704 0044 0532 0130 00";
     f->inv.seller_bic = "COBADEFFXXX";
     f->inv.payment_reference = "INV-2026-000042";
@@ -150,9 +150,10 @@ static void set_lines(fixture *f, const char *const *desc, size_t n)
 {
     assert_true(n <= COUNT(f->lines));
     for (size_t i = 0; i < n; i++)
-        f->lines[i] = (fk_invoice_line){desc[i], "", 1000, 10000, 1900, 10000};
+        f->lines[i] = (fk_doc_line){desc[i], "", 1000, 10000, 1900, 10000, "C62", "S", false, false};
     f->inv.nlines = n;
-    f->vat[0] = (fk_invoice_vat){1900, 10000 * (int64_t)n, 1900 * (int64_t)n};
+    f->vat[0] = (fk_doc_vat){1900, 10000 * (int64_t)n, 1900 * (int64_t)n, "S", 1900 * (int64_t)n,
+                            "", "", ""};
     f->inv.nvat = 1;
     f->inv.net_total = f->vat[0].taxable;
     f->inv.vat_total = f->vat[0].vat;

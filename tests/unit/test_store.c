@@ -65,8 +65,25 @@ static void test_batches(void **state)
     assert_string_equal(bi.inputs[0], "a.csv");
     assert_string_equal(bi.inputs[1], "dir/Łódź.xml");
     assert_string_equal(bi.inputs[2], "(not UTF-8)");
-    assert_string_equal(bi.out_dir, "out");
+    /* A relative output directory (recorded by an older faktura) is resolved against the
+     * database's directory, and said to be so. */
+    char want[200];
+    char *realdir = realpath(dir, NULL);
+    snprintf(want, sizeof(want), "%s/out", realdir);
+    free(realdir);
+    assert_string_equal(bi.out_dir, want);
+    assert_string_equal(bi.out_dir_relative, "out");
     fk_batch_info_free(&bi);
+    assert_int_equal(fk_store_batch_create(s, "run", "2026-11-20T00:00:00Z", inputs, 1, "/srv/x",
+                                           &id, &err),
+                     FK_OK);
+    assert_int_equal(fk_store_batch_get(s, id, &bi, &found, &err), FK_OK);
+    assert_string_equal(bi.out_dir, "/srv/x");
+    assert_null(bi.out_dir_relative);
+    /* A writer's own batch is running; no other was left so. */
+    assert_string_equal(bi.state, "running");
+    fk_batch_info_free(&bi);
+    assert_int_equal(fk_store_batch_finish(s, id, "done", &err), FK_OK);
     assert_int_equal(fk_store_batch_get(s, id + 1, &bi, &found, &err), FK_OK);
     assert_false(found);
     fk_batch_info_free(&bi);
