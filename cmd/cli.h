@@ -28,6 +28,8 @@ enum {
 typedef struct cli {
     const char *cmd;
     const char *db, *out, *config, *as_of_text, *expect, *reason, *by;
+    const char *profile, *input_encoding; /* --profile, --input-encoding */
+    bool show_mapping;                    /* validate --show-mapping */
     const char *reports[MAX_REPORTS];
     size_t nreports;
     fk_report_format formats[MAX_REPORTS];

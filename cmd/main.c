@@ -257,6 +257,12 @@ static int outcome_exit(const fk_summary *s)
     return needs_someone ? EXIT_NOT_INVOICED : EXIT_ALL_INVOICED;
 }
 
+static void on_mapping(const char *line, void *payload)
+{
+    (void)payload;
+    emit(stdout, "", "%s", line);
+}
+
 static int cmd_batch(cli *c, char **inputs, int ninputs)
 {
     fk_batch_options opts = FK_BATCH_OPTIONS_INIT;
@@ -287,6 +293,16 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
         config = "faktura.ini";
     if ((st = fk_config_load(&cfg, config, on_warn, c, &err)) != FK_OK)
         return report_error(&err);
+    if ((c->profile && (st = fk_config_set_input(cfg, "profile", c->profile, &err)) != FK_OK) ||
+        (c->input_encoding &&
+         (st = fk_config_set_input(cfg, "encoding", c->input_encoding, &err)) != FK_OK)) {
+        fk_config_free(cfg);
+        return report_error(&err);
+    }
+    if (c->show_mapping && !dry) {
+        fk_config_free(cfg);
+        return usage_error("%s", "--show-mapping goes with validate");
+    }
 
     opts.db_path = c->db;
     opts.out_dir = c->out;
@@ -308,6 +324,12 @@ static int cmd_batch(cli *c, char **inputs, int ninputs)
     opts.warn_payload = c;
     if (!dry)
         catch_signals();
+    if (c->show_mapping) {
+        st = fk_show_mapping(&opts, (const char *const *)inputs, (size_t)ninputs, 3,
+                             on_mapping, c, &err);
+        fk_config_free(cfg);
+        return st != FK_OK ? report_error(&err) : EXIT_ALL_INVOICED;
+    }
     if (retry) {
         opts.out_dir = c->out_given ? c->out : NULL;
         st = fk_batch_retry(&opts, c->batch, (const char *const *)inputs, (size_t)ninputs, &sum,
@@ -625,7 +647,8 @@ static int no_command(void)
 enum { OPT_DB = 256, OPT_OUT, OPT_CONFIG, OPT_REPORT, OPT_FORMAT, OPT_AS_OF, OPT_INPUT_FORMAT,
        OPT_BATCH, OPT_MARKDOWN, OPT_DELIMITER, OPT_DECIMAL_COMMA, OPT_CSV_BOM,
        OPT_CSV_DELIMITER, OPT_EXPECT, OPT_REASON, OPT_BY, OPT_JOBS, OPT_FROM, OPT_TO,
-       OPT_REPAIR, OPT_INVOICE, OPT_LINE, OPT_ID };
+       OPT_REPAIR, OPT_INVOICE, OPT_LINE, OPT_ID, OPT_PROFILE, OPT_INPUT_ENCODING,
+       OPT_SHOW_MAPPING };
 
 static const struct option longopts[] = {
     {"db", required_argument, NULL, OPT_DB},
@@ -651,6 +674,9 @@ static const struct option longopts[] = {
     {"invoice", required_argument, NULL, OPT_INVOICE},
     {"line", required_argument, NULL, OPT_LINE},
     {"id", required_argument, NULL, OPT_ID},
+    {"profile", required_argument, NULL, OPT_PROFILE},
+    {"input-encoding", required_argument, NULL, OPT_INPUT_ENCODING},
+    {"show-mapping", no_argument, NULL, OPT_SHOW_MAPPING},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -731,6 +757,9 @@ static int take_option(cli *c, const command *k, int opt, const char *word)
             return usage_error("at most %zu --line", sizeof(c->lines) / sizeof(c->lines[0]));
         c->lines[c->nlines++] = optarg;
         break;
+    case OPT_PROFILE: c->profile = optarg; break;
+    case OPT_INPUT_ENCODING: c->input_encoding = optarg; break;
+    case OPT_SHOW_MAPPING: c->show_mapping = true; break;
     case OPT_MARKDOWN: c->markdown = true; break;
     case OPT_DECIMAL_COMMA: c->decimal_comma = true; break;
     case OPT_JOBS: case OPT_CSV_DELIMITER: case OPT_DELIMITER: case OPT_FORMAT:

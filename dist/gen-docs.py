@@ -148,8 +148,8 @@ def value_kind(value):
         return "dir"
     if value in VALUES:
         return VALUES[value]
-    if "|" in value:
-        return value.split("|")
+    if "|" in value:  # the words; an upper-case one is a placeholder ("json|EINVOICE")
+        return [w for w in value.split("|") if not w.isupper()]
     if re.fullmatch(r"[A-Z]+", value):
         return ""
     return None

@@ -53,6 +53,16 @@ FK_EXTERN fk_status fk_config_load(fk_config **out, const char *path, fk_log_fn 
                                    void *payload, fk_error *err);
 FK_EXTERN void fk_config_free(fk_config *cfg); /* NULL is a no-op */
 
+/**
+ * Override an [input] setting of a loaded config, as the command line does (docs/input.md,
+ * "Profiles and mappings"): key "profile" (--profile: a built-in profile's name or a
+ * profile file, relative to the working directory) or "encoding" (--input-encoding: the
+ * input files' character set, e.g. "windows-1252"). FK_EUSAGE naming the problem for an
+ * unknown profile, a profile that does not parse, or an encoding faktura does not read.
+ */
+FK_EXTERN fk_status fk_config_set_input(fk_config *cfg, const char *key, const char *value,
+                                        fk_error *err);
+
 /* ---- time ---- */
 
 /**
@@ -172,6 +182,16 @@ typedef struct fk_summary {
  */
 FK_EXTERN fk_status fk_batch_run(const fk_batch_options *opts, const char *const *inputs,
                                  size_t ninputs, fk_summary *out, fk_error *err);
+
+/**
+ * For setting up a mapping: read the first `orders` orders of each input as `validate`
+ * would, and pass to `out`, one line at a time, each faktura field with the source column
+ * (or expression) and the value it came from, the value map applied, then the order's
+ * amounts or findings. Reads no database and writes nothing. FK_EINPUT as fk_batch_run.
+ */
+FK_EXTERN fk_status fk_show_mapping(const fk_batch_options *opts, const char *const *inputs,
+                                    size_t ninputs, size_t orders, fk_log_fn out,
+                                    void *payload, fk_error *err);
 
 /**
  * Ask the batch running in this process (fk_batch_run, fk_batch_retry) to stop, for

@@ -14,7 +14,7 @@ typedef enum fk_outcome {
     FK_INVOICED = 0, /* an invoice was issued in this batch */
     FK_FAILED = 1,   /* its data must be fixed */
     FK_HELD = 2,     /* a rule stopped it; a person decides */
-    FK_SKIPPED = 3,  /* nothing to do (already invoiced earlier) */
+    FK_SKIPPED = 3,  /* nothing to do (invoiced earlier, or not to be invoiced) */
     FK_CANCELLED = 4, /* a person cancelled it (`faktura cancel`): never to be invoiced */
     FK_CREDITED = 5  /* invoiced earlier, the dispute lost: a credit note was issued for it */
 } fk_outcome;

@@ -243,11 +243,28 @@ static int set_value(parse_state *st, const setting *s, const char *section, con
     return 1;
 }
 
+/* A key of [input], [columns] or [values.FIELD] (core/mapping.c checks it). */
+static int mapping_key(parse_state *st, const char *section, const char *name,
+                       const char *value)
+{
+    unsigned long first = fk_config_line(st->cfg, section, name);
+    if (first)
+        return refuse(st, name, "[%s] %s is given twice (lines %lu and %lu): keep one", section,
+                      name, first, st->line);
+    remember_key(st->cfg, section, name, st->line);
+    if (fk_mapping_set(st->cfg->mapping, st->cfg->path, st->line, section, name, value,
+                       st->err) != FK_OK)
+        st->failed = true;
+    return st->failed ? 0 : 1;
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     parse_state *st = user;
     const setting *s = find_setting(section, name);
 
+    if (!s && fk_mapping_section(section))
+        return mapping_key(st, section, name, value);
     if (!s) {
         if (st->warn) {
             fk_buf m = FK_BUF_INIT;
@@ -308,6 +325,8 @@ static fk_config *defaults(const char *path)
     cfg->font = fk_datadir_file("fonts/DejaVuSans.ttf");
     cfg->font_bold = fk_datadir_file("fonts/DejaVuSans-Bold.ttf");
     fk_rules_defaults(&cfg->rules);
+    cfg->mapping = fk_mapping_new();
+    cfg->input = fk_mapping_input(cfg->mapping);
     return cfg;
 }
 
@@ -470,6 +489,8 @@ fk_status fk_config__parse(fk_config **out, const char *path, fk_log_fn warn, vo
     *out = NULL;
     if (!path) {
         /* Defaults only, no seller: good for `validate`, refused by `run`. */
+        if (fk_mapping_resolve(cfg->mapping, NULL, err) != FK_OK)
+            goto fail;
         *out = cfg;
         return FK_OK;
     }
@@ -498,6 +519,25 @@ fk_status fk_config__parse(fk_config **out, const char *path, fk_log_fn warn, vo
         fk_config__check_numbering(cfg, fk_config_line(cfg, "numbering", "format"),
                                    fk_config_line(cfg, "numbering", "prefix"), err) != FK_OK)
         goto fail;
+    if (*fk_mapping_profile_named(cfg->mapping)) {
+        /* a profile file named in the config is found next to the config */
+        const char *slash = strrchr(path, '/');
+        char *dir = fk_xstrndup(path, slash ? (size_t)(slash - path) + 1 : 0);
+        fk_status pst = fk_mapping_use_profile(cfg->mapping, fk_mapping_profile_named(cfg->mapping),
+                                               dir, err);
+        free(dir);
+        if (pst != FK_OK) {
+            if (err && !err->line && !err->file[0]) {
+                err->line = fk_config_line(cfg, "input", "profile");
+                snprintf(err->file, sizeof(err->file), "%s", path);
+            }
+            goto fail;
+        }
+    }
+    /* dates without an offset in a shop export: the seller's zone unless [input] says */
+    fk_mapping_default_timezone(cfg->mapping, cfg->timezone);
+    if (fk_mapping_resolve(cfg->mapping, path, err) != FK_OK)
+        goto fail;
     *out = cfg;
     return FK_OK;
 fail:
@@ -521,5 +561,6 @@ void fk_config_free(fk_config *cfg)
         free(cfg->keys[i].name);
     }
     free(cfg->keys);
+    fk_mapping_free(cfg->mapping);
     free(cfg);
 }

@@ -10,6 +10,7 @@
 #define FK_CONFIG_H
 #include <stdbool.h>
 #include "faktura/batch.h"
+#include "core/mapping.h"
 #include "core/rules.h"
 
 /* A setting found in the file, with its line (for errors found after the parse). */
@@ -49,6 +50,10 @@ struct fk_config {
     char *qr;                 /* "epc" (default): EPC QR code on EUR transfers; "none" */
     /* [thresholds], [disputes]: the generation rules (fk_rules_defaults when not set) */
     fk_rules rules;
+    /* [input], [columns], [values.FIELD] and the profile they name: how input files are
+     * read (core/mapping.h); input is the merged view ingest and validate use */
+    fk_mapping *mapping;
+    const fk_input_cfg *input;
     /* Resolved from the settings above at load (fk_config__parse, fk_validate_seller): */
     char accounting_currency[4];   /* seller_currency, or the seller country's currency */
     int accounting_exponent;

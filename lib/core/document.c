@@ -215,7 +215,11 @@ static void put_strings(fk_buf *b, const char *key, const char *const *v, size_t
 
 static const char *payment_name(fk_doc_payment p)
 {
-    return p == FK_DOC_PAY_SEPA ? "sepa_debit" : p == FK_DOC_PAY_CARD ? "card" : "transfer";
+    return p == FK_DOC_PAY_SEPA   ? "sepa_debit"
+           : p == FK_DOC_PAY_CARD ? "card"
+           : p == FK_DOC_PAY_PAID ? "paid"
+           : p == FK_DOC_PAY_COD  ? "cash_on_delivery"
+                                  : "transfer";
 }
 
 static void put_lines(fk_buf *b, const fk_document *d, bool *outer)
@@ -340,6 +344,11 @@ void fk_document_encode(const fk_document *d, fk_buf *out)
     kv_str(out, "debited_account", d->iban_masked, &inner);
     kv_str(out, "card_brand", d->card_brand, &inner);
     kv_str(out, "card_last4", d->card_last4, &inner);
+    if (d->payment == FK_DOC_PAY_PAID) {
+        kv_str(out, "paid_date", d->paid_date, &inner);
+        kv_str(out, "paid_provider", d->paid_provider, &inner);
+        kv_str(out, "paid_reference", d->paid_reference, &inner);
+    }
     kv_str(out, "qr", d->qr, &inner);
     kv_str_opt(out, "creditor_id", d->creditor_id, &inner);
     fk_buf_putc(out, '}');
@@ -597,8 +606,12 @@ static void get_payment(decoder *c, json_t *root)
         d->payment = FK_DOC_PAY_SEPA;
     else if (!strcmp(means, "card"))
         d->payment = FK_DOC_PAY_CARD;
+    else if (!strcmp(means, "paid"))
+        d->payment = FK_DOC_PAY_PAID;
+    else if (!strcmp(means, "cash_on_delivery"))
+        d->payment = FK_DOC_PAY_COD;
     else
-        fail(c, "means", "is not transfer, sepa_debit or card");
+        fail(c, "means", "is not transfer, sepa_debit, card, paid or cash_on_delivery");
     d->payment_means = get_str(c, o, "means_code");
     d->payment_terms_days = (int)get_int(c, o, "terms_days", 0, 3650);
     d->seller_iban = get_str(c, o, "iban");
@@ -609,6 +622,12 @@ static void get_payment(decoder *c, json_t *root)
     d->iban_masked = get_str(c, o, "debited_account");
     d->card_brand = get_str(c, o, "card_brand");
     d->card_last4 = get_str(c, o, "card_last4");
+    d->paid_date = d->paid_provider = d->paid_reference = "";
+    if (d->payment == FK_DOC_PAY_PAID) { /* written for paid documents only */
+        d->paid_date = get_str(c, o, "paid_date");
+        d->paid_provider = get_str(c, o, "paid_provider");
+        d->paid_reference = get_str(c, o, "paid_reference");
+    }
     d->qr = get_str(c, o, "qr");
     d->creditor_id = get_str_opt(c, o, "creditor_id");
     c->where = "";

@@ -93,7 +93,10 @@ typedef struct fk_doc_vat {
 typedef enum fk_doc_payment {
     FK_DOC_PAY_TRANSFER = 0,   /* seller IBAN/BIC + payment reference (+ EPC QR) */
     FK_DOC_PAY_SEPA,           /* "will be debited", mandate reference, masked IBAN */
-    FK_DOC_PAY_CARD            /* "paid by VISA ****1234" */
+    FK_DOC_PAY_CARD,           /* "paid by VISA ****1234" */
+    FK_DOC_PAY_PAID,           /* paid before the invoice (a shop's payment provider):
+                                * "Paid on DATE via PROVIDER (REFERENCE)", nothing due */
+    FK_DOC_PAY_COD             /* cash on delivery */
 } fk_doc_payment;
 
 typedef struct fk_document {
@@ -150,6 +153,9 @@ typedef struct fk_document {
     const char *mandate_id;             /* BT-89 */
     const char *iban_masked;            /* BT-91, masked ("DE89 **** 3000") */
     const char *card_brand, *card_last4; /* BG-18 */
+    const char *paid_date;              /* paid: YYYY-MM-DD; "" otherwise */
+    const char *paid_provider;          /* paid: the provider as printed ("PayPal"); "" */
+    const char *paid_reference;         /* paid: the provider's transaction reference; "" */
     const char *qr;                     /* the EPC QR code's payload (EPC069-12); "" none */
     const char *creditor_id;            /* BT-90 SEPA creditor identifier; "" none (issue 18:
                                          * in the JSON only when not empty) */

@@ -41,6 +41,23 @@
     X(CREDIT_LIMIT, "credit_limit", 0)                  \
     X(DISPUTE_STATUS, "dispute_status", 0)              \
     X(DISPUTE_OPENED, "dispute_opened", 0)              \
+    /* shop exports (issue 20, docs/input.md "Orders from shops"); CSV only */ \
+    X(PAYMENT_PROVIDER, "payment_provider", 0)          \
+    X(PAYMENT_REFERENCE, "payment_reference", 0)        \
+    X(PAID_DATE, "paid_date", 0)                        \
+    X(SOURCE_STATUS, "source_status", 0)                \
+    X(EXPECTED_TOTAL, "expected_total", 0)              \
+    X(EXPECTED_VAT, "expected_vat", 0)                  \
+    X(TAX_NAMES, "tax_names", 0)                        \
+    X(SHIPPING, "shipping", 0)                          \
+    X(SHIPPING_VAT, "shipping_vat", 0)                  \
+    X(SHIPPING_DESCRIPTION, "shipping_description", 0)  \
+    X(FEE, "fee", 0)                                    \
+    X(FEE_VAT, "fee_vat", 0)                            \
+    X(FEE_DESCRIPTION, "fee_description", 0)            \
+    X(ORDER_DISCOUNT, "order_discount", 0)              \
+    X(DISCOUNT_TOTAL, "discount_total", 0)              \
+    X(DISCOUNT_DESCRIPTION, "discount_description", 0)  \
     X(DELIVERY_DATE, "delivery_date", 0)                \
     X(PERIOD_START, "period_start", 0)                  \
     X(PERIOD_END, "period_end", 0)                      \
@@ -55,6 +72,9 @@
     X(QUANTITY, "quantity", 1)                          \
     X(UNIT_PRICE, "unit_price", 1)                      \
     X(VAT_RATE, "vat_rate", 1)                          \
+    X(LINE_DISCOUNT, "line_discount", 0)                \
+    X(LINE_TOTAL, "line_total", 0)                      \
+    X(LINE_VAT, "line_vat", 0)                          \
     X(VAT_CATEGORY, "vat_category", 0)                  \
     X(VAT_EXEMPTION_REASON, "vat_exemption_reason", 0)  \
     X(VAT_EXEMPTION_CODE, "vat_exemption_code", 0)      \
@@ -93,16 +113,30 @@ typedef struct fk_card {
 } fk_card;
 
 typedef enum fk_customer_type { FK_BUSINESS = 0, FK_CONSUMER = 1 } fk_customer_type;
-typedef enum fk_payment { FK_PAY_NONE = 0, FK_PAY_CARD, FK_PAY_SEPA, FK_PAY_TRANSFER } fk_payment;
+/* PAID: already paid through a payment provider (or by a masked card, or a transfer the
+ * shop's status confirms); COD: cash on delivery. */
+typedef enum fk_payment {
+    FK_PAY_NONE = 0, FK_PAY_CARD, FK_PAY_SEPA, FK_PAY_TRANSFER, FK_PAY_PAID, FK_PAY_COD
+} fk_payment;
+
+/* What an invoice line is: an ingested item, or one validate made from an order-level
+ * amount of a shop export (one per VAT rate: shipping, fee, order discount). Only items
+ * are stored with the order (a retry makes the others again). */
+typedef enum fk_line_kind {
+    FK_LINE_ITEM = 0, FK_LINE_SHIPPING, FK_LINE_FEE, FK_LINE_DISCOUNT
+} fk_line_kind;
 
 typedef struct fk_line {
     char *f[FK_COL_COUNT - FK_ORDER_FIELDS]; /* raw text of the line columns, by fk_column - FK_ORDER_FIELDS */
     unsigned long line;                      /* physical line in the input */
+    uint8_t kind;                            /* fk_line_kind; FK_LINE_ITEM from ingest */
     /* derived by validate (valid only when the order's `amounts_ok`) */
     int64_t qty_milli;                       /* quantity x 1000 */
     int64_t unit_price;                      /* minor units */
     int32_t vat_centi;                       /* VAT rate x 100 (19% = 1900) */
-    int64_t net;                             /* qty x unit price, rounded to minor units */
+    int64_t net;                             /* qty x unit price, rounded to minor units
+                                              * (shop orders: the line's share of its
+                                              * rate's net, docs/input.md) */
     /* the line's tax decisions, by validate (valid when the order has no finding) */
     char category[3];                        /* UNCL5305: given, or derived from the rate
                                               * and the buyer */
@@ -159,6 +193,10 @@ typedef struct fk_order {
     bool buyer_in_eu;                  /* the buyer's country is an EU member state */
     bool reverse_charge;               /* a line is reverse-charged (category AE, VAT
                                         * Directive art. 196): the invoice says so */
+    /* payment already made (payment `paid`): recorded as paid with the invoice */
+    bool paid;
+    char paid_date[11];                /* YYYY-MM-DD of the payment ("" if not paid) */
+    char provider_name[64];            /* the payment provider as printed ("PayPal"), "" */
     /* the invoice's content decisions (validate): dates as written, YYYY-MM-DD */
     char delivery_date[11];            /* BT-72: given, else the order date; "" when only a
                                         * period is given */

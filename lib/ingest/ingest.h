@@ -9,6 +9,7 @@
 #define FK_INGEST_H
 #include "faktura/batch.h"
 #include "core/order.h"
+#include "core/mapping.h"
 
 typedef struct fk_ingest fk_ingest;
 
@@ -16,6 +17,9 @@ typedef struct fk_ingest_options {
     fk_input_format format; /* AUTO: from the extension (".csv", ".xml"); stdin: CSV */
     char delimiter;         /* 0: detect from the header line (',' or ';') */
     char decimal_sep;       /* 0: ',' when the delimiter is ';', else '.' */
+    /* The config's [input]/[columns]/[values.*] (docs/input.md, "Profiles and mappings"):
+     * CSV headers through a mapping, the file's encoding. NULL: the faktura columns. */
+    const fk_input_cfg *input;
 } fk_ingest_options;
 
 fk_status fk_ingest_open(fk_ingest **out, const char *path, const fk_ingest_options *opts,

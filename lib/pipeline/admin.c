@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/money.h"
 #include "core/util.h"
 #include "einvoice/einvoice.h"
+#include "ingest/ingest.h"
 #include "pipeline/pipeline.h"
 #include "validate/validate.h"
 
@@ -42,15 +44,125 @@ static fk_status check_einvoice(fk_config *cfg, fk_error *err)
     return FK_OK;
 }
 
+/* ---- the tax class file ([input] tax_classes: sku,vat_rate[,vat_category]) ---- */
+
+#define MAX_TAX_CLASSES 1000000
+
+typedef struct classes_ctx {
+    const char *path;
+    fk_tax_class *v;
+    size_t n, cap;
+    fk_error *err;
+    fk_status st;
+} classes_ctx;
+
+static int class_row(unsigned long line, const char *const *values, void *payload)
+{
+    static const char *const categories[] = {"S", "Z", "E", "AE", "K", "G", "O", "L", "M"};
+    classes_ctx *c = payload;
+    char b[64], cat[4] = "";
+    int64_t rate;
+
+    if (!values) {
+        c->st = fk_error_set(c->err, FK_EUSAGE, c->path, line, NULL,
+                             "the row does not have the header's columns");
+        return 1;
+    }
+    if (!*values[0] || !*values[1]) {
+        c->st = fk_error_set(c->err, FK_EUSAGE, c->path, line, !*values[0] ? "sku" : "vat_rate",
+                             "%s is empty (a tax class file has the columns "
+                             "sku,vat_rate[,vat_category])", !*values[0] ? "sku" : "vat_rate");
+        return 1;
+    }
+    if (fk_decimal_parse(values[1], '.', 2, &rate) != FK_DEC_OK || rate < 0 || rate > 10000) {
+        c->st = fk_error_set(c->err, FK_EUSAGE, c->path, line, "vat_rate",
+                             "vat_rate \"%s\" is not a percentage from 0 to 100 with at most 2 "
+                             "decimals", fk_quote_value(values[1], b, sizeof(b)));
+        return 1;
+    }
+    if (*values[2]) {
+        bool known = false;
+        snprintf(cat, sizeof(cat), "%s", values[2]);
+        fk_ascii_upper(cat);
+        for (size_t i = 0; i < sizeof(categories) / sizeof(categories[0]); i++)
+            known |= strlen(values[2]) < sizeof(cat) && !strcmp(cat, categories[i]);
+        if (!known) {
+            c->st = fk_error_set(c->err, FK_EUSAGE, c->path, line, "vat_category",
+                                 "vat_category \"%s\" is not a VAT category code of EN 16931 "
+                                 "(S, Z, E, AE, K, G, O, L, M)",
+                                 fk_quote_value(values[2], b, sizeof(b)));
+            return 1;
+        }
+    }
+    if (c->n == MAX_TAX_CLASSES) {
+        c->st = fk_error_set(c->err, FK_EUSAGE, c->path, line, NULL,
+                             "more than %d rows", MAX_TAX_CLASSES);
+        return 1;
+    }
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->v = fk_xrealloc(c->v, c->cap * sizeof(*c->v));
+    }
+    c->v[c->n] = (fk_tax_class){fk_xstrdup(values[0]), (int32_t)rate, "", line};
+    memcpy(c->v[c->n].category, cat, sizeof(cat));
+    c->n++;
+    return 0;
+}
+
+/* Read the config's tax class file into its input settings (again after every change of
+ * the mapping, which drops them). Errors are the config's (FK_EUSAGE). */
+static fk_status load_tax_classes(fk_config *cfg, fk_error *err)
+{
+    static const char *const cols[] = {"sku", "vat_rate", "vat_category"};
+    fk_input_cfg *in = fk_mapping_input(cfg->mapping);
+    classes_ctx c = {in->tax_classes_path, NULL, 0, 0, err, FK_OK};
+    fk_error terr = FK_ERROR_INIT;
+
+    if (!c.path)
+        return FK_OK;
+    if (fk_ingest_table(c.path, cols, 3, class_row, &c, &terr) != FK_OK) {
+        fk_error_set(err, FK_EUSAGE, terr.file, terr.line, "tax_classes", "%s", terr.message);
+        c.st = FK_EUSAGE;
+    }
+    size_t dup = fk_input_set_classes(in, c.v, c.n);
+    if (c.st == FK_OK && dup != SIZE_MAX)
+        c.st = fk_error_set(err, FK_EUSAGE, c.path, c.v[dup].line, "sku",
+                            "sku \"%s\" is given twice (lines %lu and %lu)", c.v[dup].sku,
+                            c.v[dup - 1].line < c.v[dup].line ? c.v[dup - 1].line : c.v[dup].line,
+                            c.v[dup - 1].line < c.v[dup].line ? c.v[dup].line : c.v[dup - 1].line);
+    return c.st;
+}
+
 fk_status fk_config_load(fk_config **out, const char *path, fk_log_fn warn, void *payload,
                          fk_error *err)
 {
     fk_status st = fk_config__parse(out, path, warn, payload, err);
     if (st == FK_OK && ((st = fk_validate_seller(*out, err)) != FK_OK ||
-                        (st = check_einvoice(*out, err)) != FK_OK)) {
+                        (st = check_einvoice(*out, err)) != FK_OK ||
+                        (st = load_tax_classes(*out, err)) != FK_OK)) {
         fk_config_free(*out);
         *out = NULL;
     }
+    return st;
+}
+
+fk_status fk_config_set_input(fk_config *cfg, const char *key, const char *value, fk_error *err)
+{
+    fk_status st;
+
+    if (!cfg || !key || !value)
+        return fk_error_set(err, FK_EUSAGE, NULL, 0, NULL, "fk_config_set_input: bad call");
+    if (!strcmp(key, "profile"))
+        st = fk_mapping_use_profile(cfg->mapping, value, NULL, err);
+    else if (!strcmp(key, "encoding"))
+        st = fk_mapping_set_encoding(cfg->mapping, value, err);
+    else
+        return fk_error_set(err, FK_EUSAGE, NULL, 0, key,
+                            "fk_config_set_input: \"%s\" is profile or encoding", key);
+    if (st == FK_OK)
+        st = fk_mapping_resolve(cfg->mapping, cfg->path, err);
+    if (st == FK_OK)
+        st = load_tax_classes(cfg, err);
     return st;
 }
 

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/util.h"
 #include "pipeline/pipeline.h"
 
 void fk_pipeline__chunk_init(chunk *k)
@@ -254,6 +255,16 @@ static fk_status record_chunk(run_ctx *c, chunk *k, fk_error *err)
                                                   fk_einv_profile_of((fk_einv_format)f)->name,
                                                   name, k->xml[i][f].len, k->xml_sha[i][f],
                                                   err);
+            }
+            /* Paid before the invoice (a shop's PSP): recorded as paid with it, so it never
+             * counts as open or overdue. */
+            if (st == FK_OK && o->paid && o->gross_total > 0) {
+                char key[96], day[16];
+                fk_format_date(o->order_time + o->order_offset, day, sizeof(day));
+                snprintf(key, sizeof(key), "paid-with-invoice:%s", k->numbers[i]);
+                fk_payment_rec p = {key, k->numbers[i], o->gross_total,
+                                    o->paid_date[0] ? o->paid_date : day, "order"};
+                st = fk_store_payment_insert(c->store, &p, err);
             }
         }
         if (st != FK_OK)

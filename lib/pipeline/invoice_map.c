@@ -40,16 +40,21 @@ static fk_doc_payment payment_of(const fk_order *o)
 {
     return o->payment == FK_PAY_CARD   ? FK_DOC_PAY_CARD
            : o->payment == FK_PAY_SEPA ? FK_DOC_PAY_SEPA
+           : o->payment == FK_PAY_PAID ? FK_DOC_PAY_PAID
+           : o->payment == FK_PAY_COD  ? FK_DOC_PAY_COD
                                        : FK_DOC_PAY_TRANSFER;
 }
 
 /* UNCL4461: 58 SEPA credit transfer (EUR), 30 other credit transfer, 59 SEPA direct
- * debit, 48 bank card. */
+ * debit, 48 bank card, 68 online payment service (paid through a shop's provider), 10 in
+ * cash (on delivery). */
 static const char *means_code(const fk_order *o)
 {
     switch (payment_of(o)) {
     case FK_DOC_PAY_SEPA: return "59";
     case FK_DOC_PAY_CARD: return "48";
+    case FK_DOC_PAY_PAID: return o->card.last4[0] && !o->provider_name[0] ? "48" : "68";
+    case FK_DOC_PAY_COD: return "10";
     default: return strcmp(o->currency, "EUR") == 0 ? "58" : "30";
     }
 }
@@ -200,7 +205,16 @@ static fk_status fill_payment(fk_document *d, const fk_config *cfg, const fk_ord
     if (o->payment == FK_PAY_SEPA)
         mask_iban(o->f[FK_COL_IBAN], iban_masked, sizeof(iban_masked));
     d->iban_masked = fk_document_strdup(d, iban_masked);
-    d->prepaid = d->payment == FK_DOC_PAY_CARD ? o->gross_total : 0;
+    d->prepaid = d->payment == FK_DOC_PAY_CARD || d->payment == FK_DOC_PAY_PAID ? o->gross_total
+                                                                                : 0;
+    d->paid_date = d->paid_provider = d->paid_reference = "";
+    if (d->payment == FK_DOC_PAY_PAID) {
+        char day[16];
+        fk_format_date(o->order_time + o->order_offset, day, sizeof(day));
+        d->paid_date = fk_document_strdup(d, o->paid_date[0] ? o->paid_date : day);
+        d->paid_provider = fk_document_strdup(d, o->provider_name);
+        d->paid_reference = o->f[FK_COL_PAYMENT_REFERENCE];
+    }
     d->due = o->gross_total - d->prepaid;
     d->payment_reference = d->payment_reference_kind = d->qr = "";
     if (d->payment != FK_DOC_PAY_TRANSFER)

@@ -173,7 +173,8 @@ fk_status fk_pipeline__prescan(const fk_batch_options *opts, const char *const *
     fk_order_init(&o);
     for (size_t i = 0; st == FK_OK && i < n; i++) {
         fk_ingest_options io = {opts->input_format, opts->csv_delimiter,
-                                opts->decimal_comma ? ',' : 0};
+                                opts->decimal_comma ? ',' : 0,
+                                opts->config ? opts->config->input : NULL};
         fk_ingest *in = NULL;
         if (is_stdin(inputs[i])) {
             if ((st = spool_stdin(err)) != FK_OK)

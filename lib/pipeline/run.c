@@ -375,7 +375,8 @@ fk_status fk_pipeline__open_inputs(const fk_batch_options *opts, const char *con
      * file or column stops the batch with nothing half-done. */
     for (size_t i = 0; i < n; i++) {
         fk_ingest_options io = {opts->input_format, opts->csv_delimiter,
-                                opts->decimal_comma ? ',' : 0};
+                                opts->decimal_comma ? ',' : 0,
+                                opts->config ? opts->config->input : NULL};
         uint64_t b, t;
         fk_status st = fk_ingest_open(&ins[i], inputs[i], &io, err);
         if (st != FK_OK)

@@ -75,7 +75,8 @@ static fk_status build_header(fk_render__layout *c, fk_error *err)
         right_l[nr] = L->period,
         right_v[nr++] = fk_render__join(c, fk_render__date(c, inv->period_start), " – ",
                                         fk_render__date(c, inv->period_end));
-    if (inv->due_date && inv->due_date[0])
+    /* paid before the invoice: nothing falls due */
+    if (inv->payment != FK_DOC_PAY_PAID && inv->due_date && inv->due_date[0])
         right_l[nr] = L->due_date, right_v[nr++] = fk_render__date(c, inv->due_date);
     if (credit)
         right_l[nr] = L->corrects_date, right_v[nr++] = fk_render__date(c, inv->preceding_date);
@@ -617,6 +618,28 @@ static void payment_transfer(fk_render__layout *c)
         fk_render__add_spacer(c, c->qr_size + 4 - h);
 }
 
+/* Paid before the invoice (a shop's payment provider, issue 20): "Paid on DATE via
+ * PROVIDER (REFERENCE)." and the amount due, 0; or that cash on delivery is due. */
+static void payment_paid(fk_render__layout *c)
+{
+    const fk_invoice *inv = c->inv;
+    const fk_render__labels *L = c->L;
+
+    if (inv->payment == FK_DOC_PAY_COD) {
+        paragraph(c, L->cod_text, FULL_W);
+        return;
+    }
+    const char *s = fk_render__join(c, L->paid_on, " ", fk_render__date(c, inv->paid_date));
+    if (inv->paid_provider && inv->paid_provider[0])
+        s = fk_render__join(c, fk_render__join(c, s, " ", L->paid_via), " ", inv->paid_provider);
+    if (inv->paid_reference && inv->paid_reference[0])
+        s = fk_render__join(c, s, " (", fk_render__join(c, inv->paid_reference, "", ")"));
+    paragraph(c, fk_render__join(c, s, "", "."), FULL_W);
+    paragraph(c, fk_render__join(c, L->amount_due, ": ",
+                                 fk_render__amount(c, inv->due, inv->currency)),
+              FULL_W);
+}
+
 static fk_status build_payment(fk_render__layout *c, fk_error *err)
 {
     size_t first = c->m->nrows;
@@ -637,6 +660,10 @@ static fk_status build_payment(fk_render__layout *c, fk_error *err)
         break;
     case FK_DOC_PAY_CARD:
         payment_card(c);
+        break;
+    case FK_DOC_PAY_PAID:
+    case FK_DOC_PAY_COD:
+        payment_paid(c);
         break;
     case FK_DOC_PAY_TRANSFER:
     default:

@@ -84,6 +84,9 @@ typedef struct fk_render__labels {
     const char *payment, *transfer_text, *iban, *bic, *reference;
     const char *sepa_text, *mandate, *account;
     const char *paid_by, *card_word;
+    /* paid before the invoice (issue 20): "Paid on DATE via PROVIDER (REFERENCE)." and
+     * "Amount due: 0.00"; cash on delivery */
+    const char *paid_on, *paid_via, *amount_due, *cod_text;
     const char *page, *of;
     /* the invoice of record's content (issue 17) */
     const char *buyer_reference, *order_reference, *period;

@@ -34,6 +34,8 @@ char *fk_order_encode(const fk_order *o)
     json_object_set_new(root, "card", card);
     for (size_t i = 0; i < o->nlines; i++) {
         const fk_line *ln = &o->lines[i];
+        if (ln->kind != FK_LINE_ITEM)
+            continue; /* shipping, fee, discount: validate makes them again on a retry */
         json_t *jl = json_object();
         json_object_set_new(jl, "line", json_integer((json_int_t)ln->line));
         for (int c = FK_ORDER_FIELDS; c < FK_COL_COUNT; c++)

@@ -51,7 +51,7 @@ static void check_order_id(fk_order *o)
                              shown(id, b, sizeof(b)), MAX_ORDER_ID_BYTES);
 }
 
-static void check_date(fk_order *o, const char *today)
+static void check_date(fk_order *o, const char *today, const fk_input_cfg *in)
 {
     const char *d = o->f[FK_COL_ORDER_DATE];
     char b[64], od[16];
@@ -62,13 +62,18 @@ static void check_date(fk_order *o, const char *today)
         return;
     }
     int32_t offset;
-    if (!fk_time_parse_ex(d, &t, &offset, NULL)) {
+    bool has_offset = true;
+    if (!fk_time_parse_ex(d, &t, &offset, &has_offset)) {
         fk_order_add_finding(o, FK_CODE_ORDER_DATE_INVALID, "order_date",
                              "order_date \"%s\" is not a valid date (YYYY-MM-DD, optionally "
                              "with a time and a UTC offset)",
                              shown(d, b, sizeof(b)));
         return;
     }
+    /* A date without an offset is in [input] timezone when the export says so (the
+     * shop's zone: WooCommerce), else UTC. */
+    if (!has_offset && in && in->zone)
+        offset = fk_zone_local_offset(in->zone, t);
     o->order_time = t - offset;
     o->order_offset = offset;
     /* Compare calendar days: an order from later the same day as --as-of is not "future".
@@ -160,7 +165,7 @@ static bool card_expired(const char *exp, int64_t order_time, bool *readable)
     return order_time >= first_after;
 }
 
-static void check_payment(fk_order *o)
+static void check_payment(fk_order *o, const fk_input_cfg *input)
 {
     char *m = o->f[FK_COL_PAYMENT_METHOD];
     char b[64], iban[64];
@@ -171,6 +176,8 @@ static void check_payment(fk_order *o)
                              "payment_method is empty");
         return;
     }
+    if (fk_shop_payment(o, input, m))
+        return;
     if (!strcmp(m, "card")) {
         o->payment = FK_PAY_CARD;
         const fk_card *c = &o->card;
@@ -413,6 +420,78 @@ overflow:
     return false;
 }
 
+/* A shop order's amounts (validate/shop.c: the shop's gross kept, VAT per rate), then the
+ * lines' tax categories (a tax class file may give them) and the breakdowns by rate and
+ * category, as compute_amounts makes them. */
+static bool shop_amounts(fk_order *o, const fk_config *cfg, bool currency_ok)
+{
+    fk_vat_group rates[16];
+    size_t nrates;
+
+    if (!fk_shop_amounts(o, cfg->input, currency_ok))
+        return false;
+    for (size_t i = 0; i < o->nlines; i++) {
+        fk_line *ln = &o->lines[i];
+        const fk_tax_class *tc = ln->kind == FK_LINE_ITEM
+                                     ? fk_input_tax_class(cfg->input,
+                                                          FK_LINE_FIELD(ln, FK_COL_ITEM_SKU))
+                                     : NULL;
+        if (tc && tc->category[0] && !*FK_LINE_FIELD(ln, FK_COL_VAT_CATEGORY))
+            FK_LINE_FIELD(ln, FK_COL_VAT_CATEGORY) = fk_order_strdup(o, tc->category);
+        fk_validate__line_tax(o, ln, cfg, true);
+    }
+    nrates = o->ngroups;
+    memcpy(rates, o->groups, sizeof(rates));
+    o->ngroups = 0;
+    for (size_t i = 0; i < o->nlines; i++) {
+        fk_line *ln = &o->lines[i];
+        size_t g;
+        for (g = 0; g < o->ngroups && !in_group(&o->groups[g], ln); g++)
+            ;
+        if (g == o->ngroups) {
+            if (o->ngroups == sizeof(o->groups) / sizeof(o->groups[0])) {
+                fk_order_add_finding(o, FK_CODE_VAT_RATE_INVALID, "vat_rate",
+                                     "line %lu: the order has more than 16 VAT rates and "
+                                     "categories", ln->line);
+                return false;
+            }
+            fk_vat_group *gr = &o->groups[o->ngroups++];
+            *gr = (fk_vat_group){ln->vat_centi, 0, 0, "",
+                                 FK_LINE_FIELD(ln, FK_COL_VAT_EXEMPTION_REASON),
+                                 FK_LINE_FIELD(ln, FK_COL_VAT_EXEMPTION_CODE), 0};
+            memcpy(gr->category, ln->category, sizeof(gr->category));
+        }
+        o->groups[g].taxable += ln->net;
+    }
+    /* the VAT of a rate taken from its gross (shop.c); a rate split over several
+     * categories (0 % lines only, in practice) gets its VAT per breakdown */
+    for (size_t g = 0; g < o->ngroups; g++) {
+        size_t same = 0, r = 0;
+        for (size_t k = 0; k < o->ngroups; k++)
+            same += o->groups[k].vat_centi == o->groups[g].vat_centi;
+        for (size_t k = 0; k < nrates; k++)
+            if (rates[k].vat_centi == o->groups[g].vat_centi)
+                r = k;
+        if (same == 1)
+            o->groups[g].vat = rates[r].vat;
+        else if (!fk_mul_div_round(o->groups[g].taxable, o->groups[g].vat_centi, 4,
+                                   &o->groups[g].vat))
+            return false;
+    }
+    for (size_t i = 1; i < o->ngroups; i++)
+        for (size_t j = i; j > 0 && group_cmp(&o->groups[j - 1], &o->groups[j]) > 0; j--) {
+            fk_vat_group t = o->groups[j];
+            o->groups[j] = o->groups[j - 1];
+            o->groups[j - 1] = t;
+        }
+    if (!fk_validate__accounting(o)) {
+        fk_order_add_finding(o, FK_CODE_AMOUNT_OVERFLOW, "unit_price",
+                             "the order's amounts are beyond what can be invoiced");
+        return false;
+    }
+    return !negative_amounts(o);
+}
+
 /* ---- tax and language: decided here once; the pipeline and the renderer only read them ---- */
 
 static bool in_eu(const char *cc)
@@ -461,6 +540,7 @@ static void decide_tax(fk_order *o)
 
 void fk_validate_order(fk_order *o, const fk_config *cfg, int64_t as_of, const char *today)
 {
+    const fk_input_cfg *in = cfg->input && cfg->input->mapped ? cfg->input : NULL;
     char utc_today[16];
 
     fk_order_mask_fields(o); /* first: every message below quotes masked values only */
@@ -469,12 +549,18 @@ void fk_validate_order(fk_order *o, const fk_config *cfg, int64_t as_of, const c
         today = utc_today;
     }
     check_order_id(o);
-    check_date(o, today);
+    /* An order the shop refunded or cancelled is not checked further: it is skipped
+     * whatever else its data lacks. */
+    if (fk_shop_not_billable(o, cfg->input)) {
+        o->amounts_ok = false;
+        return;
+    }
+    check_date(o, today, in);
     check_customer(o, cfg);
-    check_payment(o);
+    check_payment(o, cfg->input);
     bool cur_ok = check_currency(o);
     fk_validate__exchange_rate(o, cfg, cur_ok);
-    o->amounts_ok = compute_amounts(o, cur_ok, cfg);
+    o->amounts_ok = in ? shop_amounts(o, cfg, cur_ok) : compute_amounts(o, cur_ok, cfg);
     fk_validate__delivery(o);
     decide_language(o);
     decide_tax(o);

@@ -47,6 +47,16 @@ expect_exit 1 "$FAKTURA" run -q $c2 --as-of 2026-11-20 plain.csv
 expect_exit 0 "$FAKTURA" cancel --db db2.sqlite --batch 1 TAX-CHECK --reason test --by ci
 expect_exit 0 "$FAKTURA" run -q $c2 --as-of 2026-11-21 lost.csv
 expect_exit 0 "$FAKTURA" run -q $c2 --as-of 2026-11-22 lost.csv
+# The shop-export codes (issue 20): read through a mapping (tests/e2e/shop_*.sh test them).
+printf '[input]\nskip_status = refunded\n[columns]\norder_id = order_id\n' >shop-profile.ini
+cat >shop.csv <<'CSV'
+order_id,order_date,customer_type,company_name,country,currency,payment_method,source_status,expected_total,expected_vat,item_description,quantity,unit_price,vat_rate
+S-SKIP,2026-11-18,consumer,Anna,DE,EUR,paid,refunded,11.90,1.90,Thing,1,10.00,19
+S-TOTAL,2026-11-18,consumer,Anna,DE,EUR,paid,paid,12.00,1.90,Thing,1,10.00,19
+S-VAT,2026-11-18,consumer,Anna,DE,EUR,paid,paid,11.90,1.00,Thing,1,10.00,19
+S-RATE,2026-11-18,consumer,Anna,DE,EUR,paid,paid,11.90,1.90,Thing,1,10.00,
+CSV
+expect_exit 1 "$FAKTURA" run -q $common --profile shop-profile.ini --as-of 2026-11-20T15:00:00 shop.csv
 
 "$FAKTURA" codes | awk '{print $1}' | sort >all.txt
 { sql db.sqlite "SELECT DISTINCT code FROM findings"

@@ -223,7 +223,7 @@ static void test_explicit_delimiter(void **state)
         "order_id,order_date,company_name,country,currency,payment_method,item_description,"
         "quantity,unit_price,vat_rate,note;a;b;c;d;e;f;g;h;i;j;k\n"
         "H1,2026-11-01,X GmbH,DE,EUR,bank_transfer,one,1,1.00,19,x;y\n";
-    fk_ingest_options comma = {FK_INPUT_AUTO, ',', 0};
+    fk_ingest_options comma = {FK_INPUT_AUTO, ',', 0, NULL};
     got g;
     fk_error err = FK_ERROR_INIT;
 
@@ -248,8 +248,8 @@ static void test_decimal_comma(void **state)
     static const char semi[] = "order_id;order_date;company_name;country;currency;"
                                "payment_method;item_description;quantity;unit_price;vat_rate\n"
                                "J2;2026-11-01;X;DE;EUR;bank_transfer;one;1;2,50;19\n";
-    fk_ingest_options dc = {FK_INPUT_AUTO, 0, ','};
-    fk_ingest_options semi_told = {FK_INPUT_AUTO, ';', 0};
+    fk_ingest_options dc = {FK_INPUT_AUTO, 0, ',', NULL};
+    fk_ingest_options semi_told = {FK_INPUT_AUTO, ';', 0, NULL};
     got g;
     fk_error err = FK_ERROR_INIT;
 

@@ -48,7 +48,7 @@ typedef struct got {
 static void read_all_ex(const char *content, size_t n, got *g, bool use_stdin)
 {
     fk_ingest *in = NULL;
-    fk_ingest_options opts = {FK_INPUT_XML, 0, 0};
+    fk_ingest_options opts = {FK_INPUT_XML, 0, 0, NULL};
     bool more = false;
     int saved = -1;
 

@@ -41,7 +41,7 @@ typedef struct got {
 static void read_fd(int fd, got *g)
 {
     fk_ingest *in = NULL;
-    fk_ingest_options opts = {FK_INPUT_XML, 0, 0};
+    fk_ingest_options opts = {FK_INPUT_XML, 0, 0, NULL};
     int saved = dup(STDIN_FILENO);
     fk_order o;
     bool more = false;
@@ -230,7 +230,7 @@ static void test_too_many_lines(void **state)
                         "<unit_price>1</unit_price><vat_rate>0</vat_rate></line>\n");
     fk_buf_puts(&b, "</lines></order>\n" ORDER_UTF8 "</orders>\n");
     fk_ingest *in = NULL;
-    fk_ingest_options opts = {FK_INPUT_XML, 0, 0};
+    fk_ingest_options opts = {FK_INPUT_XML, 0, 0, NULL};
     fk_error err = FK_ERROR_INIT;
     char path[] = "/tmp/fk_test_XXXXXX.xml";
     int fd = mkstemps(path, 4);
