@@ -633,7 +633,7 @@ static fk_status load_profile_file(layer *l, const char *path, const char *shown
                                    fk_error *err)
 {
     prof_parse p = {.l = l, .err = err};
-    layer_init(l);
+    /* l is an initialised, empty layer (fk_mapping_use_profile) */
     free(l->path);
     free(l->dir);
     l->path = fk_xstrdup(shown);
