@@ -7,9 +7,10 @@ set -eu
 src=${FK_SRCDIR:?}; tmp=${FK_TMP:?}
 fails=0
 fresh() {
-    rm -rf "$tmp/tree"; mkdir -p "$tmp/tree/docs"
+    rm -rf "$tmp/tree"; mkdir -p "$tmp/tree/docs" "$tmp/tree/scripts"
     cp -R "$src/lib" "$src/cmd" "$src/include" "$tmp/tree/"
     cp "$src/docs/architecture.md" "$tmp/tree/docs/"
+    cp "$src/scripts/check-size.allow" "$tmp/tree/scripts/" # the known exceptions
 }
 # plant FILE LINE: put LINE after the first line of FILE (a new file when absent); the
 # next plant (or unplant) first puts the tree back as it was
