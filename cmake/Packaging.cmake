@@ -25,6 +25,10 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT) # faktura_0.1.0_amd64.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# Data the program reads from other packages at run time (no NEEDED entry shows them):
+# the sRGB ICC profile of Factur-X PDFs (render_facturx.c) and the tz database of
+# `[invoice] timezone`. cpack adds the shared-library dependencies to these.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "icc-profiles-free, tzdata")
 # The package's own libfaktura.so.0: a shlibs file, so dpkg-shlibdeps resolves it for the
 # program inside the same package.
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
