@@ -307,6 +307,29 @@ static bool in_group(const fk_vat_group *gr, const fk_line *ln)
            !strcmp(gr->code, FK_LINE_FIELD(ln, FK_COL_VAT_EXEMPTION_CODE));
 }
 
+/* The order's VAT breakdown of line `ln` (rate, category, exemption), added when new;
+ * NULL, with the finding added, when the order already has the most breakdowns. */
+static fk_vat_group *group_of(fk_order *o, const fk_line *ln)
+{
+    size_t g;
+    for (g = 0; g < o->ngroups && !in_group(&o->groups[g], ln); g++)
+        ;
+    if (g < o->ngroups)
+        return &o->groups[g];
+    if (o->ngroups == sizeof(o->groups) / sizeof(o->groups[0])) {
+        fk_order_add_finding(o, FK_CODE_VAT_RATE_INVALID, "vat_rate",
+                             "line %lu: the order has more than 16 VAT rates and categories",
+                             ln->line);
+        return NULL;
+    }
+    fk_vat_group *gr = &o->groups[o->ngroups++];
+    *gr = (fk_vat_group){ln->vat_centi, 0, 0, "",
+                         FK_LINE_FIELD(ln, FK_COL_VAT_EXEMPTION_REASON),
+                         FK_LINE_FIELD(ln, FK_COL_VAT_EXEMPTION_CODE), 0};
+    memcpy(gr->category, ln->category, sizeof(gr->category));
+    return gr;
+}
+
 /* Ascending rate, then category, reason, code: the printed table and the stored
  * breakdown are stable. */
 static int group_cmp(const fk_vat_group *a, const fk_vat_group *b)
@@ -373,24 +396,12 @@ static bool compute_amounts(fk_order *o, bool currency_ok, const fk_config *cfg)
      * nets. */
     for (size_t i = 0; i < o->nlines; i++) {
         fk_line *ln = &o->lines[i];
-        size_t g;
         if (!fk_mul_div_round(ln->qty_milli, ln->unit_price, 3, &ln->net))
             goto overflow;
-        for (g = 0; g < o->ngroups && !in_group(&o->groups[g], ln); g++)
-            ;
-        if (g == o->ngroups) {
-            if (o->ngroups == sizeof(o->groups) / sizeof(o->groups[0])) {
-                fk_order_add_finding(o, FK_CODE_VAT_RATE_INVALID, "vat_rate",
-                                     "line %lu: the order has more than 16 VAT rates and "
-                                     "categories", ln->line);
-                return false;
-            }
-            fk_vat_group *gr = &o->groups[o->ngroups++];
-            *gr = (fk_vat_group){ln->vat_centi, 0, 0, "", FK_LINE_FIELD(ln, FK_COL_VAT_EXEMPTION_REASON),
-                                 FK_LINE_FIELD(ln, FK_COL_VAT_EXEMPTION_CODE), 0};
-            memcpy(gr->category, ln->category, sizeof(gr->category));
-        }
-        if (!fk_add_checked(&o->groups[g].taxable, ln->net) ||
+        fk_vat_group *gr = group_of(o, ln);
+        if (!gr)
+            return false;
+        if (!fk_add_checked(&gr->taxable, ln->net) ||
             !fk_add_checked(&o->net_total, ln->net))
             goto overflow;
     }
@@ -445,23 +456,10 @@ static bool shop_amounts(fk_order *o, const fk_config *cfg, bool currency_ok)
     o->ngroups = 0;
     for (size_t i = 0; i < o->nlines; i++) {
         fk_line *ln = &o->lines[i];
-        size_t g;
-        for (g = 0; g < o->ngroups && !in_group(&o->groups[g], ln); g++)
-            ;
-        if (g == o->ngroups) {
-            if (o->ngroups == sizeof(o->groups) / sizeof(o->groups[0])) {
-                fk_order_add_finding(o, FK_CODE_VAT_RATE_INVALID, "vat_rate",
-                                     "line %lu: the order has more than 16 VAT rates and "
-                                     "categories", ln->line);
-                return false;
-            }
-            fk_vat_group *gr = &o->groups[o->ngroups++];
-            *gr = (fk_vat_group){ln->vat_centi, 0, 0, "",
-                                 FK_LINE_FIELD(ln, FK_COL_VAT_EXEMPTION_REASON),
-                                 FK_LINE_FIELD(ln, FK_COL_VAT_EXEMPTION_CODE), 0};
-            memcpy(gr->category, ln->category, sizeof(gr->category));
-        }
-        o->groups[g].taxable += ln->net;
+        fk_vat_group *gr = group_of(o, ln);
+        if (!gr)
+            return false;
+        gr->taxable += ln->net;
     }
     /* the VAT of a rate taken from its gross (shop.c); a rate split over several
      * categories (0 % lines only, in practice) gets its VAT per breakdown */
