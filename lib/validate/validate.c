@@ -220,7 +220,8 @@ static void check_payment(fk_order *o, const fk_input_cfg *input)
         o->payment = FK_PAY_TRANSFER;
     } else {
         fk_order_add_finding(o, FK_CODE_PAYMENT_METHOD_UNKNOWN, "payment_method",
-                             "payment_method \"%s\" is not card, sepa_debit or bank_transfer",
+                             "payment_method \"%s\" is not card, sepa_debit, bank_transfer, "
+                             "paid or cash_on_delivery",
                              shown(m, b, sizeof(b)));
     }
 }
