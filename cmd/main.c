@@ -313,7 +313,7 @@ static const command commands[] = {
     {"status", "[--batch ID]", "batches with their counts per status, and the open holds",
      "[--batch ID] [--db FILE]", fk_help_status, NULL, true, run_status},
     {"show", "NUMBER", "the stored invoice of record (JSON, docs/invoice.md)",
-     "NUMBER [--format json|EINVOICE] [--db FILE]", fk_help_show, NULL, false, cmd_show},
+     "NUMBER [--format FORMAT] [--db FILE]", fk_help_show, NULL, false, cmd_show},
     {"reprint", "NUMBER [--out FILE]",
      "render an invoice's PDF again from its stored document,\n"
      "byte-identical to the one issued (exit 1 if not)",
