@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* cli.h -- what the files of the faktura command share: the exit codes, the parsed command
  * line, the one way messages leave (main.c), and the commands that live outside main.c
- * (documents.c: show, reprint, invoices, verify --repair). */
+ * (batch.c: run, validate, retry, report; documents.c: show, reprint, invoices, verify
+ * --repair; corrections.c: cancel, credit). */
 #ifndef FK_CLI_H
 #define FK_CLI_H
 #include <stdbool.h>
@@ -63,6 +64,9 @@ void print_problem(const char *msg, void *payload);
 void print_rejected(const char *msg, void *payload);
 void on_log(const char *msg, void *payload);
 
+/* batch.c: run, validate, retry (one function) and report */
+int cmd_batch(cli *c, char **inputs, int ninputs);
+int cmd_report(cli *c);
 /* documents.c: the commands over stored invoices */
 int cmd_verify_repair(cli *c);
 int cmd_show(cli *c, char **args, int n);

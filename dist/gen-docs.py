@@ -135,9 +135,15 @@ def man_page(version, main_help, helps):
 
 OPTION = re.compile(r"(?<![\w-])(--[a-z][a-z-]*[a-z])(\S*)")
 VALUES = {"FORMAT": ["json", "csv", "html", "junit"]}
+# A command whose placeholder takes other words: `show --format FORMAT` is json or an
+# e-invoice format (the list in `faktura show --help`, cmd/help.c; tests/e2e/show_format.sh
+# checks that the two agree). Only the zsh completion, which completes per command, uses
+# it; bash completes by the option alone, whatever the command.
+COMMAND_VALUES = {"show": {"FORMAT": ["json", "ubl", "peppol", "xrechnung-ubl",
+                                      "xrechnung-cii", "cii", "facturx"]}}
 
 
-def value_kind(value):
+def value_kind(value, cmd=None):
     """What an option's value, as the help writes it ("FILE", "csv|xml", ...), completes to."""
     if value in (",", ";"):
         return [",", ";"]
@@ -146,6 +152,8 @@ def value_kind(value):
         return "file"
     if value == "DIR":
         return "dir"
+    if value in COMMAND_VALUES.get(cmd, {}):
+        return COMMAND_VALUES[cmd][value]
     if value in VALUES:
         return VALUES[value]
     if "|" in value:  # the words; an upper-case one is a placeholder ("json|EINVOICE")
@@ -155,10 +163,11 @@ def value_kind(value):
     return None
 
 
-def options_of(text):
+def options_of(text, cmd=None):
     """The long options a command's help names, with what each takes: None (no value),
     "file", "dir", or a list of words; "" for a value that cannot be completed. A value is
-    the word after the option and one space ("--db FILE"), in any mention of it."""
+    the word after the option and one space ("--db FILE"), in any mention of it; cmd: the
+    command, for its own words (COMMAND_VALUES)."""
     found = {}
     for line in text.splitlines():
         for m in OPTION.finditer(line):
@@ -166,7 +175,7 @@ def options_of(text):
             nxt = re.match(r" (\S+)", line[m.end():])
             kind = None
             if not glued and nxt and not nxt.group(1).startswith(("-", "(")):
-                kind = value_kind(nxt.group(1))
+                kind = value_kind(nxt.group(1), cmd)
             if found.get(opt) is None:
                 found[opt] = kind
     found.pop("--help", None)
@@ -259,7 +268,7 @@ def zsh_completion(commands, summaries, helps):
                 for m in OPTION.finditer(it[1]):
                     descs.setdefault(m.group(1), it[2])
         specs = []
-        for opt, kind in sorted(options_of(text).items()):
+        for opt, kind in sorted(options_of(text, cmd).items()):
             desc = re.sub(r"[\[\]:\\]", " ", descs.get(opt, "")).strip()
             spec = "%s[%s]" % (opt, desc)
             if kind == "file":

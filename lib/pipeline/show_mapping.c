@@ -36,6 +36,70 @@ static void field_line(fk_buf *b, const fk_input_cfg *in, int c, const char *v)
         fk_buf_printf(b, "  <- %s", from);
 }
 
+/* The order's fields as read, each with where it came from; its lines' fields under it. */
+static void show_fields(fk_buf *b, const fk_input_cfg *in, const fk_order *o, fk_log_fn out,
+                        void *payload)
+{
+    fk_buf_printf(b, "order \"%s\" (line %lu)", o->f[FK_COL_ORDER_ID], o->line);
+    say(out, payload, b);
+    for (int c = 0; c < FK_ORDER_FIELDS; c++) {
+        if (!*o->f[c] && !(in && in->expr[c]))
+            continue;
+        field_line(b, in, c, o->f[c]);
+        say(out, payload, b);
+    }
+    size_t items = o->nlines;
+    for (size_t i = 0; i < items; i++) {
+        fk_buf_printf(b, "  line %lu:", o->lines[i].line);
+        say(out, payload, b);
+        for (int c = FK_ORDER_FIELDS; c < FK_COL_COUNT; c++) {
+            const char *v = FK_LINE_FIELD(&o->lines[i], c);
+            if (!*v && !(in && in->expr[c]))
+                continue;
+            field_line(b, in, c, v);
+            say(out, payload, b);
+        }
+    }
+}
+
+/* What validate made of the order: its invoice lines and totals, then its findings. */
+static void show_result(fk_buf *b, const fk_order *o, fk_log_fn out, void *payload)
+{
+    if (o->amounts_ok) {
+        char a[40];
+        fk_buf_puts(b, "  invoice lines:");
+        say(out, payload, b);
+        for (size_t i = 0; i < o->nlines; i++) {
+            const fk_line *ln = &o->lines[i];
+            fk_decimal_format(ln->net, o->exponent, a, sizeof(a));
+            fk_buf_printf(b, "    %s: net %s, VAT ",
+                          FK_LINE_FIELD(ln, FK_COL_ITEM_DESCRIPTION), a);
+            fk_decimal_format(ln->vat_centi, 2, a, sizeof(a));
+            fk_buf_printf(b, "%s %%", a);
+            say(out, payload, b);
+        }
+        fk_decimal_format(o->net_total, o->exponent, a, sizeof(a));
+        fk_buf_printf(b, "  totals: net %s", a);
+        fk_decimal_format(o->vat_total, o->exponent, a, sizeof(a));
+        fk_buf_printf(b, ", VAT %s", a);
+        fk_decimal_format(o->gross_total, o->exponent, a, sizeof(a));
+        fk_buf_printf(b, ", gross %s %s", a, o->currency);
+        if (*o->f[FK_COL_EXPECTED_TOTAL])
+            fk_buf_printf(b, " (the shop's total %s)", o->f[FK_COL_EXPECTED_TOTAL]);
+        say(out, payload, b);
+    }
+    for (size_t i = 0; i < o->nfindings; i++) {
+        fk_buf_printf(b, "  %s %s%s%s", fk_code_name(o->findings[i].code),
+                      o->findings[i].field ? o->findings[i].field : "",
+                      o->findings[i].field ? ": " : "", o->findings[i].message);
+        say(out, payload, b);
+    }
+    if (!o->nfindings) {
+        fk_buf_puts(b, "  no findings");
+        say(out, payload, b);
+    }
+}
+
 fk_status fk_show_mapping(const fk_batch_options *opts, const char *const *inputs,
                           size_t ninputs, size_t orders, fk_log_fn out, void *payload,
                           fk_error *err)
@@ -66,60 +130,9 @@ fk_status fk_show_mapping(const fk_batch_options *opts, const char *const *input
                 break;
             }
             o.ningest_findings = o.nfindings;
-            fk_buf_printf(&b, "order \"%s\" (line %lu)", o.f[FK_COL_ORDER_ID], o.line);
-            say(out, payload, &b);
-            for (int c = 0; c < FK_ORDER_FIELDS; c++) {
-                if (!*o.f[c] && !(in && in->expr[c]))
-                    continue;
-                field_line(&b, in, c, o.f[c]);
-                say(out, payload, &b);
-            }
-            size_t items = o.nlines;
-            for (size_t i = 0; i < items; i++) {
-                fk_buf_printf(&b, "  line %lu:", o.lines[i].line);
-                say(out, payload, &b);
-                for (int c = FK_ORDER_FIELDS; c < FK_COL_COUNT; c++) {
-                    const char *v = FK_LINE_FIELD(&o.lines[i], c);
-                    if (!*v && !(in && in->expr[c]))
-                        continue;
-                    field_line(&b, in, c, v);
-                    say(out, payload, &b);
-                }
-            }
+            show_fields(&b, in, &o, out, payload);
             fk_validate_order(&o, cfg, opts->as_of, NULL);
-            if (o.amounts_ok) {
-                char a[40];
-                fk_buf_puts(&b, "  invoice lines:");
-                say(out, payload, &b);
-                for (size_t i = 0; i < o.nlines; i++) {
-                    const fk_line *ln = &o.lines[i];
-                    fk_decimal_format(ln->net, o.exponent, a, sizeof(a));
-                    fk_buf_printf(&b, "    %s: net %s, VAT ",
-                                  FK_LINE_FIELD(ln, FK_COL_ITEM_DESCRIPTION), a);
-                    fk_decimal_format(ln->vat_centi, 2, a, sizeof(a));
-                    fk_buf_printf(&b, "%s %%", a);
-                    say(out, payload, &b);
-                }
-                fk_decimal_format(o.net_total, o.exponent, a, sizeof(a));
-                fk_buf_printf(&b, "  totals: net %s", a);
-                fk_decimal_format(o.vat_total, o.exponent, a, sizeof(a));
-                fk_buf_printf(&b, ", VAT %s", a);
-                fk_decimal_format(o.gross_total, o.exponent, a, sizeof(a));
-                fk_buf_printf(&b, ", gross %s %s", a, o.currency);
-                if (*o.f[FK_COL_EXPECTED_TOTAL])
-                    fk_buf_printf(&b, " (the shop's total %s)", o.f[FK_COL_EXPECTED_TOTAL]);
-                say(out, payload, &b);
-            }
-            for (size_t i = 0; i < o.nfindings; i++) {
-                fk_buf_printf(&b, "  %s %s%s%s", fk_code_name(o.findings[i].code),
-                              o.findings[i].field ? o.findings[i].field : "",
-                              o.findings[i].field ? ": " : "", o.findings[i].message);
-                say(out, payload, &b);
-            }
-            if (!o.nfindings) {
-                fk_buf_puts(&b, "  no findings");
-                say(out, payload, &b);
-            }
+            show_result(&b, &o, out, payload);
             fk_order_clear(&o);
         }
         fk_ingest_close(ing);

@@ -279,11 +279,14 @@ bool fk_render__qr_encode(fk_render__layout *c, const char *payload);
 /* The box of a w x h pixel logo: within LOGO_MAX_W x LOGO_MAX_H points, aspect kept. */
 void fk_render__logo_box(float w, float h, float *box_w, float *box_h);
 
-/* ---- Content and pagination (render_content.c, render_paginate.c) ------------------------ */
+/* ---- Content and pagination (render_content.c, render_table.c, render_paginate.c) ------- */
 
 /* The invoice as rows, and the page furniture (footer, running header, c->bottom).
  * FK_EINTERNAL when it cannot be laid out (a footer or amounts too long for the page). */
 fk_status fk_render__build(fk_render__layout *c, fk_error *err);
+/* The line table's rows, one of the sections of fk_render__build (render_table.c).
+ * FK_EINTERNAL when the amounts are too long for the page width. */
+fk_status fk_render__build_table(fk_render__layout *c, fk_error *err);
 /* Give every row of m a page and a top; content may not go below `bottom`. Table headers
  * repeated on continuation pages are listed in m->reps. Returns the number of pages. */
 int fk_render__paginate(fk_render__model *m, float bottom);

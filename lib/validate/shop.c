@@ -365,99 +365,76 @@ static int32_t charged_rate(const rate_sum *s, size_t n, int64_t net, int64_t ta
     return -1;
 }
 
-bool fk_shop_amounts(fk_order *o, const fk_input_cfg *in, bool currency_ok)
+/* The order's hints for a line's VAT rate (line_rate). */
+typedef struct rate_hints {
+    int32_t names_rate; /* the first rate in the order's tax names */
+    int names_count;    /* how many rates they name */
+    bool untaxed;       /* zero_vat_if_untaxed: the shop charged no tax at all */
+} rate_hints;
+
+/* Step 1, one item line: its amount (the shop's gross per line in gross mode, else its net)
+ * into *out and ln->net, its VAT rate into ln->vat_centi. False (with a finding) when the
+ * line cannot be invoiced. */
+static bool item_amount(fk_order *o, const fk_input_cfg *in, const rate_hints *h, fk_line *ln,
+                        int64_t *out, int64_t *line_discounts)
 {
     char sep = o->decimal_sep ? o->decimal_sep : '.';
-    bool gross = in->prices_include_vat || in->expr[FK_COL_LINE_VAT];
-    bool ok = true;
     char b[64];
-    rate_sum s[MAX_RATES];
-    size_t ns = 0;
-    int64_t line_discounts = 0;
+    const char *desc = FK_LINE_FIELD(ln, FK_COL_ITEM_DESCRIPTION);
+    const char *qty = FK_LINE_FIELD(ln, FK_COL_QUANTITY);
+    const char *price = FK_LINE_FIELD(ln, FK_COL_UNIT_PRICE);
+    const char *total = FK_LINE_FIELD(ln, FK_COL_LINE_TOTAL);
+    const char *ltax = FK_LINE_FIELD(ln, FK_COL_LINE_VAT);
+    int64_t g = 0, disc = 0, tax = 0, up = 0;
 
-    if (o->nlines == 0 || !currency_ok)
+    if (!*desc)
+        fk_order_add_finding(o, FK_CODE_DESCRIPTION_MISSING, "item_description",
+                             "line %lu: item_description is empty", ln->line);
+    if (fk_decimal_parse(qty, sep, 3, &ln->qty_milli) != FK_DEC_OK || ln->qty_milli <= 0) {
+        fk_order_add_finding(o, FK_CODE_QUANTITY_INVALID, "quantity",
+                             "line %lu: quantity \"%s\" is not a positive number with at "
+                             "most 3 decimals", ln->line, shown(qty, b, sizeof(b)));
         return false;
-    /* the order's rate hints */
-    int32_t names_rate = 0;
-    int names_count = fk_rates_in_text(o->f[FK_COL_TAX_NAMES], &names_rate);
-    int64_t exp_vat = 0, exp_total = 0;
-    bool have_exp_vat = *o->f[FK_COL_EXPECTED_VAT] != '\0';
-    bool have_exp_total = *o->f[FK_COL_EXPECTED_TOTAL] != '\0';
-    ok &= amount(o, FK_COL_EXPECTED_VAT, o->f[FK_COL_EXPECTED_VAT], &exp_vat);
-    ok &= amount(o, FK_COL_EXPECTED_TOTAL, o->f[FK_COL_EXPECTED_TOTAL], &exp_total);
-    bool untaxed = in->zero_vat_if_untaxed && have_exp_vat && exp_vat == 0 &&
-                   (names_count == 0 || (names_count == 1 && names_rate == 0));
-
-    size_t nitems = o->nlines;
-    for (size_t i = 0; i < nitems; i++) {
-        fk_line *ln = &o->lines[i];
-        const char *desc = FK_LINE_FIELD(ln, FK_COL_ITEM_DESCRIPTION);
-        const char *qty = FK_LINE_FIELD(ln, FK_COL_QUANTITY);
-        const char *price = FK_LINE_FIELD(ln, FK_COL_UNIT_PRICE);
-        const char *total = FK_LINE_FIELD(ln, FK_COL_LINE_TOTAL);
-        const char *ltax = FK_LINE_FIELD(ln, FK_COL_LINE_VAT);
-        int64_t g = 0, disc = 0, tax = 0, up = 0;
-
-        if (!*desc)
-            fk_order_add_finding(o, FK_CODE_DESCRIPTION_MISSING, "item_description",
-                                 "line %lu: item_description is empty", ln->line);
-        if (fk_decimal_parse(qty, sep, 3, &ln->qty_milli) != FK_DEC_OK || ln->qty_milli <= 0) {
-            fk_order_add_finding(o, FK_CODE_QUANTITY_INVALID, "quantity",
-                                 "line %lu: quantity \"%s\" is not a positive number with at "
-                                 "most 3 decimals", ln->line, shown(qty, b, sizeof(b)));
-            ok = false;
-            continue;
-        }
-        bool line_ok = amount(o, FK_COL_LINE_DISCOUNT, FK_LINE_FIELD(ln, FK_COL_LINE_DISCOUNT),
-                              &disc) &
-                       amount(o, FK_COL_LINE_VAT, ltax, &tax);
-        if (*total) {
-            line_ok &= amount(o, FK_COL_LINE_TOTAL, total, &g);
-            if (*price && !amount(o, FK_COL_UNIT_PRICE, price, &up))
-                line_ok = false;
-        } else if (!*price) {
-            fk_order_add_finding(o, FK_CODE_AMOUNT_INVALID, "unit_price",
-                                 "line %lu: unit_price is empty", ln->line);
-            line_ok = false;
-        } else if (amount(o, FK_COL_UNIT_PRICE, price, &up)) {
-            if (!fk_mul_div_round(ln->qty_milli, up, 3, &g))
-                line_ok = false;
-            g -= disc;
-            line_discounts += disc;
-        } else {
-            line_ok = false;
-        }
-        if (!line_ok) {
-            ok = false;
-            continue;
-        }
-        /* the line's rate: the shop's own tax on it tells it when nothing else does */
-        if (!line_rate(o, in, ln, names_rate, names_count, untaxed, g, tax, *ltax != '\0')) {
-            ok = false;
-            continue;
-        }
-        if (*ltax)
-            g += tax; /* the shop's gross for the line: its net plus its tax */
-        ln->net = g;  /* the line's amount (gross in gross mode); made net below */
-        size_t k;
-        for (k = 0; k < ns && s[k].r != ln->vat_centi; k++)
-            ;
-        if (k == ns) {
-            if (ns == MAX_RATES) {
-                fk_order_add_finding(o, FK_CODE_VAT_RATE_INVALID, "vat_rate",
-                                     "line %lu: the order has more than 16 VAT rates", ln->line);
-                return false;
-            }
-            s[ns++] = (rate_sum){ln->vat_centi, 0, 0, 0, 0};
-        }
-        s[k].items += g;
     }
-    if (!ok)
+    bool line_ok = amount(o, FK_COL_LINE_DISCOUNT, FK_LINE_FIELD(ln, FK_COL_LINE_DISCOUNT),
+                          &disc) &
+                   amount(o, FK_COL_LINE_VAT, ltax, &tax);
+    if (*total) {
+        line_ok &= amount(o, FK_COL_LINE_TOTAL, total, &g);
+        if (*price && !amount(o, FK_COL_UNIT_PRICE, price, &up))
+            line_ok = false;
+    } else if (!*price) {
+        fk_order_add_finding(o, FK_CODE_AMOUNT_INVALID, "unit_price",
+                             "line %lu: unit_price is empty", ln->line);
+        line_ok = false;
+    } else if (amount(o, FK_COL_UNIT_PRICE, price, &up)) {
+        if (!fk_mul_div_round(ln->qty_milli, up, 3, &g))
+            line_ok = false;
+        g -= disc;
+        *line_discounts += disc;
+    } else {
+        line_ok = false;
+    }
+    if (!line_ok)
         return false;
-    for (size_t k = 0; k < ns; k++)
-        s[k].basis = gross ? s[k].items - vat_in_gross(s[k].items, s[k].r) : s[k].items;
+    /* the line's rate: the shop's own tax on it tells it when nothing else does */
+    if (!line_rate(o, in, ln, h->names_rate, h->names_count, h->untaxed, g, tax, *ltax != '\0'))
+        return false;
+    if (*ltax)
+        g += tax; /* the shop's gross for the line: its net plus its tax */
+    ln->net = g;  /* the line's amount (gross in gross mode); made net below */
+    *out = g;
+    return true;
+}
 
-    /* order-level amounts */
+/* Step 2: shipping, fees and the order-level discount as lines of their own, at the rate
+ * the shop's tax on them shows, or split over the rates in proportion to the item nets per
+ * rate (split: largest remainder). Adds each part to its rate's `add`. False (with a
+ * finding) when one is not an amount or is negative. */
+static bool order_level_lines(fk_order *o, bool gross, rate_sum *s, size_t ns,
+                              int64_t line_discounts)
+{
+    bool ok = true;
     int64_t ship = 0, ship_tax = 0, fee = 0, fee_tax = 0, disc = 0, dtotal = 0;
     ok &= amount(o, FK_COL_SHIPPING, o->f[FK_COL_SHIPPING], &ship);
     ok &= amount(o, FK_COL_SHIPPING_VAT, o->f[FK_COL_SHIPPING_VAT], &ship_tax);
@@ -518,8 +495,16 @@ bool fk_shop_amounts(fk_order *o, const fk_input_cfg *in, bool currency_ok)
             s[k].add += extra[e].sign * part[k];
         }
     }
+    return true;
+}
 
-    /* per rate: the total, the VAT from it, and each line's net */
+/* Step 3, the rounding rule: per rate, VAT is taken once from the rate's total H_r (its
+ * items plus its part of shipping, fees and discount). Gross mode: VAT_r = round_half_up(
+ * H_r x r / (100 + r)), net_r = H_r - VAT_r, so the invoice's gross is the shop's to the
+ * cent; net mode: net_r = H_r, VAT_r = round_half_up(net_r x r / 100). The lines' nets of
+ * the rate then add up to net_r exactly. Fills the order's VAT groups and totals. */
+static void rate_totals(fk_order *o, const rate_sum *s, size_t ns, bool gross)
+{
     size_t *order_idx = fk_xcalloc(o->nlines, sizeof(*order_idx));
     int64_t *amt = fk_xcalloc(o->nlines, sizeof(*amt));
     o->ngroups = 0;
@@ -567,6 +552,12 @@ bool fk_shop_amounts(fk_order *o, const fk_input_cfg *in, bool currency_ok)
     }
     free(order_idx);
     free(amt);
+}
+
+/* Step 4: the printed unit prices, the VAT groups in ascending rate order, and the order's
+ * totals checked. False (with a finding) when they cannot be invoiced. */
+static bool finish_totals(fk_order *o)
+{
     /* the printed unit price: the line's net over its quantity, rounded to the cent */
     for (size_t i = 0; i < o->nlines; i++) {
         fk_line *ln = &o->lines[i];
@@ -591,8 +582,14 @@ bool fk_shop_amounts(fk_order *o, const fk_input_cfg *in, bool currency_ok)
                              "the order's net total is %s %s", neg, o->currency);
         return false;
     }
+    return true;
+}
 
-    /* the shop's own totals */
+/* Step 5: the shop's own totals (expected_total, expected_vat) against the invoice's, within
+ * the tolerances; a difference is a finding, the order is still invoiced. */
+static void compare_totals(fk_order *o, const fk_input_cfg *in, bool have_exp_total,
+                           int64_t exp_total, bool have_exp_vat, int64_t exp_vat)
+{
     int64_t scale = 1;
     for (int i = o->exponent; i < 4; i++)
         scale *= 10;
@@ -613,5 +610,61 @@ bool fk_shop_amounts(fk_order *o, const fk_input_cfg *in, bool currency_ok)
                              "the invoice's VAT %s %s differs from the shop's tax "
                              "(expected_vat) %s %s", a1, o->currency, a2, o->currency);
     }
+}
+
+bool fk_shop_amounts(fk_order *o, const fk_input_cfg *in, bool currency_ok)
+{
+    bool gross = in->prices_include_vat || in->expr[FK_COL_LINE_VAT];
+    bool ok = true;
+    rate_sum s[MAX_RATES];
+    size_t ns = 0;
+    int64_t line_discounts = 0;
+    rate_hints h = {0, 0, false};
+
+    if (o->nlines == 0 || !currency_ok)
+        return false;
+    /* the order's rate hints */
+    h.names_count = fk_rates_in_text(o->f[FK_COL_TAX_NAMES], &h.names_rate);
+    int64_t exp_vat = 0, exp_total = 0;
+    bool have_exp_vat = *o->f[FK_COL_EXPECTED_VAT] != '\0';
+    bool have_exp_total = *o->f[FK_COL_EXPECTED_TOTAL] != '\0';
+    ok &= amount(o, FK_COL_EXPECTED_VAT, o->f[FK_COL_EXPECTED_VAT], &exp_vat);
+    ok &= amount(o, FK_COL_EXPECTED_TOTAL, o->f[FK_COL_EXPECTED_TOTAL], &exp_total);
+    h.untaxed = in->zero_vat_if_untaxed && have_exp_vat && exp_vat == 0 &&
+                (h.names_count == 0 || (h.names_count == 1 && h.names_rate == 0));
+
+    /* step 1: the item lines, their amounts summed per rate */
+    size_t nitems = o->nlines;
+    for (size_t i = 0; i < nitems; i++) {
+        fk_line *ln = &o->lines[i];
+        int64_t g;
+        if (!item_amount(o, in, &h, ln, &g, &line_discounts)) {
+            ok = false;
+            continue;
+        }
+        size_t k;
+        for (k = 0; k < ns && s[k].r != ln->vat_centi; k++)
+            ;
+        if (k == ns) {
+            if (ns == MAX_RATES) {
+                fk_order_add_finding(o, FK_CODE_VAT_RATE_INVALID, "vat_rate",
+                                     "line %lu: the order has more than 16 VAT rates", ln->line);
+                return false;
+            }
+            s[ns++] = (rate_sum){ln->vat_centi, 0, 0, 0, 0};
+        }
+        s[k].items += g;
+    }
+    if (!ok)
+        return false;
+    for (size_t k = 0; k < ns; k++)
+        s[k].basis = gross ? s[k].items - vat_in_gross(s[k].items, s[k].r) : s[k].items;
+
+    if (!order_level_lines(o, gross, s, ns, line_discounts))
+        return false;
+    rate_totals(o, s, ns, gross);
+    if (!finish_totals(o))
+        return false;
+    compare_totals(o, in, have_exp_total, exp_total, have_exp_vat, exp_vat);
     return true;
 }
