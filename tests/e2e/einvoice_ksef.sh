@@ -132,6 +132,21 @@ equal "DE: refused" "$(outcomes DE/r.json)" "EDE-001 failed EINVOICE_FORMAT_INVA
 contains DE/r.json "KSeF FA(3) is for sellers registered for VAT in Poland"
 equal "DE: no number used" "$(sql DE/db.sqlite "SELECT COUNT(*) FROM invoices")" "0"
 
+# ---- the shipped schema resolves offline: FA(3) and its Ministry base types (bazowe/)
+# from the data directory alone (a copy of the build's share/faktura with only the KSeF
+# XSDs), never from crd.gov.pl; without bazowe/ the schema cannot compile (exit 4)
+data="$(dirname "$FAKTURA")/../share/faktura"
+mkdir -p share/einvoice/xsd
+cp -R "$data/fonts" "$data/profiles" share/
+cp -R "$data/einvoice/xsd/ksef" share/einvoice/xsd/
+head -2 PL/orders.csv >one.csv
+FAKTURA_DATADIR=$PWD/share expect_exit 0 "$FAKTURA" validate -q --config PL/faktura.ini \
+    --as-of 2026-11-20 one.csv
+rm -r share/einvoice/xsd/ksef/bazowe
+FAKTURA_DATADIR=$PWD/share expect_exit 4 "$FAKTURA" validate -q --config PL/faktura.ini \
+    --as-of 2026-11-20 one.csv
+contains last.err "schemat_FA(3)_v1-0E.xsd"
+
 # ---- the kit's validator (xmllint + the FA(3) XSD with its catalog: no Java needed)
 if ! command -v xmllint >/dev/null 2>&1 || [ ! -x "$KIT/validate.sh" ]; then
     echo "##### SKIPPING validate.sh ksef: xmllint or the kit $KIT is missing (the in-process XSD check ran) #####"
