@@ -203,9 +203,9 @@ const char fk_help_show[] =
     "Print the stored document of invoice NUMBER: the invoice of record, as issued (the\n"
     "JSON of docs/invoice.md). An invoice issued before faktura stored invoice content has\n"
     "only its totals: they are printed, and the exit code is 1.\n"
-    "--format EINVOICE (ubl, peppol, xrechnung-ubl, xrechnung-cii, cii, facturx) prints\n"
-    "instead the invoice's e-invoice in that format, written again from its document:\n"
-    "the bytes it was issued with (for facturx, the CII its PDF embeds).\n"
+    "--format EINVOICE (ubl, peppol, xrechnung-ubl, xrechnung-cii, cii, facturx, ksef)\n"
+    "prints instead the invoice's e-invoice in that format, written again from its\n"
+    "document: the bytes it was issued with (for facturx, the CII its PDF embeds).\n"
     "Exit codes: 0 shown, 1 no such invoice or no stored content, 2 usage, 4 database.\n";
 
 const char fk_help_reprint[] =
