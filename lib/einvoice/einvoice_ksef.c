@@ -28,12 +28,20 @@ static bool empty(const char *s)
     return !s || !*s;
 }
 
-/* A TZnakowy-style field: whitespace collapsed, at most max characters; nothing when empty. */
+/* A TZnakowy-style field, whitespace collapsed; nothing when empty. The required ones
+ * were checked to fit (fk_ksef__prepare); the reason of a correction is cut to max. */
 static void text(ksef *k, const char *el, const char *s, size_t max)
 {
-    char buf[2048];
+    char buf[4200];
     fk_ksef__token(s, max, buf, sizeof(buf));
     fk_xw_el_opt(&k->x, el, buf);
+}
+
+/* An optional field: left out when it does not fit. */
+static void text_opt(ksef *k, const char *el, const char *s, size_t max)
+{
+    if (fk_ksef__token_len(s) <= max)
+        text(k, el, s, max);
 }
 
 static void amount(ksef *k, const char *el, int64_t v)
@@ -128,7 +136,7 @@ static void buyer_id(ksef *k)
         memcpy(two, vat, 2);
         fk_xw_el(&k->x, "KodUE", two);
         fk_xw_el(&k->x, "NrVatUE", vat + 2);
-    } else if (*vat) {
+    } else if (*vat && fk_ksef__token_len(vat) <= 50) {
         fk_xw_el_opt(&k->x, "KodKraju", b->country);
         text(k, "NrID", vat, 50);
     } else {
@@ -250,7 +258,7 @@ static void wiersz(ksef *k, long no, const fk_doc_line *ln, int64_t qty, int64_t
     snprintf(buf, sizeof(buf), "%ld", no);
     fk_xw_el(&k->x, "NrWierszaFa", buf);
     text(k, "P_7", ln->description, 512);
-    text(k, "Indeks", ln->sku, 50);
+    text_opt(k, "Indeks", ln->sku, 50);
     fk_xw_el(&k->x, "P_8A", unit_name(ln->unit));
     fk_einv_quantity(qty, buf, sizeof(buf));
     fk_xw_el(&k->x, "P_8B", buf);
@@ -367,7 +375,7 @@ static void fa(ksef *k)
     rodzaj(k);
     wiersze(k);
     platnosc(k);
-    if (!empty(d->order_reference)) {
+    if (!empty(d->order_reference) && fk_ksef__token_len(d->order_reference) <= 256) {
         fk_xw_start(&k->x, "WarunkiTransakcji");
         fk_xw_start(&k->x, "Zamowienia");
         text(k, "NrZamowienia", d->order_reference, 256);

@@ -53,4 +53,6 @@ fk_status fk_ksef__prepare(const fk_document *d, const fk_einv_profile *p, ksef_
 /* FA(3) text fields are xsd:token with a maximum length: s with its whitespace collapsed,
  * cut to at most `max` characters (UTF-8, never inside a character), into buf. */
 void fk_ksef__token(const char *s, size_t max, char *buf, size_t n);
+/* The length of s in characters once its whitespace is collapsed (as xsd:token counts). */
+size_t fk_ksef__token_len(const char *s);
 #endif

@@ -97,6 +97,24 @@ void fk_ksef__token(const char *s, size_t max, char *buf, size_t n)
     buf[k] = '\0';
 }
 
+size_t fk_ksef__token_len(const char *s)
+{
+    size_t chars = 0;
+    bool word = false, space = false;
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            space = word;
+            continue;
+        }
+        if ((*p & 0xc0) == 0x80)
+            continue; /* a continuation byte: counted with its first byte */
+        chars += 1 + (space ? 1 : 0);
+        word = true;
+        space = false;
+    }
+    return chars;
+}
+
 /* Why the document cannot be FA(3): *why, and st (what fk_error_set returned). */
 static fk_status refuse(fk_einv_problem *why, fk_einv_problem what, fk_status st)
 {
@@ -238,6 +256,44 @@ static fk_status currency(const fk_document *d, ksef_tax *t, fk_einv_problem *wh
                                d->currency));
 }
 
+static bool fits(const char *s, size_t max)
+{
+    return fk_ksef__token_len(s) <= max;
+}
+
+/* The texts FA(3) requires, within its lengths (TZnakowy512, TZnakowy): a longer one is
+ * refused, never cut (the file is the invoice in Poland). Optional ones that do not fit
+ * are left out where they are written. */
+static fk_status lengths(const fk_document *d, fk_einv_problem *why, fk_error *err)
+{
+    const char *field = NULL, *what = NULL;
+    size_t max = 512;
+    char town[1100];
+
+    for (size_t i = 0; i < d->nlines && !field; i++)
+        if (!fits(d->lines[i].description, 512))
+            field = "item_description", what = d->lines[i].description;
+    for (int b = 0; b < 2 && !field; b++) {
+        const fk_party *p = b ? &d->buyer : &d->seller;
+        snprintf(town, sizeof(town), "%s %s", p->postal_code ? p->postal_code : "",
+                 p->city ? p->city : "");
+        if (!fits(p->name, 512))
+            field = b ? "company_name" : "seller name", what = p->name;
+        else if (!fits(p->street, 512))
+            field = b ? "street" : "seller street", what = p->street;
+        else if (!fits(town, 512))
+            field = b ? "city" : "seller city", what = town;
+    }
+    if (!field && !fits(d->preceding_number, 256)) /* invoice numbers are shorter */
+        field = "preceding_number", what = d->preceding_number, max = 256;
+    if (!field)
+        return FK_OK;
+    return refuse(why, FK_EINV_UNSUPPORTED,
+                  fk_error_set(err, FK_EINPUT, NULL, 0, field,
+                               "KSeF FA(3) allows at most %zu characters in %s; it has %zu",
+                               max, field, fk_ksef__token_len(what)));
+}
+
 fk_status fk_ksef__prepare(const fk_document *d, const fk_einv_profile *p, ksef_tax *t,
                            fk_einv_problem *why, fk_error *err)
 {
@@ -260,7 +316,7 @@ fk_status fk_ksef__prepare(const fk_document *d, const fk_einv_profile *p, ksef_
                       fk_error_set(err, FK_EINPUT, NULL, 0, "preceding_number",
                                    "KSeF FA(3) needs the number and issue date of the invoice "
                                    "a correction corrects (DaneFaKorygowanej)"));
-    if ((st = sums(d, t, why, err)) != FK_OK || (st = exemption(d, t, why, err)) != FK_OK ||
+    if ((st = lengths(d, why, err)) != FK_OK || (st = sums(d, t, why, err)) != FK_OK || (st = exemption(d, t, why, err)) != FK_OK ||
         (st = currency(d, t, why, err)) != FK_OK)
         return st;
     for (size_t i = 0; i < d->nnotes; i++)

@@ -396,6 +396,41 @@ static void test_refused(void **state)
     credit_note(&f);
     f.d.preceding_number = "";
     refused(&f.d, FK_EINV_MISSING, "preceding_number", "DaneFaKorygowanej");
+    /* a required text longer than FA(3) allows is refused, never cut */
+    char longer[700];
+    memset(longer, 'x', 600);
+    longer[600] = '\0';
+    invoice(&f);
+    f.lines[1].description = longer;
+    refused(&f.d, FK_EINV_UNSUPPORTED, "item_description", "at most 512 characters");
+    invoice(&f);
+    f.d.buyer.name = longer;
+    refused(&f.d, FK_EINV_UNSUPPORTED, "company_name", "it has 600");
+}
+
+/* Optional texts that do not fit are left out; the reason of a correction is cut; the
+ * whitespace of every text collapsed as xsd:token does. */
+static void test_texts(void **state)
+{
+    fixture f;
+    size_t len;
+    char sku[80], reason[700];
+    memset(sku, 'S', 60);
+    sku[60] = '\0';
+    for (size_t i = 0; i < 600; i++)
+        reason[i] = i % 10 == 9 ? ' ' : 'r';
+    reason[600] = '\0';
+    credit_note(&f);
+    f.lines[0].sku = sku;
+    f.lines[1].description = "  Książka \n\t w twardej   oprawie ";
+    f.d.credit_reason = reason;
+    char *s = write_valid(&f.d, &len);
+    xml x = parse(s, len);
+    assert_int_equal(count(&x, "//f:FaWiersz[f:NrWierszaFa = '1']/f:Indeks"), 0);
+    expect(&x, "//f:FaWiersz[3]/f:P_7", "Książka w twardej oprawie");
+    expect(&x, "string-length(//f:Fa/f:PrzyczynaKorekty)", "256");
+    xml_free(&x);
+    free(s);
 }
 
 /* A foreign currency without VAT needs no rate: no P_14_xW, no KursWaluty. */
@@ -448,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_credit_note),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_foreign_without_vat),
+        cmocka_unit_test(test_texts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
