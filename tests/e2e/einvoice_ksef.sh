@@ -5,9 +5,9 @@
 # ksef: every order is invoiced with its NUMBER.ksef.xml, which passes the kit's
 # `validate.sh ksef` (the FA(3) XSD, offline), is recorded with its size and SHA-256, and
 # is what `faktura show --format ksef` writes again, byte for byte; `reprint` still gives
-# the identical PDF; the same batch and --as-of give the same bytes. Refused, with a
-# finding and no number used: a foreign-currency invoice with no rate to PLN, and a
-# seller that is not Polish.
+# the identical PDF; the same batch and --as-of give the same bytes; a credit note of one
+# (`faktura credit`) shows as a valid KOR. Refused, with a finding and no number used: a
+# foreign-currency invoice with no rate to PLN, and a seller that is not Polish.
 . "$FK_SRCDIR/tests/lib/e2e.sh"
 KIT=${FK_EINVOICE_KIT:-$FK_SRCDIR/../shared/einvoice}
 [ -d "$KIT" ] || KIT=/work/shared/einvoice
@@ -102,6 +102,22 @@ for f in PL/out/*.ksef.xml; do
     cmp -s "$f" "PL/out2/$(basename "$f")" || fail "a second run gave other bytes for $f"
 done
 
+# a credit note of a KSeF invoice: its FA(3) form is a KOR (show writes it from the stored
+# credit note: the corrected invoice, the reason, the lines before and after)
+expect_exit 0 "$FAKTURA" credit --invoice INV-2026-000001 --reason "zwrot: reklamacja 7" \
+    --line 1:4 --line 3 --config PL/faktura.ini --db PL/db.sqlite --out PL/cn --as-of 2026-11-25
+cn=$(cat last.out)
+"$FAKTURA" show --db PL/db.sqlite --format ksef "$cn" >PL/kor.xml || fail "show --format ksef $cn"
+"$FAKTURA" show --db PL/db.sqlite --format ksef "$cn" >PL/kor2.xml
+cmp -s PL/kor.xml PL/kor2.xml || fail "show --format ksef $cn: other bytes the second time"
+contains PL/kor.xml '<RodzajFaktury>KOR</RodzajFaktury>'
+contains PL/kor.xml '<PrzyczynaKorekty>zwrot: reklamacja 7</PrzyczynaKorekty>'
+contains PL/kor.xml '<NrFaKorygowanej>INV-2026-000001</NrFaKorygowanej>'
+contains PL/kor.xml '<NrKSeFN>1</NrKSeFN>'
+contains PL/kor.xml '<P_13_1>-50.00</P_13_1>'
+equal "KOR: rows before the correction" "$(grep -c '<StanPrzed>1</StanPrzed>' PL/kor.xml)" 2
+equal "KOR: rows" "$(grep -c '<FaWiersz>' PL/kor.xml)" 4
+
 # ---- a Polish seller accounting in EUR: an EUR invoice has no rate to PLN for P_14_xW
 ledger EUR PL
 sed -i 's/^\[seller\]$/[seller]\ncurrency = EUR/' EUR/faktura.ini
@@ -152,6 +168,7 @@ if ! command -v xmllint >/dev/null 2>&1 || [ ! -x "$KIT/validate.sh" ]; then
     echo "##### SKIPPING validate.sh ksef: xmllint or the kit $KIT is missing (the in-process XSD check ran) #####"
     finish
 fi
+cp PL/kor.xml PL/out/kor.xml
 out=$("$KIT/validate.sh" ksef PL/out 2>&1) || fail "validate.sh ksef: $(echo "$out" | grep -v ': OK$')"
-equal "validate.sh ksef: files OK" "$(echo "$out" | grep -c ': OK$')" "$n"
+equal "validate.sh ksef: files OK" "$(echo "$out" | grep -c ': OK$')" "$((n + 1))"
 finish
