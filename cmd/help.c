@@ -204,9 +204,9 @@ const char fk_help_show[] =
     "JSON of docs/invoice.md). An invoice issued before faktura stored invoice content has\n"
     "only its totals: they are printed, and the exit code is 1.\n"
     "--format FORMAT: json (the default), or an e-invoice format (ubl, peppol,\n"
-    "xrechnung-ubl, xrechnung-cii, cii, facturx), which prints instead the invoice's\n"
-    "e-invoice in that format, written again from its document: the bytes it was issued\n"
-    "with (for facturx, the CII its PDF embeds).\n"
+    "xrechnung-ubl, xrechnung-cii, cii, facturx, ksef), which prints instead the\n"
+    "invoice's e-invoice in that format, written again from its document: the bytes it\n"
+    "was issued with (for facturx, the CII its PDF embeds).\n"
     "Exit codes: 0 shown, 1 no such invoice or no stored content, 2 usage, 4 database.\n";
 
 const char fk_help_reprint[] =

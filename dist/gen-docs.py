@@ -140,7 +140,7 @@ VALUES = {"FORMAT": ["json", "csv", "html", "junit"]}
 # checks that the two agree). Only the zsh completion, which completes per command, uses
 # it; bash completes by the option alone, whatever the command.
 COMMAND_VALUES = {"show": {"FORMAT": ["json", "ubl", "peppol", "xrechnung-ubl",
-                                      "xrechnung-cii", "cii", "facturx"]}}
+                                      "xrechnung-cii", "cii", "facturx", "ksef"]}}
 
 
 def value_kind(value, cmd=None):
