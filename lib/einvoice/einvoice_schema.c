@@ -182,11 +182,11 @@ fk_status fk_einv_validate(const fk_einv_schemas *s, const fk_einv_profile *p,
     xmlSchemaFreeValidCtxt(vc);
     if (rc == 0)
         return FK_OK;
-    if (rc < 0)
-        return fk_error_set(err, FK_EINTERNAL, NULL, 0, NULL,
-                            "the %s XML could not be validated (libxml2 error %d)", p->title, rc);
+    /* rc < 0: the parser stopped (not well-formed, or out of memory: xmlReadMemory did not
+     * tell them apart either), whatever the validator said about the part before; rc > 0:
+     * invalid, or not well-formed when the validator said nothing */
     *why = FK_EINV_INVALID;
-    if (!fe.set) /* no schema message: the parser stopped */
+    if (rc < 0 || !fe.set)
         return fk_error_set(err, FK_EINPUT, NULL, 0, "einvoice",
                             "the %s XML is not well-formed", p->title);
     return fk_error_set(err, FK_EINPUT, NULL, 0, "einvoice",
