@@ -356,7 +356,7 @@ void fk_xw_end(fk_xw *w)
 }
 
 /* An attribute value as xmlTextWriter escapes it (xmlBufAttrSerializeTxtContent for a
- * document with an encoding, which a memory writer has): the five special characters and
+ * document with an encoding, which a memory writer has): ", <, >, & and
  * TAB, LF and CR as references, every other byte as it is. */
 static void attr_value(fk_buf *b, const char *s)
 {

@@ -17,11 +17,12 @@ fk_status fk_einv__write_ksef(const fk_document *d, const fk_einv_profile *p, fk
 /* The XML writer (einvoice_common.c): the bytes libxml2's xmlTextWriter writes with
  * indentation of one space, made without it. xmlTextWriter spent about 50 instructions a
  * byte of output (a list node and a strdup per element, an output buffer call per piece),
- * as much as validating the document. Text and attribute values are escaped by libxml2's
- * own functions (xmlEncodeSpecialChars, xmlAttrSerializeTxtContent) whenever they hold a
- * byte that needs it, so the bytes stay xmlTextWriter's; tests/unit/test_einvoice_xml.c
- * compares the two on random documents. The first failure sticks and fk_xw_close reports
- * it. */
+ * as much as validating the document. Text that holds a byte to escape goes through
+ * libxml2's own xmlEncodeSpecialChars, as in xmlTextWriter; attribute values are escaped
+ * as xmlTextWriter escapes them (", <, >, &, TAB, LF and CR), so the bytes
+ * stay xmlTextWriter's and e-invoices issued before reprint the same;
+ * tests/unit/test_einvoice_xml.c compares the two on random documents. The first failure
+ * sticks and fk_xw_close reports it. */
 typedef struct fk_xw {
     fk_buf out;    /* the document so far */
     fk_buf names;  /* the open elements' names, each NUL-terminated, innermost last */
