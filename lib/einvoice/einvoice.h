@@ -8,7 +8,8 @@
  * mandatory beyond EN 16931, and the official XSD its files are checked against. Every
  * writer is a pure function of the document: the same document gives the same bytes.
  *
- * Written with libxml2's xmlTextWriter (never by pasting strings), UTF-8 without a BOM.
+ * Written through fk_xw (einvoice_impl.h: the bytes libxml2's xmlTextWriter writes, every
+ * text escaped; never by pasting strings), UTF-8 without a BOM.
  * What EN 16931 and the CIUS rules demand is checked before writing, so an invoice that
  * cannot form a valid e-invoice fails with the missing business term named
  * (FK_EINV_MISSING); the XSD check (einvoice_schema.c) then proves the structure.

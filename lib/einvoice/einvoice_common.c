@@ -4,6 +4,8 @@
  * business terms a format needs (fk_einv__check), run before anything is written. */
 #include <stdio.h>
 #include <string.h>
+#include <libxml/entities.h>
+#include <libxml/xmlmemory.h>
 #include "core/util.h"
 #include "einvoice/einvoice_impl.h"
 
@@ -285,43 +287,138 @@ fk_status fk_einv_write(const fk_document *d, const fk_einv_profile *p, fk_buf *
     return fk_error_set(err, FK_EINTERNAL, NULL, 0, NULL, "unknown e-invoice syntax");
 }
 
-/* ---- The xmlTextWriter wrapper ---------------------------------------------------------- */
+/* ---- The XML writer (einvoice_impl.h) ---------------------------------------------------- */
+
+/* Indentation: one space per open element around the innermost (xmlTextWriter's
+ * xmlTextWriterWriteIndent, with the element being written counted as open). */
+static void xw_indent(fk_xw *w, size_t n)
+{
+    static const char spaces[] = "                                ";
+    while (n > 0) {
+        size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+        fk_buf_append(&w->out, spaces, k);
+        n -= k;
+    }
+}
+
+/* The innermost element's name (names holds "a\0b\0c\0"). */
+static const char *xw_name(const fk_xw *w)
+{
+    const char *end = w->names.ptr + w->names.len - 1, *p = end;
+    while (p > w->names.ptr && p[-1] != '\0')
+        p--;
+    return p;
+}
 
 void fk_xw_open(fk_xw *w)
 {
-    w->buf = xmlBufferCreate();
-    w->w = w->buf ? xmlNewTextWriterMemory(w->buf, 0) : NULL;
-    w->failed = !w->w;
-    if (w->failed)
-        return;
-    xmlTextWriterSetIndent(w->w, 1);
-    xmlTextWriterSetIndentString(w->w, BAD_CAST " ");
-    if (xmlTextWriterStartDocument(w->w, "1.0", "UTF-8", NULL) < 0)
-        w->failed = true;
+    memset(w, 0, sizeof(*w));
+    fk_buf_puts(&w->out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 }
 
 void fk_xw_start(fk_xw *w, const char *name)
 {
-    if (!w->failed && xmlTextWriterStartElement(w->w, BAD_CAST name) < 0)
-        w->failed = true;
+    if (w->failed)
+        return;
+    if (w->depth && w->open_tag)
+        fk_buf_append(&w->out, ">\n", 2);
+    fk_buf_append(&w->names, name, strlen(name) + 1);
+    w->depth++;
+    w->open_tag = true;
+    xw_indent(w, w->depth - 1);
+    fk_buf_putc(&w->out, '<');
+    fk_buf_puts(&w->out, name);
 }
 
 void fk_xw_end(fk_xw *w)
 {
-    if (!w->failed && xmlTextWriterEndElement(w->w) < 0)
+    const char *name;
+    if (w->failed)
+        return;
+    if (!w->depth) {
         w->failed = true;
+        return;
+    }
+    name = xw_name(w);
+    if (w->open_tag) {
+        fk_buf_append(&w->out, "/>\n", 3);
+    } else {
+        if (w->doindent)
+            xw_indent(w, w->depth - 1);
+        fk_buf_append(&w->out, "</", 2);
+        fk_buf_puts(&w->out, name);
+        fk_buf_append(&w->out, ">\n", 2);
+    }
+    w->doindent = true;
+    w->names.len = (size_t)(name - w->names.ptr);
+    w->depth--;
+    w->open_tag = false; /* the parent's start tag was closed when this element began */
+}
+
+/* An attribute value as xmlTextWriter escapes it (xmlBufAttrSerializeTxtContent for a
+ * document with an encoding, which a memory writer has): ", <, >, & and
+ * TAB, LF and CR as references, every other byte as it is. */
+static void attr_value(fk_buf *b, const char *s)
+{
+    const char *run = s;
+    for (;; s++) {
+        const char *ref;
+        switch (*s) {
+        case '\0': fk_buf_append(b, run, (size_t)(s - run)); return;
+        case '\n': ref = "&#10;"; break;
+        case '\r': ref = "&#13;"; break;
+        case '\t': ref = "&#9;"; break;
+        case '"': ref = "&quot;"; break;
+        case '<': ref = "&lt;"; break;
+        case '>': ref = "&gt;"; break;
+        case '&': ref = "&amp;"; break;
+        default: continue;
+        }
+        fk_buf_append(b, run, (size_t)(s - run));
+        fk_buf_puts(b, ref);
+        run = s + 1;
+    }
 }
 
 void fk_xw_attr(fk_xw *w, const char *name, const char *value)
 {
-    if (!w->failed && xmlTextWriterWriteAttribute(w->w, BAD_CAST name, BAD_CAST value) < 0)
+    if (w->failed)
+        return;
+    if (!w->depth || !w->open_tag || !value) { /* xmlTextWriter refuses these too */
         w->failed = true;
+        return;
+    }
+    fk_buf_putc(&w->out, ' ');
+    fk_buf_puts(&w->out, name);
+    fk_buf_append(&w->out, "=\"", 2);
+    attr_value(&w->out, value);
+    fk_buf_putc(&w->out, '"');
 }
 
 void fk_xw_text(fk_xw *w, const char *text)
 {
-    if (!w->failed && xmlTextWriterWriteString(w->w, BAD_CAST text) < 0)
+    if (w->failed)
+        return;
+    if (!text) {
         w->failed = true;
+        return;
+    }
+    if (w->depth && w->open_tag)
+        fk_buf_putc(&w->out, '>');
+    w->open_tag = false;
+    w->doindent = false;
+    /* outside any element xmlTextWriter writes the text as it is */
+    if (!w->depth || !text[strcspn(text, "<>&\"\r")]) {
+        fk_buf_puts(&w->out, text);
+    } else {
+        xmlChar *esc = xmlEncodeSpecialChars(NULL, BAD_CAST text);
+        if (!esc) {
+            w->failed = true;
+            return;
+        }
+        fk_buf_puts(&w->out, (const char *)esc);
+        xmlFree(esc);
+    }
 }
 
 void fk_xw_el(fk_xw *w, const char *name, const char *text)
@@ -348,17 +445,13 @@ void fk_xw_el_attr(fk_xw *w, const char *name, const char *attr, const char *val
 
 fk_status fk_xw_close(fk_xw *w, fk_buf *out, fk_error *err)
 {
-    if (!w->failed && xmlTextWriterEndDocument(w->w) < 0)
-        w->failed = true;
-    if (w->w)
-        xmlFreeTextWriter(w->w); /* flushes into buf */
-    w->w = NULL;
-    if (!w->failed && w->buf)
-        fk_buf_append(out, (const char *)xmlBufferContent(w->buf),
-                      (size_t)xmlBufferLength(w->buf));
-    if (w->buf)
-        xmlBufferFree(w->buf);
-    w->buf = NULL;
+    while (!w->failed && w->depth) /* xmlTextWriterEndDocument ends what is open */
+        fk_xw_end(w);
+    w->failed |= w->out.failed || w->names.failed;
+    if (!w->failed)
+        fk_buf_append(out, w->out.ptr, w->out.len);
+    fk_buf_free(&w->out);
+    fk_buf_free(&w->names);
     if (w->failed || out->failed)
         return fk_error_set(err, FK_EINTERNAL, NULL, 0, NULL,
                             "the e-invoice could not be written (out of memory)");

@@ -21,6 +21,7 @@
  * a writer is at work (a writer that meets such a look retries for a moment).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -241,6 +242,19 @@ static void get_id(sqlite3_stmt *row, void *payload)
     fk_store__col_copy(payload, 33, row, 0);
 }
 
+/* SQLite keeps a statement journal (the pages a statement changed, to undo it alone)
+ * in memory up to 64 KiB; once a transaction's journal spilled to a temporary file it
+ * stays there for the rest of the transaction, so every later INSERT of the chunk wrote
+ * its pages to disk: `faktura run` of 3,000 invoices made 92,931 pwrite calls, 14,311
+ * with 256 KiB (no spill). Not more: the in-memory journal is one block of that size,
+ * allocated per statement (4 MiB went to mmap and cost 40 % more CPU). Process-wide, and
+ * only possible before SQLite is initialised; when it is too late, nothing changes. */
+static pthread_once_t stmt_journal_once = PTHREAD_ONCE_INIT;
+static void stmt_journal_in_memory(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 256 << 10);
+}
+
 static fk_status open_db(fk_store **out, const char *path, bool readonly, fk_error *err)
 {
     fk_store *s = fk_xcalloc(1, sizeof(*s));
@@ -258,6 +272,7 @@ static fk_status open_db(fk_store **out, const char *path, bool readonly, fk_err
         fk_store_close(s);
         return FK_OK;
     }
+    pthread_once(&stmt_journal_once, stmt_journal_in_memory);
     if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         rc = fk_store__db_error(s, err, "open");
         goto fail;
