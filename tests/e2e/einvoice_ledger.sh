@@ -10,7 +10,13 @@
 KIT=${FK_EINVOICE_KIT:-$FK_SRCDIR/../shared/einvoice}
 [ -d "$KIT" ] || KIT=/work/shared/einvoice
 schematron=1
-if ! command -v java >/dev/null 2>&1 || [ ! -f /usr/share/java/Saxon-HE.jar ] || [ ! -x "$KIT/validate.sh" ]; then
+if [ "${FK_SANITIZER_BUILD:-}" = 1 ]; then
+    # tests/CMakeLists.txt: the sanitizer build runs faktura's side of this test (the
+    # writers, show, verify, validate); the kit's validators check the same bytes in the
+    # normal build.
+    echo "sanitizer build: the schematron checks run in the normal build"
+    schematron=0
+elif ! command -v java >/dev/null 2>&1 || [ ! -f /usr/share/java/Saxon-HE.jar ] || [ ! -x "$KIT/validate.sh" ]; then
     echo "##### SKIPPING the schematron checks: java, Saxon-HE (libsaxonhe-java) or the kit $KIT is missing #####"
     schematron=0
 fi
@@ -36,7 +42,10 @@ PY
     equal "$S: XML files recorded = written" "$n" "$(ls "$S/out" | grep -c '\.xml$')"
     # Factur-X: the embedded CII is the one faktura shows, and the PDF is sound
     mkdir "$S/fx"
-    for num in $(sql "$S/db.sqlite" "SELECT number FROM invoices i JOIN documents d USING (number) WHERE d.content LIKE '%\"einvoice\":\"%facturx%'"); do
+    # (the sanitizer build: three of them per seller; the normal build checks them all)
+    limit=-1
+    [ "${FK_SANITIZER_BUILD:-}" != 1 ] || limit=3
+    for num in $(sql "$S/db.sqlite" "SELECT number FROM invoices i JOIN documents d USING (number) WHERE d.content LIKE '%\"einvoice\":\"%facturx%' LIMIT $limit"); do
         pdf="$S/out/$num.pdf"
         "$FAKTURA" show --db "$S/db.sqlite" --format facturx "$num" >"$S/fx/$num.xml" || fail "show --format facturx $num"
         (cd "$S/fx" && pdfdetach -save 1 -o "$num.embedded" "../out/$num.pdf") || fail "pdfdetach $num"
@@ -71,21 +80,32 @@ assert f['code'] == 'EINVOICE_FIELD_MISSING' and f['field'] == 'buyer_reference'
 " || fail "validate: EINVOICE_FIELD_MISSING buyer_reference"
 [ ! -e out ] || fail "validate wrote an output directory"
 
-[ "$schematron" = 1 ] || finish
+if [ "$schematron" != 1 ]; then
+    finish
+    exit 0 # (finish returns when nothing failed)
+fi
 V="$KIT/validate.sh"
-check() { # check MODE DIR: every file OK; the warnings are printed
-    out=$("$V" -v "$1" "$2" 2>&1); rc=$?
-    echo "$out" | grep -E '^\s+[^ ]+: (warning|information) ' | sed 's/INV-2026-[0-9]*//' | sort | uniq -c | sed "s|^|warning ($1): |"
-    [ "$rc" = 0 ] || fail "validate.sh $1 $2: $(echo "$out" | grep FAIL)"
-    echo "$1 $2: $(echo "$out" | grep -c ': OK$') files OK"
+# check MODE DIR...: every file OK; the warnings are printed. One call per mode for the
+# three sellers' files together: the kit starts a JVM per validator per call (two or three
+# seconds of CPU each, most of the test's cost), whatever the number of files.
+check() {
+    mode=$1
+    shift
+    rc=0
+    out=$("$V" -v "$mode" "$@" 2>&1) || rc=$?
+    echo "$out" | grep -E '^\s+[^ ]+: (warning|information) ' | sed 's/INV-2026-[0-9]*//' | sort | uniq -c | sed "s|^|warning ($mode): |"
+    [ "$rc" = 0 ] || fail "validate.sh $mode $*: $(echo "$out" | grep FAIL)"
+    echo "$mode $*: $(echo "$out" | grep -c ': OK$') files OK"
 }
-for S in DE NO PL; do
-    for m in ubl:ubl-cen peppol:ubl xrechnung-ubl:xr xrechnung-cii:xr-cii cii:cii; do
-        f=${m%%:*} mode=${m#*:}
+for m in ubl:ubl-cen peppol:ubl xrechnung-ubl:xr xrechnung-cii:xr-cii cii:cii; do
+    f=${m%%:*} mode=${m#*:}
+    dirs=""
+    for S in DE NO PL; do
         ls "$S/out/"*".$f.xml" >/dev/null 2>&1 || continue
         mkdir -p "v/$S-$f" && cp "$S/out/"*".$f.xml" "v/$S-$f/"
-        check "$mode" "v/$S-$f"
+        dirs="$dirs v/$S-$f"
     done
-    check fx-en16931 "$S/fx"
+    [ -z "$dirs" ] || check "$mode" $dirs
 done
+check fx-en16931 DE/fx NO/fx PL/fx
 finish

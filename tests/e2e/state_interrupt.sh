@@ -29,23 +29,18 @@ for sig in TERM INT KILL TERM KILL INT; do
     before=$(count)
     if [ $i -eq 1 ]; then cmd=run; else cmd="retry --batch 1"; fi
     # env resets SIGINT, which a shell without job control ignores in background jobs (and
-    # faktura leaves ignored); started directly so that $! is faktura itself.
-    env --default-signal=INT "$FAKTURA" $cmd -q $opts --db db.sqlite --out out orders.csv \
-        >run.out 2>run.err &
-    pid=$!
-    # Kill once this attempt has committed something and past a rising target, plus a
-    # random 0-60 ms: inside a chunk (checking, rendering, writing, committing).
+    # faktura leaves ignored). Signalled once this attempt has committed something and past
+    # a rising target, plus a random 0-60 ms: inside a chunk (checking, rendering, writing,
+    # committing); tests/lib/kill-at.py prints whether the signal was sent.
     target=$((i * N / 8))
-    while kill -0 "$pid" 2>/dev/null &&
-        { [ "$(count)" -le "$before" ] || [ "$(count)" -lt "$target" ]; }; do
-        sleep 0.02
-    done
-    sleep "$(awk -v s="$seed" -v i="$i" 'BEGIN { srand(s + i); printf "%.3f", rand() * 0.06 }')"
-    kill -"$sig" "$pid" 2>/dev/null || fail "attempt $i ($sig): the batch ended before the signal"
     set +e
-    wait "$pid"
+    python3 "$FK_SRCDIR/tests/lib/kill-at.py" db.sqlite "$before" "$target" "$sig" "$seed" "$i" \
+        -- env --default-signal=INT "$FAKTURA" $cmd -q $opts --db db.sqlite --out out \
+        orders.csv >kill.out 2>run.err
     code=$?
     set -e
+    sent=$(tail -n 1 kill.out | cut -d" " -f1) at=$(tail -n 1 kill.out | cut -d" " -f2)
+    [ "$sent" = 1 ] || fail "attempt $i ($sig): the batch ended before the signal"
     case $sig in TERM) want=143 ;; INT) want=130 ;; KILL) want=137 ;; esac
     equal "attempt $i ($sig): exit code" "$code" "$want"
     n=$(count)
