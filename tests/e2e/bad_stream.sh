@@ -38,22 +38,31 @@ with open("last.out", "wb") as o, open("last.err", "wb") as e:
                          stdout=o, stderr=e, env=env)
     if g:
         g.stdout.close()
+    # Only os.wait4 below reaps faktura (its rusage is the peak RSS): the watcher must not
+    # (f.poll() would, and wait4 then fails with ECHILD), so it stops on `done`.
+    done = threading.Event()
     def watch():
-        while f.poll() is None:
+        while not done.is_set():
             try:
                 with open("/proc/%d/status" % f.pid) as st:
                     for line in st:
                         if line.startswith("VmRSS:") and int(line.split()[1]) > mb * 1024:
                             over.append(int(line.split()[1]) // 1024)
-                            f.kill()
+                            if not done.is_set():
+                                f.kill()
             except OSError:
                 pass
             time.sleep(0.05)
     threading.Thread(target=watch, daemon=True).start()
     killer = threading.Timer(600, f.kill)
+    killer.daemon = True   # never keeps python3 alive past faktura
     killer.start()
-    _, status, ru = os.wait4(f.pid, 0)
-    killer.cancel()
+    try:
+        _, status, ru = os.wait4(f.pid, 0)
+    finally:
+        done.set()
+        killer.cancel()
+    f.returncode = os.waitstatus_to_exitcode(status)  # reaped: Popen must not signal it
 if g:
     g.kill()
     g.wait()
