@@ -3,8 +3,9 @@
  * the formats cii, xrechnung-cii and facturx (profile EN 16931, the XML embedded in the
  * PDF). The element order is the XSD's sequence order (the Factur-X EN16931 XSD is a
  * subset of D16B with the same order). Dates are format 102 (YYYYMMDD). A credit note
- * is the same document with TypeCode 381 (and, issue 19, the preceding invoice in
- * InvoiceReferencedDocument, BT-25/26, after the monetary summation). */
+ * is the same document with TypeCode 381, its amounts positive (fk_einv_write), its
+ * reason as the first note (BT-22) and the corrected invoice in InvoiceReferencedDocument
+ * (BT-25/26, after the monetary summation). */
 #include <stdio.h>
 #include <string.h>
 #include "einvoice/einvoice_impl.h"
@@ -205,10 +206,10 @@ static void settlement(cii *c)
         date(c, "ram:EndDateTime", d->period_end);
         fk_xw_end(&c->x);
     }
-    if ((d->due_date && d->due_date[0]) || d->payment == FK_DOC_PAY_SEPA) {
+    if (fk_einv__due_date(d)[0] || d->payment == FK_DOC_PAY_SEPA) {
         fk_xw_start(&c->x, "ram:SpecifiedTradePaymentTerms");
-        if (d->due_date && d->due_date[0])
-            date(c, "ram:DueDateDateTime", d->due_date); /* BT-9 */
+        if (fk_einv__due_date(d)[0])
+            date(c, "ram:DueDateDateTime", fk_einv__due_date(d)); /* BT-9 */
         if (d->payment == FK_DOC_PAY_SEPA)
             fk_xw_el_opt(&c->x, "ram:DirectDebitMandateID", d->mandate_id); /* BT-89 */
         fk_xw_end(&c->x);
@@ -228,6 +229,19 @@ static void settlement(cii *c)
         amount(c, "ram:TotalPrepaidAmount", d->prepaid); /* BT-113 */
     amount(c, "ram:DuePayableAmount", d->due);           /* BT-115 */
     fk_xw_end(&c->x);
+    if (d->type_code == 381 && d->preceding_number && d->preceding_number[0]) {
+        fk_xw_start(&c->x, "ram:InvoiceReferencedDocument"); /* BG-3 */
+        fk_xw_el(&c->x, "ram:IssuerAssignedID", d->preceding_number); /* BT-25 */
+        if (d->preceding_date && strlen(d->preceding_date) >= 10) {
+            char ymd[9];
+            snprintf(ymd, sizeof(ymd), "%.4s%.2s%.2s", d->preceding_date,
+                     d->preceding_date + 5, d->preceding_date + 8);
+            fk_xw_start(&c->x, "ram:FormattedIssueDateTime"); /* BT-26 */
+            fk_xw_el_attr(&c->x, "qdt:DateTimeString", "format", "102", ymd);
+            fk_xw_end(&c->x);
+        }
+        fk_xw_end(&c->x);
+    }
     fk_xw_end(&c->x);
 }
 
@@ -263,6 +277,11 @@ fk_status fk_einv__write_cii(const fk_document *d, const fk_einv_profile *p, fk_
     snprintf(code, sizeof(code), "%d", d->type_code);
     fk_xw_el(&c.x, "ram:TypeCode", code); /* BT-3 */
     date(&c, "ram:IssueDateTime", d->issue_date); /* BT-2 */
+    if (fk_einv__reason(d)) { /* a credit note's reason first */
+        fk_xw_start(&c.x, "ram:IncludedNote");
+        fk_xw_el(&c.x, "ram:Content", fk_einv__reason(d)); /* BT-22 */
+        fk_xw_end(&c.x);
+    }
     for (size_t i = 0; i < d->nnotes; i++) {
         fk_xw_start(&c.x, "ram:IncludedNote");
         fk_xw_el(&c.x, "ram:Content", d->notes[i]); /* BT-22 */

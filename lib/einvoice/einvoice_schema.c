@@ -41,6 +41,7 @@ static const char *const xsd_files[FK_XSD_COUNT] = {
     "xsd/cii-d16b/CII/uncefact/data/standard/CrossIndustryInvoice_100pD16B.xsd",
     "xsd/facturx-en16931/Factur-X_EN16931.xsd",
     "xsd/ksef/schemat_FA(3)_v1-0E.xsd",
+    "xsd/ubl21/maindoc/UBL-CreditNote-2.1.xsd",
 };
 
 const char *fk_einv_data_dir(void)
@@ -134,6 +135,9 @@ fk_status fk_einv_schemas_need(fk_einv_schemas *s, unsigned mask, fk_error *err)
         x = fk_einv_profile_of((fk_einv_format)f)->schema;
         if (!s->xsd[x] && (st = compile(s, x, err)) != FK_OK)
             return st;
+        if (x == FK_XSD_UBL && (mask & FK_EINV_CREDIT_NOTES) && !s->xsd[FK_XSD_UBL_CREDIT] &&
+            (st = compile(s, FK_XSD_UBL_CREDIT, err)) != FK_OK)
+            return st;
     }
     return FK_OK;
 }
@@ -169,6 +173,13 @@ fk_status fk_einv_validate(const fk_einv_schemas *s, const fk_einv_profile *p,
         *why = FK_EINV_INVALID;
         return fk_error_set(err, FK_EINPUT, NULL, 0, "einvoice",
                             "the %s XML is not well-formed", p->title);
+    }
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (p->schema == FK_XSD_UBL && root && !xmlStrcmp(root->name, BAD_CAST "CreditNote") &&
+        !(xsd = s->xsd[FK_XSD_UBL_CREDIT])) {
+        xmlFreeDoc(doc);
+        return fk_error_set(err, FK_EINTERNAL, NULL, 0, NULL,
+                            "the %s credit note schema was not loaded", p->name);
     }
     vc = xmlSchemaNewValidCtxt(xsd);
     if (!vc) {
