@@ -245,11 +245,33 @@ static void settlement(cii *c)
     fk_xw_end(&c->x);
 }
 
+static void note(cii *c, const char *text)
+{
+    fk_xw_start(&c->x, "ram:IncludedNote");
+    fk_xw_el(&c->x, "ram:Content", text); /* BT-22 */
+    fk_xw_end(&c->x);
+}
+
+static void exchanged_document(cii *c)
+{
+    const fk_document *d = c->d;
+    char code[8];
+    fk_xw_start(&c->x, "rsm:ExchangedDocument");
+    fk_xw_el(&c->x, "ram:ID", d->number); /* BT-1 */
+    snprintf(code, sizeof(code), "%d", d->type_code);
+    fk_xw_el(&c->x, "ram:TypeCode", code); /* BT-3 */
+    date(c, "ram:IssueDateTime", d->issue_date); /* BT-2 */
+    if (fk_einv__reason(d)) /* a credit note's reason first */
+        note(c, fk_einv__reason(d));
+    for (size_t i = 0; i < d->nnotes; i++)
+        note(c, d->notes[i]);
+    fk_xw_end(&c->x);
+}
+
 fk_status fk_einv__write_cii(const fk_document *d, const fk_einv_profile *p, fk_buf *out,
                              fk_error *err)
 {
     cii c = {.d = d, .no_vat_ids = fk_einv_outside_scope(d)};
-    char code[8];
     bool k = false;
 
     for (size_t i = 0; i < d->nvat; i++)
@@ -272,22 +294,7 @@ fk_status fk_einv__write_cii(const fk_document *d, const fk_einv_profile *p, fk_
     fk_xw_end(&c.x);
     fk_xw_end(&c.x);
 
-    fk_xw_start(&c.x, "rsm:ExchangedDocument");
-    fk_xw_el(&c.x, "ram:ID", d->number); /* BT-1 */
-    snprintf(code, sizeof(code), "%d", d->type_code);
-    fk_xw_el(&c.x, "ram:TypeCode", code); /* BT-3 */
-    date(&c, "ram:IssueDateTime", d->issue_date); /* BT-2 */
-    if (fk_einv__reason(d)) { /* a credit note's reason first */
-        fk_xw_start(&c.x, "ram:IncludedNote");
-        fk_xw_el(&c.x, "ram:Content", fk_einv__reason(d)); /* BT-22 */
-        fk_xw_end(&c.x);
-    }
-    for (size_t i = 0; i < d->nnotes; i++) {
-        fk_xw_start(&c.x, "ram:IncludedNote");
-        fk_xw_el(&c.x, "ram:Content", d->notes[i]); /* BT-22 */
-        fk_xw_end(&c.x);
-    }
-    fk_xw_end(&c.x);
+    exchanged_document(&c);
 
     fk_xw_start(&c.x, "rsm:SupplyChainTradeTransaction");
     for (size_t i = 0; i < d->nlines; i++)

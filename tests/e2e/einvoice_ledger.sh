@@ -7,13 +7,7 @@
 # gives, and qpdf --check is clean. Without Java (or the kit) the schematron step is
 # skipped, loudly; the in-process XSD check still ran on every file.
 . "$FK_SRCDIR/tests/lib/e2e.sh"
-KIT=${FK_EINVOICE_KIT:-$FK_SRCDIR/../shared/einvoice}
-[ -d "$KIT" ] || KIT=/work/shared/einvoice
-schematron=1
-if ! command -v java >/dev/null 2>&1 || [ ! -f /usr/share/java/Saxon-HE.jar ] || [ ! -x "$KIT/validate.sh" ]; then
-    echo "##### SKIPPING the schematron checks: java, Saxon-HE (libsaxonhe-java) or the kit $KIT is missing #####"
-    schematron=0
-fi
+. "$FK_SRCDIR/tests/lib/einvoice.sh"
 
 for S in DE NO PL; do
     mkdir "$S"
@@ -37,13 +31,7 @@ PY
     # Factur-X: the embedded CII is the one faktura shows, and the PDF is sound
     mkdir "$S/fx"
     for num in $(sql "$S/db.sqlite" "SELECT number FROM invoices i JOIN documents d USING (number) WHERE d.content LIKE '%\"einvoice\":\"%facturx%'"); do
-        pdf="$S/out/$num.pdf"
-        "$FAKTURA" show --db "$S/db.sqlite" --format facturx "$num" >"$S/fx/$num.xml" || fail "show --format facturx $num"
-        (cd "$S/fx" && pdfdetach -save 1 -o "$num.embedded" "../out/$num.pdf") || fail "pdfdetach $num"
-        cmp -s "$S/fx/$num.xml" "$S/fx/$num.embedded" || fail "$num: the embedded XML is not the shown CII"
-        rm "$S/fx/$num.embedded"
-        qpdf --check "$pdf" >"$S/qpdf.out" 2>&1 || fail "qpdf --check $pdf: $(cat "$S/qpdf.out")"
-        grep -qi warning "$S/qpdf.out" && fail "qpdf warns on $pdf: $(cat "$S/qpdf.out")"
+        einv_facturx "$S/db.sqlite" "$S/out/$num.pdf" "$num" "$S/fx"
     done
     [ "$(ls "$S/fx" | wc -l)" -gt 0 ] || fail "$S: no Factur-X invoice"
 done
@@ -72,20 +60,13 @@ assert f['code'] == 'EINVOICE_FIELD_MISSING' and f['field'] == 'buyer_reference'
 [ ! -e out ] || fail "validate wrote an output directory"
 
 [ "$schematron" = 1 ] || finish
-V="$KIT/validate.sh"
-check() { # check MODE DIR: every file OK; the warnings are printed
-    out=$("$V" -v "$1" "$2" 2>&1); rc=$?
-    echo "$out" | grep -E '^\s+[^ ]+: (warning|information) ' | sed 's/INV-2026-[0-9]*//' | sort | uniq -c | sed "s|^|warning ($1): |"
-    [ "$rc" = 0 ] || fail "validate.sh $1 $2: $(echo "$out" | grep FAIL)"
-    echo "$1 $2: $(echo "$out" | grep -c ': OK$') files OK"
-}
 for S in DE NO PL; do
     for m in ubl:ubl-cen peppol:ubl xrechnung-ubl:xr xrechnung-cii:xr-cii cii:cii; do
         f=${m%%:*} mode=${m#*:}
         ls "$S/out/"*".$f.xml" >/dev/null 2>&1 || continue
         mkdir -p "v/$S-$f" && cp "$S/out/"*".$f.xml" "v/$S-$f/"
-        check "$mode" "v/$S-$f"
+        einv_check "$mode" "v/$S-$f"
     done
-    check fx-en16931 "$S/fx"
+    einv_check fx-en16931 "$S/fx"
 done
 finish
