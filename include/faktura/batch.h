@@ -369,7 +369,9 @@ typedef struct fk_credit_info {
  * language). Refused with nothing issued (info->result FK_CREDIT_REFUSED, info->why): an
  * unknown invoice, one issued before documents were stored, a line it does not have, more
  * than remains creditable on a line (across credit notes), a key reused with other
- * content. FK_OK whatever the result; FK_EUSAGE for bad options, FK_EENV for the database
+ * content, a structured form its invoice had (UBL CreditNote, CII 381, Factur-X, KSeF
+ * KOR: docs/einvoice.md) that cannot be made. Those forms are written beside the PDF
+ * (NUMBER.FORMAT.xml) and recorded with it. FK_OK whatever the result; FK_EUSAGE for bad options, FK_EENV for the database
  * or disk.
  */
 FK_EXTERN fk_status fk_credit(const fk_credit_options *o, const fk_credit_request *rq,

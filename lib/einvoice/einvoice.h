@@ -40,10 +40,11 @@ typedef enum fk_einv_syntax { FK_SYNTAX_UBL, FK_SYNTAX_CII, FK_SYNTAX_KSEF } fk_
 
 /* The XSDs the formats are checked against (einvoice_schema.c). */
 typedef enum fk_einv_schema {
-    FK_XSD_UBL = 0,        /* UBL-Invoice-2.1 and UBL-CreditNote-2.1 */
+    FK_XSD_UBL = 0,        /* UBL-Invoice-2.1 */
     FK_XSD_CII,            /* CrossIndustryInvoice_100pD16B */
     FK_XSD_FACTURX,        /* Factur-X 1.0.9 EN16931 */
     FK_XSD_KSEF,           /* schemat_FA(3)_v1-0E */
+    FK_XSD_UBL_CREDIT,     /* UBL-CreditNote-2.1: a UBL file whose root is CreditNote */
     FK_XSD_COUNT
 } fk_einv_schema;
 
@@ -99,13 +100,16 @@ fk_status fk_einv_write(const fk_document *d, const fk_einv_profile *p, fk_buf *
 typedef struct fk_einv_schemas fk_einv_schemas;
 /* An empty set of compiled schemas. */
 fk_einv_schemas *fk_einv_schemas_new(void);
+/* With it in a mask of fk_einv_schemas_need: the XSDs of credit notes too (UBL's
+ * CreditNote root has its own; the other syntaxes have one root). */
+#define FK_EINV_CREDIT_NOTES (1u << 31)
 /* Compile the XSDs the formats of `mask` need and s lacks, once, from the installed data
  * files (fk_einv_data_dir()). FK_EENV naming the file when one is missing or does not
  * compile. Not while another thread validates with s; the schemas are read-only after,
  * and several threads may validate with them at once. */
 fk_status fk_einv_schemas_need(fk_einv_schemas *s, unsigned mask, fk_error *err);
 void fk_einv_schemas_free(fk_einv_schemas *s);
-/* Validate xml against format p's XSD: FK_OK, or FK_EINPUT with *why FK_EINV_INVALID and
+/* Validate xml against format p's XSD (a UBL CreditNote against UBL-CreditNote-2.1): FK_OK, or FK_EINPUT with *why FK_EINV_INVALID and
  * the schema's first message (with its line) in err. */
 fk_status fk_einv_validate(const fk_einv_schemas *s, const fk_einv_profile *p,
                            const char *xml, size_t len, fk_einv_problem *why, fk_error *err);

@@ -3,8 +3,9 @@
  * the formats cii, xrechnung-cii and facturx (profile EN 16931, the XML embedded in the
  * PDF). The element order is the XSD's sequence order (the Factur-X EN16931 XSD is a
  * subset of D16B with the same order). Dates are format 102 (YYYYMMDD). A credit note
- * is the same document with TypeCode 381 (and, issue 19, the preceding invoice in
- * InvoiceReferencedDocument, BT-25/26, after the monetary summation). */
+ * is the same document with TypeCode 381, its amounts positive (fk_einv_write), its
+ * reason as the first note (BT-22) and the corrected invoice in InvoiceReferencedDocument
+ * (BT-25/26, after the monetary summation). */
 #include <stdio.h>
 #include <string.h>
 #include "einvoice/einvoice_impl.h"
@@ -205,10 +206,10 @@ static void settlement(cii *c)
         date(c, "ram:EndDateTime", d->period_end);
         fk_xw_end(&c->x);
     }
-    if ((d->due_date && d->due_date[0]) || d->payment == FK_DOC_PAY_SEPA) {
+    if (fk_einv__due_date(d)[0] || d->payment == FK_DOC_PAY_SEPA) {
         fk_xw_start(&c->x, "ram:SpecifiedTradePaymentTerms");
-        if (d->due_date && d->due_date[0])
-            date(c, "ram:DueDateDateTime", d->due_date); /* BT-9 */
+        if (fk_einv__due_date(d)[0])
+            date(c, "ram:DueDateDateTime", fk_einv__due_date(d)); /* BT-9 */
         if (d->payment == FK_DOC_PAY_SEPA)
             fk_xw_el_opt(&c->x, "ram:DirectDebitMandateID", d->mandate_id); /* BT-89 */
         fk_xw_end(&c->x);
@@ -228,6 +229,42 @@ static void settlement(cii *c)
         amount(c, "ram:TotalPrepaidAmount", d->prepaid); /* BT-113 */
     amount(c, "ram:DuePayableAmount", d->due);           /* BT-115 */
     fk_xw_end(&c->x);
+    if (d->type_code == 381 && d->preceding_number && d->preceding_number[0]) {
+        fk_xw_start(&c->x, "ram:InvoiceReferencedDocument"); /* BG-3 */
+        fk_xw_el(&c->x, "ram:IssuerAssignedID", d->preceding_number); /* BT-25 */
+        if (d->preceding_date && strlen(d->preceding_date) >= 10) {
+            char ymd[9];
+            snprintf(ymd, sizeof(ymd), "%.4s%.2s%.2s", d->preceding_date,
+                     d->preceding_date + 5, d->preceding_date + 8);
+            fk_xw_start(&c->x, "ram:FormattedIssueDateTime"); /* BT-26 */
+            fk_xw_el_attr(&c->x, "qdt:DateTimeString", "format", "102", ymd);
+            fk_xw_end(&c->x);
+        }
+        fk_xw_end(&c->x);
+    }
+    fk_xw_end(&c->x);
+}
+
+static void note(cii *c, const char *text)
+{
+    fk_xw_start(&c->x, "ram:IncludedNote");
+    fk_xw_el(&c->x, "ram:Content", text); /* BT-22 */
+    fk_xw_end(&c->x);
+}
+
+static void exchanged_document(cii *c)
+{
+    const fk_document *d = c->d;
+    char code[8];
+    fk_xw_start(&c->x, "rsm:ExchangedDocument");
+    fk_xw_el(&c->x, "ram:ID", d->number); /* BT-1 */
+    snprintf(code, sizeof(code), "%d", d->type_code);
+    fk_xw_el(&c->x, "ram:TypeCode", code); /* BT-3 */
+    date(c, "ram:IssueDateTime", d->issue_date); /* BT-2 */
+    if (fk_einv__reason(d)) /* a credit note's reason first */
+        note(c, fk_einv__reason(d));
+    for (size_t i = 0; i < d->nnotes; i++)
+        note(c, d->notes[i]);
     fk_xw_end(&c->x);
 }
 
@@ -235,7 +272,6 @@ fk_status fk_einv__write_cii(const fk_document *d, const fk_einv_profile *p, fk_
                              fk_error *err)
 {
     cii c = {.d = d, .no_vat_ids = fk_einv_outside_scope(d)};
-    char code[8];
     bool k = false;
 
     for (size_t i = 0; i < d->nvat; i++)
@@ -258,17 +294,7 @@ fk_status fk_einv__write_cii(const fk_document *d, const fk_einv_profile *p, fk_
     fk_xw_end(&c.x);
     fk_xw_end(&c.x);
 
-    fk_xw_start(&c.x, "rsm:ExchangedDocument");
-    fk_xw_el(&c.x, "ram:ID", d->number); /* BT-1 */
-    snprintf(code, sizeof(code), "%d", d->type_code);
-    fk_xw_el(&c.x, "ram:TypeCode", code); /* BT-3 */
-    date(&c, "ram:IssueDateTime", d->issue_date); /* BT-2 */
-    for (size_t i = 0; i < d->nnotes; i++) {
-        fk_xw_start(&c.x, "ram:IncludedNote");
-        fk_xw_el(&c.x, "ram:Content", d->notes[i]); /* BT-22 */
-        fk_xw_end(&c.x);
-    }
-    fk_xw_end(&c.x);
+    exchanged_document(&c);
 
     fk_xw_start(&c.x, "rsm:SupplyChainTradeTransaction");
     for (size_t i = 0; i < d->nlines; i++)

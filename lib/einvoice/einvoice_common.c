@@ -3,6 +3,7 @@
  * shares: decimals from integer minor units, electronic addresses, and the check of the
  * business terms a format needs (fk_einv__check), run before anything is written. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <libxml/entities.h>
 #include <libxml/xmlmemory.h>
@@ -273,18 +274,75 @@ fk_status fk_einv__check(const fk_document *d, const fk_einv_profile *p, fk_einv
     return FK_OK;
 }
 
+/* A credit note as UBL and CII carry it: a shallow copy of d with every amount of its
+ * lines, breakdowns and totals negated (the document holds what is credited as negative
+ * amounts; under type 381 EN 16931 states them positive, so BR-CO-10..16 hold as on an
+ * invoice). Quantities are positive too (CreditedQuantity, BilledQuantity), unit prices
+ * stay as they are. The arrays are malloc'd into *lines and *vat (freed by the caller). */
+static void positive_copy(const fk_document *d, fk_document *c, fk_doc_line **lines,
+                          fk_doc_vat **vat)
+{
+    *c = *d;
+    *lines = fk_xcalloc(d->nlines ? d->nlines : 1, sizeof(**lines));
+    *vat = fk_xcalloc(d->nvat ? d->nvat : 1, sizeof(**vat));
+    for (size_t i = 0; i < d->nlines; i++) {
+        (*lines)[i] = d->lines[i];
+        (*lines)[i].qty_milli = -d->lines[i].qty_milli;
+        (*lines)[i].net = -d->lines[i].net;
+    }
+    for (size_t i = 0; i < d->nvat; i++) {
+        (*vat)[i] = d->vat[i];
+        (*vat)[i].taxable = -d->vat[i].taxable;
+        (*vat)[i].vat = -d->vat[i].vat;
+        (*vat)[i].vat_accounting = -d->vat[i].vat_accounting;
+    }
+    c->lines = *lines;
+    c->vat = *vat;
+    c->net_total = -d->net_total;
+    c->vat_total = -d->vat_total;
+    c->gross_total = -d->gross_total;
+    c->vat_total_accounting = -d->vat_total_accounting;
+    c->prepaid = -d->prepaid;
+    c->due = -d->due;
+}
+
 fk_status fk_einv_write(const fk_document *d, const fk_einv_profile *p, fk_buf *out,
                         fk_einv_problem *why, fk_error *err)
 {
     fk_status st = fk_einv__check(d, p, why, err);
+    fk_document pos;
+    fk_doc_line *lines = NULL;
+    fk_doc_vat *vat = NULL;
+
     if (st != FK_OK)
         return st;
-    switch (p->syntax) {
-    case FK_SYNTAX_UBL: return fk_einv__write_ubl(d, p, out, err);
-    case FK_SYNTAX_CII: return fk_einv__write_cii(d, p, out, err);
-    case FK_SYNTAX_KSEF: return fk_einv__write_ksef(d, p, out, why, err);
+    /* KSeF's KOR states the differences with their sign: its writer gets d as it is. */
+    if (d->type_code == 381 && p->syntax != FK_SYNTAX_KSEF) {
+        positive_copy(d, &pos, &lines, &vat);
+        d = &pos;
     }
-    return fk_error_set(err, FK_EINTERNAL, NULL, 0, NULL, "unknown e-invoice syntax");
+    switch (p->syntax) {
+    case FK_SYNTAX_UBL: st = fk_einv__write_ubl(d, p, out, err); break;
+    case FK_SYNTAX_CII: st = fk_einv__write_cii(d, p, out, err); break;
+    case FK_SYNTAX_KSEF: st = fk_einv__write_ksef(d, p, out, why, err); break;
+    default: st = fk_error_set(err, FK_EINTERNAL, NULL, 0, NULL, "unknown e-invoice syntax");
+    }
+    free(lines);
+    free(vat);
+    return st;
+}
+
+const char *fk_einv__reason(const fk_document *d)
+{
+    return d->type_code == 381 && d->credit_reason && d->credit_reason[0] ? d->credit_reason
+                                                                          : NULL;
+}
+
+const char *fk_einv__due_date(const fk_document *d)
+{
+    if (d->due_date && d->due_date[0])
+        return d->due_date;
+    return d->type_code == 381 ? d->issue_date : "";
 }
 
 /* ---- The XML writer (einvoice_impl.h) ---------------------------------------------------- */

@@ -7,6 +7,12 @@
 /* Checked before writing (einvoice_common.c). */
 fk_status fk_einv__check(const fk_document *d, const fk_einv_profile *p, fk_einv_problem *why,
                          fk_error *err);
+/* BT-9: the document's due date; a credit note (which has none: it is settled against its
+ * invoice) is due at its issue date, so its positive amount due has the BT-9 that BR-CO-25
+ * asks for. "" none. */
+const char *fk_einv__due_date(const fk_document *d);
+/* A credit note's reason (BT-22, before the notes), NULL when d has none. */
+const char *fk_einv__reason(const fk_document *d);
 fk_status fk_einv__write_ubl(const fk_document *d, const fk_einv_profile *p, fk_buf *out,
                              fk_error *err);
 fk_status fk_einv__write_cii(const fk_document *d, const fk_einv_profile *p, fk_buf *out,

@@ -12,6 +12,7 @@
  * A compiled schema is read-only while documents are validated, so the render threads
  * share one; each validation makes its own validation context.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@ static const char *const xsd_files[FK_XSD_COUNT] = {
     "xsd/cii-d16b/CII/uncefact/data/standard/CrossIndustryInvoice_100pD16B.xsd",
     "xsd/facturx-en16931/Factur-X_EN16931.xsd",
     "xsd/ksef/schemat_FA(3)_v1-0E.xsd",
+    "xsd/ubl21/maindoc/UBL-CreditNote-2.1.xsd",
 };
 
 const char *fk_einv_data_dir(void)
@@ -134,6 +136,9 @@ fk_status fk_einv_schemas_need(fk_einv_schemas *s, unsigned mask, fk_error *err)
         x = fk_einv_profile_of((fk_einv_format)f)->schema;
         if (!s->xsd[x] && (st = compile(s, x, err)) != FK_OK)
             return st;
+        if (x == FK_XSD_UBL && (mask & FK_EINV_CREDIT_NOTES) && !s->xsd[FK_XSD_UBL_CREDIT] &&
+            (st = compile(s, FK_XSD_UBL_CREDIT, err)) != FK_OK)
+            return st;
     }
     return FK_OK;
 }
@@ -146,6 +151,28 @@ void fk_einv_schemas_free(fk_einv_schemas *s)
         if (s->xsd[x])
             xmlSchemaFree(s->xsd[x]);
     free(s);
+}
+
+/* Is a UBL document's root element CreditNote (after the XML declaration the writer puts
+ * first)? It picks the XSD only, without a tree (the check below streams): a document that
+ * is not recognised is checked against the Invoice schema, whose root must be Invoice, so
+ * a wrong answer fails the check and never lets a document through. */
+static bool ubl_credit_note(const char *xml, size_t len)
+{
+    static const char root[] = "<CreditNote";
+    const char *p = xml, *end = xml + len;
+
+    if (len >= 5 && !memcmp(p, "<?xml", 5)) {
+        while (p + 1 < end && !(p[0] == '?' && p[1] == '>'))
+            p++;
+        if (p + 1 >= end)
+            return false;
+        p += 2;
+    }
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+        p++;
+    return end - p > (ptrdiff_t)sizeof(root) - 1 && !memcmp(p, root, sizeof(root) - 1) &&
+           p[sizeof(root) - 1] && strchr(" \t\r\n>/", p[sizeof(root) - 1]);
 }
 
 /* The bytes themselves are parsed and validated as they are parsed (libxml2's streaming
@@ -167,6 +194,10 @@ fk_status fk_einv_validate(const fk_einv_schemas *s, const fk_einv_profile *p,
                             p->name);
     if (len > (size_t)INT32_MAX)
         return fk_error_set(err, FK_EINTERNAL, NULL, 0, NULL, "e-invoice too large");
+    if (p->schema == FK_XSD_UBL && ubl_credit_note(xml, len) &&
+        !(xsd = s->xsd[FK_XSD_UBL_CREDIT]))
+        return fk_error_set(err, FK_EINTERNAL, NULL, 0, NULL,
+                            "the %s credit note schema was not loaded", p->name);
     vc = xmlSchemaNewValidCtxt(xsd);
     /* a copy: libxml2 2.9's static input buffers read their memory twice when they grow */
     in = vc ? xmlParserInputBufferCreateMem(xml, (int)len, XML_CHAR_ENCODING_UTF8) : NULL;

@@ -4,7 +4,8 @@
  * sequence order (UBL-Invoice-2.1.xsd and the common aggregate components); what the
  * profile changes is BT-23/BT-24 and which optional terms must be there (checked before,
  * einvoice_common.c). Credit notes (type 381) take the CreditNote root and element names
- * from ubl_names(); nothing else here depends on the type. */
+ * from ubl_names(), their amounts positive (fk_einv_write), the corrected invoice as
+ * BillingReference (BT-25/26) and their reason as the first note (BT-22). */
 #include <stdio.h>
 #include <string.h>
 #include "einvoice/einvoice_impl.h"
@@ -138,7 +139,7 @@ static void payment_means(ubl *u, const ubl_names *n)
     fk_xw_start(&u->x, "cac:PaymentMeans");
     fk_xw_el(&u->x, "cbc:PaymentMeansCode", d->payment_means);
     if (!n->due_date)
-        fk_xw_el_opt(&u->x, "cbc:PaymentDueDate", d->due_date);
+        fk_xw_el_opt(&u->x, "cbc:PaymentDueDate", fk_einv__due_date(d));
     fk_xw_el_opt(&u->x, "cbc:PaymentID", d->payment_reference); /* BT-83 (the KID in NO) */
     if (d->payment == FK_DOC_PAY_CARD) {
         fk_xw_start(&u->x, "cac:CardAccount");
@@ -216,6 +217,30 @@ static void tax_totals(ubl *u)
     }
 }
 
+/* BT-22: a credit note's reason first, then the notes; Peppol allows one note
+ * (PEPPOL-EN16931-R002): they are joined then. */
+static void notes(ubl *u)
+{
+    const fk_document *d = u->d;
+    const char *reason = fk_einv__reason(d);
+
+    if (u->p->need & FK_NEED_ONE_NOTE) {
+        fk_buf all = FK_BUF_INIT;
+        if (reason)
+            fk_buf_puts(&all, reason);
+        for (size_t i = 0; i < d->nnotes; i++)
+            fk_buf_printf(&all, "%s%s", all.len ? "\n" : "", d->notes[i]);
+        if (reason || d->nnotes)
+            fk_xw_el(&u->x, "cbc:Note", fk_buf_cstr(&all));
+        fk_buf_free(&all);
+        return;
+    }
+    if (reason)
+        fk_xw_el(&u->x, "cbc:Note", reason);
+    for (size_t i = 0; i < d->nnotes; i++)
+        fk_xw_el(&u->x, "cbc:Note", d->notes[i]);
+}
+
 static void line(ubl *u, const ubl_names *n, size_t i)
 {
     const fk_doc_line *ln = &u->d->lines[i];
@@ -259,20 +284,10 @@ fk_status fk_einv__write_ubl(const fk_document *d, const fk_einv_profile *p, fk_
     fk_xw_el(&u.x, "cbc:ID", d->number);                     /* BT-1 */
     fk_xw_el(&u.x, "cbc:IssueDate", d->issue_date);          /* BT-2 */
     if (n.due_date)
-        fk_xw_el_opt(&u.x, "cbc:DueDate", d->due_date); /* BT-9 */
+        fk_xw_el_opt(&u.x, "cbc:DueDate", fk_einv__due_date(d)); /* BT-9 */
     snprintf(code, sizeof(code), "%d", d->type_code);
     fk_xw_el(&u.x, n.type_code, code); /* BT-3 */
-    /* BT-22: Peppol allows one note (PEPPOL-EN16931-R002); they are joined then. */
-    if (d->nnotes && (p->need & FK_NEED_ONE_NOTE)) {
-        fk_buf all = FK_BUF_INIT;
-        for (size_t i = 0; i < d->nnotes; i++)
-            fk_buf_printf(&all, "%s%s", i ? "\n" : "", d->notes[i]);
-        fk_xw_el(&u.x, "cbc:Note", fk_buf_cstr(&all));
-        fk_buf_free(&all);
-    } else {
-        for (size_t i = 0; i < d->nnotes; i++)
-            fk_xw_el(&u.x, "cbc:Note", d->notes[i]);
-    }
+    notes(&u);
     fk_xw_el(&u.x, "cbc:DocumentCurrencyCode", d->currency); /* BT-5 */
     if (d->accounting_currency && d->accounting_currency[0] &&
         strcmp(d->accounting_currency, d->currency) != 0)
@@ -290,6 +305,14 @@ fk_status fk_einv__write_ubl(const fk_document *d, const fk_einv_profile *p, fk_
         fk_xw_el(&u.x, "cbc:ID",
                  d->order_reference && d->order_reference[0] ? d->order_reference : "NA");
         fk_xw_el_opt(&u.x, "cbc:SalesOrderID", d->order_id);
+        fk_xw_end(&u.x);
+    }
+    if (d->type_code == 381 && d->preceding_number && d->preceding_number[0]) {
+        fk_xw_start(&u.x, "cac:BillingReference"); /* BG-3 */
+        fk_xw_start(&u.x, "cac:InvoiceDocumentReference");
+        fk_xw_el(&u.x, "cbc:ID", d->preceding_number);          /* BT-25 */
+        fk_xw_el_opt(&u.x, "cbc:IssueDate", d->preceding_date); /* BT-26 */
+        fk_xw_end(&u.x);
         fk_xw_end(&u.x);
     }
     party(&u, "cac:AccountingSupplierParty", &d->seller, true);

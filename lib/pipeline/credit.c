@@ -10,10 +10,12 @@
  * note that takes what remains gives back exactly the invoice's net, VAT and gross.
  *
  * One note is one transaction, in the order a batch chunk uses: the number is peeked,
- * the document built, encoded and rendered, the PDF written to its temporary file, made
- * durable and renamed into place, and only then the number consumed with the note's row
- * and document (COMMIT). A crash before COMMIT leaves no number used and at most a PDF of
- * a number not recorded, which the next start removes (fk_pipeline__is_orphan).
+ * the document built, its structured forms (the formats of its invoice) written and
+ * checked, the document encoded and rendered, the files written to temporary files, made
+ * durable and renamed into place, and only then the number consumed with the note's row,
+ * document and files (COMMIT; credit_write.c). A crash before COMMIT leaves no number
+ * used and at most files of a number not recorded, which the next start removes
+ * (fk_pipeline__is_orphan).
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -21,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/money.h"
-#include "core/testhook.h"
 #include "core/util.h"
 #include "ingest/ingest.h"
 #include "pipeline/pipeline.h"
@@ -72,6 +73,8 @@ void fk_pipeline__credit_writer_free(credit_writer *w)
 {
     fk_renderer_free(w->renderer);
     w->renderer = NULL;
+    fk_einv_schemas_free(w->schemas);
+    w->schemas = NULL;
 }
 
 static void refuse(fk_credit_info *info, const char *fmt, ...) FK_PRINTF(2, 3);
@@ -444,63 +447,6 @@ static void info_amount(fk_credit_info *info, int64_t gross, const char *currenc
     snprintf(info->currency, sizeof(info->currency), "%s", currency);
 }
 
-/* Render, write durably, record and commit credit note d (the transaction is open). */
-static fk_status publish(credit_writer *w, const fk_document *d, const char *series,
-                         int64_t seq, const char *key, const char *hash, int64_t order_row,
-                         fk_error *err)
-{
-    fk_buf json = FK_BUF_INIT, pdf = FK_BUF_INIT;
-    char stem[160], name[170], doc_sha[65], pdf_sha[65];
-    fk_status st;
-
-    if (!w->renderer) {
-        st = fk_renderer_new(&w->renderer, w->cfg->font, w->cfg->font_bold, err);
-        if (st == FK_OK && w->cfg->logo && *w->cfg->logo)
-            st = fk_renderer_set_logo(w->renderer, w->cfg->logo, err);
-        if (st != FK_OK)
-            goto done;
-    }
-    fk_document_encode(d, &json);
-    if ((st = fk_renderer_render(w->renderer, d, &pdf, err)) != FK_OK)
-        goto done;
-    if (json.failed || pdf.failed) {
-        st = fk_error_set(err, FK_EINTERNAL, NULL, 0, NULL, "out of memory");
-        goto done;
-    }
-    fk_sha256_hex(json.ptr, json.len, doc_sha);
-    fk_sha256_hex(pdf.ptr, pdf.len, pdf_sha);
-    fk_config_number_file(d->number, stem, sizeof(stem));
-    snprintf(name, sizeof(name), "%s.pdf", stem);
-    const char *names[1] = {name};
-    /* The file may be left behind unrecorded: say so before it is written (a start-up
-     * recovery removes only such files), in a transaction of its own. Nothing else writes
-     * in between: the run lock is held. */
-    if ((st = fk_store_pending_add(w->store, fk_outdir_real(w->outdir), name, err)) != FK_OK ||
-        (st = fk_store_commit(w->store, err)) != FK_OK ||
-        (st = fk_store_begin(w->store, err)) != FK_OK)
-        goto done;
-    if ((st = fk_outdir_write(w->outdir, name, pdf.ptr, pdf.len, err)) != FK_OK)
-        goto done;
-    fk_testhook_kill_at("credit-written");
-    /* The disk has it before the database says so. */
-    if ((st = fk_outdir_publish(w->outdir, names, 1, err)) != FK_OK)
-        goto done;
-    fk_testhook_kill_at("credit-published");
-    fk_credit_rec rec = {d->number, series, seq, key, hash, d->preceding_number, order_row,
-                         d->issue_date, d->currency, d->net_total, d->vat_total,
-                         d->gross_total, d->credit_reason, fk_outdir_real(w->outdir), name,
-                         pdf.len, pdf_sha, fk_buf_cstr(&json), doc_sha};
-    st = fk_store_credit_record(w->store, &rec, err);
-    if (st == FK_OK)
-        st = fk_store_commit(w->store, err);
-    /* Not committed: the PDF in place names no recorded note, and the next start removes
-     * it (fk_pipeline__is_orphan). */
-done:
-    fk_buf_free(&json);
-    fk_buf_free(&pdf);
-    return st;
-}
-
 /* A key names one credit note: asked again the same, it is that note (info EXISTING);
  * asked otherwise, it is refused. *done: the key decided it. */
 static fk_status check_key(credit_writer *w, const fk_credit_request *rq, const char *hash,
@@ -544,9 +490,11 @@ static fk_status issue(credit_writer *w, const fk_credit_request *rq, const want
     snprintf(key, sizeof(key), "%s%s", rq->key && *rq->key ? "" : "note:",
              rq->key && *rq->key ? rq->key : number);
     fk_document_init(&d);
+    credit_ids ids = {series, seq, key, hash, order_row};
     if (build_credit(&d, &l->inv, &l->cr, wl, rq->nlines, number, w->issue_date, rq->reason,
                      info) &&
-        (st = publish(w, &d, series, seq, key, hash, order_row, err)) == FK_OK) {
+        (st = fk_pipeline__credit_publish(w, &d, &ids, info, err)) == FK_OK &&
+        info->result != FK_CREDIT_REFUSED) {
         info->result = FK_CREDIT_ISSUED;
         snprintf(info->number, sizeof(info->number), "%s", number);
         info_amount(info, d.gross_total, d.currency);

@@ -178,9 +178,23 @@ typedef struct credit_writer {
     fk_outdir *outdir;     /* where the PDFs go */
     const fk_config *cfg;
     fk_renderer *renderer; /* its own, made on first use */
+    fk_einv_schemas *schemas; /* the XSDs of its structured forms, compiled on first use */
     char issue_date[16];
     int year;
 } credit_writer;
+/* What a credit note is recorded under besides its document. */
+typedef struct credit_ids {
+    const char *series;
+    int64_t seq;
+    const char *key, *hash;
+    int64_t order_row;     /* a chargeback's order, 0 none */
+} credit_ids;
+/* credit_write.c: write credit note d's structured forms (the formats of its invoice) and
+ * PDF durably, record and commit it (the transaction is open). A structured form that
+ * cannot be made refuses it (info->result FK_CREDIT_REFUSED, FK_OK): nothing written. */
+fk_status fk_pipeline__credit_publish(credit_writer *w, const fk_document *d,
+                                      const credit_ids *ids, fk_credit_info *info,
+                                      fk_error *err);
 void fk_pipeline__credit_writer_init(credit_writer *w, fk_store *s, fk_outdir *od,
                                      const fk_config *cfg, int64_t as_of);
 void fk_pipeline__credit_writer_free(credit_writer *w);

@@ -162,6 +162,11 @@ fk_status fk_store_order_record(fk_store *s, int64_t batch_id, int64_t row, cons
 fk_status fk_store_einvoice_record(fk_store *s, const char *number, const char *format,
                                    const char *file_name, uint64_t size, const char *sha256,
                                    fk_error *err);
+/* The same for credit note `number` (its file in the credit note's output directory), in
+ * the transaction that records the credit note. */
+fk_status fk_store_credit_einvoice_record(fk_store *s, const char *number, const char *format,
+                                          const char *file_name, uint64_t size,
+                                          const char *sha256, fk_error *err);
 /* A recorded e-invoice file. */
 typedef struct fk_stored_einvoice {
     const char *number, *format, *file_name, *sha256;
@@ -169,8 +174,9 @@ typedef struct fk_stored_einvoice {
     int64_t size;
 } fk_stored_einvoice;
 typedef void (*fk_stored_einvoice_fn)(const fk_stored_einvoice *e, void *payload);
-/* The e-invoice files of invoice `number` (NULL: of every invoice) of batch `batch_id` (0:
- * any), by number and format. */
+/* The e-invoice files of invoice or credit note `number` (NULL: of every one) of batch
+ * `batch_id` (0: any, with the credit notes', which belong to no batch), by number and
+ * format. */
 fk_status fk_store_einvoice_list(fk_store *s, const char *number, int64_t batch_id,
                                  fk_stored_einvoice_fn fn, void *payload, fk_error *err);
 

@@ -134,6 +134,16 @@ fk_status fk_store_einvoice_record(fk_store *s, const char *number, const char *
                   "tttit", number, format, file_name, (int64_t)size, sha256);
 }
 
+fk_status fk_store_credit_einvoice_record(fk_store *s, const char *number, const char *format,
+                                          const char *file_name, uint64_t size,
+                                          const char *sha256, fk_error *err)
+{
+    return fk_sql(s, STMT_COUNT, "record a credit note's e-invoice", NULL, NULL, err,
+                  "INSERT INTO credit_einvoices(number, format, file_name, size, sha256) "
+                  "VALUES (?,?,?,?,?)",
+                  "tttit", number, format, file_name, (int64_t)size, sha256);
+}
+
 typedef struct einv_ctx {
     fk_stored_einvoice_fn fn;
     void *payload;
@@ -154,10 +164,15 @@ fk_status fk_store_einvoice_list(fk_store *s, const char *number, int64_t batch_
     einv_ctx c = {fn, payload};
     return fk_sql(s, STMT_COUNT, "read the e-invoices", get_einvoice, &c, err,
                   "SELECT e.number, e.format, e.file_name, e.sha256, "
-                  "COALESCE(b.out_dir, '.') || '/' || e.file_name, e.size "
+                  "COALESCE(b.out_dir, '.') || '/' || e.file_name, e.size, i.series, i.seq "
                   "FROM einvoices e JOIN invoices i ON i.number = e.number "
                   "JOIN batches b ON b.id = i.batch_id "
                   "WHERE (?1 IS NULL OR e.number = ?1) AND (?2 = 0 OR i.batch_id = ?2) "
-                  "ORDER BY i.series, i.seq, e.format",
+                  /* A credit note's belong to no batch: with every invoice's. */
+                  "UNION ALL SELECT e.number, e.format, e.file_name, e.sha256, "
+                  "c.out_dir || '/' || e.file_name, e.size, c.series, c.seq "
+                  "FROM credit_einvoices e JOIN credit_notes c ON c.number = e.number "
+                  "WHERE (?1 IS NULL OR e.number = ?1) AND ?2 = 0 "
+                  "ORDER BY 7, 8, 2",
                   "ti", number, batch_id);
 }

@@ -343,6 +343,20 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'issued e-invoices are immutable'); END;"
     "CREATE TRIGGER einvoices_no_delete BEFORE DELETE ON einvoices"
     "  BEGIN SELECT RAISE(ABORT, 'issued e-invoices are never deleted'); END;",
+    /* 10: a credit note's structured forms (issue 19), in the formats of its invoice: as
+     * the einvoices of an invoice, recorded in the transaction that consumes the credit
+     * note's number, in its output directory. (Self-contained: it may be renumbered.) */
+    "CREATE TABLE credit_einvoices("
+    "  number TEXT NOT NULL REFERENCES credit_notes(number),"
+    "  format TEXT NOT NULL,"
+    "  file_name TEXT NOT NULL,"            /* in the credit note's out_dir */
+    "  size INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  PRIMARY KEY (number, format));"
+    "CREATE TRIGGER credit_einvoices_no_update BEFORE UPDATE ON credit_einvoices"
+    "  BEGIN SELECT RAISE(ABORT, 'issued e-invoices are immutable'); END;"
+    "CREATE TRIGGER credit_einvoices_no_delete BEFORE DELETE ON credit_einvoices"
+    "  BEGIN SELECT RAISE(ABORT, 'issued e-invoices are never deleted'); END;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

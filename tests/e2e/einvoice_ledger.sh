@@ -7,19 +7,7 @@
 # gives, and qpdf --check is clean. Without Java (or the kit) the schematron step is
 # skipped, loudly; the in-process XSD check still ran on every file.
 . "$FK_SRCDIR/tests/lib/e2e.sh"
-KIT=${FK_EINVOICE_KIT:-$FK_SRCDIR/../shared/einvoice}
-[ -d "$KIT" ] || KIT=/work/shared/einvoice
-schematron=1
-if [ "${FK_SANITIZER_BUILD:-}" = 1 ]; then
-    # tests/CMakeLists.txt: the sanitizer build runs faktura's side of this test (the
-    # writers, show, verify, validate); the kit's validators check the same bytes in the
-    # normal build.
-    echo "sanitizer build: the schematron checks run in the normal build"
-    schematron=0
-elif ! command -v java >/dev/null 2>&1 || [ ! -f /usr/share/java/Saxon-HE.jar ] || [ ! -x "$KIT/validate.sh" ]; then
-    echo "##### SKIPPING the schematron checks: java, Saxon-HE (libsaxonhe-java) or the kit $KIT is missing #####"
-    schematron=0
-fi
+. "$FK_SRCDIR/tests/lib/einvoice.sh"
 
 for S in DE NO PL; do
     mkdir "$S"
@@ -46,13 +34,7 @@ PY
     limit=-1
     [ "${FK_SANITIZER_BUILD:-}" != 1 ] || limit=3
     for num in $(sql "$S/db.sqlite" "SELECT number FROM invoices i JOIN documents d USING (number) WHERE d.content LIKE '%\"einvoice\":\"%facturx%' LIMIT $limit"); do
-        pdf="$S/out/$num.pdf"
-        "$FAKTURA" show --db "$S/db.sqlite" --format facturx "$num" >"$S/fx/$num.xml" || fail "show --format facturx $num"
-        (cd "$S/fx" && pdfdetach -save 1 -o "$num.embedded" "../out/$num.pdf") || fail "pdfdetach $num"
-        cmp -s "$S/fx/$num.xml" "$S/fx/$num.embedded" || fail "$num: the embedded XML is not the shown CII"
-        rm "$S/fx/$num.embedded"
-        qpdf --check "$pdf" >"$S/qpdf.out" 2>&1 || fail "qpdf --check $pdf: $(cat "$S/qpdf.out")"
-        grep -qi warning "$S/qpdf.out" && fail "qpdf warns on $pdf: $(cat "$S/qpdf.out")"
+        einv_facturx "$S/db.sqlite" "$S/out/$num.pdf" "$num" "$S/fx"
     done
     [ "$(ls "$S/fx" | wc -l)" -gt 0 ] || fail "$S: no Factur-X invoice"
 done
@@ -80,23 +62,7 @@ assert f['code'] == 'EINVOICE_FIELD_MISSING' and f['field'] == 'buyer_reference'
 " || fail "validate: EINVOICE_FIELD_MISSING buyer_reference"
 [ ! -e out ] || fail "validate wrote an output directory"
 
-if [ "$schematron" != 1 ]; then
-    finish
-    exit 0 # (finish returns when nothing failed)
-fi
-V="$KIT/validate.sh"
-# check MODE DIR...: every file OK; the warnings are printed. One call per mode for the
-# three sellers' files together: the kit starts a JVM per validator per call (two or three
-# seconds of CPU each, most of the test's cost), whatever the number of files.
-check() {
-    mode=$1
-    shift
-    rc=0
-    out=$("$V" -v "$mode" "$@" 2>&1) || rc=$?
-    echo "$out" | grep -E '^\s+[^ ]+: (warning|information) ' | sed 's/INV-2026-[0-9]*//' | sort | uniq -c | sed "s|^|warning ($mode): |"
-    [ "$rc" = 0 ] || fail "validate.sh $mode $*: $(echo "$out" | grep FAIL)"
-    echo "$mode $*: $(echo "$out" | grep -c ': OK$') files OK"
-}
+einv_done_unless_schematron
 for m in ubl:ubl-cen peppol:ubl xrechnung-ubl:xr xrechnung-cii:xr-cii cii:cii; do
     f=${m%%:*} mode=${m#*:}
     dirs=""
@@ -105,7 +71,7 @@ for m in ubl:ubl-cen peppol:ubl xrechnung-ubl:xr xrechnung-cii:xr-cii cii:cii; d
         mkdir -p "v/$S-$f" && cp "$S/out/"*".$f.xml" "v/$S-$f/"
         dirs="$dirs v/$S-$f"
     done
-    [ -z "$dirs" ] || check "$mode" $dirs
+    [ -z "$dirs" ] || einv_check "$mode" $dirs
 done
-check fx-en16931 DE/fx NO/fx PL/fx
+einv_check fx-en16931 DE/fx NO/fx PL/fx
 finish

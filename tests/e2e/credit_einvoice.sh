@@ -1,0 +1,159 @@
+# credit_einvoice: credit notes get the structured forms of their invoice (issue 19). The
+# generated e-invoice ledgers of a German, Norwegian and Polish seller (every format:
+# ubl, peppol/EHF, xrechnung-ubl, xrechnung-cii, cii, facturx; four languages, several
+# currencies) are invoiced, then every invoice credited (in full, or in part: one line,
+# or part of its quantity; one at a time and with `credit --from`). Each credit note's
+# NUMBER.FORMAT.xml files are recorded with size and SHA-256 and are what `show --format`
+# gives; each passes the kit's validators (XSD + official schematrons, no fatal assert;
+# warnings listed); a UBL one is a CreditNote 381 with BT-25/26 and positive amounts that
+# are the credit note's; the Factur-X credit notes embed the CII 381 `show --format
+# facturx` gives and pass qpdf --check; reprint is byte-identical; verify covers the XML
+# files. A chargeback credit note of a run gets its XML too. A form that cannot be made
+# (its XSD check fails) refuses the credit note with nothing issued. Killed between
+# writing the files and COMMIT: no credit note, no number used, the files removed by the
+# next start, which issues the same number.
+. "$FK_SRCDIR/tests/lib/e2e.sh"
+. "$FK_SRCDIR/tests/lib/einvoice.sh"
+
+for S in DE NO PL; do
+    mkdir "$S"
+    python3 "$FK_SRCDIR/tests/lib/gen-einvoice-ledger.py" "$S" "$S" >/dev/null || fail "generate $S"
+    expect_exit 0 "$FAKTURA" run -q --config "$S/faktura.ini" --db "$S/db.sqlite" --out "$S/out" \
+        --as-of 2026-11-20 "$S/orders.csv"
+    cr="--config $S/faktura.ini --db $S/db.sqlite --out $S/cn --as-of 2026-11-25"
+    n=$(sql "$S/db.sqlite" "SELECT count(*) FROM invoices")
+    [ "$n" -ge 6 ] || fail "$S: only $n invoices"
+    # one at a time: full, one line, part of a line's quantity
+    expect_exit 0 "$FAKTURA" credit -q $cr --invoice INV-2026-000001 --reason "Ware zurück"
+    expect_exit 0 "$FAKTURA" credit -q $cr --invoice INV-2026-000002 --reason "returned" --line 1
+    expect_exit 0 "$FAKTURA" credit -q $cr --invoice INV-2026-000003 --reason "Zwrot" --line 1:0.5
+    # the rest with --from: full for odd, line 1 for even numbers
+    echo "credit_id,invoice_number,reason,line,quantity" >"$S/credits.csv"
+    i=4
+    while [ "$i" -le "$n" ]; do
+        if [ $((i % 2)) = 1 ]; then l=""; else l=1; fi
+        printf 'c%d,INV-2026-%06d,"Korrektur %d, ""Teil""",%s,\n' "$i" "$i" "$i" "$l" >>"$S/credits.csv"
+        i=$((i + 1))
+    done
+    expect_exit 0 "$FAKTURA" credit -q --config "$S/faktura.ini" --db "$S/db.sqlite" --out "$S/cn" \
+        --as-of 2026-11-25 --from "$S/credits.csv"
+    equal "$S: every invoice credited" "$(sql "$S/db.sqlite" "SELECT count(*) FROM credit_notes")" "$n"
+    # every XML recorded with its size and SHA-256, and what `show --format` gives
+    sql "$S/db.sqlite" "SELECT number, format, file_name, size, sha256 FROM credit_einvoices" |
+        while IFS='|' read -r num fmt f size sha; do
+            equal "$S/$f size" "$(wc -c <"$S/cn/$f" | tr -d ' ')" "$size"
+            equal "$S/$f sha" "$(sha256sum "$S/cn/$f" | cut -d' ' -f1)" "$sha"
+            "$FAKTURA" show --db "$S/db.sqlite" --format "$fmt" "$num" >shown.xml || fail "show --format $fmt $num"
+            cmp -s shown.xml "$S/cn/$f" || fail "$S/$f is not what show --format $fmt gives"
+        done
+    equal "$S: XML files recorded = written" "$(sql "$S/db.sqlite" "SELECT count(*) FROM credit_einvoices")" \
+        "$(ls "$S/cn" | grep -c '\.xml$')"
+    # every format its invoices had, for every credit note of such an invoice
+    equal "$S: XML per format as the invoices'" \
+        "$(sql "$S/db.sqlite" "SELECT count(*) FROM credit_einvoices c JOIN credit_notes n USING (number) JOIN einvoices e ON e.number = n.invoice_number AND e.format = c.format")" \
+        "$(sql "$S/db.sqlite" "SELECT count(*) FROM einvoices")"
+    # Factur-X: the embedded CII is the shown one, qpdf is clean; reprint byte-identical
+    mkdir "$S/fx"
+    for num in $(sql "$S/db.sqlite" "SELECT number FROM credit_notes WHERE content LIKE '%\"einvoice\":\"%facturx%'"); do
+        einv_facturx "$S/db.sqlite" "$S/cn/$num.pdf" "$num" "$S/fx"
+        contains "$S/fx/$num.xml" "<ram:TypeCode>381</ram:TypeCode>"
+    done
+    [ "$(ls "$S/fx" | wc -l)" -gt 0 ] || fail "$S: no Factur-X credit note"
+    for num in $(sql "$S/db.sqlite" "SELECT number FROM credit_notes"); do
+        expect_exit 0 "$FAKTURA" reprint --config "$S/faktura.ini" --db "$S/db.sqlite" --out rp.pdf "$num"
+        cmp -s rp.pdf "$S/cn/$num.pdf" || fail "$S: reprint of $num is not byte-identical"
+    done
+    expect_exit 0 "$FAKTURA" verify --db "$S/db.sqlite"
+done
+
+# A UBL credit note: CreditNote 381, BT-25/26, the reason, positive amounts = the note's.
+python3 - <<'PY' || fail "the UBL credit note's content"
+import sqlite3, json, xml.etree.ElementTree as ET
+ns = {"c": "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
+      "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+      "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
+db = sqlite3.connect("DE/db.sqlite")
+gross, net, inv = db.execute("SELECT gross, net, invoice_number FROM credit_notes WHERE number = 'CN-2026-000003'").fetchone()
+idate = db.execute("SELECT issue_date FROM invoices WHERE number = ?", (inv,)).fetchone()[0]
+r = ET.parse("DE/cn/CN-2026-000003.ubl.xml").getroot()
+assert r.tag == "{%s}CreditNote" % ns["c"], r.tag
+assert r.find("cbc:CreditNoteTypeCode", ns).text == "381"
+ref = r.find("cac:BillingReference/cac:InvoiceDocumentReference", ns)
+assert ref.find("cbc:ID", ns).text == inv and ref.find("cbc:IssueDate", ns).text == idate
+assert r.find("cbc:Note", ns).text == "Zwrot", r.find("cbc:Note", ns).text
+t = r.find("cac:LegalMonetaryTotal", ns)
+assert round(float(t.find("cbc:TaxInclusiveAmount", ns).text) * 100) == -gross, (gross,)
+assert round(float(t.find("cbc:LineExtensionAmount", ns).text) * 100) == -net
+ln = r.find("cac:CreditNoteLine", ns)
+assert ln.find("cbc:CreditedQuantity", ns).text == "0.5", ln.find("cbc:CreditedQuantity", ns).text
+assert float(ln.find("cbc:LineExtensionAmount", ns).text) > 0
+PY
+contains DE/cn/CN-2026-000003.cii.xml "<ram:IssuerAssignedID>INV-2026-000003</ram:IssuerAssignedID>"
+
+# verify covers a credit note's XML files
+f=DE/cn/CN-2026-000002.peppol.xml
+cp "$f" saved.xml && printf ' ' >>"$f"
+expect_exit 1 "$FAKTURA" verify --db DE/db.sqlite
+contains last.out "CN-2026-000002.peppol.xml differs from what was recorded"
+cp saved.xml "$f"
+
+# A chargeback credit note made inside a run gets its XML files too.
+python3 - <<'PY'
+import csv
+rows = list(csv.DictReader(open("DE/orders.csv")))
+f = list(rows[0].keys()) + ["dispute_status", "dispute_opened"]
+w = csv.DictWriter(open("cb.csv", "w", newline=""), fieldnames=f)
+w.writeheader()
+r = rows[1]
+r["dispute_status"], r["dispute_opened"] = "lost", "2026-11-21"
+w.writerow(r)
+PY
+mkdir G
+python3 "$FK_SRCDIR/tests/lib/gen-einvoice-ledger.py" DE G >/dev/null
+g="--config G/faktura.ini --db G/db.sqlite"
+expect_exit 0 "$FAKTURA" run -q $g --out G/out --as-of 2026-11-20 G/orders.csv
+expect_exit 0 "$FAKTURA" run -q $g --out G/out2 --as-of 2026-12-20 cb.csv --report cb.json
+cb=$(sql G/db.sqlite "SELECT number FROM credit_notes WHERE credit_key LIKE 'chargeback:%'")
+[ -n "$cb" ] || fail "no chargeback credit note"
+equal "chargeback XML files" "$(sql G/db.sqlite "SELECT group_concat(format) FROM (SELECT format FROM credit_einvoices WHERE number = '$cb' ORDER BY format)")" \
+    "$(sql G/db.sqlite "SELECT group_concat(format) FROM (SELECT e.format FROM einvoices e JOIN credit_notes c ON c.invoice_number = e.number WHERE c.number = '$cb' AND e.format <> 'facturx' ORDER BY e.format)")"
+[ -f "G/out2/$cb.xrechnung-cii.xml" ] || fail "no $cb.xrechnung-cii.xml beside the chargeback's PDF"
+expect_exit 0 "$FAKTURA" verify --db G/db.sqlite
+
+# A structured form that fails its XSD refuses the credit note: nothing issued.
+o=$(sql G/db.sqlite "SELECT order_id FROM invoices WHERE number = 'INV-2026-000003'")
+FAKTURA_TEST_BREAK_EINVOICE=$o expect_exit 1 "$FAKTURA" credit -q $g --out G/cn --as-of 2026-11-25 \
+    --invoice INV-2026-000003 --reason x
+contains last.err "INV-2026-000003"
+contains last.err "fails its schema"
+equal "refused: no credit note" "$(sql G/db.sqlite "SELECT count(*) FROM credit_notes WHERE invoice_number = 'INV-2026-000003'")" 0
+equal "refused: no file" "$(ls G/cn 2>/dev/null | grep -c 'CN-2026-000002' || true)" 0
+
+# Killed after the files are written (temporary, then in place), before COMMIT.
+for point in credit-written credit-published; do
+    FAKTURA_TEST_KILL_AT=$point expect_exit 137 "$FAKTURA" credit -q $g --out G/cn --as-of 2026-11-25 \
+        --invoice INV-2026-000004 --reason x --line 1:1
+    equal "$point: no credit note" "$(sql G/db.sqlite "SELECT count(*) FROM credit_notes")" 1
+    equal "$point: no XML recorded" "$(sql G/db.sqlite "SELECT count(*) FROM credit_einvoices WHERE number = 'CN-2026-000002'")" 0
+done
+[ -f G/cn/CN-2026-000002.ubl.xml ] || fail "the kill after publishing left no XML (the test did not test it)"
+expect_exit 0 "$FAKTURA" credit -v $g --out G/cn --as-of 2026-11-25 --invoice INV-2026-000004 --reason x --line 1:1
+equal "same number" "$(cat last.out)" CN-2026-000002
+contains last.err "CN-2026-000002.ubl.xml"
+equal "temporary files" "$(find G/cn -name '*.tmp' | wc -l)" 0
+expect_exit 0 "$FAKTURA" verify --db G/db.sqlite
+
+einv_done_unless_schematron
+# one validator run per mode, for the credit notes of all three sellers
+for m in ubl:ubl-cen peppol:ubl xrechnung-ubl:xr xrechnung-cii:xr-cii cii:cii; do
+    f=${m%%:*} mode=${m#*:}
+    mkdir -p "v/$f"
+    for S in DE NO PL; do
+        for x in "$S/cn/"*".$f.xml"; do if [ -f "$x" ]; then cp "$x" "v/$f/$S-$(basename "$x")"; fi; done
+    done
+    [ "$f" != xrechnung-cii ] || cp "G/out2/$cb.xrechnung-cii.xml" "v/$f/G-$cb.xml"
+    einv_check "$mode" "v/$f"
+done
+mkdir v/fx && for S in DE NO PL; do for x in "$S/fx/"*.xml; do cp "$x" "v/fx/$S-$(basename "$x")"; done; done
+einv_check fx-en16931 v/fx
+finish
