@@ -117,6 +117,12 @@ contains PL/kor.xml '<NrKSeFN>1</NrKSeFN>'
 contains PL/kor.xml '<P_13_1>-50.00</P_13_1>'
 equal "KOR: rows before the correction" "$(grep -c '<StanPrzed>1</StanPrzed>' PL/kor.xml)" 2
 equal "KOR: rows" "$(grep -c '<FaWiersz>' PL/kor.xml)" 4
+# ... and it was issued with the credit note: the file beside its PDF, recorded with its
+# size and SHA-256, is those bytes
+cmp -s PL/kor.xml "PL/cn/$cn.ksef.xml" || fail "$cn.ksef.xml is not the KOR show writes"
+equal "KOR recorded" "$(sql PL/db.sqlite "SELECT size || ' ' || sha256 FROM credit_einvoices
+    WHERE number = '$cn' AND format = 'ksef'")" \
+    "$(wc -c <PL/kor.xml | tr -d ' ') $(sha256sum PL/kor.xml | cut -d' ' -f1)"
 
 # ---- a Polish seller accounting in EUR: an EUR invoice has no rate to PLN for P_14_xW
 ledger EUR PL
@@ -167,6 +173,7 @@ contains last.err "schemat_FA(3)_v1-0E.xsd"
 if ! command -v xmllint >/dev/null 2>&1 || [ ! -x "$KIT/validate.sh" ]; then
     echo "##### SKIPPING validate.sh ksef: xmllint or the kit $KIT is missing (the in-process XSD check ran) #####"
     finish
+    exit 0 # (finish returns when nothing failed)
 fi
 cp PL/kor.xml PL/out/kor.xml
 out=$("$KIT/validate.sh" ksef PL/out 2>&1) || fail "validate.sh ksef: $(echo "$out" | grep -v ': OK$')"
