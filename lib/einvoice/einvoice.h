@@ -4,7 +4,7 @@
  * One data model (EN 16931, held by core/document.h), three syntaxes: UBL 2.1
  * (einvoice_ubl.c), UN/CEFACT CII D16B (einvoice_cii.c) and Poland's KSeF FA(3)
  * (einvoice_ksef.c). A format is a profile of one syntax, given as data
- * (einvoice_profile.c): its specification identifier (BT-24), the business terms it makes
+ * (einvoice_common.c): its specification identifier (BT-24), the business terms it makes
  * mandatory beyond EN 16931, and the official XSD its files are checked against. Every
  * writer is a pure function of the document: the same document gives the same bytes.
  *
