@@ -15,7 +15,11 @@
 . "$FK_SRCDIR/tests/lib/e2e.sh"
 . "$FK_SRCDIR/tests/lib/einvoice.sh"
 
-for S in DE NO PL; do
+# The sanitizer build runs faktura's side for the German seller only (every format; a
+# faktura process there costs ten times as much, and the kit's validators do not run).
+sellers="DE NO PL"
+[ "${FK_SANITIZER_BUILD:-}" != 1 ] || sellers=DE
+for S in $sellers; do
     mkdir "$S"
     python3 "$FK_SRCDIR/tests/lib/gen-einvoice-ledger.py" "$S" "$S" >/dev/null || fail "generate $S"
     expect_exit 0 "$FAKTURA" run -q --config "$S/faktura.ini" --db "$S/db.sqlite" --out "$S/out" \
