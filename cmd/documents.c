@@ -10,6 +10,9 @@
 #include <faktura/faktura.h>
 #include "cli.h"
 
+/* The config of the commands that render but run no batch (reprint, verify --repair):
+ * --config, else faktura.ini when there is one, else the built-in defaults (the fonts of
+ * the build). */
 static int load_render_config(const cli *c, fk_config **cfg)
 {
     fk_error err = FK_ERROR_INIT;

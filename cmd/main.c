@@ -5,7 +5,8 @@
  * Thin on purpose: everything that does work is in libfaktura, reached only through
  * <faktura/faktura.h>. This file decides what a person or a cron job sees: a one-line
  * summary on stderr, errors in the shape "faktura: error: FILE:LINE: FIELD: message",
- * a progress bar only when stderr is a terminal, and an exit code from the table below.
+ * a progress bar only when stderr is a terminal, and an exit code from the table in
+ * cli.h.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -228,9 +229,6 @@ static int cmd_status(cli *c)
     return EXIT_ALL_INVOICED;
 }
 
-/* The config of the commands that render but run no batch (reprint, verify --repair):
- * --config, else faktura.ini when there is one, else the built-in defaults (the fonts of
- * the build). */
 /* ---- the command table: dispatch, `faktura --help` and, through it, the man page and the
  * shell completions (dist/gen-docs.py) all come from here ---- */
 

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/invoice_codes.h"
 #include "render/render_impl.h"
 
 typedef fk_render__colspec colspec;
