@@ -174,85 +174,10 @@ static void add_approvable(fk_code code, const char *name, void *payload)
         fk_buf_printf(codes, "%s%s", codes->len ? " " : "", name);
 }
 
-static void not_held(int64_t batch_id, const char *order_id, fk_log_fn problem_fn,
-                     void *payload)
-{
-    fk_buf m = FK_BUF_INIT;
-    if (!problem_fn)
-        return;
-    fk_buf_printf(&m, "order %s of batch %lld is not held for a reason that can be approved "
-                      "(see `faktura status --batch %lld`)",
-                  order_id, (long long)batch_id, (long long)batch_id);
-    problem_fn(fk_buf_cstr(&m), payload);
-    fk_buf_free(&m);
-}
-
-/* Record the approvals, in one transaction: all of them or (on a database error) none. */
-static fk_status approve_all(fk_store *s, int64_t batch_id, const char *const *order_ids,
-                             size_t n, const char *reason, const char *who, const char *when,
-                             fk_log_fn problem_fn, void *payload, uint64_t *approved,
-                             fk_error *err)
-{
-    fk_buf codes = FK_BUF_INIT;
-    fk_order_content content;
-    fk_status st = fk_store_begin(s, err);
-
-    for (size_t i = 0; st == FK_OK && i < n; i++) {
-        fk_buf_reset(&codes);
-        st = fk_store_held_codes(s, batch_id, order_ids[i], add_approvable, &codes, err);
-        if (st == FK_OK)
-            st = fk_store_held_content(s, batch_id, order_ids[i], &content, err);
-        if (st != FK_OK)
-            break;
-        if (!codes.len || !content.found) {
-            not_held(batch_id, order_ids[i], problem_fn, payload);
-            continue;
-        }
-        /* The approval covers the order as it is held now, its content and amount: a
-         * retry with changed content is checked afresh (issue 15, item 4). */
-        st = fk_store_approval_add(s, batch_id, order_ids[i], &content, fk_buf_cstr(&codes),
-                                   reason, who, when, err);
-        if (st == FK_OK)
-            (*approved)++;
-    }
-    fk_buf_free(&codes);
-    if (st == FK_OK)
-        return fk_store_commit(s, err);
-    fk_store_rollback(s);
-    return st;
-}
-
-fk_status fk_approve(const char *db_path, int64_t batch_id, const char *const *order_ids,
-                     size_t n, const char *reason, const char *who, int64_t now,
-                     fk_log_fn problem_fn, void *payload, uint64_t *approved, fk_error *err)
-{
-    fk_store *s = NULL;
-    fk_batch_info bi;
-    char when[32];
-    fk_status st;
-
-    *approved = 0;
-    memset(&bi, 0, sizeof(bi));
-    if (!reason || !*reason)
-        return fk_error_set(err, FK_EUSAGE, NULL, 0, "reason",
-                            "an approval needs a reason (--reason TEXT)");
-    if ((st = fk_store_open(&s, db_path, err)) != FK_OK)
-        return st;
-    if ((st = fk_pipeline__get_batch(s, db_path, batch_id, &bi, err)) == FK_OK) {
-        fk_format_datetime(now, when, sizeof(when));
-        st = approve_all(s, batch_id, order_ids, n, reason, who, when, problem_fn, payload,
-                         approved, err);
-    }
-    fk_batch_info_free(&bi);
-    fk_store_close(s);
-    return st;
-}
-
-/* ---- cancel ---- */
-
-static void cancel_problem(fk_log_fn problem_fn, void *payload, const char *fmt, ...)
+/* An order an approval or a cancellation leaves alone: said through problem_fn. */
+static void report_problem(fk_log_fn problem_fn, void *payload, const char *fmt, ...)
     FK_PRINTF(3, 4);
-static void cancel_problem(fk_log_fn problem_fn, void *payload, const char *fmt, ...)
+static void report_problem(fk_log_fn problem_fn, void *payload, const char *fmt, ...)
 {
     fk_buf m = FK_BUF_INIT;
     va_list ap;
@@ -265,12 +190,94 @@ static void cancel_problem(fk_log_fn problem_fn, void *payload, const char *fmt,
     fk_buf_free(&m);
 }
 
+/* The frame of approve and cancel: the database opened, batch_id checked to exist, `now`
+ * as text, and one transaction around each(order) for every order: all of them are
+ * recorded or (on a database error) none. */
+typedef fk_status (*order_fn)(fk_store *s, int64_t batch_id, const char *order_id,
+                              const char *when, void *ctx, fk_error *err);
+
+static fk_status each_order(const char *db_path, int64_t batch_id, const char *const *order_ids,
+                            size_t n, int64_t now, order_fn each, void *ctx, fk_error *err)
+{
+    fk_store *s = NULL;
+    fk_batch_info bi;
+    char when[32];
+    fk_status st;
+
+    memset(&bi, 0, sizeof(bi));
+    if ((st = fk_store_open(&s, db_path, err)) != FK_OK)
+        return st;
+    if ((st = fk_pipeline__get_batch(s, db_path, batch_id, &bi, err)) == FK_OK &&
+        (st = fk_store_begin(s, err)) == FK_OK) {
+        fk_format_datetime(now, when, sizeof(when));
+        for (size_t i = 0; st == FK_OK && i < n; i++)
+            st = each(s, batch_id, order_ids[i], when, ctx, err);
+        if (st == FK_OK)
+            st = fk_store_commit(s, err);
+        else
+            fk_store_rollback(s);
+    }
+    fk_batch_info_free(&bi);
+    fk_store_close(s);
+    return st;
+}
+
+/* What approve and cancel pass each order. */
+typedef struct order_action {
+    const char *reason, *who;
+    fk_log_fn problem_fn;
+    void *payload;
+    uint64_t *done; /* approved or cancelled */
+} order_action;
+
+/* One order: its approvable holds approved, as it is held now; a problem otherwise. */
+static fk_status approve_one(fk_store *s, int64_t batch_id, const char *order_id,
+                             const char *when, void *ctx, fk_error *err)
+{
+    order_action *a = ctx;
+    fk_buf codes = FK_BUF_INIT;
+    fk_order_content content;
+    fk_status st = fk_store_held_codes(s, batch_id, order_id, add_approvable, &codes, err);
+
+    if (st == FK_OK)
+        st = fk_store_held_content(s, batch_id, order_id, &content, err);
+    if (st == FK_OK && (!codes.len || !content.found)) {
+        report_problem(a->problem_fn, a->payload,
+                       "order %s of batch %lld is not held for a reason that can be approved "
+                       "(see `faktura status --batch %lld`)",
+                       order_id, (long long)batch_id, (long long)batch_id);
+    } else if (st == FK_OK) {
+        /* The approval covers the order as it is held now, its content and amount: a
+         * retry with changed content is checked afresh (issue 15, item 4). */
+        st = fk_store_approval_add(s, batch_id, order_id, &content, fk_buf_cstr(&codes),
+                                   a->reason, a->who, when, err);
+        if (st == FK_OK)
+            (*a->done)++;
+    }
+    fk_buf_free(&codes);
+    return st;
+}
+
+fk_status fk_approve(const char *db_path, int64_t batch_id, const char *const *order_ids,
+                     size_t n, const char *reason, const char *who, int64_t now,
+                     fk_log_fn problem_fn, void *payload, uint64_t *approved, fk_error *err)
+{
+    order_action a = {reason, who, problem_fn, payload, approved};
+
+    *approved = 0;
+    if (!reason || !*reason)
+        return fk_error_set(err, FK_EUSAGE, NULL, 0, "reason",
+                            "an approval needs a reason (--reason TEXT)");
+    return each_order(db_path, batch_id, order_ids, n, now, approve_one, &a, err);
+}
+
+/* ---- cancel ---- */
+
 /* One order: cancelled when failed or held; a problem otherwise. */
 static fk_status cancel_one(fk_store *s, int64_t batch_id, const char *order_id,
-                            const char *reason, const char *who, const char *when,
-                            fk_log_fn problem_fn, void *payload, uint64_t *cancelled,
-                            fk_error *err)
+                            const char *when, void *ctx, fk_error *err)
 {
+    const order_action *a = ctx;
     char status[16], shown[80];
     int64_t row = 0;
     bool found = false;
@@ -281,16 +288,16 @@ static fk_status cancel_one(fk_store *s, int64_t batch_id, const char *order_id,
     if (st != FK_OK)
         return st;
     if (!found) {
-        cancel_problem(problem_fn, payload, "order %s is not in batch %lld", shown,
+        report_problem(a->problem_fn, a->payload, "order %s is not in batch %lld", shown,
                        (long long)batch_id);
         return FK_OK;
     }
     if (!strcmp(status, "cancelled")) {
-        (*cancelled)++; /* a rerun of the same cancel: nothing new */
+        (*a->done)++; /* a rerun of the same cancel: nothing new */
         return FK_OK;
     }
     if (strcmp(status, "failed") != 0 && strcmp(status, "held") != 0) {
-        cancel_problem(problem_fn, payload,
+        report_problem(a->problem_fn, a->payload,
                        "order %s of batch %lld is %s, not failed or held: it cannot be "
                        "cancelled%s",
                        shown, (long long)batch_id, status,
@@ -300,12 +307,13 @@ static fk_status cancel_one(fk_store *s, int64_t batch_id, const char *order_id,
         return FK_OK;
     }
     fk_buf msg = FK_BUF_INIT;
-    fk_buf_printf(&msg, "cancelled by %s on %s (it was %s): %s", who, when, status, reason);
-    st = fk_store_order_cancel(s, row, batch_id, order_id, status, reason, who, when,
+    fk_buf_printf(&msg, "cancelled by %s on %s (it was %s): %s", a->who, when, status,
+                  a->reason);
+    st = fk_store_order_cancel(s, row, batch_id, order_id, status, a->reason, a->who, when,
                                fk_buf_cstr(&msg), err);
     fk_buf_free(&msg);
     if (st == FK_OK)
-        (*cancelled)++;
+        (*a->done)++;
     return st;
 }
 
@@ -313,35 +321,18 @@ fk_status fk_cancel(const char *db_path, int64_t batch_id, const char *const *or
                     size_t n, const char *reason, const char *who, int64_t now,
                     fk_log_fn problem_fn, void *payload, uint64_t *cancelled, fk_error *err)
 {
-    fk_store *s = NULL;
-    fk_batch_info bi;
-    char when[32];
+    order_action a = {reason, who, problem_fn, payload, cancelled};
     fk_status st;
 
     *cancelled = 0;
-    memset(&bi, 0, sizeof(bi));
     if (!reason || !*reason)
         return fk_error_set(err, FK_EUSAGE, NULL, 0, "reason",
                             "a cancellation needs a reason (--reason TEXT)");
     if (!who || !*who)
         return fk_error_set(err, FK_EUSAGE, NULL, 0, "by", "a cancellation needs a name (--by)");
-    if ((st = fk_store_open(&s, db_path, err)) != FK_OK)
-        return st;
-    if ((st = fk_pipeline__get_batch(s, db_path, batch_id, &bi, err)) == FK_OK &&
-        (st = fk_store_begin(s, err)) == FK_OK) {
-        fk_format_datetime(now, when, sizeof(when));
-        for (size_t i = 0; st == FK_OK && i < n; i++)
-            st = cancel_one(s, batch_id, order_ids[i], reason, who, when, problem_fn, payload,
-                            cancelled, err);
-        if (st == FK_OK)
-            st = fk_store_commit(s, err);
-        else
-            fk_store_rollback(s);
-        if (st != FK_OK)
-            *cancelled = 0;
-    }
-    fk_batch_info_free(&bi);
-    fk_store_close(s);
+    st = each_order(db_path, batch_id, order_ids, n, now, cancel_one, &a, err);
+    if (st != FK_OK)
+        *cancelled = 0; /* rolled back: none */
     return st;
 }
 
