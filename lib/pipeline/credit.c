@@ -77,8 +77,7 @@ void fk_pipeline__credit_writer_free(credit_writer *w)
     w->schemas = NULL;
 }
 
-static void refuse(fk_credit_info *info, const char *fmt, ...) FK_PRINTF(2, 3);
-static void refuse(fk_credit_info *info, const char *fmt, ...)
+void fk_pipeline__credit_refuse(fk_credit_info *info, const char *fmt, ...)
 {
     va_list ap;
     info->result = FK_CREDIT_REFUSED;
@@ -108,22 +107,24 @@ static bool parse_request(const fk_credit_request *rq, want *w, fk_credit_info *
     for (size_t i = 0; i < rq->nlines; i++) {
         const fk_credit_line *l = &rq->lines[i];
         if (l->line < 1 || l->line > 100000) {
-            refuse(info, "line %lu: not a line number (1, 2, ... as printed)", l->line);
+            fk_pipeline__credit_refuse(info, "line %lu: not a line number (1, 2, ... as printed)",
+                                       l->line);
             return false;
         }
         w[i].index = l->line - 1;
         w[i].qty = -1;
         if (l->quantity && *l->quantity &&
             (fk_decimal_parse(l->quantity, '.', 3, &w[i].qty) != FK_DEC_OK || w[i].qty <= 0)) {
-            refuse(info, "line %lu: quantity %s is not a positive number (at most 3 decimals)",
-                   l->line, fk_quote_value(l->quantity, shown, sizeof(shown)));
+            fk_pipeline__credit_refuse(
+                info, "line %lu: quantity %s is not a positive number (at most 3 decimals)",
+                l->line, fk_quote_value(l->quantity, shown, sizeof(shown)));
             return false;
         }
     }
     qsort(w, rq->nlines, sizeof(*w), cmp_want);
     for (size_t i = 1; i < rq->nlines; i++)
         if (w[i].index == w[i - 1].index) {
-            refuse(info, "line %zu is named twice", w[i].index + 1);
+            fk_pipeline__credit_refuse(info, "line %zu is named twice", w[i].index + 1);
             return false;
         }
     return true;
@@ -225,22 +226,24 @@ static bool credit_line(credit_build *b, size_t i, int64_t want_qty, fk_credit_i
     char a[48], c[48];
 
     if (i >= inv->nlines) {
-        refuse(info, "line %zu: invoice %s has %zu line%s", i + 1, inv->number, inv->nlines,
-               inv->nlines == 1 ? "" : "s");
+        fk_pipeline__credit_refuse(info, "line %zu: invoice %s has %zu line%s", i + 1, inv->number,
+                                   inv->nlines, inv->nlines == 1 ? "" : "s");
         return false;
     }
     const fk_doc_line *ol = &inv->lines[i];
     int64_t left_qty = ol->qty_milli - b->cr->qty[i], left_net = ol->net - b->cr->net[i];
     int64_t qty = want_qty < 0 ? left_qty : want_qty, net;
     if (left_qty <= 0 || left_net <= 0) {
-        refuse(info, "line %zu of invoice %s is credited in full already", i + 1, inv->number);
+        fk_pipeline__credit_refuse(info, "line %zu of invoice %s is credited in full already",
+                                   i + 1, inv->number);
         return false;
     }
     if (qty > left_qty) {
         fk_decimal_format(qty, 3, a, sizeof(a));
         fk_decimal_format(left_qty, 3, c, sizeof(c));
-        refuse(info, "line %zu of invoice %s: %s is more than remains creditable (%s)", i + 1,
-               inv->number, a, c);
+        fk_pipeline__credit_refuse(
+            info, "line %zu of invoice %s: %s is more than remains creditable (%s)", i + 1,
+            inv->number, a, c);
         return false;
     }
     /* What remains, exactly: the last credit of a line gives back its net to the cent. */
@@ -250,8 +253,8 @@ static bool credit_line(credit_build *b, size_t i, int64_t want_qty, fk_credit_i
         net = left_net;
     if (net <= 0) {
         fk_decimal_format(qty, 3, a, sizeof(a));
-        refuse(info, "line %zu of invoice %s: a quantity of %s credits nothing", i + 1,
-               inv->number, a);
+        fk_pipeline__credit_refuse(info, "line %zu of invoice %s: a quantity of %s credits nothing",
+                                   i + 1, inv->number, a);
         return false;
     }
     b->corr[b->nl] = (fk_doc_correction){(int32_t)(i + 1), left_qty, left_net};
@@ -362,8 +365,9 @@ static bool build_credit(fk_document *d, const fk_document *inv, const credited 
                 inv->lines[i].net - cr->net[i] > 0)
                 ok = credit_line(&b, i, -1, info);
         if (b.nl == 0) {
-            refuse(info, "invoice %s is credited in full already: nothing remains to credit",
-                   inv->number);
+            fk_pipeline__credit_refuse(
+                info, "invoice %s is credited in full already: nothing remains to credit",
+                inv->number);
             return false;
         }
     }
@@ -416,13 +420,16 @@ static fk_status load_invoice(credit_writer *w, const char *number, loaded *l, b
     if ((st = fk_store_invoice_get(w->store, number, &l->si, err)) != FK_OK)
         return st;
     if (!l->si.found || strcmp(l->si.kind, "credit_note") == 0) {
-        refuse(info, "there is no invoice %s", fk_quote_value(number, shown, sizeof(shown)));
+        fk_pipeline__credit_refuse(info, "there is no invoice %s",
+                                   fk_quote_value(number, shown, sizeof(shown)));
         return FK_OK;
     }
     if (!l->si.has_content) {
-        refuse(info, "invoice %s was issued before faktura stored invoice content: there is no "
-                     "document to write a credit note from",
-               l->si.number);
+        fk_pipeline__credit_refuse(
+            info,
+            "invoice %s was issued before faktura stored invoice content: there is no "
+            "document to write a credit note from",
+            l->si.number);
         return FK_OK;
     }
     if (fk_document_decode(l->si.content, strlen(l->si.content), &l->inv, &derr) != FK_OK)
@@ -463,10 +470,11 @@ static fk_status check_key(credit_writer *w, const fk_credit_request *rq, const 
     if (strcmp(prior.request_hash, hash) == 0)
         info->result = FK_CREDIT_EXISTING;
     else
-        refuse(info, "key %s was used for credit note %s (invoice %s) with other content: "
-                     "give this credit note another key",
-               fk_quote_value(rq->key, shown, sizeof(shown)), prior.number,
-               prior.invoice_number);
+        fk_pipeline__credit_refuse(
+            info,
+            "key %s was used for credit note %s (invoice %s) with other content: "
+            "give this credit note another key",
+            fk_quote_value(rq->key, shown, sizeof(shown)), prior.number, prior.invoice_number);
     return FK_OK;
 }
 
@@ -516,7 +524,7 @@ fk_status fk_pipeline__credit(credit_writer *w, const fk_credit_request *rq, int
     memset(&l, 0, sizeof(l));
     snprintf(info->invoice_number, sizeof(info->invoice_number), "%s", rq->invoice_number);
     if (!rq->reason || !*rq->reason) {
-        refuse(info, "a credit note needs a reason");
+        fk_pipeline__credit_refuse(info, "a credit note needs a reason");
         free(wl);
         return FK_OK;
     }

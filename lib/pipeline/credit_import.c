@@ -2,23 +2,12 @@
 /* credit_import.c -- `faktura credit --from FILE.csv`: many credit notes from a file, each
  * issued (or refused) by fk_pipeline__credit (credit.c) in the order of its first row.
  * The whole file is read before anything is issued. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/util.h"
 #include "ingest/ingest.h"
 #include "pipeline/pipeline.h"
-
-static void refuse(fk_credit_info *info, const char *fmt, ...) FK_PRINTF(2, 3);
-static void refuse(fk_credit_info *info, const char *fmt, ...)
-{
-    va_list ap;
-    info->result = FK_CREDIT_REFUSED;
-    va_start(ap, fmt);
-    vsnprintf(info->why, sizeof(info->why), fmt, ap);
-    va_end(ap);
-}
 
 typedef struct crow {
     unsigned long line;
@@ -82,14 +71,16 @@ static bool group_request(const import_ctx *c, size_t first, bool *done, fk_cred
         if (!ok)
             continue;
         if (strcmp(r->invoice, f->invoice) || strcmp(r->reason, f->reason)) {
-            refuse(info, "line %lu: the rows of credit_id %s disagree on invoice_number or "
-                         "reason", r->line, f->id);
+            fk_pipeline__credit_refuse(info,
+                                       "line %lu: the rows of credit_id %s disagree on "
+                                       "invoice_number or reason",
+                                       r->line, f->id);
             ok = false;
             continue;
         }
         if (!*r->lineno) {
             if (*r->qty) {
-                refuse(info, "line %lu: a quantity needs a line", r->line);
+                fk_pipeline__credit_refuse(info, "line %lu: a quantity needs a line", r->line);
                 ok = false;
             }
             whole = true;
@@ -99,15 +90,16 @@ static bool group_request(const import_ctx *c, size_t first, bool *done, fk_cred
         unsigned long v = strtoul(r->lineno, &end, 10);
         if (*end || !v || r->lineno[0] == '-' || r->lineno[0] == '+') {
             char shown[64];
-            refuse(info, "line %lu: line %s is not a line number", r->line,
-                   fk_quote_value(r->lineno, shown, sizeof(shown)));
+            fk_pipeline__credit_refuse(info, "line %lu: line %s is not a line number", r->line,
+                                       fk_quote_value(r->lineno, shown, sizeof(shown)));
             ok = false;
             continue;
         }
         lines[n++] = (fk_credit_line){v, r->qty};
     }
     if (ok && whole && n) {
-        refuse(info, "credit_id %s has rows for the whole invoice and rows for lines", f->id);
+        fk_pipeline__credit_refuse(
+            info, "credit_id %s has rows for the whole invoice and rows for lines", f->id);
         ok = false;
     }
     rq->nlines = n;
@@ -141,13 +133,13 @@ fk_status fk_credit_import(const fk_credit_options *o, const char *csv_path, fk_
         out->notes++;
         if (!c.rows[i].id) {
             done[i] = true;
-            refuse(&info, "malformed row (wrong number of fields)");
+            fk_pipeline__credit_refuse(&info, "malformed row (wrong number of fields)");
         } else if (!*c.rows[i].id) {
             done[i] = true;
-            refuse(&info, "credit_id is empty");
+            fk_pipeline__credit_refuse(&info, "credit_id is empty");
         } else if (!*c.rows[i].invoice) {
             group_request(&c, i, done, lines, &rq, &info);
-            refuse(&info, "invoice_number is empty");
+            fk_pipeline__credit_refuse(&info, "invoice_number is empty");
         } else if (group_request(&c, i, done, lines, &rq, &info)) {
             st = fk_pipeline__credit(&cs.w, &rq, 0, &info, err);
         }

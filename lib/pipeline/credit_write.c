@@ -49,11 +49,10 @@ static fk_status structured(credit_writer *w, const fk_document *d, unsigned mas
     fk_status st = fk_pipeline__write_einvoices(w->schemas, d, mask, xml, &code, &e);
 
     if (st == FK_EINPUT) {
-        info->result = FK_CREDIT_REFUSED;
-        snprintf(info->why, sizeof(info->why),
-                 "invoice %s was issued with e-invoices (%s) and its credit note must have them "
-                 "too, but one cannot be made: %.300s",
-                 d->preceding_number, d->einvoice, e.message);
+        fk_pipeline__credit_refuse(info,
+                                   "invoice %s was issued with e-invoices (%s) and its credit "
+                                   "note must have them too, but one cannot be made: %.300s",
+                                   d->preceding_number, d->einvoice, e.message);
         return FK_OK;
     }
     if (st != FK_OK)

@@ -198,6 +198,8 @@ fk_status fk_pipeline__credit_publish(credit_writer *w, const fk_document *d,
 void fk_pipeline__credit_writer_init(credit_writer *w, fk_store *s, fk_outdir *od,
                                      const fk_config *cfg, int64_t as_of);
 void fk_pipeline__credit_writer_free(credit_writer *w);
+/* credit.c: a refused credit note, and why (printf-style into info->why). */
+void fk_pipeline__credit_refuse(fk_credit_info *info, const char *fmt, ...) FK_PRINTF(2, 3);
 /* Issue (or refuse, or find under its key) one credit note; order_row: a chargeback's
  * order, 0 none. No transaction may be open. */
 fk_status fk_pipeline__credit(credit_writer *w, const fk_credit_request *rq, int64_t order_row,
