@@ -27,17 +27,7 @@ expect_exit 0 "$FAKTURA" verify --db db.sqlite
 contains last.err "22 invoices checked, 0 problems"
 
 # A chargeback in a run, killed before its credit note commits.
-python3 - "$SAMPLES/orders.csv" <<'PY'
-import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-f = list(rows[0].keys()) + ["dispute_status", "dispute_opened"]
-w = csv.DictWriter(open("cb.csv", "w", newline=""), fieldnames=f)
-w.writeheader()
-for r in rows:
-    if r["order_id"] == "SO-1003":
-        r["dispute_status"], r["dispute_opened"] = "lost", "2026-11-21"
-        w.writerow(r)
-PY
+python3 "$FK_SRCDIR/tests/lib/lost-dispute.py" "$SAMPLES/orders.csv" SO-1003 cb.csv
 FAKTURA_TEST_KILL_AT=credit-published expect_exit 137 "$FAKTURA" run -q $cfg --out out2 --as-of 2026-12-20 cb.csv
 equal "no chargeback note" "$(sql db.sqlite "SELECT count(*) FROM credit_notes WHERE credit_key LIKE 'chargeback:%'")" 0
 expect_exit 0 "$FAKTURA" run -q $cfg --out out2 --as-of 2026-12-20 cb.csv --report r.json

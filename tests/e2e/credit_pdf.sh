@@ -56,17 +56,7 @@ if [ -n "$rc" ]; then
 fi
 
 # A lost dispute, credited once over two runs.
-python3 - "$SAMPLES/orders.csv" <<'PY'
-import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-f = list(rows[0].keys()) + ["dispute_status", "dispute_opened"]
-w = csv.DictWriter(open("cb.csv", "w", newline=""), fieldnames=f)
-w.writeheader()
-for r in rows:
-    if r["order_id"] == "SO-1007":
-        r["dispute_status"], r["dispute_opened"] = "lost", "2026-11-21"
-        w.writerow(r)
-PY
+python3 "$FK_SRCDIR/tests/lib/lost-dispute.py" "$SAMPLES/orders.csv" SO-1007 cb.csv
 inv=$(sql db.sqlite "SELECT number FROM invoices WHERE order_id = 'SO-1007'")
 expect_exit 0 "$FAKTURA" run $cfg --out out2 --as-of 2026-12-20 cb.csv --report r1.json \
     --report r1.csv --report r1.html --report r1.xml
