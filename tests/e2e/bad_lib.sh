@@ -292,7 +292,7 @@ cat >"$fake" <<'SH'
 case $1 in
     ok) exit 0 ;;
     slow) sleep 90 ;;
-    hog) python3 -c 'x = bytearray(600 * 1024 * 1024); print(len(x))' ;;
+    hog) python3 -c 'x = bytearray(120 * 1024 * 1024); print(len(x))' ;;
     stray) echo x >stray.txt ;;
     touch) echo x >>in/input.csv ;;
     junk) mkdir -p w/out && echo x >w/out/notes.txt ;;
@@ -305,10 +305,15 @@ real_faktura=$FAKTURA
 FAKTURA=$fake
 expect_failures 0 run_case ok 0 ok
 expect_failures 1 run_case code 3 ok
-TIME_S=2
+# (the bounds lowered for the stand-in: a second, not a minute; 100 MB, not 400, against a
+# hog of 120 MB: the same check at a fifth of the memory)
+bad_t=$TIME_S bad_m=$MEM_MB
+TIME_S=1
 expect_failures 1 run_case slow 0 slow
-TIME_S=60
+MEM_MB=100
 expect_failures 1 run_case hog 0 hog
+TIME_S=$bad_t MEM_MB=$bad_m
+expect_failures 0 run_case hog 0 hog
 expect_failures 1 run_case stray 0 stray
 rm -f stray.txt
 expect_failures 1 run_case touch 0 touch
