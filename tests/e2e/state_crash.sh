@@ -56,7 +56,8 @@ for seq in 1 $N $(awk '{ print $1, $1 + 1 }' killed.at); do
 done
 # one sqlite3 for the numbers of all of them (a seq without an invoice: "", which fails)
 sql db.sqlite "WITH s(seq) AS (VALUES $seqs)
-    SELECT coalesce(i.number, '') FROM s LEFT JOIN invoices i ON i.seq = s.seq" >check.txt
+    SELECT coalesce(i.number, '') FROM (SELECT DISTINCT seq FROM s) s
+    LEFT JOIN invoices i ON i.seq = s.seq" >check.txt
 while IFS= read -r number; do
     f=out/$number.pdf
     qpdf --check "$f" >/dev/null 2>&1 || fail "qpdf --check $f"
