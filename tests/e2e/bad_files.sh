@@ -29,7 +29,7 @@ contains last.err "header"
 input_refused garbage
 
 # --- a 10 MB single line: as the header (no line end at all), and as one field of a row
-python3 -c 'import sys; sys.stdout.write("x" * 10000000)' >in/line10m.csv
+head -c 10000000 /dev/zero | tr '\0' x >in/line10m.csv
 frun line10m 3 in/line10m.csv
 contains last.err "faktura: error: in/line10m.csv:1: "
 contains last.err "header"
@@ -87,14 +87,14 @@ frun cr 0 in/cr.csv
 summary 2 2 0
 
 # --- 200,000 columns: in the header (refused), in a data row (that order fails)
-python3 -c 'print(",".join("c%d" % i for i in range(200000)))' >in/cols_header.csv
+seq -f 'c%.0f' 0 199999 | paste -s -d , - >in/cols_header.csv
 frun cols_header 3 in/cols_header.csv
 contains last.err "faktura: error: in/cols_header.csv:1: "
 contains last.err "too many columns"
 input_refused cols_header
 {
     printf '%s\n' "$hdr"
-    printf '%s%s\n' "$(with order_id W1)" "$(python3 -c 'print(",x" * 200000)')"
+    printf '%s%s\n' "$(with order_id W1)" "$(yes ,x | head -n 200000 | tr -d '\n')"
     with order_id W2
 } >in/cols_row.csv
 frun cols_row 1 in/cols_row.csv

@@ -64,13 +64,18 @@ int main(void)
 }
 EOF
 cp api.c api.cpp
+# The link of c99 and c++11 is the default linker's (BFD: what a consumer gets); the others
+# link with gold, a third of the CPU time (what they are here for is the header under their
+# standard; each program still links the shared library and runs).
+ld_of() { case $1 in c99 | c++11) ;; *) echo -fuse-ld=gold ;; esac; }
 for std in c99 c11 c17; do
     cc -std=$std -pedantic -Wall -Wextra -Werror $SAN $INC api.c -o api-$std -L"$BUILD/lib" -lfaktura \
-        -Wl,-rpath,"$BUILD/lib" 2>cc-$std.err || fail "C ($std): $(cat cc-$std.err)"
+        -Wl,-rpath,"$BUILD/lib" $(ld_of $std) 2>cc-$std.err || fail "C ($std): $(cat cc-$std.err)"
 done
 for std in c++98 c++11 c++17 c++20; do
     c++ -std=$std -pedantic -Wall -Wextra -Werror $SAN $INC api.cpp -o api-$std -L"$BUILD/lib" \
-        -lfaktura -Wl,-rpath,"$BUILD/lib" 2>cxx-$std.err || fail "C++ ($std): $(cat cxx-$std.err)"
+        -lfaktura -Wl,-rpath,"$BUILD/lib" $(ld_of $std) 2>cxx-$std.err ||
+        fail "C++ ($std): $(cat cxx-$std.err)"
 done
 for std in c99 c11 c17 c++98 c++11 c++17 c++20; do
     [ -x api-$std ] || continue
@@ -78,10 +83,10 @@ for std in c99 c11 c17 c++98 c++11 c++17 c++20; do
     equal "api-$std" "$(cat last.out)" "$ver held"
     ldd ./api-$std | grep -q "$BUILD/lib/libfaktura.so.0" || fail "api-$std does not use the shared library"
 done
-# Each public header compiles on its own (no hidden include order).
+# Each public header compiles on its own (no hidden include order): checked, not assembled.
 for h in "$FK_SRCDIR"/include/faktura/*.h; do
-    printf '#include <faktura/%s>\nint main(void) { return 0; }\n' "$(basename "$h")" >one.c
-    cc -std=c99 -pedantic -Wall -Wextra -Werror $INC -c one.c -o one.o 2>one.err ||
-        fail "$(basename "$h") alone: $(cat one.err)"
+    printf '#include <faktura/%s>\nint main(void) { return 0; }\n' "${h##*/}" >one.c
+    cc -std=c99 -pedantic -Wall -Wextra -Werror $INC -fsyntax-only one.c 2>one.err ||
+        fail "${h##*/} alone: $(cat one.err)"
 done
 finish

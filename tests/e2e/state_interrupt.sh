@@ -20,13 +20,13 @@ mkdir ref
 books() { sql "$1" 'SELECT order_id || " " || number || " " || pdf_sha256 FROM invoices ORDER BY seq'; }
 books ref/ref.sqlite >ref.books
 
-count() { sql db.sqlite 'SELECT count(*) FROM invoices' 2>/dev/null || echo 0; }
 seed=${FK_CRASH_SEED:-$$}
 echo "seed $seed"
 i=0
+n=0 # the invoices after the last attempt (nothing else adds any)
 for sig in TERM INT KILL TERM KILL INT; do
     i=$((i + 1))
-    before=$(count)
+    before=$n
     if [ $i -eq 1 ]; then cmd=run; else cmd="retry --batch 1"; fi
     # env resets SIGINT, which a shell without job control ignores in background jobs (and
     # faktura leaves ignored). Signalled once this attempt has committed something and past
@@ -43,18 +43,25 @@ for sig in TERM INT KILL TERM KILL INT; do
     [ "$sent" = 1 ] || fail "attempt $i ($sig): the batch ended before the signal"
     case $sig in TERM) want=143 ;; INT) want=130 ;; KILL) want=137 ;; esac
     equal "attempt $i ($sig): exit code" "$code" "$want"
-    n=$(count)
+    # one sqlite3 for the books after the attempt: the invoices, the batch's state, the
+    # invoices' seq and order count, the orders out of input order, the orders without an
+    # invoice
+    sql db.sqlite "SELECT count(*) FROM invoices;
+        SELECT coalesce((SELECT state FROM batches WHERE id = 1), '-');
+        SELECT count(*) || '/' || count(DISTINCT seq) || '/' || COALESCE(max(seq), 0) || '/' ||
+            count(DISTINCT order_id) FROM invoices;
+        SELECT count(*) FROM orders WHERE order_id <> printf('SO-%06d', id);
+        SELECT count(*) FROM orders WHERE status <> 'invoiced'" >books.txt
+    { read -r n; read -r state; read -r gapless; read -r unordered; read -r open; } <books.txt
     echo "attempt $i: $cmd, SIG$sig after $n invoices"
     [ "$n" -lt $N ] || fail "attempt $i ($sig): nothing was left to interrupt"
     if [ "$sig" != KILL ]; then
         contains run.err "interrupted: batch 1 has its first"
-        equal "attempt $i: state" "$(sql db.sqlite 'SELECT state FROM batches WHERE id = 1')" interrupted
+        equal "attempt $i: state" "$state" interrupted
     fi
-    equal "attempt $i: gapless" "$(sql db.sqlite 'SELECT count(*) || "/" || count(DISTINCT seq) || "/" || COALESCE(max(seq), 0) || "/" || count(DISTINCT order_id) FROM invoices')" "$n/$n/$n/$n"
-    equal "attempt $i: the first orders of the input" \
-        "$(sql db.sqlite "SELECT count(*) FROM orders WHERE order_id <> printf('SO-%06d', id)")" 0
-    equal "attempt $i: every order recorded has its invoice" \
-        "$(sql db.sqlite "SELECT count(*) FROM orders WHERE status <> 'invoiced'")" 0
+    equal "attempt $i: gapless" "$gapless" "$n/$n/$n/$n"
+    equal "attempt $i: the first orders of the input" "$unordered" 0
+    equal "attempt $i: every order recorded has its invoice" "$open" 0
     expect_exit 0 "$FAKTURA" verify --db db.sqlite
     expect_exit 0 "$FAKTURA" status --db db.sqlite --batch 1
     contains last.out " interrupted "

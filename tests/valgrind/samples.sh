@@ -5,7 +5,8 @@
 # sanitizers: valgrind cannot run ASan binaries.)
 . "$FK_SRCDIR/tests/lib/e2e.sh"
 vg() {
-    valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+    valgrind -q --read-inline-info=no --error-exitcode=99 --leak-check=full \
+        --errors-for-leak-kinds=definite \
         --log-file=vg.%p.log "$FAKTURA" "$@"
 }
 common="--config $SAMPLES/faktura.ini --db db.sqlite --out out --as-of 2026-11-20"
