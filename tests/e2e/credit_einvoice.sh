@@ -41,8 +41,12 @@ for S in $sellers; do
     echo "credit_id,invoice_number,reason,line,quantity" >"$S/credits.csv"
     if [ "$S" = DE ]; then
         expect_exit 0 "$FAKTURA" credit -q $cr --invoice INV-2026-000001 --reason "Ware zurück"
-        expect_exit 0 "$FAKTURA" credit -q $cr --invoice INV-2026-000002 --reason "returned" --line 1
-        expect_exit 0 "$FAKTURA" credit -q $cr --invoice INV-2026-000003 --reason "Zwrot" --line 1:0.5
+        if [ "${FK_SANITIZER_BUILD:-}" != 1 ]; then
+            expect_exit 0 "$FAKTURA" credit -q $cr --invoice INV-2026-000002 --reason "returned" --line 1
+            expect_exit 0 "$FAKTURA" credit -q $cr --invoice INV-2026-000003 --reason "Zwrot" --line 1:0.5
+        else # (--line N[:QTY] on the command line: credit_notes runs it in this build too)
+            printf '%s\n' "c2,INV-2026-000002,returned,1," "c3,INV-2026-000003,Zwrot,1,0.5" >>"$S/credits.csv"
+        fi
     else
         printf '%s\n' "c1,INV-2026-000001,Ware zurück,," "c2,INV-2026-000002,returned,1," \
             "c3,INV-2026-000003,Zwrot,1,0.5" >>"$S/credits.csv"
@@ -129,7 +133,10 @@ equal "refused: no credit note" "$(sql G/db.sqlite "SELECT count(*) FROM credit_
 equal "refused: no file" "$(ls G/cn 2>/dev/null | grep -c 'CN-2026-000002' || true)" 0
 
 # Killed after the files are written (temporary, then in place), before COMMIT.
-for point in credit-written credit-published; do
+# (the sanitizer build: the second point only, which leaves files for the next start)
+points="credit-written credit-published"
+[ "${FK_SANITIZER_BUILD:-}" != 1 ] || points=credit-published
+for point in $points; do
     FAKTURA_TEST_KILL_AT=$point expect_exit 137 "$FAKTURA" credit -q $g --out G/cn --as-of 2026-11-25 \
         --invoice INV-2026-000004 --reason x --line 1:1
     equal "$point: no credit note" "$(sql G/db.sqlite "SELECT count(*) FROM credit_notes")" 1

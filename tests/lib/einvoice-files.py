@@ -5,6 +5,9 @@ pipeline (wc, sha256sum, cut, tr, cmp, [) per file. faktura and qpdf still run o
 file they check (qpdf once for both the attachment and --check, instead of pdfdetach and
 qpdf); the file comparisons and hashes are done here.
 
+  files S SUB TABLE      every row of TABLE (einvoices, credit_einvoices) is a file of S/SUB
+                         with the recorded size and SHA-256 and what `faktura show --format`
+                         gives; as many XML files written as recorded.
   copy FROM S[:DEST]...  copy the seller directory FROM/S (a ledger einvoice_ledger.sh ran)
                          to ./DEST (default S) and point its database's batches at the copy
                          (batches.out_dir is absolute): verify and every later command then
@@ -175,6 +178,21 @@ def credits(sellers):
               f"PDFs checked, {len(notes)} reprinted")
 
 
+def files(s, sub, table):
+    """recorded(), and each file is what `faktura show --format` gives (the sanitizer
+    build: the first file)."""
+    db, rows = recorded(s, sub, table)
+    shown = rows[:1] if SAN else rows
+    for num, fmt, f, data in shown:
+        r = run([FAKTURA, "show", "--db", f"{s}/db.sqlite", "--format", fmt, num])
+        if r.returncode != 0:
+            fail(f"show --format {fmt} {num}: exit {r.returncode}: "
+                 f"{r.stderr.decode(errors='replace')}")
+        elif r.stdout != data:
+            fail(f"show --format {fmt} {num} differs from {s}/{sub}/{f}")
+    print(f"{s}: {len(rows)} XML files as recorded, {len(shown)} shown")
+
+
 def copy(src, pairs):
     for p in pairs:
         s, _, dest = p.partition(":")
@@ -200,6 +218,8 @@ if __name__ == "__main__":
         invoices(args)
     elif cmd == "credits":
         credits(args)
+    elif cmd == "files":
+        files(*args)
     else:
         sys.exit(f"einvoice-files.py: unknown command {cmd}")
     sys.exit(1 if failures else 0)
