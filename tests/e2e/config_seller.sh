@@ -5,11 +5,23 @@
 . "$FK_SRCDIR/tests/lib/e2e.sh"
 cfg="$SAMPLES/faktura.ini"
 
+# edit KEY VALUE: the sample config with KEY = VALUE (sed "s/^KEY = .*/KEY = VALUE/"), on
+# stdout; and $line, KEY's line (grep -n "^KEY = "). Shell builtins only.
+edit() {
+    line= _n=0
+    while IFS= read -r _l; do
+        _n=$((_n + 1))
+        case $_l in "$1 = "*) _l="$1 = $2" line=$_n ;; esac
+        printf '%s\n' "$_l"
+    done <"$cfg"
+}
+
 # seller NAME KEY VALUE MESSAGE: the sample config with KEY = VALUE must be refused.
 seller() {
-    line=$(grep -n "^$2 = " "$cfg" | cut -d: -f1)
-    sed "s/^$2 = .*/$2 = $3/" "$cfg" >"$1.ini"
-    rm -rf out db.sqlite*
+    edit "$2" "$3" >"$1.ini"
+    for _f in out db.sqlite*; do # what a case before might have left: rm -rf out db.sqlite*
+        [ -e "$_f" ] && rm -rf out db.sqlite* && break
+    done
     expect_exit 2 "$FAKTURA" run --config "$1.ini" --db db.sqlite --out out --as-of 2026-11-20 \
         "$SAMPLES/orders.csv"
     contains last.err "faktura: error: $1.ini:$line: $2: [seller] $2 \"$3\"$4"
