@@ -5,11 +5,20 @@
 # {year}; a separator, or a letter at the prefix's edge, keeps the series apart.
 . "$FK_SRCDIR/tests/lib/e2e.sh"
 cfg="$SAMPLES/faktura.ini"
-p=$(grep -n '^prefix = ' "$cfg" | cut -d: -f1)
 
-# numbering NAME FORMAT PREFIX WANT: `faktura validate` with that [numbering]
+# numbering NAME FORMAT PREFIX WANT: `faktura validate` with that [numbering] (the sample
+# config with sed -e "s/^format = .*/format = FORMAT/" -e "s/^prefix = .*/prefix = PREFIX/",
+# in shell builtins; $p: the prefix's line, grep -n '^prefix = ')
 numbering() {
-    sed -e "s/^format = .*/format = $2/" -e "s/^prefix = .*/prefix = $3/" "$cfg" >"$1.ini"
+    _n=0
+    while IFS= read -r _l; do
+        _n=$((_n + 1))
+        case $_l in
+        "format = "*) _l="format = $2" ;;
+        "prefix = "*) _l="prefix = $3" p=$_n ;;
+        esac
+        printf '%s\n' "$_l"
+    done <"$cfg" >"$1.ini"
     expect_exit "$4" "$FAKTURA" validate --config "$1.ini" --as-of 2026-11-20 \
         --report "$1.json" "$SAMPLES/orders.csv"
 }
