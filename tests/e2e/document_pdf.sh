@@ -67,15 +67,24 @@ with open("de.csv", "w", newline="", encoding="utf-8") as f:
     w.writerows(rows)
 PY
 expect_exit 0 "$FAKTURA" run -q --config de.ini --db de.sqlite --out de --as-of 2026-11-20 de.csv
-# Each invoice's text: pdftotext to ORDER_ID.raw here; the python below writes ORDER_ID.txt
-# with whitespace collapsed (a note may wrap: tr -s ' \n\f' ' ').
-# text DB DIR: every invoice of DB; N.ORDER_ID (its number) is set for the orders named
+# Each invoice's text, whitespace collapsed (a note may wrap: tr -s ' \n\f' ' '), in
+# ORDER_ID.txt, written by the python below. One pdftotext -layout reads every invoice of a
+# database: qpdf --pages puts their one page each, in order, in DIR.pdf, and the text of
+# page N (up to its form feed) is the text pdftotext gives of the Nth PDF alone.
+# text DB DIR: the invoices of DB; DIR.ids their orders, a line each, DIR.raw the text;
+# n_ORDER (its number) is set for the orders named here
 text() {
-    sql "$1" "SELECT order_id || ' ' || number || ' ' || pdf_name FROM invoices" >"$1.names"
+    db=$1 dir=$2
+    sql "$db" "SELECT order_id || ' ' || number || ' ' || pdf_name FROM invoices ORDER BY seq" >"$db.names"
+    set --
+    : >"$dir.ids"
     while read -r id n f; do
-        pdftotext -layout "$2/$f" "$id.raw" 2>/dev/null || : >"$id.raw"
+        set -- "$@" "$dir/$f"
+        echo "$id" >>"$dir.ids"
         case $id in D-1) n_d1=$n ;; N-nb-G) n_nbg=$n ;; PL-EUR) n_pleur=$n ;; PL-MPP) n_plmpp=$n ;; esac
-    done <"$1.names"
+    done <"$db.names"
+    qpdf --empty --pages "$@" -- "$dir.pdf" 2>/dev/null || fail "qpdf --pages of $dir's invoices"
+    pdftotext -layout "$dir.pdf" "$dir.raw" 2>/dev/null || : >"$dir.raw"
 }
 text de.sqlite de
 
@@ -133,9 +142,14 @@ bad = []
 def check(ok, what):
     if not ok:
         bad.append(what)
-for raw in glob.glob("*.raw"):
-    t = open(raw, "rb").read().translate(bytes.maketrans(b"\n\f", b"  "))
-    open(raw[:-4] + ".txt", "wb").write(re.sub(b" +", b" ", t))
+for d in ("de", "pl"):
+    ids = open(d + ".ids").read().split()
+    pages = open(d + ".raw", "rb").read().split(b"\f")[:-1]  # each page ends in a form feed
+    check(len(pages) == len(ids), "%s: %d pages of text for %d invoices of one page each"
+          % (d, len(pages), len(ids)))
+    for order_id, t in zip(ids, pages):
+        t = (t + b"\f").translate(bytes.maketrans(b"\n\f", b"  "))
+        open(order_id + ".txt", "wb").write(re.sub(b" +", b" ", t))
 def text(order_id):
     try:
         return open(order_id + ".txt", encoding="utf-8").read()
