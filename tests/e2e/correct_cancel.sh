@@ -8,10 +8,9 @@ grep -q '^minimum_amount.EUR = 100.00' f.ini || fail "config not changed"
 "$FAKTURA" run --config f.ini --db db.sqlite --out out --as-of 2026-11-20 --report r0.json \
     "$SAMPLES/orders.csv" >/dev/null 2>&1 || true
 # (several values from one sqlite3: a line each, as $(sql ...) would give each)
-sql db.sqlite "SELECT (SELECT status FROM orders WHERE order_id='SO-1005');
+sql_lines db.sqlite "SELECT (SELECT status FROM orders WHERE order_id='SO-1005');
     SELECT (SELECT status FROM orders WHERE order_id='SO-1027');
-    SELECT count(*) FROM orders WHERE status='invoiced'" >v.txt
-{ IFS= read -r s1005; IFS= read -r s1027; IFS= read -r invoiced_before; } <v.txt || :
+    SELECT count(*) FROM orders WHERE status='invoiced'" s1005 s1027 invoiced_before
 equal "SO-1005 before" "$s1005" held
 equal "SO-1027 before" "$s1027" failed
 
@@ -19,11 +18,10 @@ equal "SO-1027 before" "$s1027" failed
 expect_exit 0 "$FAKTURA" cancel --db db.sqlite --batch 1 SO-1005 SO-1027 \
     --reason "customer withdrew" --by anna
 contains last.err "2 of 2 orders cancelled in batch 1"
-sql db.sqlite "SELECT group_concat(status) FROM (SELECT status FROM orders
+sql_lines db.sqlite "SELECT group_concat(status) FROM (SELECT status FROM orders
     WHERE order_id IN ('SO-1005','SO-1027') ORDER BY order_id);
     SELECT group_concat(order_id||':'||previous_status||':'||
-    cancelled_by||':'||reason, ';') FROM (SELECT * FROM cancellations ORDER BY id)" >v.txt
-{ IFS= read -r statuses; IFS= read -r recorded; } <v.txt || :
+    cancelled_by||':'||reason, ';') FROM (SELECT * FROM cancellations ORDER BY id)" statuses recorded
 equal "statuses" "$statuses" "cancelled,cancelled"
 equal "recorded" "$recorded" \
     "SO-1005:held:anna:customer withdrew;SO-1027:failed:anna:customer withdrew"
@@ -41,9 +39,8 @@ expect_exit 1 "$FAKTURA" cancel --db db.sqlite --batch 1 NOPE --reason x
 contains last.err "order NOPE is not in batch 1"
 expect_exit 2 "$FAKTURA" cancel --db db.sqlite --batch 1 SO-1020
 contains last.err "--reason"
-sql db.sqlite "SELECT (SELECT status FROM orders WHERE order_id='SO-1020');
-    SELECT count(*) FROM cancellations" >v.txt
-{ IFS= read -r s1020; IFS= read -r records; } <v.txt || :
+sql_lines db.sqlite "SELECT (SELECT status FROM orders WHERE order_id='SO-1020');
+    SELECT count(*) FROM cancellations" s1020 records
 equal "SO-1020 untouched" "$s1020" failed
 equal "records after refusals" "$records" 2
 
@@ -81,10 +78,9 @@ PY
 # retry no longer takes them; nothing new is invoiced for them.
 expect_exit 1 "$FAKTURA" retry --db db.sqlite --batch 1 --config f.ini --out out \
     --as-of 2026-11-20 --report r2.json
-sql db.sqlite "SELECT group_concat(status) FROM (SELECT status FROM orders
+sql_lines db.sqlite "SELECT group_concat(status) FROM (SELECT status FROM orders
     WHERE order_id IN ('SO-1005','SO-1027') ORDER BY order_id);
-    SELECT count(*) FROM orders WHERE status='invoiced'" >v.txt
-{ IFS= read -r statuses; IFS= read -r invoiced; } <v.txt || :
+    SELECT count(*) FROM orders WHERE status='invoiced'" statuses invoiced
 equal "after retry" "$statuses" "cancelled,cancelled"
 equal "invoiced after retry" "$invoiced" "$invoiced_before"
 contains last.err "2 cancelled"

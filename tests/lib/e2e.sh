@@ -98,6 +98,41 @@ sql() {
     sqlite3 -batch -noheader "$1" "$2"
 }
 
+# read_file VAR FILE: VAR="$(cat FILE)" without starting cat: FILE's text with its
+# trailing newlines dropped (for small text files: the shell reads them byte by byte).
+read_file() {
+    _v= _sep=
+    if [ ! -r "$2" ]; then
+        echo "read_file: cannot read $2" >&2
+    else
+        while IFS= read -r _l || [ -n "$_l" ]; do
+            _v="$_v$_sep$_l" _sep='
+'
+        done <"$2"
+    fi
+    while :; do # an empty line at the end was a trailing newline too
+        case $_v in
+        *"
+") _v=${_v%?} ;;
+        *) break ;;
+        esac
+    done
+    eval "$1=\$_v"
+}
+
+# sql_lines DB SQL VAR...: one sqlite3 for several values: SQL's output lines (a value
+# a line, e.g. one statement each; NULL is an empty line), in order, into the VARs.
+sql_lines() {
+    _db=$1 _sql=$2
+    shift 2
+    sqlite3 -batch -noheader "$_db" "$_sql" >"$FK_TMP/.sql_lines"
+    {
+        for _var in "$@"; do
+            IFS= read -r "$_var" || :
+        done
+    } <"$FK_TMP/.sql_lines"
+}
+
 finish() {
     if [ "$failures" -ne 0 ]; then
         echo "$failures check(s) failed" >&2
