@@ -2,6 +2,9 @@
 # file, the line of the second one and the key, in every section alike. (It was silently
 # the first value in [thresholds] and the last one elsewhere.) An indented line, which the
 # INI parser reads as more of the key above, is refused the same way. Nothing is written.
+# One whole-binary case of each kind here: every case below is one of test_duplicates in
+# tests/unit/test_config_cases.c (the same sample config and lines, the file, line, key and
+# message this prints).
 . "$FK_SRCDIR/tests/lib/e2e.sh"
 cfg="$SAMPLES/faktura.ini"
 # The sample config's text, its line count (wc -l) and the line of each key (line_of),
@@ -45,23 +48,16 @@ line_of() { # KEY: $at, its line in the sample config (grep -n "^KEY = " | cut -
 
 line_of name
 twice seller seller name "$at" 'name = Other GmbH'
-line_of iban
-twice seller_iban seller iban "$at" 'iban = DE89370400440532013000'
-line_of prefix
-twice numbering numbering prefix "$at" 'prefix = INV'
-line_of payment_terms_days
-twice invoice invoice payment_terms_days "$at" 'payment_terms_days = 30'
-twice render_font render font new "$(printf 'font = %s\nfont = %s' /a.ttf /b.ttf)"
+# a key given twice in the lines added (the first one not the sample's)
 twice minimum thresholds minimum_amount.EUR new \
     "$(printf 'minimum_amount.EUR = 5.00\nmaximum_amount.EUR = 900.00\nminimum_amount.EUR = 6.00')"
-twice holding thresholds holding_hours new "$(printf 'holding_hours = 2\nholding_hours = 3')"
-twice response disputes response_days new "$(printf 'response_days = 21\nresponse_days = 7')"
+# In test_duplicates: seller_iban (iban), numbering (prefix), invoice (payment_terms_days),
+# render_font (font = /a.ttf, /b.ttf), holding (holding_hours = 2, 3) and response
+# (response_days = 21, 7).
 
-# The same key in another section, or in a second [seller] section with other keys, is fine.
-printf '%s[seller]\nemail = other@faktura.example\n[thresholds]\nholding_hours = 2\n' "$text" >ok.ini
-sed -i '/^email = /d' ok.ini
-expect_exit 1 "$FAKTURA" validate --config ok.ini --as-of 2026-11-20 --report ok.json \
-    "$SAMPLES/orders.csv"
+# The same key in another section, or in a second [seller] section with other keys, is
+# fine: in test_duplicates (ok.ini: the sample and [seller] email = other@faktura.example,
+# [thresholds] holding_hours = 2, then sed -i '/^email = /d').
 
 # An indented line goes on with the value above it: refused, naming both lines.
 sed 's/^name = .*/&\n  Zweigniederlassung Berlin/' "$cfg" >indent.ini
