@@ -121,11 +121,12 @@ read_file() {
 }
 
 # sql_lines DB SQL VAR...: one sqlite3 for several values: SQL's output lines (a value
-# a line, e.g. one statement each; NULL is an empty line), in order, into the VARs.
+# a line, e.g. one statement each; NULL is an empty line), in order, into the VARs. As
+# with "$(sql ...)", an error of sqlite3 leaves the values it did not print empty.
 sql_lines() {
     _db=$1 _sql=$2
     shift 2
-    sqlite3 -batch -noheader "$_db" "$_sql" >"$FK_TMP/.sql_lines"
+    sqlite3 -batch -noheader "$_db" "$_sql" >"$FK_TMP/.sql_lines" || :
     {
         for _var in "$@"; do
             IFS= read -r "$_var" || :
