@@ -16,18 +16,19 @@ run() { # run DB OUTDIR
 expect_exit 1 run a.db a
 expect_exit 1 run b.db b
 
-# Per PDF the tools that read it: qpdf --check, and pdftotext (its -bbox words for the
-# sums below; its warnings, which the plain text mode prints alike, to NAME.warn). The
-# fonts: pdffonts once, on all the PDFs' pages in one file (qpdf --pages copies each
-# page's resources, font dictionaries and embedded files as they are: the same fonts,
-# each listed once per PDF). What they say is checked below, in one python.
+# Each PDF: qpdf --check (its structure: xref, objects, streams). Then all 20 PDFs' pages
+# in one file (qpdf --pages copies each page's content, resources, font dictionaries and
+# embedded fonts as they are, one page per invoice) for one pdffonts (each PDF's fonts
+# listed) and one pdftotext -bbox: its words of page N are byte for byte those of the Nth
+# PDF alone (split below into INV-....html for the sums), and its warnings (the plain text
+# mode prints alike) are the pages' content and fonts'. What they say is checked below,
+# in one python.
 for f in a/*.pdf; do
-    name=${f#a/}
-    qpdf --check "$f" >/dev/null 2>&1 || fail "qpdf --check $name"
-    pdftotext -bbox "$f" "${name%.pdf}.html" 2>"${name%.pdf}.warn"
+    qpdf --check "$f" >/dev/null 2>&1 || fail "qpdf --check ${f#a/}"
 done
 qpdf --empty --pages a/*.pdf -- all-pages.pdf 2>qpdf.err || fail "qpdf --pages: $(cat qpdf.err)"
 pdffonts all-pages.pdf >fonts.txt 2>&1 || fail "pdffonts of all the PDFs' pages"
+pdftotext -bbox all-pages.pdf all-pages.html 2>all-pages.warn
 
 # Dates in the buyer's language: SO-1001 German, SO-1002 Polish, SO-1006 English.
 pdftotext -layout a/INV-2026-000001.pdf de.txt 2>/dev/null
@@ -91,19 +92,24 @@ sys.exit(1 if bad else 0)
 PY
 # One python for what the tools said of every PDF, and sums.py on every invoice's words.
 python3 - <<'PY' >pdfs.out 2>&1 || fail "$(cat pdfs.out)"
-import glob, os, runpy, sys
+import glob, os, re, runpy, sys
 pdfs = sorted(glob.glob("a/*.pdf"))
 bad = []
 if len(pdfs) != 20:
     bad.append("PDF files: got '%d', expected '20'" % len(pdfs))
-for f in pdfs:
+html = open("all-pages.html", encoding="utf-8").read()
+pages = re.findall(r"<page .*?</page>", html, re.S)
+if len(pages) != len(pdfs):
+    bad.append("%d pages in the %d PDFs: each invoice should be one page" % (len(pages), len(pdfs)))
+for f, page in zip(pdfs, pages):
     name = os.path.basename(f)
-    stem = name[:-len(".pdf")]
     if not os.path.exists("b/" + name) or open(f, "rb").read() != open("b/" + name, "rb").read():
         bad.append("%s differs between two runs" % name)
-    warn = open(stem + ".warn", "rb").read().decode("utf-8", "replace")
-    if warn:
-        bad.append("%s: pdftotext warns: %s" % (name, "\n".join(warn.split("\n")[:3])))
+    with open(name[:-len(".pdf")] + ".html", "w", encoding="utf-8") as out:
+        out.write(page)  # the words sums.py reads, of this invoice's page
+warn = open("all-pages.warn", "rb").read().decode("utf-8", "replace")
+if warn:
+    bad.append("pdftotext warns: %s" % "\n".join(warn.split("\n")[:3]))
 fonts = open("fonts.txt", "rb").read().decode("utf-8", "replace")
 if "CID" in fonts:
     bad.append("fonts.txt contains: CID")
