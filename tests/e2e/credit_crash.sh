@@ -12,17 +12,20 @@ credit() { "$FAKTURA" credit $cfg --out cn --as-of 2026-11-25 "$@"; }
 
 for point in credit-written credit-published; do
     FAKTURA_TEST_KILL_AT=$point expect_exit 137 credit --invoice INV-2026-000001 --reason x --line 1:1
-    equal "$point: no credit note" "$(sql db.sqlite 'SELECT count(*) FROM credit_notes')" 0
-    equal "$point: no number used" "$(sql db.sqlite 'SELECT count(*) FROM credit_series')" 0
+    sql_lines db.sqlite 'SELECT count(*) FROM credit_notes; SELECT count(*) FROM credit_series' notes series
+    equal "$point: no credit note" "$notes" 0
+    equal "$point: no number used" "$series" 0
 done
 # What the killed process left: the published PDF of a number never recorded.
 [ -f cn/CN-2026-000001.pdf ] || fail "the kill after publishing left no PDF (the test did not test it)"
 expect_exit 0 credit -v --invoice INV-2026-000001 --reason x --line 1:1
-equal "same number" "$(cat last.out)" CN-2026-000001
+read_file out last.out
+equal "same number" "$out" CN-2026-000001
 equal "temporary files" "$(find cn -name '*.tmp' | wc -l)" 0
 equal "one credit note" "$(sql db.sqlite 'SELECT count(*) || seq FROM credit_notes')" 11
 expect_exit 0 credit --invoice INV-2026-000001 --reason y --line 1:1
-equal "next" "$(cat last.out)" CN-2026-000002
+read_file out last.out
+equal "next" "$out" CN-2026-000002
 expect_exit 0 "$FAKTURA" verify --db db.sqlite
 contains last.err "22 invoices checked, 0 problems"
 

@@ -29,9 +29,11 @@ asof=2026-12-31T23:30:00Z
 
 # Warsaw: it is 1 January 2027, 00:30
 expect_exit 0 "$FAKTURA" run -q --config pl.ini --db waw.sqlite --out waw --as-of $asof orders.csv
-equal "Warsaw invoices" "$(sql waw.sqlite "SELECT group_concat(order_id || ' ' || number || ' ' || issue_date || ' ' || due_date || ' ' || pdf_name, '; ') FROM invoices")" \
+sql_lines waw.sqlite "SELECT group_concat(order_id || ' ' || number || ' ' || issue_date || ' ' || due_date || ' ' || pdf_name, '; ') FROM invoices;
+    SELECT group_concat(key, ' | ') FROM series" invoices series
+equal "Warsaw invoices" "$invoices" \
     "NY-1 FV/2027/000001 2027-01-01 2027-01-15 FV_2027_000001.pdf; NY-2 FV/2027/000002 2027-01-01 2027-01-15 FV_2027_000002.pdf"
-equal "Warsaw series" "$(sql waw.sqlite 'SELECT key FROM series')" "FV/2027/{seq}"
+equal "Warsaw series" "$series" "FV/2027/{seq}"
 [ -f waw/FV_2027_000001.pdf ] && [ -f waw/FV_2027_000002.pdf ] || fail "PDFs not named FV_2027_00000N.pdf"
 expect_exit 0 "$FAKTURA" show --db waw.sqlite FV/2027/000002
 contains last.out '"number":"FV/2027/000002","issue_date":"2027-01-01","due_date":"2027-01-15"'
@@ -43,9 +45,11 @@ expect_exit 0 "$FAKTURA" verify --db waw.sqlite
 
 # UTC (the default): still 31 December 2026; the order written on 1 January is in the future
 expect_exit 1 "$FAKTURA" run -q --config utc.ini --db utc.sqlite --out utc --as-of $asof orders.csv
-equal "UTC invoices" "$(sql utc.sqlite "SELECT group_concat(order_id || ' ' || number || ' ' || issue_date, '; ') FROM invoices")" \
-    "NY-1 FV/2026/000001 2026-12-31"
-equal "UTC finding" "$(sql utc.sqlite "SELECT f.code FROM findings f JOIN orders o ON o.id = f.order_row WHERE o.order_id = 'NY-2'")" ORDER_DATE_IN_FUTURE
+sql_lines utc.sqlite "SELECT group_concat(order_id || ' ' || number || ' ' || issue_date, '; ') FROM invoices;
+    SELECT group_concat(f.code, ' | ') FROM findings f JOIN orders o ON o.id = f.order_row WHERE o.order_id = 'NY-2'" \
+    invoices finding
+equal "UTC invoices" "$invoices" "NY-1 FV/2026/000001 2026-12-31"
+equal "UTC finding" "$finding" ORDER_DATE_IN_FUTURE
 
 # Recovery with '/' numbers: of the files a crashed run recorded as pending, an orphan (a
 # number never committed) is removed, and a PDF whose file name is a committed number's
@@ -56,20 +60,24 @@ equal "UTC finding" "$(sql utc.sqlite "SELECT f.code FROM findings f JOIN orders
 : >waw/.FV_2027_000003.pdf.tmp
 cp waw/FV_2027_000001.pdf keep1.pdf
 wawdir=$(cd waw && pwd -P)
+pending=
 for f in FV_2027_000099.pdf FV_2027_000003.pdf FV_2027_000001.pdf; do
-    sql waw.sqlite "INSERT INTO pending_files(out_dir, name) VALUES ('$wawdir', '$f')"
+    pending="$pending INSERT INTO pending_files(out_dir, name) VALUES ('$wawdir', '$f');"
 done
+sql waw.sqlite "$pending"
 printf '%s\n' "$(head -n 1 orders.csv)" \
     'NY-3,2027-01-01,Łódź Żurawie Sp. z o.o.,PL5260250274,PL,PLN,bank_transfer,Hak,1,50.00,23' >more.csv
 expect_exit 0 "$FAKTURA" run -v --config pl.ini --db waw.sqlite --out waw --as-of $asof more.csv
 [ ! -e waw/FV_2027_000099.pdf ] || fail "the orphan FV_2027_000099.pdf was not removed"
 cmp -s waw/FV_2027_000001.pdf keep1.pdf || fail "FV_2027_000001.pdf (FV/2027/000001) was touched"
-equal "pending after recovery" "$(sql waw.sqlite 'SELECT count(*) FROM pending_files')" 0
+sql_lines waw.sqlite "SELECT count(*) FROM pending_files;
+    SELECT group_concat(number, ' | ') FROM invoices WHERE order_id = 'NY-3'" pending ny3
+equal "pending after recovery" "$pending" 0
 [ ! -e waw/.FV_2027_000003.pdf.tmp ] || fail "the temporary file was not removed"
 [ -e waw/FV_2027_99.pdf ] || fail "FV_2027_99.pdf (not pending) was removed"
 [ -e waw/FV-2027-000099.pdf ] || fail "FV-2027-000099.pdf (not pending) was removed"
 [ -s waw/FV_2027_000003.pdf ] || fail "NY-3 has no PDF"
-equal "NY-3" "$(sql waw.sqlite "SELECT number FROM invoices WHERE order_id = 'NY-3'")" FV/2027/000003
+equal "NY-3" "$ny3" FV/2027/000003
 expect_exit 0 "$FAKTURA" verify --db waw.sqlite
 
 # A zone the system does not know is refused at load, naming the line.

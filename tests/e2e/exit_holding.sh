@@ -15,11 +15,11 @@ printf '%s\n' "$header" 'H-9,2026-11-21,C-N,Next GmbH,DE136695976,DE,EUR,bank_tr
 
 # Only a holding-period hold: exit 0 (it was 1 before), and the summary says it waits.
 expect_exit 0 "$FAKTURA" validate $common --as-of 2026-11-20T12:00:00 --report dry.json young.csv
-contains last.err "2 orders: 1 invoiced, 0 failed, 1 held, 0 skipped"
-contains last.err "1 of the held orders waits only for the holding period"
+contains_all last.err "2 orders: 1 invoiced, 0 failed, 1 held, 0 skipped" \
+    "1 of the held orders waits only for the holding period"
 expect_exit 0 "$FAKTURA" run $common --as-of 2026-11-20T12:00:00 young.csv
-contains last.err "run batch 1: 2 orders: 1 invoiced, 0 failed, 1 held, 0 skipped; reconciled"
-contains last.err "the next run invoices it by itself"
+contains_all last.err "run batch 1: 2 orders: 1 invoiced, 0 failed, 1 held, 0 skipped; reconciled" \
+    "the next run invoices it by itself"
 python3 - out/report-1.json <<'PY' || fail "batch 1's report: H-1 held for HOLDING_PERIOD only"
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -31,12 +31,13 @@ expect_exit 0 "$FAKTURA" retry $common --batch 1 --as-of 2026-11-20T12:30:00
 contains last.err "retry batch 1: 2 orders: 1 invoiced, 0 failed, 1 held, 0 skipped"
 # -q: nothing at all on a good night.
 expect_exit 0 "$FAKTURA" report -q --db db.sqlite --batch 1 --report again.json
-equal "report -q stderr" "$(cat last.err)" ""
+read_file err last.err
+equal "report -q stderr" "$err" ""
 
 # A hold a person decides (below the minimum amount) beside it: exit 1, as before.
 expect_exit 1 "$FAKTURA" validate $common --as-of 2026-11-20T12:00:00 --report dry2.json mixed.csv
-contains last.err "2 orders: 0 invoiced, 0 failed, 2 held, 0 skipped"
-contains last.err "1 of the held orders waits only for the holding period"
+contains_all last.err "2 orders: 0 invoiced, 0 failed, 2 held, 0 skipped" \
+    "1 of the held orders waits only for the holding period"
 # Failed orders still make it 1 (the sample ledger has 11).
 expect_exit 1 "$FAKTURA" validate --as-of 2026-11-20 --report samples.json "$SAMPLES/orders.csv"
 

@@ -16,24 +16,29 @@ xmllint --noout --schema "$SAMPLES/orders.xsd" a.xml 2>xmllint.err ||
 
 for f in a.csv a.xml; do
     expect_exit 1 "$FAKTURA" validate --as-of 2026-11-20 --format csv --report "$f.report" "$f"
-    python3 - a.codes "$f.report" <<'PY' || fail "$f: outcomes differ from the generator's"
+done
+# Both reports against the generator's codes, in one python.
+python3 - a.codes a.csv.report a.xml.report <<'PY' >codes.out 2>&1 || fail "$(cat codes.out)"
 import collections, csv, sys
 want = dict(line.rstrip("\n").split(",") for line in open(sys.argv[1]))
-got = collections.defaultdict(list)
-for r in csv.DictReader(open(sys.argv[2], encoding="utf-8-sig")):
-    got[r["order_id"]].append(r["code"])
-bad = [(oid, code, got.get(oid, [])) for oid, code in want.items()
-       if got.get(oid, []) != ([code] if code else [])]
-for b in bad[:10]:
-    print("order %s: expected %r, got %r" % b, file=sys.stderr)
-codes = collections.Counter(want.values())
-# every kind of defect is there, and most orders are valid
-assert len(codes) == 11 and codes[""] > 1000, codes  # 10 finding codes, and none
-sys.exit(1 if bad else 0)
+failed = []
+for report in sys.argv[2:]:
+    got = collections.defaultdict(list)
+    for r in csv.DictReader(open(report, encoding="utf-8-sig")):
+        got[r["order_id"]].append(r["code"])
+    bad = [(oid, code, got.get(oid, [])) for oid, code in want.items()
+           if got.get(oid, []) != ([code] if code else [])]
+    for b in bad[:10]:
+        print("order %s: expected %r, got %r" % b)
+    codes = collections.Counter(want.values())
+    # every kind of defect is there, and most orders are valid
+    if bad or not (len(codes) == 11 and codes[""] > 1000):  # 10 finding codes, and none
+        failed.append(report[:-len(".report")])
+for f in failed:
+    print("%s: outcomes differ from the generator's" % f)
+sys.exit(1 if failed else 0)
 PY
-done
 # every payment method and several countries
-for m in card sepa_debit bank_transfer; do contains a.csv ",$m,"; done
-for c in DE AT FR NL PL NO; do contains a.csv ",$c,"; done
+contains_all a.csv ,card, ,sepa_debit, ,bank_transfer, ,DE, ,AT, ,FR, ,NL, ,PL, ,NO,
 
 finish

@@ -24,8 +24,7 @@ PY
 
 # --format without --report: the batch's file in that format (junit: .xml); several at once.
 expect_exit 1 run --as-of 2026-11-22 --format csv --format junit "$SAMPLES/orders.csv"
-contains last.err "run batch 3:"
-contains last.err "report out/report-3.csv"
+contains_all last.err "run batch 3:" "report out/report-3.csv"
 [ -s out/report-3.csv ] && [ -s out/report-3.xml ] || fail "report-3.csv and report-3.xml"
 [ ! -e out/report-3.json ] || fail "a JSON report nobody asked for"
 

@@ -7,14 +7,17 @@
 D="$FK_SRCDIR/tests/data/rules"
 common="--config $D/rules.ini --db db.sqlite --out out"
 
-# consistent WHEN: each table equals what it sums
+# consistent WHEN: each table equals what it sums (the six sums in one sqlite3, a line each)
 consistent() {
-    equal "$1: balances" "$(sql db.sqlite "SELECT group_concat(k, ';') FROM (SELECT customer_key || '/' || currency || '=' || open_amount AS k FROM customer_balances WHERE open_amount <> 0 ORDER BY 1)")" \
-        "$(sql db.sqlite "SELECT group_concat(k, ';') FROM (SELECT customer_key || '/' || currency || '=' || SUM(gross - COALESCE((SELECT SUM(amount) FROM payments p WHERE p.invoice_number = i.number), 0)) AS k FROM invoices i WHERE customer_key IS NOT NULL GROUP BY customer_key, currency HAVING SUM(gross - COALESCE((SELECT SUM(amount) FROM payments p WHERE p.invoice_number = i.number), 0)) <> 0 ORDER BY 1)")"
-    equal "$1: per day" "$(sql db.sqlite "SELECT group_concat(customer_key || '/' || issue_date || '=' || invoices, ';') FROM (SELECT * FROM customer_days ORDER BY 1, 2)")" \
-        "$(sql db.sqlite "SELECT group_concat(k, ';') FROM (SELECT customer_key || '/' || issue_date || '=' || count(*) AS k FROM invoices WHERE customer_key IS NOT NULL GROUP BY customer_key, issue_date ORDER BY customer_key, issue_date)")"
-    equal "$1: open invoices" "$(sql db.sqlite "SELECT group_concat(number, ';') FROM (SELECT number FROM open_invoices ORDER BY 1)")" \
-        "$(sql db.sqlite "SELECT group_concat(number, ';') FROM (SELECT number FROM invoices i WHERE customer_key IS NOT NULL AND gross > COALESCE((SELECT SUM(amount) FROM payments p WHERE p.invoice_number = i.number), 0) ORDER BY 1)")"
+    sql_lines db.sqlite "SELECT group_concat(k, ';') FROM (SELECT customer_key || '/' || currency || '=' || open_amount AS k FROM customer_balances WHERE open_amount <> 0 ORDER BY 1);
+        SELECT group_concat(k, ';') FROM (SELECT customer_key || '/' || currency || '=' || SUM(gross - COALESCE((SELECT SUM(amount) FROM payments p WHERE p.invoice_number = i.number), 0)) AS k FROM invoices i WHERE customer_key IS NOT NULL GROUP BY customer_key, currency HAVING SUM(gross - COALESCE((SELECT SUM(amount) FROM payments p WHERE p.invoice_number = i.number), 0)) <> 0 ORDER BY 1);
+        SELECT group_concat(customer_key || '/' || issue_date || '=' || invoices, ';') FROM (SELECT * FROM customer_days ORDER BY 1, 2);
+        SELECT group_concat(k, ';') FROM (SELECT customer_key || '/' || issue_date || '=' || count(*) AS k FROM invoices WHERE customer_key IS NOT NULL GROUP BY customer_key, issue_date ORDER BY customer_key, issue_date);
+        SELECT group_concat(number, ';') FROM (SELECT number FROM open_invoices ORDER BY 1);
+        SELECT group_concat(number, ';') FROM (SELECT number FROM invoices i WHERE customer_key IS NOT NULL AND gross > COALESCE((SELECT SUM(amount) FROM payments p WHERE p.invoice_number = i.number), 0) ORDER BY 1)" b1 b2 d1 d2 o1 o2
+    equal "$1: balances" "$b1" "$b2"
+    equal "$1: per day" "$d1" "$d2"
+    equal "$1: open invoices" "$o1" "$o2"
 }
 
 expect_exit 0 "$FAKTURA" run -q $common --as-of 2026-08-31T12:00:00 "$D/before.csv"
@@ -23,9 +26,9 @@ consistent "after the runs"
 [ "$(sql db.sqlite 'SELECT count(*) FROM open_invoices')" -gt 3 ] || fail "too few invoices to test"
 
 # Payments: one partial, one in full, one refused as an overpayment.
-n1=$(sql db.sqlite "SELECT number FROM invoices ORDER BY seq LIMIT 1")
-n2=$(sql db.sqlite "SELECT number FROM invoices ORDER BY seq LIMIT 1 OFFSET 1")
-g2=$(sql db.sqlite "SELECT printf('%d.%02d', gross / 100, gross % 100) FROM invoices WHERE number = '$n2'")
+sql_lines db.sqlite "SELECT number FROM invoices ORDER BY seq LIMIT 1;
+    SELECT number FROM invoices ORDER BY seq LIMIT 1 OFFSET 1;
+    SELECT printf('%d.%02d', gross / 100, gross % 100) FROM invoices ORDER BY seq LIMIT 1 OFFSET 1" n1 n2 g2
 printf 'invoice_number,amount,paid_on,payment_id\n%s,10.00,2026-11-18,P-1\n%s,%s,2026-11-18,P-2\n%s,99999.00,2026-11-18,P-3\n' \
     "$n1" "$n2" "$g2" "$n1" >pay.csv
 expect_exit 1 "$FAKTURA" payments --db db.sqlite pay.csv

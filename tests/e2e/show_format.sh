@@ -8,8 +8,8 @@
 BUILD=$(cd "$(dirname "$FAKTURA")/.." && pwd)
 
 expect_exit 0 "$FAKTURA" show --help
-contains last.out "Usage: faktura show NUMBER [--format FORMAT] [--db FILE]"
-contains last.out "--format FORMAT: json (the default), or an e-invoice format ("
+contains_all last.out "Usage: faktura show NUMBER [--format FORMAT] [--db FILE]" \
+    "--format FORMAT: json (the default), or an e-invoice format ("
 # The list in the help: the words between "e-invoice format (" and ")", joined over lines.
 formats=$(tr '\n' ' ' <last.out | sed -n 's/.*an e-invoice format (\([^)]*\)).*/\1/p' | tr -d ',')
 [ -n "$formats" ] || fail "show --help lists no e-invoice format"

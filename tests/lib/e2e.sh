@@ -39,6 +39,56 @@ not_contains() {
     if grep -qF -- "$2" "$1"; then fail "$1 contains: $2"; fi
 }
 
+# contains_all FILE TEXT...: `contains FILE TEXT` for each TEXT, and
+# not_contains_any FILE TEXT...: `not_contains FILE TEXT` for each TEXT, the same checks
+# (a fixed string within one line, grep -F's meaning) with one awk for all the texts
+# instead of one grep each. A TEXT that is empty or holds a newline (grep -F reads it as
+# several patterns) goes to contains / not_contains itself; so does every TEXT when FILE
+# cannot be read (their messages then say why).
+contains_all() {
+    _scan_all contains "$@"
+}
+not_contains_any() {
+    _scan_all not_contains "$@"
+}
+_scan_all() {
+    _how=$1 _file=$2
+    shift 2
+    _pats=
+    for _t in "$@"; do
+        case $_t in
+        "" | *"
+"*) "$_how" "$_file" "$_t"; _t= ;; # an empty line: awk skips it
+        esac
+        _pats="$_pats$_t
+"
+    done
+    # awk prints the numbers of the texts found (not_contains) or not found (contains)
+    if _hits=$(E2E_PATS=$_pats LC_ALL=C awk -v want="$_how" '
+        BEGIN { n = split(ENVIRON["E2E_PATS"], p, "\n") - 1; left = 0
+                for (i = 1; i <= n; i++) if (p[i] == "") seen[i] = 1; else left++
+                if (left == 0) exit }
+        { for (i = 1; i <= n; i++)
+              if (!(i in seen) && index($0, p[i])) { seen[i] = 1; if (--left == 0) exit } }
+        END { for (i = 1; i <= n; i++)
+                  if (p[i] != "" && ((i in seen) == (want == "not_contains"))) print i }' \
+        "$_file" 2>/dev/null); then
+        for _i in $_hits; do
+            eval "_t=\${$_i}"
+            if [ "$_how" = contains ]; then
+                fail "$_file does not contain: $_t"
+            else
+                fail "$_file contains: $_t"
+            fi
+        done
+    else
+        for _t in "$@"; do
+            case $_t in "" | *"
+"*) ;; *) "$_how" "$_file" "$_t" ;; esac
+        done
+    fi
+}
+
 # equal WHAT GOT WANT
 equal() {
     [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"
@@ -46,6 +96,42 @@ equal() {
 
 sql() {
     sqlite3 -batch -noheader "$1" "$2"
+}
+
+# read_file VAR FILE: VAR="$(cat FILE)" without starting cat: FILE's text with its
+# trailing newlines dropped (for small text files: the shell reads them byte by byte).
+read_file() {
+    _v= _sep=
+    if [ ! -r "$2" ]; then
+        echo "read_file: cannot read $2" >&2
+    else
+        while IFS= read -r _l || [ -n "$_l" ]; do
+            _v="$_v$_sep$_l" _sep='
+'
+        done <"$2"
+    fi
+    while :; do # an empty line at the end was a trailing newline too
+        case $_v in
+        *"
+") _v=${_v%?} ;;
+        *) break ;;
+        esac
+    done
+    eval "$1=\$_v"
+}
+
+# sql_lines DB SQL VAR...: one sqlite3 for several values: SQL's output lines (a value
+# a line, e.g. one statement each; NULL is an empty line), in order, into the VARs. As
+# with "$(sql ...)", an error of sqlite3 leaves the values it did not print empty.
+sql_lines() {
+    _db=$1 _sql=$2
+    shift 2
+    sqlite3 -batch -noheader "$_db" "$_sql" >"$FK_TMP/.sql_lines" || :
+    {
+        for _var in "$@"; do
+            IFS= read -r "$_var" || :
+        done
+    } <"$FK_TMP/.sql_lines"
 }
 
 finish() {
