@@ -15,7 +15,7 @@ SRC=$(cd "$FK_SRCDIR" && pwd)
 P=$FK_TMP/prefix
 ver=$(sed -n 's/^project(faktura VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
 SAN=""
-if readelf -d "$BUILD/lib/libfaktura.so" | grep -q 'libasan'; then SAN="-fsanitize=address,undefined"; fi
+if readelf --dyn-syms -W "$BUILD/lib/libfaktura.so" | grep -q ' __asan_init$'; then SAN="-fsanitize=address,undefined"; fi
 
 cmake --install "$BUILD" --prefix "$P" >install.log 2>&1 || { fail "cmake --install: $(tail install.log)"; finish; }
 

@@ -8,9 +8,11 @@
 BUILD=$(cd "$(dirname "$FAKTURA")/.." && pwd)
 LIB=$BUILD/lib/libfaktura.so
 INC="-I$FK_SRCDIR/include -I$BUILD/include"
-# An ASan build's library needs the sanitizer runtime loaded first: its consumers too.
+# An ASan build's library needs the sanitizer runtime (it calls __asan_init), which
+# the program that loads it provides (CMakeLists.txt links it into each executable): its
+# consumers too.
 SAN=""
-if readelf -d "$LIB" | grep -q 'libasan'; then SAN="-fsanitize=address,undefined"; fi
+if readelf --dyn-syms -W "$LIB" | grep -q ' __asan_init$'; then SAN="-fsanitize=address,undefined"; fi
 
 # The soname, and the exports: the FK_EXTERN declarations of include/faktura (read here with
 # their own pattern, independently of cmake/PublicApi.cmake's).

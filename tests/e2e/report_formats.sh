@@ -34,9 +34,12 @@ contains r.xml 'tests="12" failures="11"'
 contains r.xml 'name="order SO-1020 ('
 contains r.xml 'TAX_ID_CHECKSUM [tax_id]'
 
-# The HTML page in a real browser.
+# The HTML page in a real browser. Not in the sanitizer build (FK_SANITIZER_BUILD), as the
+# kit's Java validators are not (tests/lib/einvoice.sh): the browser reads the bytes
+# faktura wrote, the same in both builds, and takes 4 of this test's 5 CPU seconds there.
 not_contains r.html "<script>alert"
 contains r.html "&lt;script&gt;alert(1)&lt;/script&gt;"
+if [ "${FK_SANITIZER_BUILD:-}" != 1 ]; then
 chrome() {
     profile=$1
     shift
@@ -57,6 +60,7 @@ contains dom.html 'data-ready="1"'
 equal "rows hidden by the filter" "$(grep -o 'style="display: none;"' dom.html | wc -l)" 9
 contains dom.html "&lt;script&gt;alert(1)&lt;/script&gt;"
 echo "screenshot: $FK_TMP/report.png"
+fi
 
 # report --batch writes any format again from the database.
 expect_exit 1 "$FAKTURA" report --db db.sqlite --batch 1 --report again.html

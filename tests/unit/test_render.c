@@ -934,6 +934,12 @@ static void test_every_script_extracts(void **state)
             char *text, *fonts;
             script_invoice(f, SCRIPTS[i][0], SCRIPTS[i][1]);
             render_with(rs[k], &f->inv, &pdf);
+#ifdef FK_SANITIZER_BUILD
+            /* The sanitizer build renders every script's invoice (the code under test) and
+             * reads back the one of all scripts below: these 60 pdftotext and pdffonts runs
+             * read the bytes the normal build reads, and took half of this test there. */
+            continue;
+#endif
             text = pdf_tool(&pdf, "pdftotext -layout", true);
             if (count(text, SCRIPTS[i][1]) != 3)
                 fail_msg("%s: expected \"%s\" 3 times:\n%s", SCRIPTS[i][0], SCRIPTS[i][1],
