@@ -122,6 +122,9 @@ PY
 # completion system's own functions (Completion, Base, Zsh in fpath) and ours, not the
 # 800 of other commands: those cost seconds of CPU at the first TAB, and the lines tried
 # here complete commands, options and values, not files.
+# The markers are typed quoted (RE''ADY, DO''NE): the shell's echo of what is typed does not
+# match, only what the shell prints once it has run the line does (else a read could end on
+# the echo, and the next line be typed before compinit has finished).
 zsh=
 command -v zsh >/dev/null 2>&1 && zsh=$BUILD/dist/_faktura
 python3 agree.py $zsh >agree.out 2>&1 || fail "$(cat agree.out)"
@@ -130,13 +133,13 @@ if [ -n "$zsh" ]; then
     cat >zsh-try.zsh <<'ZSH'
 zmodload zsh/zpty
 zpty z zsh -f -i
-zpty -w z "PS1='> '; fpath=(${(q)1} \${(M)fpath:#*/Completion(|/Base|/Zsh)}); autoload -Uz compinit; compinit -u -D; print READY"
+zpty -w z "PS1='> '; fpath=(${(q)1} \${(M)fpath:#*/Completion(|/Base|/Zsh)}); autoload -Uz compinit; compinit -u -D; print RE''ADY"
 zpty -r z out '*READY*'
 shift
 for line in "$@"; do
     zpty -w -n z "$line"$'\t'
-    zpty -w -n z $'\C-a: \C-e;print -r -- DONE\n'
-    zpty -r z out '*DONE*DONE*'
+    zpty -w -n z $'\C-a: \C-e;print -r -- DO\'\'NE\n'
+    zpty -r z out '*DONE*'
     out=${out##*: }
     print -r -- "${out%%;print*}"
 done
