@@ -79,6 +79,17 @@ def recorded(s, sub, table):
     return db, out
 
 
+def same_as_shown(s, sub, rows):
+    """Each of ROWS (recorded()'s) is the bytes `faktura show --format FORMAT NUMBER` gives."""
+    for num, fmt, f, data in rows:
+        r = run([FAKTURA, "show", "--db", f"{s}/db.sqlite", "--format", fmt, num])
+        if r.returncode != 0:
+            fail(f"show --format {fmt} {num}: exit {r.returncode}: "
+                 f"{r.stderr.decode(errors='replace')}")
+        elif r.stdout != data:
+            fail(f"show --format {fmt} {num} differs from {s}/{sub}/{f}")
+
+
 def check_facturx(s, pdf, num, outdir):
     """The XML embedded in the Factur-X PDF (factur-x.xml, as qpdf extracts it) is the bytes
     `faktura show --format facturx` gives (kept as OUTDIR/NUM.xml for the kit's
@@ -135,13 +146,7 @@ def credits(sellers):
                 fail(f"{s}: the sanitizer build's show: {len(shown)} files for {len(fmts)} formats")
         else:
             shown = files
-        for num, fmt, f, data in shown:
-            r = run([FAKTURA, "show", "--db", f"{s}/db.sqlite", "--format", fmt, num])
-            if r.returncode != 0:
-                fail(f"show --format {fmt} {num}: exit {r.returncode}: "
-                     f"{r.stderr.decode(errors='replace')}")
-            elif r.stdout != data:
-                fail(f"{s}/{f} is not what show --format {fmt} gives")
+        same_as_shown(s, "cn", shown)
         # every format its invoices had, for every credit note of such an invoice
         a = db.execute("SELECT count(*) FROM credit_einvoices c JOIN credit_notes n USING "
                        "(number) JOIN einvoices e ON e.number = n.invoice_number AND "
@@ -183,13 +188,7 @@ def files(s, sub, table):
     build: the first file)."""
     db, rows = recorded(s, sub, table)
     shown = rows[:1] if SAN else rows
-    for num, fmt, f, data in shown:
-        r = run([FAKTURA, "show", "--db", f"{s}/db.sqlite", "--format", fmt, num])
-        if r.returncode != 0:
-            fail(f"show --format {fmt} {num}: exit {r.returncode}: "
-                 f"{r.stderr.decode(errors='replace')}")
-        elif r.stdout != data:
-            fail(f"show --format {fmt} {num} differs from {s}/{sub}/{f}")
+    same_as_shown(s, sub, shown)
     print(f"{s}: {len(rows)} XML files as recorded, {len(shown)} shown")
 
 
