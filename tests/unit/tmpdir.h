@@ -2,8 +2,8 @@
 /* tmpdir.h -- where a unit test makes its temporary files and directories: in $TMPDIR, the
  * test's own directory under the build tree, which ctest empties and creates before the test
  * starts (tests/CMakeLists.txt); /tmp only when TMPDIR is unset (a test binary run by hand).
- * A test writes nowhere else (tests/README.md). Header-only, without cmocka (a template is
- * often made in a group's setup). */
+ * A test writes nowhere else (tests/CMakeLists.txt). Header-only, without cmocka (a template
+ * is often made in a group's setup). */
 #ifndef FK_TEST_TMPDIR_H
 #define FK_TEST_TMPDIR_H
 #include <stdio.h>
