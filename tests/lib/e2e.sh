@@ -6,8 +6,9 @@
 # /var/tmp, $HOME or a device node (CI runs as root; tests/CMakeLists.txt). What a test
 # starts keeps its temporary files in TMPDIR: faktura (its prescan copy, the batch's key
 # store), SQLite (SQLITE_TMPDIR is unset, so TMPDIR decides), mktemp, validate.sh. A program
-# that writes elsewhere is pointed into FK_TMP: chromium gets a HOME there
-# (report_formats.sh), a JVM -XX:-UsePerfData (tests/lib/einvoice.sh: no hsperfdata in /tmp).
+# that writes elsewhere is kept in: chromium gets a HOME in FK_TMP (report_formats.sh), a JVM
+# -XX:-UsePerfData (tests/lib/einvoice.sh: no hsperfdata in /tmp), systemd-analyze a private
+# /tmp (dist_examples.sh).
 set -eu
 : "${FAKTURA:?FAKTURA must point at the faktura binary}"
 : "${FK_SRCDIR:?}"
