@@ -40,9 +40,16 @@ contains r.xml 'TAX_ID_CHECKSUM [tax_id]'
 not_contains r.html "<script>alert"
 contains r.html "&lt;script&gt;alert(1)&lt;/script&gt;"
 if [ "${FK_SANITIZER_BUILD:-}" != 1 ]; then
+# Besides its --user-data-dir, chromium writes its crash reports' settings under
+# $XDG_CONFIG_HOME (else $HOME/.config) and dconf its database under $XDG_RUNTIME_DIR (else
+# $XDG_CACHE_HOME, else $HOME/.cache): all of them in this test's scratch dir (e2e.sh).
+mkdir -p chrome-home/.config chrome-home/.cache
+mkdir -m 700 chrome-home/run
 chrome() {
     profile=$1
     shift
+    HOME=$FK_TMP/chrome-home XDG_CONFIG_HOME=$FK_TMP/chrome-home/.config \
+    XDG_CACHE_HOME=$FK_TMP/chrome-home/.cache XDG_RUNTIME_DIR=$FK_TMP/chrome-home/run \
     timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
         --disable-background-networking --disable-component-update --disable-sync \
         --user-data-dir="$FK_TMP/chrome-$profile" --enable-logging=stderr --v=0 "$@"

@@ -1,12 +1,24 @@
 # e2e.sh -- shared helpers for the end-to-end tests (sourced, POSIX sh).
 # ctest sets FAKTURA (the binary), FK_SRCDIR (the checkout) and FK_TMP (a scratch dir).
+#
+# A test writes only in FK_TMP, where it starts, and in TMPDIR: "$FK_TMP.tmp", beside it (not
+# in it: tests list their scratch dir), both emptied and created here; never in /tmp,
+# /var/tmp, $HOME or a device node (CI runs as root; tests/CMakeLists.txt). What a test
+# starts keeps its temporary files in TMPDIR: faktura (its prescan copy, the batch's key
+# store), SQLite (SQLITE_TMPDIR is unset, so TMPDIR decides), mktemp, validate.sh. A program
+# that writes elsewhere is kept in: chromium gets a HOME in FK_TMP (report_formats.sh), a JVM
+# -XX:-UsePerfData (tests/lib/einvoice.sh: no hsperfdata in /tmp), systemd-analyze a private
+# /tmp (dist_examples.sh).
 set -eu
 : "${FAKTURA:?FAKTURA must point at the faktura binary}"
 : "${FK_SRCDIR:?}"
 : "${FK_TMP:?}"
 SAMPLES="$FK_SRCDIR/samples"
-rm -rf "$FK_TMP"
-mkdir -p "$FK_TMP"
+TMPDIR=${FK_TMP%/}.tmp
+rm -rf "$FK_TMP" "$TMPDIR"
+mkdir -p "$FK_TMP" "$TMPDIR"
+export TMPDIR
+unset SQLITE_TMPDIR
 cd "$FK_TMP"
 failures=0
 

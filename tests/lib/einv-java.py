@@ -50,7 +50,9 @@ def inputs(args):
 
 
 def fill(cache, groups):
-    opts = os.environ.get("JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+    # validate.sh's default, and no hsperfdata in /tmp (tests/lib/einvoice.sh sets JAVA_OPTS)
+    opts = os.environ.get("JAVA_OPTS",
+                          "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData")
     procs = []
     for i, (xslt, files) in enumerate(groups):
         # EINV_CDS_ARCHIVE: the first JVM also writes the classes it loaded (Saxon's) to a

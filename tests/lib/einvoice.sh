@@ -2,6 +2,19 @@
 # offline kit (../shared/einvoice, or FK_EINVOICE_KIT) and its validators.
 KIT=${FK_EINVOICE_KIT:-$FK_SRCDIR/../shared/einvoice}
 [ -d "$KIT" ] || KIT=/work/shared/einvoice
+# Every JVM of these tests runs with -XX:-UsePerfData: without it a JVM keeps its
+# performance counters in /tmp/hsperfdata_USER, whatever TMPDIR says (tests/lib/e2e.sh: a
+# test writes only in its own directories). JAVA_OPTS is validate.sh's default with the
+# flag, or the caller's JAVA_OPTS with the flag added (einv_cds: only validate.sh's default
+# gets the class data sharing archive of einv_svrl_once).
+if [ -n "${JAVA_OPTS+set}" ]; then
+    JAVA_OPTS="$JAVA_OPTS -XX:-UsePerfData"
+    einv_cds=0
+else
+    JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData"
+    einv_cds=1
+fi
+export JAVA_OPTS
 schematron=1
 if [ "${FK_SANITIZER_BUILD:-}" = 1 ]; then
     # tests/CMakeLists.txt: the sanitizer build runs faktura's side of these tests (the
@@ -34,20 +47,22 @@ einv_check() {
 # (tests/lib/einv-java.py is validate.sh's JAVA from here on; validate.sh judges the
 # reports as its own). Without a report for every file of a call, validate.sh runs the
 # XSLT itself.
-# Unless JAVA_OPTS is set, the JVMs after the first share its classes (Saxon's; class data
-# sharing, a dynamic archive in this test's directory): 0.4 CPU s less for each.
+# Unless the caller set JAVA_OPTS (einv_cds above), the JVMs after the first share its
+# classes (Saxon's; class data sharing, a dynamic archive in this test's directory): 0.4
+# CPU s less for each. Once: a later call runs with the archive, not writing another.
 einv_svrl_once() {
     EINV_JAVA=${JAVA:-java}
     JAVA=$FK_SRCDIR/tests/lib/einv-java.py
     EINV_SVRL_CACHE=$PWD/svrl-cache
     export EINV_JAVA JAVA EINV_SVRL_CACHE
     cds=
-    [ -n "${JAVA_OPTS+set}" ] || cds=$PWD/saxon.jsa
+    [ "$einv_cds" != 1 ] || cds=$PWD/saxon.jsa
+    einv_cds=0
     EINV_CDS_ARCHIVE=$cds "$JAVA" --fill "$EINV_SVRL_CACHE" "$@" ||
         echo "(einv_svrl_once: validate.sh runs these itself)"
     if [ -n "$cds" ] && [ -s "$cds" ]; then
-        # validate.sh's default options and the archive
-        JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile=$cds"
+        # validate.sh's default options, -XX:-UsePerfData (above) and the archive
+        JAVA_OPTS="$JAVA_OPTS -XX:SharedArchiveFile=$cds"
         export JAVA_OPTS
     fi
 }

@@ -17,16 +17,17 @@
 #include "core/config.h"
 #include "core/order.h"
 #include "validate/validate.h"
+#include "tmpdir.h"
 
-static char dir[64];
+static char dir[FK_TMP_PATH];
 static fk_config *cfg;
 
 static int setup(void **state)
 {
-    char path[128];
+    char path[FK_TMP_PATH + 16];
     fk_error err = FK_ERROR_INIT;
 
-    snprintf(dir, sizeof(dir), "/tmp/test_amounts.XXXXXX");
+    fk_tmp_template(dir, sizeof(dir), "test_amounts.XXXXXX");
     assert_non_null(mkdtemp(dir));
     snprintf(path, sizeof(path), "%s/c.ini", dir);
     FILE *fp = fopen(path, "w");
@@ -41,7 +42,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    char path[128];
+    char path[FK_TMP_PATH + 16];
     fk_config_free(cfg);
     snprintf(path, sizeof(path), "%s/c.ini", dir);
     unlink(path);

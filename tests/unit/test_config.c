@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include "faktura/batch.h"
 #include "core/config.h"
+#include "tmpdir.h"
 
 #define SELLER                                                                               \
     "[seller]\nname = Faktura Demo GmbH\nstreet = Friedrichstr. 1\npostal_code = 10117\n"   \
@@ -22,7 +23,7 @@
  * line but the one named) */
 #define SELLER_WITHOUT(key) seller_without(key)
 
-static char dir[64];
+static char dir[FK_TMP_PATH];
 
 static const char *seller_without(const char *key)
 {
@@ -44,14 +45,14 @@ static const char *seller_without(const char *key)
 
 static int setup(void **state)
 {
-    snprintf(dir, sizeof(dir), "/tmp/test_config.XXXXXX");
+    fk_tmp_template(dir, sizeof(dir), "test_config.XXXXXX");
     assert_non_null(mkdtemp(dir));
     return 0;
 }
 
 static int teardown(void **state)
 {
-    char path[128];
+    char path[FK_TMP_PATH + 16];
     snprintf(path, sizeof(path), "%s/c.ini", dir);
     unlink(path);
     rmdir(dir);
@@ -67,7 +68,7 @@ static void count_warning(const char *msg, void *payload)
 /* Load `text` as a config file: the status, the error and the warnings it gives. */
 static fk_status load(const char *text, fk_config **cfg, fk_error *err, int *warnings)
 {
-    char path[128];
+    char path[FK_TMP_PATH + 16];
     snprintf(path, sizeof(path), "%s/c.ini", dir);
     FILE *fp = fopen(path, "w");
     assert_non_null(fp);

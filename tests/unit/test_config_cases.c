@@ -17,8 +17,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "faktura/batch.h"
+#include "tmpdir.h"
 
-static char dir[64];
+static char dir[FK_TMP_PATH];
 static char *sample;          /* samples/faktura.ini */
 static unsigned long nlines; /* its lines (wc -l) */
 
@@ -42,7 +43,7 @@ static int setup(void **state)
     nlines = 0;
     for (const char *p = sample; *p; p++)
         nlines += *p == '\n';
-    snprintf(dir, sizeof(dir), "/tmp/test_config_cases.XXXXXX");
+    fk_tmp_template(dir, sizeof(dir), "test_config_cases.XXXXXX");
     assert_non_null(mkdtemp(dir));
     return 0;
 }
@@ -129,7 +130,7 @@ static fk_status load(const char *name, char *text, fk_error *err, char *path, s
 static void refused(const char *name, char *text, unsigned long line, const char *field,
                     const char *message)
 {
-    char path[256];
+    char path[FK_TMP_PATH + 64];
     fk_error err = FK_ERROR_INIT;
     fk_status st = load(name, text, &err, path, sizeof(path));
     if (st != FK_EUSAGE || strcmp(err.file, path) != 0 || err.line != line ||
@@ -141,7 +142,7 @@ static void refused(const char *name, char *text, unsigned long line, const char
 
 static void loaded(const char *name, char *text)
 {
-    char path[256];
+    char path[FK_TMP_PATH + 64];
     fk_error err = FK_ERROR_INIT;
     fk_status st = load(name, text, &err, path, sizeof(path));
     if (st != FK_OK)

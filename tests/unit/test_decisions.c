@@ -16,19 +16,20 @@
 #include "core/config.h"
 #include "core/order.h"
 #include "validate/validate.h"
+#include "tmpdir.h"
 
-static char dir[64];
+static char dir[FK_TMP_PATH];
 
 static int setup(void **state)
 {
-    snprintf(dir, sizeof(dir), "/tmp/test_decisions.XXXXXX");
+    fk_tmp_template(dir, sizeof(dir), "test_decisions.XXXXXX");
     assert_non_null(mkdtemp(dir));
     return 0;
 }
 
 static int teardown(void **state)
 {
-    char path[128];
+    char path[FK_TMP_PATH + 16];
     snprintf(path, sizeof(path), "%s/c.ini", dir);
     unlink(path);
     rmdir(dir);
@@ -38,7 +39,7 @@ static int teardown(void **state)
 /* A config whose seller is in `country` with VAT number `vat`. */
 static fk_config *seller_in(const char *country, const char *vat)
 {
-    char path[128];
+    char path[FK_TMP_PATH + 16];
     fk_config *cfg = NULL;
     fk_error err = FK_ERROR_INIT;
     snprintf(path, sizeof(path), "%s/c.ini", dir);

@@ -27,6 +27,7 @@
 #include <cmocka.h>
 #include <libxml/xmlwriter.h>
 #include "einvoice/einvoice_impl.h"
+#include "tmpdir.h"
 
 /* ---- the writer against xmlTextWriter ----------------------------------------------- */
 
@@ -310,8 +311,9 @@ static const fk_einv_profile *facturx(void)
 /* fk_einv_validate with stderr caught: the check must print nothing. */
 static fk_status validate(const char *xml, size_t len, fk_einv_problem *why, fk_error *err)
 {
-    char path[] = "/tmp/fk_einv_stderr_XXXXXX";
-    int fd = mkstemp(path), saved = dup(2);
+    char path[FK_TMP_PATH];
+    int fd = mkstemp(fk_tmp_template(path, sizeof(path), "fk_einv_stderr_XXXXXX"));
+    int saved = dup(2);
     fk_status st;
     off_t size;
 

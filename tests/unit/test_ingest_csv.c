@@ -9,15 +9,16 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "ingest/ingest.h"
+#include "tmpdir.h"
 
 #define HDR "order_id,order_date,company_name,country,currency,payment_method,card_number," \
             "item_description,quantity,unit_price,vat_rate\n"
 
-static char path[64];
+static char path[FK_TMP_PATH];
 
 static void write_file(const char *content, size_t n)
 {
-    strcpy(path, "/tmp/fk_test_XXXXXX.csv");
+    fk_tmp_template(path, sizeof(path), "fk_test_XXXXXX.csv");
     int fd = mkstemps(path, 4);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, content, n), (ssize_t)n);

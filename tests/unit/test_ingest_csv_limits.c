@@ -14,12 +14,13 @@
 #include "core/buf.h"
 #include "ingest/ingest.h"
 #include "ingest/ingest_impl.h"
+#include "tmpdir.h"
 
 #define HDR "order_id,order_date,company_name,country,currency,payment_method,card_number," \
             "item_description,quantity,unit_price,vat_rate\n"
 #define ROW(id) id ",2026-11-01,X GmbH,DE,EUR,bank_transfer,,thing,1,1.00,19\n"
 
-static char path[64];
+static char path[FK_TMP_PATH];
 
 typedef struct got {
     fk_order *o;
@@ -33,7 +34,7 @@ static void read_all(const char *content, size_t n, got *g)
     fk_ingest *in = NULL;
     bool more = false;
 
-    strcpy(path, "/tmp/fk_test_XXXXXX.csv");
+    fk_tmp_template(path, sizeof(path), "fk_test_XXXXXX.csv");
     int fd = mkstemps(path, 4);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, content, n), (ssize_t)n);

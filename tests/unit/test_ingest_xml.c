@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "ingest/ingest.h"
 #include "ingest/ingest_impl.h"
+#include "tmpdir.h"
 
 #define SECRET "TOPSECRET-4711-do-not-leak"
 
@@ -25,12 +26,12 @@
 #define LINE1 "<lines><line><item_description>Thing</item_description><quantity>1</quantity>" \
     "<unit_price>10.00</unit_price><vat_rate>19</vat_rate></line></lines>"
 
-static char path[64];
-static char secret_path[64];
+static char path[FK_TMP_PATH];
+static char secret_path[FK_TMP_PATH];
 
 static void write_file(const char *content, size_t n)
 {
-    strcpy(path, "/tmp/fk_test_XXXXXX.xml");
+    fk_tmp_template(path, sizeof(path), "fk_test_XXXXXX.xml");
     int fd = mkstemps(path, 4);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, content, n), (ssize_t)n);
@@ -137,7 +138,7 @@ static char *subst(const char *tmpl, const char *v)
 
 static int setup_secret(void **state)
 {
-    strcpy(secret_path, "/tmp/fk_secret_XXXXXX");
+    fk_tmp_template(secret_path, sizeof(secret_path), "fk_secret_XXXXXX");
     int fd = mkstemp(secret_path);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, SECRET "\n", sizeof(SECRET)), (ssize_t)sizeof(SECRET));

@@ -16,6 +16,7 @@
 #include "core/buf.h"
 #include "ingest/ingest.h"
 #include "ingest/ingest_impl.h"
+#include "tmpdir.h"
 
 #define ORDER "<order><order_id>E1</order_id><order_date>2026-11-18</order_date>" \
     "<company_name>ACME GmbH</company_name><tax_id>DE136695976</tax_id>" \
@@ -66,8 +67,8 @@ static void read_fd(int fd, got *g)
 
 static void read_doc(const char *doc, size_t len, got *g)
 {
-    char path[] = "/tmp/fk_test_XXXXXX";
-    int fd = mkstemp(path);
+    char path[FK_TMP_PATH];
+    int fd = mkstemp(fk_tmp_template(path, sizeof(path), "fk_test_XXXXXX"));
     assert_true(fd >= 0);
     assert_int_equal(write(fd, doc, len), (ssize_t)len);
     assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
@@ -232,8 +233,8 @@ static void test_too_many_lines(void **state)
     fk_ingest *in = NULL;
     fk_ingest_options opts = {FK_INPUT_XML, 0, 0, NULL};
     fk_error err = FK_ERROR_INIT;
-    char path[] = "/tmp/fk_test_XXXXXX.xml";
-    int fd = mkstemps(path, 4);
+    char path[FK_TMP_PATH];
+    int fd = mkstemps(fk_tmp_template(path, sizeof(path), "fk_test_XXXXXX.xml"), 4);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, b.ptr, b.len), (ssize_t)b.len);
     close(fd);

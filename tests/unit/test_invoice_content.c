@@ -20,19 +20,20 @@
 #include "core/order.h"
 #include "core/util.h"
 #include "validate/validate.h"
+#include "tmpdir.h"
 
-static char dir[64];
+static char dir[FK_TMP_PATH];
 
 static int setup(void **state)
 {
-    snprintf(dir, sizeof(dir), "/tmp/test_invoice_content.XXXXXX");
+    fk_tmp_template(dir, sizeof(dir), "test_invoice_content.XXXXXX");
     assert_non_null(mkdtemp(dir));
     return 0;
 }
 
 static int teardown(void **state)
 {
-    char path[128];
+    char path[FK_TMP_PATH + 16];
     snprintf(path, sizeof(path), "%s/c.ini", dir);
     unlink(path);
     rmdir(dir);
@@ -43,7 +44,7 @@ static int teardown(void **state)
 static fk_status load(const char *country, const char *vat, const char *extra, fk_config **cfg,
                       fk_error *err)
 {
-    char path[128];
+    char path[FK_TMP_PATH + 16];
     snprintf(path, sizeof(path), "%s/c.ini", dir);
     FILE *fp = fopen(path, "w");
     assert_non_null(fp);

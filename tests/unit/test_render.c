@@ -30,6 +30,7 @@
 
 #include "core/invoice_codes.h"
 #include "render/render.h"
+#include "tmpdir.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_LINES 200
@@ -169,14 +170,12 @@ static void render(const fk_invoice *inv, fk_buf *pdf)
 /* The PDF in a temporary file; the caller unlinks it and frees the name. */
 static char *write_temp(const fk_buf *pdf)
 {
-    const char *dir = getenv("TMPDIR");
-    char *path = malloc(1024);
+    char *path = malloc(FK_TMP_PATH);
     FILE *fp;
     int fd;
 
     assert_non_null(path);
-    snprintf(path, 1024, "%s/fk_render_XXXXXX", dir && dir[0] ? dir : "/tmp");
-    fd = mkstemp(path);
+    fd = mkstemp(fk_tmp_template(path, FK_TMP_PATH, "fk_render_XXXXXX"));
     assert_true(fd >= 0);
     fp = fdopen(fd, "wb");
     assert_non_null(fp);

@@ -32,6 +32,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "render/render.h"
+#include "tmpdir.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define ICC_PATH "/usr/share/color/icc/sRGB.icc"
@@ -48,7 +49,7 @@ static int skipped;
 
 /* ---- set-up ---------------------------------------------------------------------------- */
 
-static char font_reg[512], font_bold[512], scratch[512];
+static char font_reg[512], font_bold[512], scratch[FK_TMP_PATH];
 static fk_buf kit_xml;                /* the kit's example, or empty when there is no kit */
 static char kit_path[1024];
 
@@ -68,7 +69,7 @@ static bool read_whole(const char *path, fk_buf *out)
 
 static int setup(void **state)
 {
-    const char *src = getenv("FK_SRCDIR"), *tmp = getenv("TMPDIR");
+    const char *src = getenv("FK_SRCDIR");
 
     (void)state;
 #ifdef FK_DEFAULT_FONT
@@ -87,8 +88,7 @@ static int setup(void **state)
              "factur-x-en16931.xml", src && src[0] ? src : ".");
     if (!read_whole(kit_path, &kit_xml))
         fk_buf_reset(&kit_xml);
-    snprintf(scratch, sizeof(scratch), "%s/fk_facturx_XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(scratch))
+    if (!mkdtemp(fk_tmp_template(scratch, sizeof(scratch), "fk_facturx_XXXXXX")))
         return -1;
     return 0;
 }

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "render/render_sfnt.h"
+#include "tmpdir.h"
 
 static bool read_file(const char *path, fk_buf *out)
 {
@@ -166,7 +167,7 @@ static void test_build_fonts_reproducible(void **state)
 
 static void subset_font(const char *path)
 {
-    char out_path[] = "/tmp/fk_sfnt_XXXXXX";
+    char out_path[FK_TMP_PATH];
     fk_buf file = FK_BUF_INIT, sub = FK_BUF_INIT, sub2 = FK_BUF_INIT;
     fk_sfnt *f;
     unsigned char *used;
@@ -223,7 +224,7 @@ static void subset_font(const char *path)
     assert_false(fk_sfnt_subset(f, used, n - 1, &sub2));
     assert_int_equal(sub2.len, sub.len - 2);
 
-    fd = mkstemp(out_path);
+    fd = mkstemp(fk_tmp_template(out_path, sizeof(out_path), "fk_sfnt_XXXXXX"));
     assert_true(fd >= 0);
     fp = fdopen(fd, "wb");
     assert_non_null(fp);

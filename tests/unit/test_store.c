@@ -12,12 +12,13 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 #include "store/store.h"
+#include "tmpdir.h"
 
-static char dir[64], db[128];
+static char dir[FK_TMP_PATH], db[FK_TMP_PATH + 16];
 
 static int setup(void **state)
 {
-    snprintf(dir, sizeof(dir), "/tmp/test_store.XXXXXX");
+    fk_tmp_template(dir, sizeof(dir), "test_store.XXXXXX");
     assert_non_null(mkdtemp(dir));
     snprintf(db, sizeof(db), "%s/db.sqlite", dir);
     return 0;
@@ -27,7 +28,7 @@ static int teardown(void **state)
 {
     static const char *const files[] = {"db.sqlite", "db.sqlite-wal", "db.sqlite-shm",
                                         "db.sqlite.lock"};
-    char path[160];
+    char path[FK_TMP_PATH + 32];
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
         unlink(path);
@@ -67,7 +68,7 @@ static void test_batches(void **state)
     assert_string_equal(bi.inputs[2], "(not UTF-8)");
     /* A relative output directory (recorded by an older faktura) is resolved against the
      * database's directory, and said to be so. */
-    char want[200];
+    char want[4096];
     char *realdir = realpath(dir, NULL);
     snprintf(want, sizeof(want), "%s/out", realdir);
     free(realdir);
