@@ -25,7 +25,10 @@
  *                                       note's PDF is in its temporary file) or
  *                                       "credit-published" (renamed into place and synced,
  *                                       its transaction not yet committed):
- *                                       tests/e2e/credit_crash.sh
+ *                                       tests/e2e/credit_crash.sh; "report-written" (a
+ *                                       report, journal or other file replaced whole is
+ *                                       written and synced, not yet in place):
+ *                                       tests/e2e/bad_report_paths.sh
  *   FAKTURA_TEST_DB_FULL_AFTER=N        after N committed write transactions of a writer,
  *                                       the database may not grow any more: SQLite fails
  *                                       exactly as on a full disk (SQLITE_FULL):

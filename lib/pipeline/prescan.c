@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "core/tempfile.h"
 #include "pipeline/pipeline.h"
 
 static atomic_int stop_flag; /* lock-free, so async-signal-safe */
@@ -49,23 +50,6 @@ fk_status fk_pipeline__interrupted_early(fk_error *err)
 static bool stdin_spooled;
 static off_t stdin_start; /* where the inputs begin in descriptor 0 */
 
-static int temp_file(const char **dir)
-{
-    char path[4096];
-    int fd;
-
-    *dir = getenv("TMPDIR");
-    if (!*dir || !**dir)
-        *dir = "/var/tmp";
-    fd = open(*dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
-        return fd;
-    snprintf(path, sizeof(path), "%s/faktura-stdin.XXXXXX", *dir);
-    if ((fd = mkstemp(path)) >= 0)
-        unlink(path);
-    return fd;
-}
-
 /* Copy standard input to an unnamed temporary file and put that in place of descriptor 0
  * (a regular file already there is only remembered). poll() first: a signal interrupts a
  * wait for a pipe that never delivers, whatever SA_RESTART says. */
@@ -84,7 +68,7 @@ static fk_status spool_stdin(fk_error *err)
         if (stdin_spooled)
             return FK_OK;
     }
-    if ((fd = temp_file(&dir)) < 0)
+    if ((fd = fk_temp_fd(&dir)) < 0)
         return fk_error_set(err, FK_EENV, "-", 0, NULL,
                             "cannot make a temporary file in %s for standard input: %s", dir,
                             strerror(errno));

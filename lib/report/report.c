@@ -27,19 +27,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "core/money.h"
+#include "core/tempfile.h"
+#include "core/testhook.h"
 #include "core/util.h"
 #include "report/report_impl.h"
 
 fk_status fk_report_new(fk_report **out, fk_error *err)
 {
     fk_report *r = fk_xcalloc(1, sizeof(*r));
-    r->spool = tmpfile();
+    const char *dir;
+    int fd = fk_temp_fd(&dir); /* $TMPDIR, else /var/tmp (core/tempfile.h) */
+    r->spool = fd < 0 ? NULL : fdopen(fd, "w+b");
     if (!r->spool) {
+        int en = errno;
+        if (fd >= 0)
+            close(fd);
         free(r);
         *out = NULL;
         return fk_error_set(err, FK_EENV, NULL, 0, NULL,
-                            "cannot create a temporary file for the report: %s",
-                            strerror(errno));
+                            "cannot create a temporary file in %s for the report: %s", dir,
+                            strerror(en));
     }
     *out = r;
     return FK_OK;
@@ -572,17 +579,41 @@ static fk_status write_fd(int fd, bool regular, const char *shown, const emitter
     return st;
 }
 
-/* Replace the regular file `path` (or create it) atomically: a temporary file beside it
- * (O_EXCL, so nothing in its place is followed or reused), fsync, rename, fsync of the
- * directory. A reader sees the old file or the whole new one. Errors name `shown` (the
- * path as given; `path` may be where a symbolic link points). */
+/* Give the unnamed file `fd` (O_TMPFILE) the name `tmp`: linkat with AT_EMPTY_PATH (which
+ * wants CAP_DAC_READ_SEARCH), else through /proc/self/fd. A file already there by that name
+ * is a crashed process's of the same pid: it goes first. */
+static int link_unnamed(int fd, const char *tmp)
+{
+    char proc[64];
+
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (linkat(fd, "", AT_FDCWD, tmp, AT_EMPTY_PATH) == 0 ||
+            linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0)
+            return 0;
+        if (errno != EEXIST || unlink(tmp) != 0)
+            return -1;
+    }
+    return -1;
+}
+
+/* Replace the regular file `path` (or create it) atomically: the content goes to an unnamed
+ * file in the same directory (O_TMPFILE), is synced, gets a temporary name beside `path`
+ * (".NAME.PID.tmp") and is renamed over it, then the directory is synced. A reader sees the
+ * old file or the whole new one; a process killed while it writes leaves no file behind
+ * (the unnamed one goes with it; only between the link and the rename, two system calls,
+ * would the temporary name stay). Where the file system has no O_TMPFILE, the content is
+ * written under the temporary name itself (O_EXCL, so nothing in its place is followed or
+ * reused), and a kill while writing leaves that file; so is it where the unnamed file cannot
+ * be made at all, and the error then names the temporary file. Errors name `shown` (the path as
+ * given; `path` may be where a symbolic link points). */
 static fk_status replace_file(const char *path, const char *shown, const emitter *e,
                               fk_error *err)
 {
     fk_buf tmp = FK_BUF_INIT, dir = FK_BUF_INIT;
     const char *slash = strrchr(path, '/');
     fk_status st = FK_OK;
-    int fd, dfd;
+    int fd, dfd, unnamed = -1;
 
     if (slash)
         fk_buf_append(&dir, path, slash == path ? 1 : (size_t)(slash - path));
@@ -590,17 +621,33 @@ static fk_status replace_file(const char *path, const char *shown, const emitter
         fk_buf_append(&dir, ".", 1);
     fk_buf_printf(&tmp, "%s/.%s.%ld.tmp", fk_buf_cstr(&dir), slash ? slash + 1 : path,
                   (long)getpid());
-    fd = open(fk_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
-    if (fd < 0 && errno == EEXIST && unlink(fk_buf_cstr(&tmp)) == 0) /* a crashed run's */
-        fd = open(fk_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                  0666);
+    fd = open(fk_buf_cstr(&dir), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+    if (fd >= 0 && (unnamed = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0) {
+        st = fk_error_set(err, FK_EENV, shown, 0, NULL, "cannot write %s: %s", e->what,
+                          strerror(errno));
+        close(fd);
+        goto done;
+    }
+    if (fd < 0) { /* no O_TMPFILE here, or the directory refuses: its error says why */
+        fd = open(fk_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+        if (fd < 0 && errno == EEXIST && unlink(fk_buf_cstr(&tmp)) == 0) /* a crashed run's */
+            fd = open(fk_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                      0666);
+    }
     if (fd < 0) {
         st = fk_error_set(err, FK_EENV, shown, 0, NULL, "cannot create %s's temporary file %s: %s",
                           e->what, fk_buf_cstr(&tmp), strerror(errno));
         goto done;
     }
     if ((st = write_fd(fd, true, shown, e, err)) != FK_OK) {
-        unlink(fk_buf_cstr(&tmp));
+        if (unnamed < 0)
+            unlink(fk_buf_cstr(&tmp));
+        goto done;
+    }
+    fk_testhook_kill_at("report-written");
+    if (unnamed >= 0 && link_unnamed(unnamed, fk_buf_cstr(&tmp)) != 0) {
+        st = fk_error_set(err, FK_EENV, shown, 0, NULL, "cannot name %s's temporary file %s: %s",
+                          e->what, fk_buf_cstr(&tmp), strerror(errno));
         goto done;
     }
     if (rename(fk_buf_cstr(&tmp), path) != 0) {
@@ -618,6 +665,8 @@ static fk_status replace_file(const char *path, const char *shown, const emitter
     if (dfd >= 0)
         close(dfd);
 done:
+    if (unnamed >= 0)
+        close(unnamed);
     fk_buf_free(&tmp);
     fk_buf_free(&dir);
     return st;

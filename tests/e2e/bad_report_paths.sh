@@ -12,6 +12,24 @@ expect_exit 1 "$FAKTURA" validate -q $common --report r.json "$SAMPLES/orders.cs
 contains r.json '"version": 1'
 equal "temporary files" "$(ls -A | grep -c '\.tmp$' || true)" 0
 
+# Killed (SIGKILL) with the new report written and synced but not yet in place: the old
+# report stays whole, and no temporary file is left beside it (it has no name until it is
+# renamed into place); the next run replaces it.
+cp r.json r.before
+FAKTURA_TEST_KILL_AT=report-written expect_exit 137 "$FAKTURA" validate -q $common \
+    --report r.json "$SAMPLES/orders.csv"
+cmp -s r.json r.before || fail "a run killed while writing its report changed r.json"
+equal "temporary files after a kill" "$(ls -A | grep -c '\.tmp$' || true)" 0
+echo old >r.json
+expect_exit 1 "$FAKTURA" validate -q $common --report r.json "$SAMPLES/orders.csv"
+contains r.json '"version": 1'
+
+# The report's spool (the orders without an invoice, as they arrive) is an unnamed file in
+# $TMPDIR, not the C library's /tmp: a TMPDIR that does not exist is an error that names it.
+TMPDIR=$PWD/no-such-dir expect_exit 4 "$FAKTURA" validate -q $common --report r2.json \
+    "$SAMPLES/orders.csv"
+contains last.err "cannot create a temporary file in $PWD/no-such-dir for the report"
+
 # A symlink to a regular file: the link stays a link, its target gets the report.
 mkdir -p target
 echo old >target/real.json
@@ -45,7 +63,8 @@ if [ "$(id -u)" -eq 0 ] && mknod null c 1 3 2>/dev/null; then
     if command -v setpriv >/dev/null 2>&1; then
         mkdir -p ro && mknod ro/null c 1 3 && chmod 755 ro && chmod 666 ro/null
         mkdir -p nobody && chmod 777 nobody
-        expect_exit 1 setpriv --reuid=nobody --regid=nogroup --clear-groups \
+        # nobody's TMPDIR (the report's spool) is its own directory, not this test's
+        TMPDIR=$PWD/nobody expect_exit 1 setpriv --reuid=nobody --regid=nogroup --clear-groups \
             "$FAKTURA" validate -q --config "$SAMPLES/faktura.ini" --as-of 2026-11-20 \
             --db nobody/db.sqlite --report ro/null "$SAMPLES/orders.csv"
         [ -c ro/null ] || fail "ro/null was replaced"
