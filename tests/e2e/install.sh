@@ -129,12 +129,14 @@ cat >hidden.sh <<'EOF'
 set -eu
 dir=$1
 shift
-exec 3<"$FK_TMP"
+exec 3<"$FK_TMP" 4<"$TMPDIR"
 mount -t tmpfs fk-hidden "$SRC"
 case "$BUILD" in "$SRC"/*) ;; *) mount -t tmpfs fk-hidden "$BUILD" ;; esac
-mkdir -p "$FK_TMP"
+# the test's directories stay (its TMPDIR too, where the program keeps its temporary files)
+mkdir -p "$FK_TMP" "$TMPDIR"
 mount --no-canonicalize --bind /proc/self/fd/3 "$FK_TMP"
-exec 3<&-
+mount --no-canonicalize --bind /proc/self/fd/4 "$TMPDIR"
+exec 3<&- 4<&-
 [ ! -e "$BUILD/CMakeCache.txt" ] && [ ! -e "$SRC/CMakeLists.txt" ] || { echo "not hidden" >&2; exit 99; }
 cd "$dir"
 exec "$@"
