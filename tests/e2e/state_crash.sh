@@ -3,10 +3,11 @@
 # invoiced once, numbers 1..N without gap or repeat, every PDF present, valid and matching
 # its recorded hash, no temporary files.
 . "$FK_SRCDIR/tests/lib/e2e.sh"
-# 3,000 orders: 12 chunks of 256 for the 12 kills (the targets below are 230 orders apart,
-# each in a chunk of its own); every restart reads the whole input again, so N is most of
-# the test's cost.
-N=3000
+# 3,328 orders: 13 chunks of 256 (CHUNK_ORDERS, lib/pipeline/pipeline.h) for the 12 kills:
+# run i is killed once chunk i is committed (target i * 256 - 26), so inside chunk i + 1,
+# each kill in a chunk of its own, the last in the batch's last chunk; every restart reads
+# the whole input again, so N is most of the test's cost.
+N=3328
 python3 "$FK_SRCDIR/tests/lib/gen-orders.py" $N >orders.csv
 run() {
     "$FAKTURA" run -q --config "$SAMPLES/faktura.ini" --db db.sqlite --out out \
@@ -24,7 +25,7 @@ while [ $i -lt 12 ]; do
     # kill lands inside a chunk (rendering, writing, renaming or committing), never after
     # the run is done (tests/lib/kill-at.py; it prints whether the signal was sent and the
     # invoices committed when the run died).
-    target=$((i * N / 13))
+    target=$((i * 256 - 26))
     python3 "$FK_SRCDIR/tests/lib/kill-at.py" db.sqlite -1 "$target" KILL "$seed" "$i" -- \
         "$FAKTURA" run -q --config "$SAMPLES/faktura.ini" --db db.sqlite --out out \
         --as-of 2026-11-20 orders.csv >kill.out 2>/dev/null || true

@@ -55,8 +55,9 @@ not_contains() {
 # not_contains_any FILE TEXT...: `not_contains FILE TEXT` for each TEXT, the same checks
 # (a fixed string within one line, grep -F's meaning) with one awk for all the texts
 # instead of one grep each. A TEXT that is empty or holds a newline (grep -F reads it as
-# several patterns) goes to contains / not_contains itself; so does every TEXT when FILE
-# cannot be read (their messages then say why).
+# several patterns) goes to contains / not_contains itself. A FILE that cannot be read is
+# one failure, for either (FILE goes to awk as its input, never as an operand: a name
+# with '=' would be read as an assignment).
 contains_all() {
     _scan_all contains "$@"
 }
@@ -66,6 +67,10 @@ not_contains_any() {
 _scan_all() {
     _how=$1 _file=$2
     shift 2
+    if [ ! -r "$_file" ]; then # a check of a file that is not there is no pass
+        fail "$_file cannot be read (checked for: $*)"
+        return 0
+    fi
     _pats=
     for _t in "$@"; do
         case $_t in
@@ -84,7 +89,7 @@ _scan_all() {
               if (!(i in seen) && index($0, p[i])) { seen[i] = 1; if (--left == 0) exit } }
         END { for (i = 1; i <= n; i++)
                   if (p[i] != "" && ((i in seen) == (want == "not_contains"))) print i }' \
-        "$_file" 2>/dev/null); then
+        <"$_file" 2>/dev/null); then
         for _i in $_hits; do
             eval "_t=\${$_i}"
             if [ "$_how" = contains ]; then
@@ -115,7 +120,7 @@ sql() {
 read_file() {
     _v= _sep=
     if [ ! -r "$2" ]; then
-        echo "read_file: cannot read $2" >&2
+        fail "read_file: cannot read $2"
     else
         while IFS= read -r _l || [ -n "$_l" ]; do
             _v="$_v$_sep$_l" _sep='
@@ -133,12 +138,14 @@ read_file() {
 }
 
 # sql_lines DB SQL VAR...: one sqlite3 for several values: SQL's output lines (a value
-# a line, e.g. one statement each; NULL is an empty line), in order, into the VARs. As
-# with "$(sql ...)", an error of sqlite3 leaves the values it did not print empty.
+# a line, e.g. one statement each; NULL is an empty line), in order, into the VARs. An
+# error of sqlite3 is a failure (the values it did not print stay empty); a statement
+# must print exactly one line (a scalar or an aggregate), or the later values shift.
 sql_lines() {
     _db=$1 _sql=$2
     shift 2
-    sqlite3 -batch -noheader "$_db" "$_sql" >"$FK_TMP/.sql_lines" || :
+    sqlite3 -batch -noheader "$_db" "$_sql" >"$FK_TMP/.sql_lines" 2>"$FK_TMP/.sql_lines.err" ||
+        fail "sql_lines $_db: sqlite3: $(cat "$FK_TMP/.sql_lines.err")"
     {
         for _var in "$@"; do
             IFS= read -r "$_var" || :
