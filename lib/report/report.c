@@ -604,9 +604,10 @@ static int link_unnamed(int fd, const char *tmp)
  * (the unnamed one goes with it; only between the link and the rename, two system calls,
  * would the temporary name stay). Where the file system has no O_TMPFILE, the content is
  * written under the temporary name itself (O_EXCL, so nothing in its place is followed or
- * reused), and a kill while writing leaves that file; so is it where the unnamed file cannot
- * be made at all, and the error then names the temporary file. Errors name `shown` (the path as
- * given; `path` may be where a symbolic link points). */
+ * reused), and a kill while writing leaves that file; the same where the directory refuses
+ * the unnamed file (its error then names the temporary file). Naming the unnamed file
+ * needs CAP_DAC_READ_SEARCH or /proc mounted. Errors name `shown` (the path as given;
+ * `path` may be where a symbolic link points). */
 static fk_status replace_file(const char *path, const char *shown, const emitter *e,
                               fk_error *err)
 {
