@@ -14,7 +14,8 @@
 # used, the files removed by the next start, which issues the same number.
 # Then the kit's validators (XSD + official schematrons, no fatal assert; warnings listed)
 # check the invoices' files (einvoice_ledger's) and the credit notes' together: one
-# validate.sh run per mode, the JVMs' start and the schematrons' compilation once.
+# validate.sh run per mode, the schematrons' compilation once, every Saxon run in one JVM
+# (tests/lib/einvoice.sh einv_saxon_server).
 # The per-file checks run in one python3 (tests/lib/einvoice-files.py credits).
 . "$FK_SRCDIR/tests/lib/e2e.sh"
 . "$FK_SRCDIR/tests/lib/einvoice.sh"
@@ -169,4 +170,17 @@ einv_check xr $xrubl
 einv_check xr-cii $xrcii
 einv_check cii $cii
 einv_check fx-en16931 $fx
+# The server's verdicts can fail a file: an invoice with an unknown type code (BR-CL-01),
+# not in the cache, through the server (its log: a line for each of the call's two runs,
+# the CEN rules and the summary).
+sed 's|<cbc:InvoiceTypeCode>380<|<cbc:InvoiceTypeCode>999<|' DE/out/INV-2026-000001.ubl.xml >br-cl-01.xml
+runs=$(grep -c '^run ' saxon-server.log 2>/dev/null || true)
+expect_exit 1 "$KIT/validate.sh" ubl-cen br-cl-01.xml
+contains last.out "br-cl-01.xml: FAIL CEN-EN16931-UBL: BR-CL-01"
+if [ -n "${EINV_SAXON_SERVER:-}" ]; then
+    equal "the server's runs for br-cl-01.xml" "$(($(grep -c '^run ' saxon-server.log) - runs))" 2
+else # (einv_saxon_server said why: the socket's path too long, or the server did not start)
+    echo "##### no Saxon server: every run above was a JVM of its own #####"
+fi
+einv_saxon_server_stop
 finish

@@ -20,10 +20,17 @@ JVM). Instead:
       Saxon would write them; anything else (another XSLT, a file not filled, the summary)
       runs the real java (EINV_JAVA, default java) with ARGS unchanged.
 
+  With EINV_SAXON_SERVER=SOCKET (tests/lib/einvoice.sh einv_saxon_server), every Saxon
+  transform that is not served from the cache (and every --fill run) is a request to
+  tests/lib/SaxonServer.java, one JVM for the whole test: the same Saxon class runs the
+  same command line there, its output relayed here, its exit code this process's. Without
+  the server (not started, gone, or a relative path on the command line, which its working
+  directory would resolve differently), the real java runs as before.
+
 The report of a file is the same bytes of the same XSLT run by the same Saxon, so
 validate.sh reads and judges it as its own (its summary takes the file from the report's
 name, never from its content)."""
-import hashlib, os, shlex, shutil, subprocess, sys
+import hashlib, os, shlex, shutil, socket, subprocess, sys, tempfile, threading
 
 SAXON = os.environ.get("SAXON_JAR", "/usr/share/java/Saxon-HE.jar")
 JAVA = os.environ.get("EINV_JAVA", "java")
@@ -49,6 +56,40 @@ def inputs(args):
             yield a
 
 
+def served(args, out, err):
+    """Runs Saxon's Transform ARGS in the test's SaxonServer, its output written to the
+    files OUT and ERR; its exit code, or None without a server (or with a relative path,
+    or when the server went away before answering)."""
+    sock = os.environ.get("EINV_SAXON_SERVER")
+    if not sock:
+        return None
+    for a in args:
+        for p in ("-s:", "-xsl:", "-o:"):
+            if a.startswith(p) and not os.path.isabs(a[len(p):]):
+                return None
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as c:
+            c.connect(sock)
+            c.sendall(b"".join(x.encode() + b"\0" for x in [out, err] + args))
+            c.shutdown(socket.SHUT_WR)
+            answer = b""
+            while True:
+                chunk = c.recv(64)
+                if not chunk:
+                    break
+                answer += chunk
+    except OSError:
+        return None
+    return int(answer) if answer.strip().isdigit() else None
+
+
+def saxon_args(args):
+    """The Transform arguments of a java command line (after the class name), or None."""
+    if "net.sf.saxon.Transform" not in args:
+        return None
+    return args[args.index("net.sf.saxon.Transform") + 1:]
+
+
 def fill(cache, groups):
     # validate.sh's default, and no hsperfdata in /tmp (tests/lib/einvoice.sh sets JAVA_OPTS)
     opts = os.environ.get("JAVA_OPTS",
@@ -67,20 +108,35 @@ def fill(cache, groups):
             link = os.path.join(staged, digest(f) + ".xml")
             if not os.path.lexists(link):
                 os.symlink(os.path.abspath(f), link)
-        log = open(d + ".log", "w")
-        procs.append((xslt, d, log, subprocess.Popen(
-            [JAVA] + shlex.split(opts) + cds + ["-cp", SAXON, "net.sf.saxon.Transform",
-                                          "-s:" + staged, "-xsl:" + xslt, "-o:" + d],
-            stdout=log, stderr=subprocess.STDOUT)))
+        targs = ["-s:" + os.path.abspath(staged), "-xsl:" + os.path.abspath(xslt),
+                 "-o:" + os.path.abspath(d)]
+        procs.append((xslt, d, targs, opts, cds))
+    codes = [None] * len(procs)
+
+    def one(i):
+        xslt, d, targs, opts, cds = procs[i]
+        code = served(targs, d + ".log", d + ".err")
+        if code is None:
+            with open(d + ".log", "w") as log:
+                code = subprocess.call(
+                    [JAVA] + shlex.split(opts) + cds + ["-cp", SAXON, "net.sf.saxon.Transform"]
+                    + targs, stdout=log, stderr=subprocess.STDOUT)
+        codes[i] = code
+
+    # the runs at the same time: threads that wait on the server or on a JVM each
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(procs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     rc = 0
-    for xslt, d, log, p in procs:
+    for (xslt, d, _, _, _), code in zip(procs, codes):
         # a file Saxon could not report on has no report here: validate.sh's own run of
         # that XSLT then sees it (see below)
-        if p.wait() != 0:
-            print(f"einv-java.py: Saxon {xslt}: exit {p.returncode} (see {d}.log); "
+        if code != 0:
+            print(f"einv-java.py: Saxon {xslt}: exit {code} (see {d}.log and .err); "
                   "validate.sh runs it itself", file=sys.stderr)
             rc = 1
-        log.close()
     return rc
 
 
@@ -123,6 +179,16 @@ if __name__ == "__main__":
         sys.exit(fill(a[1], groups))
     plan = transform(a)
     if plan is None:
+        targs = saxon_args(a)
+        if targs is not None and os.environ.get("EINV_SAXON_SERVER"):
+            with tempfile.TemporaryDirectory() as t:
+                out, err = os.path.join(t, "out"), os.path.join(t, "err")
+                code = served(targs, out, err)
+                if code is not None:
+                    for name, stream in ((out, sys.stdout), (err, sys.stderr)):
+                        with open(name, "rb") as f:
+                            shutil.copyfileobj(f, stream.buffer)
+                    sys.exit(code)
         os.execvp(JAVA, [JAVA] + a)
     for report, out in plan:
         os.makedirs(os.path.dirname(out), exist_ok=True)

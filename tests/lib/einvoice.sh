@@ -47,7 +47,8 @@ einv_check() {
 # (tests/lib/einv-java.py is validate.sh's JAVA from here on; validate.sh judges the
 # reports as its own). Without a report for every file of a call, validate.sh runs the
 # XSLT itself.
-# Unless the caller set JAVA_OPTS (einv_cds above), the JVMs after the first share its
+# Every Saxon run goes to one JVM, einv_saxon_server (below), when it starts. Without it,
+# unless the caller set JAVA_OPTS (einv_cds above), the JVMs after the first share its
 # classes (Saxon's; class data sharing, a dynamic archive in this test's directory): 0.4
 # CPU s less for each. Once: a later call runs with the archive, not writing another.
 einv_svrl_once() {
@@ -55,8 +56,9 @@ einv_svrl_once() {
     JAVA=$FK_SRCDIR/tests/lib/einv-java.py
     EINV_SVRL_CACHE=$PWD/svrl-cache
     export EINV_JAVA JAVA EINV_SVRL_CACHE
+    einv_saxon_server
     cds=
-    [ "$einv_cds" != 1 ] || cds=$PWD/saxon.jsa
+    [ "$einv_cds" != 1 ] || [ -n "${EINV_SAXON_SERVER:-}" ] || cds=$PWD/saxon.jsa
     einv_cds=0
     EINV_CDS_ARCHIVE=$cds "$JAVA" --fill "$EINV_SVRL_CACHE" "$@" ||
         echo "(einv_svrl_once: validate.sh runs these itself)"
@@ -73,5 +75,57 @@ einv_done_unless_schematron() {
     if [ "$schematron" != 1 ]; then
         finish
         exit 0
+    fi
+}
+
+# einv_saxon_server: one JVM for every Saxon run of this test from here on
+# (tests/lib/SaxonServer.java, through einv-java.py: EINV_SAXON_SERVER is its socket). The
+# kit starts a JVM per validator per validate.sh call and one for each call's summary; each
+# loaded Saxon and JIT-compiled it again, which cost more CPU than the transforms (16 of
+# credit_einvoice's 28 CPU s were Java). The server compiles itself at start (the JDK's
+# source launcher, a second of CPU), with validate.sh's JAVA_OPTS; it ends with the test's
+# shell (it watches this PID), on einv_saxon_server_stop, or after ten idle minutes.
+# Without it (no socket after 60 s, or a socket path too long for a Unix socket), every
+# run is a JVM of its own, as before.
+einv_saxon_server() {
+    [ -z "${EINV_SAXON_SERVER:-}" ] || return 0
+    sock=$PWD/saxon.sock
+    if [ "${#sock}" -gt 100 ]; then
+        echo "(einv_saxon_server: $sock is too long for a Unix socket: a JVM per run)"
+        return 0
+    fi
+    rm -f "$sock"
+    # shellcheck disable=SC2086 # JAVA_OPTS: a list of options
+    "${EINV_JAVA:-java}" $JAVA_OPTS -cp "${SAXON_JAR:-/usr/share/java/Saxon-HE.jar}" \
+        "$FK_SRCDIR/tests/lib/SaxonServer.java" "$sock" $$ \
+        </dev/null >saxon-server.log 2>&1 &
+    einv_server_pid=$!
+    i=0
+    while [ ! -S "$sock" ] && [ $i -lt 600 ] && kill -0 "$einv_server_pid" 2>/dev/null; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    if [ -S "$sock" ]; then
+        EINV_SAXON_SERVER=$sock
+        export EINV_SAXON_SERVER
+    else
+        echo "(einv_saxon_server: no server: a JVM per run; saxon-server.log: $(head -c 500 saxon-server.log))"
+    fi
+}
+
+# einv_saxon_server_stop: the server ends now (each run after it starts its own JVM), and
+# this shell waits for it: its CPU then counts in the test's (ctest's children's) time.
+einv_saxon_server_stop() {
+    if [ -n "${EINV_SAXON_SERVER:-}" ]; then
+        python3 - "$EINV_SAXON_SERVER" <<'PY' || true
+import socket, sys
+with socket.socket(socket.AF_UNIX) as c:
+    c.connect(sys.argv[1])
+    c.sendall(b"quit\0")
+    c.shutdown(socket.SHUT_WR)
+    c.recv(8)
+PY
+        unset EINV_SAXON_SERVER
+        wait "$einv_server_pid" || true
     fi
 }
