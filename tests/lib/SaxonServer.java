@@ -14,10 +14,13 @@
 // Protocol, one request per connection on the Unix socket SOCKET: the client writes NUL-
 // terminated strings, STDOUT_FILE, STDERR_FILE, then the Transform arguments, and closes its
 // side; the server writes what Saxon prints to the two files and answers with the exit
-// code as text ("0", or "2" when Saxon gave up: its quit() throws instead of exiting).
+// code as text: 0, the code Saxon would have exited with (its quit() throws here instead),
+// or 1 for an exception out of the run, as java reports one out of main.
 // A request "quit" (a single string) stops the server. It also stops when PARENT_PID
 // (the test's shell) is gone, or after ten minutes without a request: never beyond its
 // test. Its own standard output, the test's saxon-server.log, has a line per request run.
+// A run that calls System.exit itself (Saxon's `-?`, which validate.sh never gives) ends
+// the server: the clients without an answer, and all after them, run java themselves.
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -63,9 +66,45 @@ public class SaxonServer {
         @Override public void flush() throws IOException { target().flush(); }
     }
 
-    // Transform, exiting by exception: quit() throws a RuntimeException when allowExit is false
+    // Transform, exiting by exception: where the command line's java would exit (Saxon's
+    // quit(), which prints the message first, and badUsage()), this one keeps the exit code,
+    // throws, and drops all the run prints after it (Saxon's own catch blocks print what
+    // they catch; an exiting process would have printed nothing more).
+    static final class Quit extends RuntimeException {
+        Quit(String message) {
+            super(message);
+        }
+    }
+
     static final class Run extends net.sf.saxon.Transform {
+        Integer exitCode;
+
         Run() { allowExit = false; }
+
+        private Quit exit(int code, String message) {
+            if (exitCode == null) {
+                exitCode = code;
+            }
+            OUT.set(OutputStream.nullOutputStream());
+            ERR.set(OutputStream.nullOutputStream());
+            return new Quit(message);
+        }
+
+        @Override protected void quit(String message, int code) {
+            if (exitCode == null) {
+                System.err.println(message);
+            }
+            throw exit(code, message);
+        }
+
+        // a bad command line: Saxon prints the usage, then exits 0 for "" and 2 otherwise
+        @Override protected void badUsage(String message) {
+            try {
+                super.badUsage(message);
+            } catch (RuntimeException e) {
+                throw exit("".equals(message) ? 0 : 2, message);
+            }
+        }
     }
 
     static List<String> readRequest(SocketChannel ch) throws IOException {
@@ -104,14 +143,19 @@ public class SaxonServer {
                     ERR.set(err);
                     String[] args = req.subList(2, req.size()).toArray(new String[0]);
                     log.println("run " + String.join(" ", args));
+                    Run run = new Run();
                     try {
-                        new Run().doTransform(args, "java net.sf.saxon.Transform");
-                        code = 0;
-                    } catch (RuntimeException e) {
-                        code = 2; // quit() has printed the message
+                        run.doTransform(args, "java net.sf.saxon.Transform");
+                        code = run.exitCode != null ? run.exitCode : 0;
                     } catch (Throwable e) {
-                        System.err.println("SaxonServer: " + e);
-                        code = 2;
+                        if (run.exitCode != null) {
+                            code = run.exitCode;
+                        } else {
+                            // what java prints and exits with for an exception out of main
+                            System.err.print("Exception in thread \"main\" ");
+                            e.printStackTrace();
+                            code = 1;
+                        }
                     } finally {
                         System.out.flush();
                         System.err.flush();

@@ -113,11 +113,12 @@ einv_saxon_server() {
     fi
 }
 
-# einv_saxon_server_stop: the server ends now (each run after it starts its own JVM), and
-# this shell waits for it: its CPU then counts in the test's (ctest's children's) time.
+# einv_saxon_server_stop: the server ends now (each run after it starts its own JVM): asked
+# to, or killed when it does not answer; this shell waits for it, so that its CPU counts in
+# the test's (ctest's children's) time.
 einv_saxon_server_stop() {
     if [ -n "${EINV_SAXON_SERVER:-}" ]; then
-        python3 - "$EINV_SAXON_SERVER" <<'PY' || true
+        python3 - "$EINV_SAXON_SERVER" <<'PY' || kill "$einv_server_pid" 2>/dev/null || true
 import socket, sys
 with socket.socket(socket.AF_UNIX) as c:
     c.connect(sys.argv[1])
