@@ -97,8 +97,10 @@ public class SaxonServer {
             throw exit(code, message);
         }
 
-        // a bad command line: Saxon prints the usage, then exits 0 for "" and 2 otherwise
+        // a bad command line: Saxon prints the usage (naming this class where java's names
+        // net.sf.saxon.Transform), then exits 0 for "" and 2 otherwise
         @Override protected void badUsage(String message) {
+            allowExit = false; // (doTransform sets it again from -quit:, default on)
             try {
                 super.badUsage(message);
             } catch (RuntimeException e) {
