@@ -30,7 +30,7 @@ JVM). Instead:
 The report of a file is the same bytes of the same XSLT run by the same Saxon, so
 validate.sh reads and judges it as its own (its summary takes the file from the report's
 name, never from its content)."""
-import hashlib, os, shlex, shutil, socket, subprocess, sys, tempfile, threading
+import concurrent.futures, hashlib, os, shlex, shutil, socket, subprocess, sys, tempfile
 
 SAXON = os.environ.get("SAXON_JAR", "/usr/share/java/Saxon-HE.jar")
 JAVA = os.environ.get("EINV_JAVA", "java")
@@ -94,7 +94,7 @@ def fill(cache, groups):
     # validate.sh's default, and no hsperfdata in /tmp (tests/lib/einvoice.sh sets JAVA_OPTS)
     opts = os.environ.get("JAVA_OPTS",
                           "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData")
-    procs = []
+    jobs = []
     for i, (xslt, files) in enumerate(groups):
         # EINV_CDS_ARCHIVE: the first JVM also writes the classes it loaded (Saxon's) to a
         # class data sharing archive, for the JVMs of validate.sh after it
@@ -110,32 +110,28 @@ def fill(cache, groups):
                 os.symlink(os.path.abspath(f), link)
         targs = ["-s:" + os.path.abspath(staged), "-xsl:" + os.path.abspath(xslt),
                  "-o:" + os.path.abspath(d)]
-        procs.append((xslt, d, targs, opts, cds))
-    codes = [None] * len(procs)
+        jobs.append((xslt, d, targs, cds))
 
-    def one(i):
-        xslt, d, targs, opts, cds = procs[i]
+    def run(job):
+        xslt, d, targs, cds = job
         code = served(targs, d + ".log", d + ".err")
         if code is None:
             with open(d + ".log", "w") as log:
                 code = subprocess.call(
                     [JAVA] + shlex.split(opts) + cds + ["-cp", SAXON, "net.sf.saxon.Transform"]
                     + targs, stdout=log, stderr=subprocess.STDOUT)
-        codes[i] = code
+        return code
 
-    # the runs at the same time: threads that wait on the server or on a JVM each
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(procs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    # the runs at the same time: a thread each, waiting on the server or on its JVM
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(len(jobs), 1)) as pool:
+        codes = list(pool.map(run, jobs))
     rc = 0
-    for (xslt, d, _, _, _), code in zip(procs, codes):
+    for (xslt, d, _, _), code in zip(jobs, codes):
         # a file Saxon could not report on has no report here: validate.sh's own run of
         # that XSLT then sees it (see below)
         if code != 0:
-            print(f"einv-java.py: Saxon {xslt}: exit {code} (see {d}.log and .err); "
-                  "validate.sh runs it itself", file=sys.stderr)
+            print(f"einv-java.py: Saxon {xslt}: exit {code} (see {d}.log, and .err when the "
+                  "server ran it); validate.sh runs it itself", file=sys.stderr)
             rc = 1
     return rc
 
